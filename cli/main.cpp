@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("guidance: under construction"); return 0; }

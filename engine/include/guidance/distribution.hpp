@@ -1,0 +1,137 @@
+// Probability distributions of drivers, as plain value types in a std::variant with free functions.
+//
+// Every distribution is sampled by its quantile (inverse CDF) from a uniform in (0, 1): Monte Carlo,
+// Latin hypercube, Sobol points and the Gaussian copula all produce uniforms (or normals) first.
+//
+//   Distribution revenue = normal_from_percentiles(0.10, 1100, 0.90, 1130);
+//   double p50 = quantile(revenue, 0.5);   // 1115
+//
+// Construction functions validate their parameters and throw ParameterError naming the parameter
+// at fault, so that the loader can point at the user's key.
+#pragma once
+
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace guidance {
+
+/// A parameter value that no distribution of that kind accepts.
+class ParameterError : public std::invalid_argument {
+ public:
+  /// `parameter` is the scenario key at fault ("sd", "p90", "probabilities", "truncate", ...).
+  ParameterError(std::string parameter, const std::string& message, std::string hint = {})
+      : std::invalid_argument(message), parameter_(std::move(parameter)), hint_(std::move(hint)) {}
+  const std::string& parameter() const { return parameter_; }
+  const std::string& hint() const { return hint_; }
+
+ private:
+  std::string parameter_;
+  std::string hint_;
+};
+
+struct Normal {
+  double mean;
+  double sd;  // > 0
+};
+/// X = exp(Y), Y ~ Normal(mu, sigma). Positive values only.
+struct LogNormal {
+  double mu;
+  double sigma;  // > 0
+};
+struct Uniform {
+  double min;
+  double max;  // > min
+};
+struct Triangular {
+  double min;
+  double mode;  // in [min, max]
+  double max;   // > min
+};
+/// Beta-PERT: a Beta on [min, max] with alpha = 1 + lambda (mode - min) / (max - min),
+/// beta = 1 + lambda (max - mode) / (max - min).
+struct Pert {
+  double min;
+  double mode;
+  double max;
+  double lambda = 4.0;  // > 0
+};
+/// Finitely many values; `cumulative` holds the running sum of probabilities (last element 1).
+struct Discrete {
+  std::vector<double> values;         // strictly increasing after construction
+  std::vector<double> probabilities;  // each >= 0, summing to 1
+  std::vector<double> cumulative;
+};
+
+using DistributionShape = std::variant<Normal, LogNormal, Uniform, Triangular, Pert, Discrete>;
+
+/// A distribution, optionally truncated to [low, high]. Truncation keeps the shape and renormalises:
+/// quantile(u) = Q(F(low) + u (F(high) - F(low))).
+struct Distribution {
+  DistributionShape shape;
+  double truncate_low = -std::numeric_limits<double>::infinity();
+  double truncate_high = std::numeric_limits<double>::infinity();
+  // F(truncate_low) and F(truncate_high) of the untruncated shape, cached by truncate().
+  double cdf_low = 0.0;
+  double cdf_high = 1.0;
+
+  bool truncated() const { return cdf_low > 0.0 || cdf_high < 1.0; }
+};
+
+// ---- construction (each throws ParameterError) -------------------------------------------------
+
+Distribution make_normal(double mean, double sd);
+/// From two percentiles: probabilities p_a < p_b in (0, 1), values x_a < x_b.
+/// Parameter names in errors are "pNN" built from the probabilities (e.g. "p90").
+Distribution normal_from_percentiles(double p_a, double x_a, double p_b, double x_b);
+
+/// From the mean and sd of the variable itself (not of its log).
+Distribution make_lognormal(double mean, double sd);
+/// From the median and one other percentile (p, x_p).
+Distribution lognormal_from_median(double median, double p, double x_p);
+Distribution lognormal_from_percentiles(double p_a, double x_a, double p_b, double x_b);
+
+Distribution make_uniform(double min, double max);
+Distribution uniform_from_percentiles(double p_a, double x_a, double p_b, double x_b);
+
+Distribution make_triangular(double min, double mode, double max);
+Distribution make_pert(double min, double mode, double max, double lambda = 4.0);
+/// Values need not be sorted (they are sorted with their probabilities); duplicates are an error.
+/// Probabilities must be >= 0 and sum to 1 within 1e-9 (then renormalised exactly).
+Distribution make_discrete(std::vector<double> values, std::vector<double> probabilities);
+
+/// Truncate to [low, high] (either may be infinite). Errors ("truncate"): low >= high, or a range
+/// with (numerically) zero probability under the distribution, or truncating a discrete distribution.
+Distribution truncate(Distribution distribution, double low, double high);
+
+// ---- evaluation --------------------------------------------------------------------------------
+
+/// Inverse CDF at u in (0, 1). For discrete distributions, the smallest value v with F(v) >= u.
+double quantile(const Distribution& distribution, double u);
+/// quantile() over a block: out[i] = quantile(d, u[i]). `u` and `out` may alias.
+void quantile(const Distribution& distribution, std::span<const double> u, std::span<double> out);
+/// P(X <= x).
+double cdf(const Distribution& distribution, double x);
+/// Analytic mean and variance (numerical integration of the quantile where truncation leaves no
+/// closed form).
+double mean(const Distribution& distribution);
+double variance(const Distribution& distribution);
+
+/// Smallest and largest possible values (may be infinite).
+double support_min(const Distribution& distribution);
+double support_max(const Distribution& distribution);
+
+/// "normal", "lognormal", "uniform", "triangular", "pert", "discrete".
+std::string_view kind_name(const Distribution& distribution);
+/// The parameters in the user's terms, for summaries: "mean=1115 sd=11.7", "min=535 mode=546 max=560".
+std::string describe(const Distribution& distribution);
+
+/// Standard normal quantile and CDF (accurate to a few ulp; used by the copula and by Normal).
+double standard_normal_quantile(double u);
+double standard_normal_cdf(double z);
+
+}  // namespace guidance

@@ -1,0 +1,34 @@
+// Rendering of run results: rendering only, no statistics.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "guidance/model.hpp"
+#include "guidance/simulate.hpp"
+
+namespace guidance {
+
+struct TableOptions {
+  bool color = false;  // ANSI colour (only when stdout is a terminal and NO_COLOR is unset)
+  int width = 80;      // terminal columns
+};
+
+/// The people's view: variables with mean and P5/P10/P50/P90/P95, then guidance probabilities.
+std::string render_table(const Model& model, const RunReport& report, const TableOptions& options = {});
+
+/// The documented JSON (docs/output-format.md).
+nlohmann::json run_json(const Model& model, const RunReport& report);
+
+/// One row per variable with every statistic.
+std::string render_csv(const Model& model, const RunReport& report);
+
+/// The raw trials: a header row, then a row per trial with a column per driver and metric.
+void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result);
+
+/// A number as the user wrote it: percents as "63.50%", others with sensible significant digits.
+std::string format_value(double value, bool percent);
+
+}  // namespace guidance

@@ -1,0 +1,84 @@
+// A scenario as the user wrote it, validated: plain structs, every value with its location.
+//
+// load_scenario() (load.hpp) produces it; build_model() (model.hpp) compiles it for simulation.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guidance/diagnostics.hpp"
+#include "guidance/distribution.hpp"
+
+namespace guidance {
+
+enum class Sampling { monte_carlo, latin_hypercube, sobol };
+
+struct SimulationSettings {
+  std::optional<std::uint64_t> trials;  // 1 .. 10^10
+  std::optional<std::uint64_t> seed;
+  std::optional<Sampling> sampling;
+  std::optional<bool> repair_correlations;
+};
+
+/// A driver: an uncertain input with a distribution, or a constant.
+struct Driver {
+  std::string name;
+  SourceLocation where;                      // the driver's key
+  std::optional<Distribution> distribution;  // empty for a constant
+  double constant = 0.0;                     // its value when there is no distribution
+  bool percent = false;                      // written with percents: shown as percents
+};
+
+/// A metric: a formula over drivers and other metrics.
+struct Metric {
+  std::string name;
+  std::string formula;
+  SourceLocation where;          // the metric's key
+  SourceLocation formula_where;  // the first character of the formula text
+};
+
+/// A rank (Spearman) correlation between two drivers.
+struct Correlation {
+  std::string first;
+  std::string second;
+  double rho = 0.0;
+  SourceLocation where;  // the [a, b, rho] entry
+  SourceLocation first_where, second_where, rho_where;
+};
+
+/// A published range for a driver or metric: inclusive; an open end is infinite.
+struct GuidanceLine {
+  std::string name;
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+  bool percent = false;
+  SourceLocation where;
+};
+
+/// A reported figure, for back-testing (`actuals:` or `--actual`).
+struct Actual {
+  std::string name;
+  double value = 0.0;
+  SourceLocation where;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string units;
+  std::string variant = "base";  // which of the file's scenarios this is
+  SimulationSettings simulation;
+  std::vector<Driver> drivers;  // file order
+  std::vector<Correlation> correlations;
+  std::vector<Metric> metrics;  // file order
+  std::vector<GuidanceLine> guidance;
+  std::vector<Actual> actuals;
+  std::vector<std::string> variant_names;  // names under `scenarios:`, file order
+  std::shared_ptr<const SourceText> source;
+};
+
+}  // namespace guidance
