@@ -1,0 +1,1 @@
+#include "guidance/report.hpp"
