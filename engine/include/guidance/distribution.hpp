@@ -75,9 +75,12 @@ struct Distribution {
   DistributionShape shape;
   double truncate_low = -std::numeric_limits<double>::infinity();
   double truncate_high = std::numeric_limits<double>::infinity();
-  // F(truncate_low) and F(truncate_high) of the untruncated shape, cached by truncate().
+  // F(truncate_low) and F(truncate_high) of the untruncated shape, cached by truncate(), and the
+  // survival function 1 - F at both ends, computed directly so that upper-tail ranges keep precision.
   double cdf_low = 0.0;
   double cdf_high = 1.0;
+  double sf_low = 1.0;
+  double sf_high = 0.0;
 
   bool truncated() const { return cdf_low > 0.0 || cdf_high < 1.0; }
 };

@@ -10,12 +10,15 @@
 //   product := unary (("*" | "/") unary)*
 //   unary   := "-" unary | power
 //   power   := atom ("^" unary)?            right-associative: 2^3^2 = 2^9; -2^2 = -4
-//   atom    := number | number "%" | name | name "(" args ")" | "(" expr ")"
+//   atom    := number | name | name "(" args ")" | "(" expr ")"
+//   args    := (expr ("," expr)*)?
+// A number is digits with optional fraction and exponent, and an optional `%` right after it (5% = 0.05).
 // Functions: min, max (2 or more args), abs, sqrt, exp, log, pow, sin, cos, clamp(x, lo, hi), if(c, a, b).
-// Comparisons and logic give 1 or 0; a non-zero value is true.
+// Comparisons and logic give 1 or 0; a non-zero value is true. Arithmetic is IEEE 754; a NaN reaching
+// not/and/or, an `if` condition, min, max or clamp gives NaN; comparisons with NaN are false (`!=` true).
 //
 //   std::vector<Input> inputs = {{"revenue"}, {"gross_margin"}};
-//   std::vector<Definition> defs = {{"gross_profit", "revenue * gross_margin", where}};
+//   std::vector<Definition> defs = {{"gross_profit", "revenue * gross_margin", where, name_where}};
 //   Program program = compile(inputs, defs);
 //   execute(program, registers, 2048);   // registers[0..1] inputs, registers[2] gross_profit
 #pragma once
@@ -66,8 +69,8 @@ struct Instruction {
 };
 
 /// Register layout: input i is register i; definition j is register inputs.size() + j; temporaries
-/// follow. A definition that folds to a constant has no instruction writing its register; its value
-/// is in `constants[j]`.
+/// follow (up to register_count). A definition that folds to a constant has no instruction writing its
+/// register; its value is in `constants[j]`. No instruction writes a register it also reads.
 struct Program {
   std::vector<Instruction> code;
   std::size_t input_count = 0;
@@ -75,17 +78,23 @@ struct Program {
   std::vector<std::size_t> order;                 // definition indices in evaluation order
   std::vector<std::optional<double>> constants;   // per definition: its value when folded
   std::vector<std::vector<std::size_t>> depends_on;  // per definition: inputs and definitions it reads,
-                                                     // as register indices (direct references only)
+                                                     // as register indices (direct references only),
+                                                     // ascending, each once; constant inputs included
 };
 
 /// Parse, bind, order and fold. Throws InputError pointing into the formula text for: syntax errors,
-/// unknown names and functions (with "did you mean"), wrong arity, a definition with an input's name or
-/// a duplicate name, and cycles (the message names the cycle: "a -> b -> a").
+/// unknown names and functions (with "did you mean"), wrong arity, an empty formula, nesting deeper than
+/// 256 levels; and at a definition's name_where for a definition with an input's name or a duplicate
+/// name, and cycles (the message names the cycle: "a -> b -> a"). Messages call inputs drivers and
+/// definitions metrics; docs/formula-language.md lists them. Input names must be distinct
+/// (std::invalid_argument otherwise: the loader checks them first).
 Program compile(std::span<const Input> inputs, std::span<const Definition> definitions);
 
 /// Run the program over a block of n trials. registers[r] points at n doubles for every register the
-/// program reads or writes (inputs that are constants and folded definitions may be null). IEEE
-/// semantics throughout: x/0 gives inf or nan, which the statistics count as non-finite.
+/// program reads or writes, each a distinct column (inputs that are constants and folded definitions
+/// may be null); registers.size() >= register_count (std::invalid_argument otherwise). IEEE semantics
+/// throughout: x/0 gives inf or nan, which the statistics count as non-finite. A trial's result does
+/// not depend on n.
 void execute(const Program& program, std::span<double* const> registers, std::size_t n);
 
 }  // namespace guidance::formula

@@ -1,8 +1,16 @@
 // The scenario loader: YAML text -> Scenario, with every error located in the user's text.
 //
-// yaml-cpp is guarded: the file size is capped, the event stream is pre-scanned (one document, bounded
-// depth and size, no aliases, no duplicate keys) before any node is built, and scalars are converted
-// strictly ("1,115", "yes", "010", ".nan" are errors, "63.5%" is 0.635).
+//   LoadOptions options;
+//   options.variant = "bear";                      // a name under `scenarios:`
+//   options.overrides = {"tax_rate=30%", "revenue.mean=1120"};
+//   Scenario scenario = load_scenario("scenarios/juniper_q4_2012.yaml", options);
+//
+// yaml-cpp is guarded: the file size is capped, the text must be UTF-8, and the loader builds its own
+// located tree from yaml-cpp's events (one document, bounded depth, size and lookahead, no anchors,
+// aliases or tags, no duplicate keys). Scalars are converted strictly ("1,115", "yes", "010", ".nan" are
+// errors, "63.5%" is 0.635). The file and every variant are checked; then the selected variant, the
+// overrides and the actuals are applied and checked the same way. docs/scenario-format.md has the format
+// and every message.
 #pragma once
 
 #include <string>
@@ -18,14 +26,16 @@ struct LoadOptions {
   /// `--set` arguments, applied in order after the variant: "NAME=VALUE", "NAME.PARAM=VALUE",
   /// "NAME={dist: normal, mean: 1, sd: 2}". Errors point into the argument (path "--set").
   std::vector<std::string> overrides;
-  /// `--actual NAME=VALUE` arguments, added to (or replacing) the file's `actuals:`.
+  /// `--actual NAME=VALUE` arguments, added to (or replacing) the file's `actuals:`. Errors point into
+  /// the argument (path "--actual").
   std::vector<std::string> actuals;
 };
 
 /// Largest scenario file accepted, in bytes.
 inline constexpr std::size_t max_scenario_bytes = 4 * 1024 * 1024;
 
-/// Read and validate a scenario file. Throws InputError (unreadable file, bad YAML, bad values).
+/// Read and validate a scenario file. Throws InputError (unreadable or oversized file, bad YAML, bad
+/// values, an unknown variant, a bad override), rendered as "path:line:column: error: ...".
 Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
 
 /// The same for text already in memory; `path` is used in messages.

@@ -12,15 +12,19 @@
 namespace guidance {
 
 struct TableOptions {
-  bool color = false;  // ANSI colour (only when stdout is a terminal and NO_COLOR is unset)
-  int width = 80;      // terminal columns
+  bool color = false;      // ANSI colour (only when stdout is a terminal and NO_COLOR is unset)
+  bool variables = true;   // the table of drivers and metrics (`check` shows only the guidance)
 };
+
+/// What `guidance validate` prints for a good file: drivers with their distributions and implied
+/// mean, P10 and P90; metrics in evaluation order; correlations; guidance lines.
+std::string render_summary(const Scenario& scenario, const Model& model);
 
 /// The people's view: variables with mean and P5/P10/P50/P90/P95, then guidance probabilities.
 std::string render_table(const Model& model, const RunReport& report, const TableOptions& options = {});
 
 /// The documented JSON (docs/output-format.md).
-nlohmann::json run_json(const Model& model, const RunReport& report);
+nlohmann::ordered_json run_json(const Model& model, const RunReport& report);
 
 /// One row per variable with every statistic.
 std::string render_csv(const Model& model, const RunReport& report);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,12 +28,33 @@ struct RunOptions {
   Sampling sampling = Sampling::monte_carlo;
 };
 
+namespace detail {
+/// Leaves doubles uninitialised on resize: every element of a result column is written by the run,
+/// and zero-filling hundreds of megabytes first would cost as much as a third of the run.
+template <class T>
+struct uninitialized_allocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = uninitialized_allocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <class U, class... Args>
+  void construct(U* place, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) ::new (static_cast<void*>(place)) U;
+    else ::new (static_cast<void*>(place)) U(std::forward<Args>(args)...);
+  }
+};
+}  // namespace detail
+
+/// One variable's value in each trial, in trial order.
+using Column = std::vector<double, detail::uninitialized_allocator<double>>;
+
 /// Every trial of every stochastic variable, in trial order. Memory: 8 bytes per trial per
 /// stochastic variable (bytes_per_trial()).
 struct SimulationResult {
   std::uint64_t trials = 0;
   SamplingPlan plan;
-  std::vector<std::vector<double>> columns;  // per variable; empty for constant variables
+  std::vector<Column> columns;  // per variable; empty for constant variables
 
   std::span<const double> column(std::size_t variable) const { return columns[variable]; }
 };
@@ -47,7 +69,7 @@ SimulationResult simulate(const Model& model, const RunOptions& options);
 /// Evaluate the model's formulas for trials whose driver values are already in `columns` (one per
 /// variable, each of length n; constant variables may be empty). Used by simulate and by analyses that
 /// set drivers themselves (tornado, sensitivity designs).
-void evaluate(const Model& model, std::span<std::vector<double>> columns, std::size_t n);
+void evaluate(const Model& model, std::span<Column> columns, std::size_t n);
 
 struct GuidanceProbability {
   std::string name;

@@ -1,1 +1,109 @@
+// The loader's entry points: read the file (bounded), parse it to a located tree, check the file and
+// every variant, then apply the selected variant and the command line's overrides and check the result.
 #include "guidance/load.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "load/read_scenario.hpp"
+#include "load/variants.hpp"
+#include "load/yaml_tree.hpp"
+
+namespace guidance {
+
+namespace {
+
+using load_detail::YamlNode;
+
+[[noreturn]] void file_error(const std::string& path, std::string message, std::string hint = {}) {
+  throw InputError(SourceLocation{std::make_shared<const SourceText>(SourceText{path, {}})}, std::move(message),
+                   std::move(hint));
+}
+
+// `bytes` is 0 when the size is unknown (a pipe or a device read up to the limit).
+[[noreturn]] void too_large(const std::string& path, std::size_t bytes) {
+  file_error(path,
+             bytes > 0 ? fmt::format("the file is {} bytes, more than the limit of {} bytes", bytes, max_scenario_bytes)
+                       : fmt::format("the file is larger than the limit of {} bytes", max_scenario_bytes),
+             "a scenario file is a few kilobytes; is this the right file?");
+}
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// At most max_scenario_bytes + 1 bytes, so that a huge file (or an endless device) is refused
+// without reading it all.
+std::string read_bounded(const std::string& path) {
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0) file_error(path, fmt::format("cannot read the file: {}", std::strerror(errno)));
+  struct stat status {};
+  if (::fstat(file.get(), &status) == 0 && S_ISREG(status.st_mode) &&
+      static_cast<std::size_t>(status.st_size) > max_scenario_bytes) {
+    too_large(path, static_cast<std::size_t>(status.st_size));
+  }
+  std::string text;
+  char buffer[65536];
+  while (text.size() <= max_scenario_bytes) {
+    const ssize_t count = ::read(file.get(), buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) file_error(path, fmt::format("cannot read the file: {}", std::strerror(errno)));
+    if (count == 0) break;
+    text.append(buffer, static_cast<std::size_t>(count));
+  }
+  if (text.size() > max_scenario_bytes) too_large(path, 0);
+  return text;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  return parse_scenario(read_bounded(path), path, options);
+}
+
+Scenario parse_scenario(std::string text, const std::string& path, const LoadOptions& options) {
+  if (text.size() > max_scenario_bytes) too_large(path, text.size());
+  // yaml-cpp skips a byte-order mark but counts columns without it; drop it so the text matches.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  const auto source = std::make_shared<const SourceText>(SourceText{path, std::move(text)});
+  const YamlNode root = load_detail::parse_yaml(source);
+
+  // The file is checked first, then every variant (whichever is selected), so that a broken variant
+  // is found the first time the file is used.
+  Scenario scenario = load_detail::read_scenario(root, source);
+  const std::vector<std::string> variants = load_detail::variant_names(root);
+  for (const std::string& variant : variants) {
+    YamlNode tree = root;
+    load_detail::apply_variant(tree, variant, source);
+    load_detail::read_scenario(tree, source);
+  }
+
+  if (options.variant != "base" || !options.overrides.empty() || !options.actuals.empty()) {
+    YamlNode tree = root;
+    load_detail::apply_variant(tree, options.variant, source);
+    for (const std::string& argument : options.overrides) load_detail::apply_set(tree, argument);
+    for (const std::string& argument : options.actuals) load_detail::apply_actual(tree, argument);
+    scenario = load_detail::read_scenario(tree, source);
+  }
+  scenario.variant = options.variant;
+  scenario.variant_names = variants;
+  return scenario;
+}
+
+}  // namespace guidance

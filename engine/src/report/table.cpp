@@ -1,1 +1,147 @@
+// The people's view of a run: aligned, 80 columns, percents where the user wrote percents.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
 #include "guidance/report.hpp"
+#include "report/format.hpp"
+
+namespace guidance {
+
+namespace {
+
+constexpr std::size_t number_width = 10;
+constexpr std::size_t max_name_width = 18;
+// The columns of the variables table: the mean, then these percentiles (indices into
+// reported_percentiles: P5, P10, P50, P90, P95).
+constexpr std::array<std::size_t, 5> table_percentiles = {1, 2, 4, 6, 7};
+
+std::string_view sampling_name(Sampling sampling) {
+  switch (sampling) {
+    case Sampling::monte_carlo: return "Monte Carlo";
+    case Sampling::latin_hypercube: return "Latin hypercube";
+    case Sampling::sobol: return "Sobol (scrambled)";
+  }
+  return "";
+}
+
+class Painter {
+ public:
+  explicit Painter(bool color) : color_(color) {}
+  std::string bold(std::string_view text) const { return wrap("1", text); }
+  std::string dim(std::string_view text) const { return wrap("2", text); }
+  std::string warn(std::string_view text) const { return wrap("33", text); }
+  std::string bad(std::string_view text) const { return wrap("31", text); }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view text) const {
+    return color_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+  bool color_;
+};
+
+std::string name_cell(std::string_view name, std::size_t width) {
+  // A name longer than the column gets a line of its own, so that the numbers still line up.
+  if (name.size() > width) return fmt::format("  {}\n  {:<{}}", name, "", width);
+  return fmt::format("  {:<{}}", name, width);
+}
+
+void render_variables(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
+                      const Painter& paint) {
+  std::string header = fmt::format("  {:<{}}{:>{}}", "", name_width, "mean", number_width);
+  for (const std::size_t p : table_percentiles)
+    header += fmt::format("{:>{}}", fmt::format("P{}", reported_percentiles[p]), number_width);
+  out += paint.bold(header) + "\n";
+
+  for (const VariableKind kind : {VariableKind::driver, VariableKind::metric}) {
+    out += paint.dim(kind == VariableKind::driver ? "drivers" : "metrics") + "\n";
+    for (std::size_t v = 0; v < model.variables.size(); ++v) {
+      const Variable& variable = model.variables[v];
+      if (variable.kind != kind) continue;
+      const Summary& summary = report.variables[v];
+      const double magnitude = std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean));
+      const ValueFormat format = choose_format(variable.percent, magnitude);
+      out += name_cell(variable.name, name_width);
+      out += fmt::format("{:>{}}", format_with(summary.mean, format), number_width);
+      if (!variable.stochastic) {
+        out += paint.dim("  (constant)") + "\n";
+        continue;
+      }
+      for (const std::size_t p : table_percentiles)
+        out += fmt::format("{:>{}}", format_with(summary.percentiles[p], format), number_width);
+      out += "\n";
+    }
+  }
+}
+
+void render_guidance(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
+                     const Painter& paint) {
+  std::size_t range_width = 8;
+  for (const GuidanceRange& line : model.guidance) range_width = std::max(range_width, format_range(line).size());
+  out += paint.bold(fmt::format("  {:<{}}  {:<{}}{:>9}  {:<17}{:>7}{:>7}", "guidance", name_width, "range",
+                                range_width, "P(in)", "95% interval", "below", "above")) +
+         "\n";
+  bool any_unlikely = false;
+  for (std::size_t g = 0; g < report.guidance.size(); ++g) {
+    const GuidanceProbability& probability = report.guidance[g];
+    const bool unlikely = probability.p_in < 0.5;
+    any_unlikely |= unlikely;
+    const std::string p_in = fmt::format("{:>8}{}", format_probability(probability.p_in), unlikely ? "*" : " ");
+    out += name_cell(probability.name, name_width);
+    out += fmt::format("  {:<{}}{}  {:<17}{:>7}{:>7}\n", format_range(model.guidance[g]), range_width,
+                       unlikely ? paint.bad(p_in) : p_in,
+                       fmt::format("[{}, {}]", format_probability(probability.p_in_ci.low),
+                                   format_probability(probability.p_in_ci.high)),
+                       format_probability(probability.p_below), format_probability(probability.p_above));
+  }
+  if (report.guidance.size() > 1) {
+    const bool unlikely = report.joint_p_in < 0.5;
+    const std::string p_in = fmt::format("{:>8}{}", format_probability(report.joint_p_in), unlikely ? "*" : " ");
+    out += fmt::format("  {:<{}}  {:<{}}{}  [{}, {}]\n", "all at once", name_width, "", range_width,
+                       unlikely ? paint.bad(p_in) : p_in, format_probability(report.joint_p_in_ci.low),
+                       format_probability(report.joint_p_in_ci.high));
+  }
+  if (any_unlikely || report.joint_p_in < 0.5) out += paint.dim("  * less likely than not (P(in) < 50%)") + "\n";
+}
+
+}  // namespace
+
+std::string render_table(const Model& model, const RunReport& report, const TableOptions& options) {
+  const Painter paint(options.color);
+  std::string out = paint.bold(model.name) + "\n";
+  if (!model.description.empty()) out += model.description + "\n";
+  out += paint.dim(fmt::format("{} trials, seed {}, {} sampling{}{}", format_with(static_cast<double>(report.trials), {false, 0}),
+                               report.seed, sampling_name(report.sampling),
+                               model.units.empty() ? "" : "; values in ", model.units)) +
+         "\n";
+  if (model.variant != "base") out += paint.dim(fmt::format("scenario: {}", model.variant)) + "\n";
+  out += "\n";
+
+  std::size_t name_width = 10;
+  for (const Variable& variable : model.variables) name_width = std::max(name_width, variable.name.size());
+  name_width = std::min(name_width, max_name_width);
+
+  if (options.variables) render_variables(out, model, report, name_width, paint);
+  if (!model.guidance.empty()) {
+    if (options.variables) out += "\n";
+    render_guidance(out, model, report, name_width, paint);
+  }
+  for (const ActualRank& actual : report.actuals) {
+    const auto v = static_cast<std::size_t>(model.find(actual.name));
+    out += fmt::format("\nactual {} = {}: the model's P{:.0f}", actual.name,
+                       format_value(actual.value, model.variables[v].percent), actual.percentile_rank * 100.0);
+  }
+  if (!report.actuals.empty()) out += "\n";
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    const std::uint64_t nonfinite = report.variables[v].nonfinite;
+    if (nonfinite == 0) continue;
+    out += paint.warn(fmt::format("\nwarning: {} is not a finite number in {} of {} trials (a division by zero?); "
+                                  "those trials are left out of its statistics and counted outside its guidance",
+                                  model.variables[v].name, nonfinite, report.trials)) +
+           "\n";
+  }
+  return out;
+}
+
+}  // namespace guidance

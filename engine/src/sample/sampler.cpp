@@ -1,1 +1,138 @@
+// sample_drivers: the design's uniforms -> (copula drivers: standard normals, correlated by L) ->
+// each driver's values. Every step is a loop over a block column; nothing depends on the block's
+// size or position except through the trial index.
 #include "guidance/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "guidance/diagnostics.hpp"
+#include "guidance/distribution.hpp"
+#include "guidance/random.hpp"
+#include "sample/designs.hpp"
+
+namespace guidance {
+
+namespace {
+
+using sample_detail::SobolPoints;
+
+/// Untruncated normals and lognormals take a standard normal z directly (mean + sd z, exp(mu + sigma z)):
+/// no round trip through the CDF, which would lose the far tails.
+bool takes_normal_directly(const Distribution& distribution) {
+  return !distribution.truncated() &&
+         (std::holds_alternative<Normal>(distribution.shape) || std::holds_alternative<LogNormal>(distribution.shape));
+}
+
+/// column[k] := the driver's value for the standard normal column[k].
+void from_standard_normal(const Distribution& distribution, std::span<double> column) {
+  if (takes_normal_directly(distribution)) {
+    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
+      for (double& x : column) x = normal->mean + normal->sd * x;
+    } else {
+      const auto& lognormal = std::get<LogNormal>(distribution.shape);
+      for (double& x : column) x = std::exp(lognormal.mu + lognormal.sigma * x);
+    }
+    return;
+  }
+  // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
+  constexpr double largest_below_one = 1.0 - 0x1p-53;
+  for (double& x : column) x = std::clamp(standard_normal_cdf(x), std::numeric_limits<double>::min(), largest_below_one);
+  quantile(distribution, column, column);
+}
+
+/// column[k] := the driver's value for the uniform column[k].
+void from_uniform(const Distribution& distribution, std::span<double> column) {
+  if (takes_normal_directly(distribution)) {
+    for (double& x : column) x = standard_normal_quantile(x);
+    from_standard_normal(distribution, column);
+  } else {
+    quantile(distribution, column, column);
+  }
+}
+
+/// y := L z in place over the copula's columns: y_i = sum over j <= i of L(i, j) z_j. Rows from the
+/// last, so that every z_j a row reads is not yet overwritten; each row is a few axpy loops over the
+/// block (vectorised), not a k x k product per trial.
+void correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns, std::size_t n) {
+  for (std::size_t i = columns.size(); i-- > 0;) {
+    double* y = columns[i];
+    const double diagonal = lower(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
+    for (std::size_t k = 0; k < n; ++k) y[k] *= diagonal;
+    for (std::size_t j = 0; j < i; ++j) {
+      const double weight = lower(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      const double* z = columns[j];
+      for (std::size_t k = 0; k < n; ++k) y[k] += weight * z[k];
+    }
+  }
+}
+
+/// The design's uniforms for one stochastic driver (`dimension`: its position among them).
+void design_uniforms(const SamplingPlan& plan, const std::optional<SobolPoints>& sobol, std::size_t dimension,
+                     std::uint64_t stream, std::uint64_t first_trial, std::span<double> out) {
+  switch (plan.method) {
+    case Sampling::monte_carlo:
+      uniforms(plan.seed, stream, first_trial, out);
+      return;
+    case Sampling::latin_hypercube:
+      sample_detail::latin_hypercube_uniforms(plan.seed, stream, plan.trials, first_trial, out);
+      return;
+    case Sampling::sobol:
+      sobol->uniforms(dimension, first_trial, out);
+      return;
+  }
+  throw std::logic_error("sample_drivers: unknown sampling method");
+}
+
+}  // namespace
+
+void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t first_trial, std::size_t n,
+                    std::span<double* const> driver_columns) {
+  if (driver_columns.size() < model.driver_count)
+    throw std::invalid_argument(fmt::format("sample_drivers: {} columns for {} drivers", driver_columns.size(),
+                                            model.driver_count));
+  std::vector<std::size_t> stochastic;
+  std::vector<std::uint64_t> streams;
+  for (std::size_t d = 0; d < model.driver_count; ++d) {
+    if (!model.variables[d].stochastic) continue;
+    if (driver_columns[d] == nullptr)
+      throw std::invalid_argument(fmt::format("sample_drivers: no column for driver {}", model.variables[d].name));
+    stochastic.push_back(d);
+    streams.push_back(salted_stream(model.streams[d], plan.salt));
+  }
+  if (n == 0 || stochastic.empty()) return;
+
+  std::optional<SobolPoints> sobol;
+  if (plan.method == Sampling::sobol) {
+    if (stochastic.size() > SobolPoints::max_dimensions())
+      throw InputError({}, fmt::format("sobol sampling supports at most {} uncertain drivers; this model has {}",
+                                       SobolPoints::max_dimensions(), stochastic.size()),
+                       "use monte_carlo or latin_hypercube sampling");
+    sobol.emplace(plan.seed, streams);
+  }
+  const auto column = [&](std::size_t d) { return std::span<double>(driver_columns[d], n); };
+  for (std::size_t s = 0; s < stochastic.size(); ++s)
+    design_uniforms(plan, sobol, s, streams[s], first_trial, column(stochastic[s]));
+
+  std::vector<bool> in_copula(model.driver_count, false);
+  std::vector<double*> copula_columns;
+  for (const std::size_t d : model.copula.drivers) {
+    in_copula[d] = true;
+    for (double& x : column(d)) x = standard_normal_quantile(x);
+    copula_columns.push_back(driver_columns[d]);
+  }
+  correlate(model.copula.cholesky, copula_columns, n);
+
+  for (const std::size_t d : stochastic) {
+    if (in_copula[d]) from_standard_normal(model.distributions[d], column(d));
+    else from_uniform(model.distributions[d], column(d));
+  }
+}
+
+}  // namespace guidance

@@ -1,1 +1,115 @@
+// The block loop: sample -> evaluate -> store, in parallel over blocks of trials. Every block writes
+// its own slice of the result columns, so no two threads share state and the result does not depend
+// on the schedule.
 #include "guidance/simulate.hpp"
+
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+namespace guidance {
+
+std::size_t bytes_per_trial(const Model& model) { return sizeof(double) * model.stochastic_count(); }
+
+namespace {
+
+/// Memory the kernel says a new allocation can have without swapping (MemAvailable), in bytes.
+std::uint64_t available_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kibibytes = 0;
+  std::string unit;
+  while (meminfo >> key >> kibibytes >> unit)
+    if (key == "MemAvailable:") return kibibytes * 1024;
+  return std::numeric_limits<std::uint64_t>::max();  // unknown: let the allocator decide
+}
+
+std::string format_bytes(double bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int unit = 0;
+  while (bytes >= 1024.0 && unit < 6) {
+    bytes /= 1024.0;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{:.0f} bytes", bytes) : fmt::format("{:.1f} {}", bytes, units[unit]);
+}
+
+void check_memory(const Model& model, std::uint64_t trials) {
+  const double needed = static_cast<double>(bytes_per_trial(model)) * static_cast<double>(trials);
+  const std::uint64_t available = available_memory();
+  if (needed > 0.9 * static_cast<double>(available))
+    throw InputError({}, fmt::format("{} trials of this scenario need {} of memory ({} bytes per trial), but "
+                                     "only {} is available",
+                                     trials, format_bytes(needed), bytes_per_trial(model),
+                                     format_bytes(static_cast<double>(available))),
+                     "run fewer trials (--trials)");
+}
+
+/// Scratch columns for the program's temporaries, one set per thread.
+class Registers {
+ public:
+  explicit Registers(const Model& model)
+      : variables_(model.variables.size()),
+        scratch_((model.program.register_count - variables_) * block_trials),
+        pointers_(model.program.register_count, nullptr) {
+    for (std::size_t r = variables_; r < pointers_.size(); ++r)
+      pointers_[r] = scratch_.data() + (r - variables_) * block_trials;
+  }
+
+  /// Point the variable registers at trial `first` of each stochastic column.
+  std::span<double* const> bind(std::span<Column> columns, std::size_t first) {
+    for (std::size_t v = 0; v < variables_; ++v)
+      pointers_[v] = columns[v].empty() ? nullptr : columns[v].data() + first;
+    return pointers_;
+  }
+
+ private:
+  std::size_t variables_;
+  std::vector<double> scratch_;
+  std::vector<double*> pointers_;
+};
+
+/// Call work(registers, first_trial, count) for every block of `trials`, in parallel, each thread
+/// with its own registers bound to the block's slice of `columns`.
+template <class Work>
+void for_each_block(const Model& model, std::span<Column> columns, std::uint64_t trials, Work work) {
+  tbb::enumerable_thread_specific<Registers> registers([&] { return Registers(model); });
+  const std::size_t blocks = static_cast<std::size_t>((trials + block_trials - 1) / block_trials);
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
+    const std::uint64_t first = block * block_trials;
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(block_trials, trials - first));
+    work(registers.local().bind(columns, first), first, count);
+  });
+}
+
+}  // namespace
+
+void evaluate(const Model& model, std::span<Column> columns, std::size_t n) {
+  for_each_block(model, columns, n, [&](std::span<double* const> pointers, std::uint64_t, std::size_t count) {
+    formula::execute(model.program, pointers, count);
+  });
+}
+
+SimulationResult simulate(const Model& model, const RunOptions& options) {
+  if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
+  check_memory(model, options.trials);
+
+  SimulationResult result;
+  result.trials = options.trials;
+  result.plan = {options.sampling, options.seed, options.trials, 0};
+  result.columns.resize(model.variables.size());
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic) result.columns[v].resize(options.trials);
+
+  for_each_block(model, result.columns, options.trials,
+                 [&](std::span<double* const> pointers, std::uint64_t first, std::size_t count) {
+                   sample_drivers(model, result.plan, first, count, pointers.first(model.driver_count));
+                   formula::execute(model.program, pointers, count);
+                 });
+  return result;
+}
+
+}  // namespace guidance

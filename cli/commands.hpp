@@ -1,0 +1,32 @@
+// The `guidance` commands. Each returns the process exit status (options.hpp's Exit); input errors
+// are thrown as InputError and mapped to status 2 by main.
+#pragma once
+
+#include "options.hpp"
+
+namespace guidance::cli {
+
+struct ValidateCommand {
+  ScenarioFlags scenario;
+  int operator()() const;
+};
+
+struct RunCommand {
+  ScenarioFlags scenario;
+  RunFlags run;
+  std::string samples;  // --samples PATH.csv
+  int operator()() const;
+};
+
+struct CheckCommand {
+  ScenarioFlags scenario;
+  RunFlags run;
+  double min_probability = 0.5;
+  int operator()() const;
+};
+
+void add_validate(CLI::App& app, ValidateCommand& command);
+void add_run(CLI::App& app, RunCommand& command);
+void add_check(CLI::App& app, CheckCommand& command);
+
+}  // namespace guidance::cli

@@ -1,0 +1,152 @@
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <tbb/info.h>
+
+namespace guidance::cli {
+
+namespace {
+
+/// The largest run we accept: beyond it even one variable's column passes 80 GB.
+constexpr std::uint64_t max_trials = 10'000'000'000ull;
+
+std::uint64_t parse_trials(const std::string& text) {
+  const auto flag_error = [&](std::string message) {
+    return InputError({}, std::move(message), "--trials takes a whole number such as 100000 or 1e6");
+  };
+  double value = 0.0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end || !std::isfinite(value))
+    throw flag_error(fmt::format("--trials must be a number, found `{}`", text));
+  if (value < 1) throw flag_error(fmt::format("--trials must be at least 1, found {}", text));
+  if (value != std::floor(value)) throw flag_error(fmt::format("--trials must be a whole number, found {}", text));
+  if (value > static_cast<double>(max_trials))
+    throw flag_error(fmt::format("--trials must be at most 10^10, found {}", text));
+  return static_cast<std::uint64_t>(value);
+}
+
+Sampling parse_sampling(const std::string& text) {
+  if (text == "mc") return Sampling::monte_carlo;
+  if (text == "lhs") return Sampling::latin_hypercube;
+  if (text == "sobol") return Sampling::sobol;
+  throw InputError({}, fmt::format("--sampling must be mc, lhs or sobol, found `{}`", text));
+}
+
+}  // namespace
+
+void add_scenario_flags(CLI::App& command, ScenarioFlags& flags) {
+  command.add_option("file", flags.file, "Scenario file (YAML)")->required();
+  command.add_option("--scenario", flags.variant, "Variant under `scenarios:` to use (default: base)");
+  command.add_option("--set", flags.overrides,
+                     "Override a driver: NAME=VALUE, NAME.PARAM=VALUE or 'NAME={dist: normal, mean: 1, sd: 2}'")
+      ->take_all();
+  command.add_flag("--repair-correlations", flags.repair_correlations,
+                   "Use the nearest valid correlation matrix when the requested one is not valid");
+}
+
+void add_run_flags(CLI::App& command, RunFlags& flags) {
+  command.add_option("-n,--trials", flags.trials, "Number of trials (default: the scenario's, else 100000)");
+  command.add_option("--seed", flags.seed, "Random seed (default: the scenario's, else 1)");
+  command.add_option("-j,--threads", flags.threads, "Worker threads (default: all cores); results do not depend on it");
+  command.add_option("--sampling", flags.sampling, "mc (Monte Carlo), lhs (Latin hypercube) or sobol");
+  command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+  command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)");
+}
+
+Model load_model(const ScenarioFlags& flags) {
+  LoadOptions options;
+  options.variant = flags.variant;
+  options.overrides = flags.overrides;
+  options.actuals = flags.actuals;
+  Scenario scenario = load_scenario(flags.file, options);
+  if (flags.repair_correlations) scenario.simulation.repair_correlations = true;
+  return build_model(scenario);
+}
+
+RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
+  RunOptions options;
+  options.trials = !flags.trials.empty() ? parse_trials(flags.trials) : model.simulation.trials.value_or(default_trials);
+  options.seed = flags.seed ? *flags.seed : model.simulation.seed.value_or(default_seed);
+  options.sampling = !flags.sampling.empty() ? parse_sampling(flags.sampling)
+                                             : model.simulation.sampling.value_or(Sampling::monte_carlo);
+  return options;
+}
+
+ThreadLimit::ThreadLimit(unsigned threads)
+    : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
+
+Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
+  const ThreadLimit limit(flags.threads);
+  Run run{load_model(scenario), {}, {}};
+  run.result = simulate(run.model, resolve_run_options(run.model, flags));
+  run.report = analyze(run.model, run.result);
+  return run;
+}
+
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (path.empty() || path == "-") {
+    write(std::cout);
+    std::cout.flush();
+    return;
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const auto fail = [&](const std::string& reason) {
+    return InputError({}, fmt::format("cannot write `{}`: {}", path, reason),
+                      "check that the directory exists and is writable");
+  };
+  if (fs::is_directory(target)) throw fail("it is a directory");
+  // The temporary file sits beside the target, so that the rename is atomic on the same file system.
+  const fs::path temporary = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
+  const auto discard = [&] {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+  };
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw fail(std::strerror(errno));
+    try {
+      write(out);
+    } catch (...) {
+      out.close();
+      discard();
+      throw;
+    }
+    out.flush();
+    if (!out) {
+      const std::string reason = std::strerror(errno);
+      out.close();
+      discard();
+      throw fail(reason);
+    }
+  }
+  std::error_code error;
+  fs::rename(temporary, target, error);
+  if (error) {
+    discard();
+    throw fail(error.message());
+  }
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  write_output(path, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); });
+}
+
+bool use_color(const RunFlags& flags) {
+  return (flags.output.empty() || flags.output == "-") && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+}
+
+}  // namespace guidance::cli

@@ -1,0 +1,78 @@
+// Flags shared by the commands, and the steps every command takes: load, build, resolve, write.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+
+#include "guidance/load.hpp"
+#include "guidance/model.hpp"
+#include "guidance/simulate.hpp"
+
+namespace guidance::cli {
+
+/// Exit statuses of every command.
+enum Exit : int { ok = 0, check_failed = 1, bad_input = 2, internal_error = 3, interrupted = 130 };
+
+/// The scenario file, the variant and the overrides: every command has these.
+struct ScenarioFlags {
+  std::string file;
+  std::string variant = "base";
+  std::vector<std::string> overrides;  // --set
+  std::vector<std::string> actuals;    // --actual (run only)
+  bool repair_correlations = false;
+};
+
+/// Flags of every command that simulates.
+struct RunFlags {
+  std::string trials;  // text, so that "1e6" works and 0 or 10^13 get a clear message
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;  // 0: all cores
+  std::string sampling;  // mc | lhs | sobol; empty: the scenario's, else mc
+  std::string format = "table";
+  std::string output;  // empty: stdout
+};
+
+void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
+void add_run_flags(CLI::App& command, RunFlags& flags);
+
+/// Load and compile the scenario named by the flags. Throws InputError.
+Model load_model(const ScenarioFlags& flags);
+
+/// Trials, seed and sampling: the flag if given, else the scenario's `simulation:`, else the default.
+RunOptions resolve_run_options(const Model& model, const RunFlags& flags);
+
+/// A scenario loaded, simulated and analysed: what `run`, `check` and the analyses start from.
+struct Run {
+  Model model;
+  SimulationResult result;
+  RunReport report;
+};
+
+/// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit.
+Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags);
+
+/// Bound oneTBB's parallelism to --threads (all cores when 0) for the object's lifetime. Results never
+/// depend on it.
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(unsigned threads);
+ private:
+  tbb::global_control control_;
+};
+
+/// Write to `path` whole or not at all (a temporary file beside it, then rename); "" or "-" is
+/// stdout. Throws InputError when the file cannot be written.
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
+void write_output(const std::string& path, const std::string& text);
+
+/// True when tables may use colour: stdout is a terminal, NO_COLOR is unset, no --output.
+bool use_color(const RunFlags& flags);
+
+}  // namespace guidance::cli

@@ -1,0 +1,92 @@
+// `guidance validate`, `guidance run` and `guidance check`.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "guidance/report.hpp"
+
+namespace guidance::cli {
+
+namespace {
+
+/// Non-finite values are never hidden: tables say so inline, other formats on stderr.
+void warn_nonfinite(const Run& run) {
+  for (std::size_t v = 0; v < run.model.variables.size(); ++v)
+    if (run.report.variables[v].nonfinite > 0)
+      std::cerr << fmt::format("warning: {} is not a finite number in {} of {} trials; they are left out of its "
+                               "statistics\n",
+                               run.model.variables[v].name, run.report.variables[v].nonfinite, run.report.trials);
+}
+
+std::string render(const Run& run, const RunFlags& flags, const TableOptions& table) {
+  if (flags.format == "json") return run_json(run.model, run.report).dump(2) + "\n";
+  if (flags.format == "csv") return render_csv(run.model, run.report);
+  return render_table(run.model, run.report, table);
+}
+
+}  // namespace
+
+void add_validate(CLI::App& app, ValidateCommand& command) {
+  CLI::App* sub = app.add_subcommand("validate", "Check a scenario file and summarise what it declares");
+  add_scenario_flags(*sub, command.scenario);
+}
+
+int ValidateCommand::operator()() const {
+  LoadOptions options;
+  options.variant = scenario.variant;
+  options.overrides = scenario.overrides;
+  Scenario loaded = load_scenario(scenario.file, options);
+  if (scenario.repair_correlations) loaded.simulation.repair_correlations = true;
+  const Model model = build_model(loaded);
+  std::cout << render_summary(loaded, model);
+  return ok;
+}
+
+void add_run(CLI::App& app, RunCommand& command) {
+  CLI::App* sub = app.add_subcommand("run", "Simulate a scenario: percentiles and guidance probabilities");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--samples", command.samples, "Also write every trial to this CSV file");
+  sub->add_option("--actual", command.scenario.actuals, "A reported figure NAME=VALUE: where it fell in the model")
+      ->take_all();
+}
+
+int RunCommand::operator()() const {
+  const Run result = simulate_scenario(scenario, run);
+  if (run.format != "table") warn_nonfinite(result);
+  if (!samples.empty())
+    write_output(samples, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
+  write_output(run.output, render(result, run, {.color = use_color(run)}));
+  return ok;
+}
+
+void add_check(CLI::App& app, CheckCommand& command) {
+  CLI::App* sub = app.add_subcommand(
+      "check", "Simulate and exit 1 when a guidance line is less likely than --min-probability");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--min-probability", command.min_probability, "Least acceptable P(in) of each line (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
+int CheckCommand::operator()() const {
+  const Run result = simulate_scenario(scenario, run);
+  if (result.model.guidance.empty())
+    throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),
+                     "add a `guidance:` section, e.g. `eps: [0.19, 0.22]`");
+  if (run.format != "table") warn_nonfinite(result);
+  write_output(run.output, render(result, run, {.color = use_color(run), .variables = false}));
+
+  std::vector<std::string> failing;
+  for (const GuidanceProbability& line : result.report.guidance)
+    if (line.p_in < min_probability) failing.push_back(fmt::format("{} ({:.1f}%)", line.name, line.p_in * 100.0));
+  if (failing.empty()) {
+    std::cerr << fmt::format("check passed: every guidance line has P(in) >= {:g}%\n", min_probability * 100.0);
+    return ok;
+  }
+  std::cerr << fmt::format("check failed: P(in) below {:g}% for {}\n", min_probability * 100.0, fmt::join(failing, ", "));
+  return check_failed;
+}
+
+}  // namespace guidance::cli

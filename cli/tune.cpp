@@ -1,0 +1,146 @@
+// `guidance compare`, `sweep`, `solve` and `propose`.
+#include "tune.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "guidance/tuning.hpp"
+
+namespace guidance::cli {
+
+namespace {
+
+/// These commands write a table or JSON.
+void check_format(const RunFlags& flags, std::string_view command) {
+  if (flags.format == "csv")
+    throw InputError({}, fmt::format("`{}` writes a table or JSON, not CSV", command), "use --format table or --format json");
+}
+
+TuningSource open(const ScenarioFlags& flags) {
+  LoadOptions options;
+  options.variant = flags.variant;
+  options.overrides = flags.overrides;
+  return open_scenario(flags.file, std::move(options), flags.repair_correlations);
+}
+
+/// Tables leave non-finite values out of the statistics, so they are always named on stderr.
+void warn_nonfinite(std::string_view where, const Model& model, const RunReport& report) {
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (report.variables[v].nonfinite > 0)
+      std::cerr << fmt::format("warning: {}{} is not a finite number in {} of {} trials; they are left out of its "
+                               "statistics and counted outside its guidance\n",
+                               where, model.variables[v].name, report.variables[v].nonfinite, report.trials);
+}
+
+void add_table_flags(CLI::App& command, TableFlags& flags) {
+  command.add_option("--metric", flags.metrics, "Show the percentiles of this driver or metric (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--percentiles", flags.percentiles, "Percentiles to show, from 1,5,10,25,50,75,90,95,99 (default 10,50,90)");
+}
+
+std::string json_text(const nlohmann::ordered_json& json) { return json.dump(2) + "\n"; }
+
+}  // namespace
+
+void add_compare(CLI::App& app, CompareCommand& command) {
+  CLI::App* sub = app.add_subcommand("compare", "Variants side by side, with the same trials in each");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--scenarios", command.variants, "Variants to compare, e.g. base,bear,bull (default: all)");
+  add_table_flags(*sub, command.table);
+}
+
+int CompareCommand::operator()() const {
+  check_format(run, "compare");
+  if (scenario.variant != "base") {
+    throw InputError({}, fmt::format("compare takes the variants to compare with --scenarios, found --scenario {}", scenario.variant),
+                     fmt::format("e.g. --scenarios base,{}", scenario.variant));
+  }
+  const ThreadLimit limit(run.threads);
+  const TuningSource source = open(scenario);
+  const std::vector<std::string> names = variants.empty() ? all_variants(source.scenario) : parse_variant_list(variants);
+  const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
+  const std::vector<VariantReport> reports = compare_variants(source, names, resolve_run_options(source.model, run));
+  for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
+  write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
+  return ok;
+}
+
+void add_sweep(CLI::App& app, SweepCommand& command) {
+  CLI::App* sub = app.add_subcommand("sweep", "Guidance probabilities at each value of one or two driver parameters");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--vary", command.vary, "NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,... (once or twice)")
+      ->required()
+      ->allow_extra_args(false);
+  add_table_flags(*sub, command.table);
+}
+
+int SweepCommand::operator()() const {
+  check_format(run, "sweep");
+  std::vector<Variation> variations;
+  for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
+  const ThreadLimit limit(run.threads);
+  const TuningSource source = open(scenario);
+  const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
+  const Sweep sweep = run_sweep(source, std::move(variations), resolve_run_options(source.model, run));
+  for (const SweepPoint& point : sweep.points) {
+    std::string where = "at ";
+    for (std::size_t k = 0; k < sweep.vary.size(); ++k)
+      where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].target, point.values[k]);
+    warn_nonfinite(where + ", ", point.model, point.report);
+  }
+  write_output(run.output, run.format == "json" ? json_text(sweep_json(sweep)) : render_sweep(sweep, selection));
+  return ok;
+}
+
+void add_solve(CLI::App& app, SolveCommand& command) {
+  CLI::App* sub = app.add_subcommand("solve", "Find the value of a driver parameter that meets a target");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--target", command.target,
+                  "P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or mean(METRIC) = x")
+      ->required();
+  sub->add_option("--vary", command.vary, "The parameter to solve for: NAME.PARAM, or NAME for a constant")->required();
+  sub->add_option("--bracket", command.bracket, "LO:HI, the range to search (default: around the current value)");
+}
+
+int SolveCommand::operator()() const {
+  check_format(run, "solve");
+  const Target parsed_target = parse_target(target);
+  const Variation variation = parse_variation(vary);
+  SolveOptions options;
+  if (!bracket.empty()) options.bracket = parse_bracket(bracket);
+  const ThreadLimit limit(run.threads);
+  const TuningSource source = open(scenario);
+  const Solution solution = solve(source, parsed_target, variation, resolve_run_options(source.model, run), options);
+  warn_nonfinite("at the solution, ", solution.model, solution.report);
+  write_output(run.output, run.format == "json" ? json_text(solution_json(solution)) : render_solution(solution));
+  return ok;
+}
+
+void add_propose(CLI::App& app, ProposeCommand& command) {
+  CLI::App* sub = app.add_subcommand("propose", "The range to publish for a metric, and where each published range sits");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
+  sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
+}
+
+int ProposeCommand::operator()() const {
+  check_format(run, "propose");
+  const double probability = parse_confidence(confidence);
+  const ThreadLimit limit(run.threads);
+  const Model model = load_model(scenario);
+  find_variable(model, metric, "--metric");  // before the run, not after it
+  const SimulationResult result = simulate(model, resolve_run_options(model, run));
+  const RunReport report = analyze(model, result);
+  const Proposal proposal = propose(model, result, report, metric, probability);
+  warn_nonfinite("", model, report);
+  write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))
+                                                : render_proposal(model, report, proposal));
+  return ok;
+}
+
+}  // namespace guidance::cli

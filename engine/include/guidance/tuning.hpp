@@ -1,0 +1,239 @@
+// Guidance analytics: compare variants, sweep a driver's parameter, solve for the value that hits a
+// target, propose the range to publish. Built on simulate; rendering is in the report stage.
+//
+// Every run inside one analysis uses the same trials, seed and sampling, and a uniform is a pure
+// function of (seed, driver, trial): trial i draws the same numbers in every variant, sweep point and
+// solve iterate (common random numbers), so a difference between them is the drivers', not noise.
+//
+//   TuningSource source = open_scenario("scenarios/juniper_q4_2012.yaml");
+//   Sweep sweep = run_sweep(source, {parse_variation("revenue.p90=1120:1140:5")}, {.trials = 20'000});
+//   Solution s = solve(source, parse_target("P(eps >= 0.22) = 50%"), parse_variation("revenue.p90"),
+//                      {.trials = 20'000}, {});
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "guidance/load.hpp"
+#include "guidance/model.hpp"
+#include "guidance/simulate.hpp"
+
+namespace guidance {
+
+// ---- the scenario, read once ---------------------------------------------------------------------
+
+/// A scenario file read once and loaded again for each variant, sweep point or solve iterate.
+struct TuningSource {
+  std::string path;
+  std::string text;                  // the file's contents
+  LoadOptions options;               // the variant and `--set` overrides every load starts from
+  bool repair_correlations = false;  // as `simulation: {repair_correlations: true}`
+  Scenario scenario;                 // the file loaded with `options`
+  Model model;                       // and compiled: names, guidance lines, `simulation:` settings
+};
+
+/// Read `path` and load it with `options`. Throws InputError (load_scenario's and build_model's).
+TuningSource open_scenario(const std::string& path, LoadOptions options = {}, bool repair_correlations = false);
+
+/// `source` in `variant`, with `overrides` applied after the source's own, compiled. Throws InputError.
+Model load_variant(const TuningSource& source, const std::string& variant,
+                   std::span<const std::string> overrides = {});
+
+/// The index of the variable called `name`, named on the command line by `flag` ("--metric"). Throws
+/// InputError pointing at the name, with "did you mean" among the model's drivers and metrics.
+std::size_t find_variable(const Model& model, const std::string& name, const std::string& flag);
+
+// ---- compare -------------------------------------------------------------------------------------
+
+struct VariantReport {
+  std::string variant;
+  Model model;
+  RunReport report;
+};
+
+/// "base" and every variant under `scenarios:`, in file order.
+std::vector<std::string> all_variants(const Scenario& scenario);
+
+/// "--scenarios a,b,c" -> {"a", "b", "c"}. Throws InputError (path "--scenarios") for an empty name or
+/// a name given twice.
+std::vector<std::string> parse_variant_list(const std::string& argument);
+
+/// Run every variant with the same options (so the same trials). Every variant is loaded before any
+/// is run: an unknown variant (the loader's error, with "did you mean") costs no simulation.
+std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
+                                            const RunOptions& options);
+
+// ---- sweep ---------------------------------------------------------------------------------------
+
+/// One value of a driver parameter: as written in the override, and as the loader reads it
+/// ("30.5%" -> 0.305).
+struct ParameterValue {
+  std::string text;
+  double value = 0.0;
+};
+
+/// A driver parameter and the values it takes: `--vary NAME.PARAM=START:STOP:STEP` (STOP included when
+/// a whole number of steps away), `--vary NAME.PARAM=v1,v2,...`, or `--vary NAME.PARAM` (solve). NAME
+/// alone is a constant driver (or replaces a distribution with a constant).
+struct Variation {
+  std::string target;                          // "revenue.p90", "tax_rate"
+  std::vector<ParameterValue> values;          // in order; empty without `=`
+  bool percent = false;                        // the values are written as percents
+  std::shared_ptr<const SourceText> argument;  // the whole argument (path "--vary"), for errors
+};
+
+/// Most points one sweep may have (the product of the variations' sizes).
+inline constexpr std::size_t max_sweep_points = 1000;
+
+/// Parse a `--vary` argument. Throws InputError pointing into it (path "--vary"): no target, a value
+/// that is not a number, START:STOP:STEP with a STEP <= 0 or STOP < START, percents mixed with plain
+/// numbers, more than max_sweep_points values.
+Variation parse_variation(const std::string& argument);
+
+struct SweepPoint {
+  std::vector<double> values;  // per variation, as loaded
+  Model model;
+  RunReport report;
+};
+
+struct Sweep {
+  std::vector<Variation> vary;     // one or two
+  std::vector<SweepPoint> points;  // every combination, the first variation outermost
+};
+
+/// Run the scenario at every point. Every point is loaded before any is run, so a typo in NAME.PARAM
+/// is one error (the loader's, moved into the `--vary` argument) and a value the distribution refuses
+/// is named ("at revenue.sd = -5: ..."). Throws InputError for no or more than two variations, the same
+/// target twice, a variation without values, or more than max_sweep_points points.
+Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const RunOptions& options);
+
+// ---- solve ---------------------------------------------------------------------------------------
+
+/// What `--target` asks for: P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p,
+/// pNN(METRIC) = x or mean(METRIC) = x. Probabilities are fractions; percents are allowed ("80%").
+struct Target {
+  enum class Statistic { at_least, at_most, in_guidance, percentile, mean };
+  Statistic statistic = Statistic::mean;
+  std::string metric;
+  double threshold = 0.0;   // X, for at_least and at_most
+  double percentile = 0.5;  // NN / 100, for percentile
+  double goal = 0.0;        // p (in (0, 1)) or x
+  bool threshold_percent = false, goal_percent = false;  // written as percents
+  std::string text;         // as written
+  SourceLocation metric_where;  // the metric's name in the text (path "--target")
+};
+
+/// Parse `--target`. Throws InputError pointing into the text (path "--target").
+Target parse_target(const std::string& text);
+
+/// `--bracket LO:HI` with LO < HI (path "--bracket" in errors).
+struct Bracket {
+  ParameterValue low, high;
+  bool percent = false;
+};
+Bracket parse_bracket(const std::string& argument);
+
+struct SolveOptions {
+  std::optional<Bracket> bracket;  // empty: search outwards from the parameter's current value
+  int max_iterations = 60;         // bisection steps at most
+};
+
+/// One run of the search: the parameter's value and the target statistic there.
+struct SolveStep {
+  double value = 0.0;
+  double achieved = 0.0;
+};
+
+struct Solution {
+  Target target;
+  std::string vary;
+  bool percent = false;           // the parameter is shown as a percent
+  std::optional<double> current;  // the parameter's value in the scenario, when it has one
+  double value = 0.0;             // the solution
+  double achieved = 0.0;          // the target statistic at `value`
+  Interval achieved_ci;           // its 95% interval
+  Interval bracket;               // the target is crossed between these values
+  Interval searched;              // the bracket the bisection started from
+  int iterations = 0;             // bisection steps
+  std::vector<SolveStep> steps;   // every run, in order (bracketing, bisection, the solution)
+  Model model;                    // at the solution
+  RunReport report;               // the run at the solution
+};
+
+/// Goal seek: find where the target statistic crosses its goal, by bracketing then bisection, to
+/// Monte Carlo precision (the search stops when the statistic at the two ends of the bracket differs
+/// by less than the half-width of its 95% interval). Throws InputError for an unknown metric (with
+/// "did you mean"), `in guidance` on a metric without a guidance line, a `--vary` with values, a
+/// bracket end the distribution refuses, and a goal not reached inside the bracket (or, without one,
+/// within 10 doublings of a step of 5% of the current value on either side).
+Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
+               const SolveOptions& solve_options);
+
+// ---- propose -------------------------------------------------------------------------------------
+
+/// A guidance line as the model sees it: where its bounds fall among the trials.
+struct LineRank {
+  std::string name;
+  double low = 0.0, high = 0.0;            // +-inf for an open end
+  double low_rank = 0.0, high_rank = 0.0;  // percentile_rank of each bound, in [0, 1]
+  double p_in = 0.0;
+  Interval p_in_ci;  // Wilson 95%
+  bool percent = false;
+};
+
+struct Proposal {
+  std::string metric;
+  double confidence = 0.0;
+  Interval narrowest;  // the shortest [x(i), x(i + k - 1)] holding k = ceil(confidence * trials) trials
+  Interval central;    // percentiles (1 - confidence) / 2 and (1 + confidence) / 2
+  double narrowest_p_in = 0.0, central_p_in = 0.0;  // the share of all trials inside each
+  Interval narrowest_ranks, central_ranks;           // percentile_rank of each bound
+  std::optional<LineRank> guidance;  // the metric's own guidance line, if it has one
+  std::vector<LineRank> lines;       // every guidance line, in the scenario's order
+};
+
+/// Parse `--confidence` ("0.8" or "80%"); throws InputError unless it is strictly between 0 and 1.
+double parse_confidence(const std::string& text);
+
+/// The range to publish for `metric` at `confidence`, from a simulated run. Throws InputError for an
+/// unknown metric (with "did you mean"), a confidence outside (0, 1), or a metric finite in fewer
+/// than ceil(confidence * trials) trials.
+Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report,
+                 const std::string& metric, double confidence);
+
+// ---- rendering (report stage): tables of at most 80 columns, and the documented JSON -------------
+
+/// The percentiles the tables show, for which variables.
+struct TuningTable {
+  std::vector<std::string> variables;  // empty: every variable with a guidance line
+  std::vector<std::size_t> percentiles = {2, 4, 6};  // indices into reported_percentiles: P10, P50, P90
+};
+
+/// `--metric` names (checked against the model, "did you mean") and `--percentiles 10,50,90` (each one
+/// of reported_percentiles; path "--percentiles" in errors). Throws InputError.
+TuningTable parse_tuning_table(const Model& model, std::span<const std::string> variables,
+                               const std::string& percentiles);
+
+std::string render_compare(std::span<const VariantReport> variants, const TuningTable& table);
+/// {"variants": {NAME: run_json}}.
+nlohmann::ordered_json compare_json(std::span<const VariantReport> variants);
+
+std::string render_sweep(const Sweep& sweep, const TuningTable& table);
+/// {"vary": [{"name", "values"}], "points": [{"values": {NAME.PARAM: v}, "variables", "guidance", ...}]}.
+nlohmann::ordered_json sweep_json(const Sweep& sweep);
+
+std::string render_solution(const Solution& solution);
+/// {"target", "vary", "value", "achieved", "achieved_ci", "bracket", "iterations", ...}.
+nlohmann::ordered_json solution_json(const Solution& solution);
+
+std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal);
+/// {"metric", "confidence", "narrowest": [lo, hi], "central": [lo, hi], "guidance": {...} | null, ...}.
+nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report, const Proposal& proposal);
+
+}  // namespace guidance

@@ -1,0 +1,43 @@
+// What every sensitivity method checks first, and the random streams of the designs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "guidance/model.hpp"
+#include "guidance/random.hpp"
+
+namespace guidance::analysis {
+
+/// Salts of the drivers' streams (random.hpp) in each design, so that designs are independent of each
+/// other yet reproducible. Salt 0 gives the trials of `run`.
+inline constexpr std::uint64_t sobol_a_salt = 0;
+inline constexpr std::uint64_t sobol_b_salt = 1;
+inline constexpr std::uint64_t shapley_base_salt = 2;
+inline constexpr std::uint64_t shapley_redraw_salt = 3;
+/// Bootstrap streams: names with a space, which no driver can have.
+inline constexpr std::uint64_t sobol_bootstrap_stream = stream_id("sobol bootstrap");
+inline constexpr std::uint64_t shapley_bootstrap_stream = stream_id("shapley bootstrap");
+
+/// The metric must be a variable that varies. Throws std::invalid_argument for an index out of range,
+/// InputError for a constant.
+void check_metric(const Model& model, std::size_t metric);
+
+/// The stochastic drivers; throws InputError when there are none.
+std::vector<std::size_t> require_inputs(const Model& model);
+
+/// Throws std::invalid_argument unless 0 < low < high < 1.
+void check_range(double low, double high);
+
+/// Sobol indices need independent drivers: throws InputError naming the correlated drivers, unless
+/// the caller chose to ignore the correlations.
+void check_independent(const Model& model, bool ignore_correlations);
+
+/// Throws InputError when the exact Shapley design would be too large.
+void check_shapley_size(std::size_t inputs);
+
+/// value / scale, or 0 when scale is not positive (a metric that does not vary has no shares).
+inline double share(double value, double scale) { return scale > 0.0 ? value / scale : 0.0; }
+
+}  // namespace guidance::analysis

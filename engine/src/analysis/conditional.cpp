@@ -1,0 +1,48 @@
+#include "analysis/conditional.hpp"
+
+#include <optional>
+#include <stdexcept>
+
+#include <Eigen/QR>
+
+#include "model/correlation.hpp"
+
+namespace guidance::analysis {
+
+namespace {
+
+Eigen::MatrixXd submatrix(const Eigen::MatrixXd& matrix, const std::vector<std::size_t>& rows,
+                          const std::vector<std::size_t>& columns) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(columns.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::size_t j = 0; j < columns.size(); ++j)
+      out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          matrix(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(columns[j]));
+  return out;
+}
+
+}  // namespace
+
+GaussianConditional gaussian_conditional(const Eigen::MatrixXd& correlation, std::uint64_t redrawn_mask) {
+  GaussianConditional conditional;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(correlation.rows()); ++i)
+    ((redrawn_mask >> i) & 1 ? conditional.redrawn : conditional.given).push_back(i);
+  if (conditional.redrawn.empty()) throw std::logic_error("gaussian_conditional: nothing to redraw");
+
+  const Eigen::MatrixXd rjj = submatrix(correlation, conditional.redrawn, conditional.redrawn);
+  Eigen::MatrixXd covariance = rjj;
+  conditional.mean_map = Eigen::MatrixXd::Zero(rjj.rows(), static_cast<Eigen::Index>(conditional.given.size()));
+  if (!conditional.given.empty()) {
+    const Eigen::MatrixXd rjk = submatrix(correlation, conditional.redrawn, conditional.given);
+    const Eigen::MatrixXd rkk = submatrix(correlation, conditional.given, conditional.given);
+    conditional.mean_map = rjk * Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(rkk).pseudoInverse();
+    covariance = rjj - conditional.mean_map * rjk.transpose();
+    covariance = 0.5 * (covariance + covariance.transpose()).eval();  // symmetric to the last bit
+  }
+  std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(covariance);
+  if (!factor) throw std::logic_error("gaussian_conditional: the conditional covariance is not positive semidefinite");
+  conditional.factor = *factor;
+  return conditional;
+}
+
+}  // namespace guidance::analysis

@@ -1,0 +1,61 @@
+// Regional sensitivity: what the drivers looked like in the trials that missed a guidance range.
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/common.hpp"
+#include "guidance/sensitivity.hpp"
+
+namespace guidance {
+
+namespace {
+
+RegionalMiss miss(const Model& model, const SimulationResult& result, const std::vector<std::size_t>& inputs,
+                  const std::vector<std::size_t>& trials, std::size_t line, MissSide side) {
+  RegionalMiss out;
+  out.guidance = line;
+  out.side = side;
+  out.trials = trials.size();
+  out.probability = static_cast<double>(trials.size()) / static_cast<double>(result.trials);
+  if (trials.empty()) return out;
+  std::vector<double> values(trials.size());
+  constexpr double half[] = {0.5};
+  for (const std::size_t d : inputs) {
+    const std::span<const double> column = result.column(d);
+    for (std::size_t k = 0; k < trials.size(); ++k) values[k] = column[trials[k]];
+    const Distribution& distribution = model.distributions[d];
+    const double sd = std::sqrt(variance(distribution));
+    out.drivers.push_back({d, analysis::share(exact_percentiles(values, half)[0] - quantile(distribution, 0.5), sd)});
+  }
+  std::ranges::stable_sort(out.drivers, [](const RegionalShift& a, const RegionalShift& b) {
+    return std::abs(a.shift_sd) > std::abs(b.shift_sd);
+  });
+  return out;
+}
+
+}  // namespace
+
+Regional regional(const Model& model, const SimulationResult& result, std::size_t metric) {
+  analysis::check_metric(model, metric);
+  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::span<const double> output = result.column(metric);
+
+  Regional regional;
+  regional.design.evaluations = result.trials;
+  regional.design.nonfinite =
+      static_cast<std::uint64_t>(std::ranges::count_if(output, [](double y) { return !std::isfinite(y); }));
+  for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+    const GuidanceRange& line = model.guidance[g];
+    if (line.variable != metric) continue;
+    // Like `run`, a non-finite value is on neither side.
+    std::vector<std::size_t> below, above;
+    for (std::size_t t = 0; t < output.size(); ++t) {
+      if (output[t] < line.low) below.push_back(t);
+      else if (output[t] > line.high) above.push_back(t);
+    }
+    if (std::isfinite(line.low)) regional.misses.push_back(miss(model, result, inputs, below, g, MissSide::below));
+    if (std::isfinite(line.high)) regional.misses.push_back(miss(model, result, inputs, above, g, MissSide::above));
+  }
+  return regional;
+}
+
+}  // namespace guidance

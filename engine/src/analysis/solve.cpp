@@ -1,0 +1,451 @@
+// `guidance solve`: the value of one driver parameter at which a target statistic reaches its goal.
+//
+// With common random numbers the statistic is a deterministic function of the parameter: piecewise
+// constant for probabilities (a count of trials) and monotone in most uses. The search brackets the
+// goal, then bisects until the statistic at the two ends of the bracket differs by less than the
+// half-width of its 95% interval: past that point Monte Carlo noise, not the bracket, limits the
+// answer. The solution interpolates linearly inside the final bracket and is run once more, so the
+// achieved value and its interval are measured at the reported value, not assumed.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "analysis/tuning_input.hpp"
+
+namespace guidance {
+
+namespace {
+
+using tuning_detail::argument_error;
+using tuning_detail::Number;
+using tuning_detail::parse_number;
+using Statistic = Target::Statistic;
+
+/// Expansions of the default search on each side, and its first step as a share of the current value.
+constexpr int max_expansions = 10;
+constexpr double first_step_share = 0.05;
+/// Two-sided 95% standard normal quantile, for the interval on a mean.
+constexpr double z95 = 1.959963984540054;
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+// target    := head '=' NUMBER
+// head      := ('P' | 'p') '(' NAME relation ')' | ('p' | 'P') DIGITS '(' NAME ')' | 'mean' '(' NAME ')'
+// relation  := '>=' NUMBER | '<=' NUMBER | 'in' 'guidance'
+class TargetParser {
+ public:
+  explicit TargetParser(const std::string& text)
+      : source_(std::make_shared<const SourceText>(SourceText{"--target", text})), text_(source_->text) {}
+
+  Target parse() {
+    Target target;
+    target.text = text_;
+    const std::size_t head_start = skip_space();
+    const std::string head = name();
+    if (head == "P" || head == "p") {
+      expect("(");
+      read_metric(target);
+      read_relation(target);
+    } else if (head.size() > 1 && (head[0] == 'p' || head[0] == 'P') &&
+               std::all_of(head.begin() + 1, head.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      const int percent = head.size() <= 3 && head[1] != '0' ? std::stoi(head.substr(1)) : 0;
+      if (percent < 1 || percent > 99)
+        fail(head_start, head.size(), fmt::format("expected a percentile from p1 to p99, found `{}`", head));
+      target.statistic = Statistic::percentile;
+      target.percentile = percent / 100.0;
+      expect("(");
+      read_metric(target);
+    } else if (head == "mean") {
+      target.statistic = Statistic::mean;
+      expect("(");
+      read_metric(target);
+    } else {
+      fail(head_start, std::max<std::size_t>(1, head.size()),
+           fmt::format("expected P(...), pNN(...) or mean(...), found {}", found(head_start, head)), forms_hint);
+    }
+    expect(")");
+    expect("=");
+    const std::size_t goal_start = skip_space();
+    const Number goal = number("the goal");
+    target.goal = goal.value;
+    target.goal_percent = goal.percent;
+    const bool probability = target.statistic == Statistic::at_least || target.statistic == Statistic::at_most ||
+                             target.statistic == Statistic::in_guidance;
+    if (probability && !(goal.value > 0.0 && goal.value < 1.0)) {
+      fail(goal_start, position_ - goal_start,
+           fmt::format("a probability goal must be between 0 and 1 (exclusive), found {}", text_.substr(goal_start, position_ - goal_start)),
+           "write a fraction such as 0.8, or a percent such as 80%");
+    }
+    const std::size_t rest = skip_space();
+    if (rest < text_.size())
+      fail(rest, text_.size() - rest, fmt::format("unexpected `{}` after the target", text_.substr(rest)), forms_hint);
+    return target;
+  }
+
+ private:
+  static constexpr std::string_view forms_hint =
+      "targets are P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or "
+      "mean(METRIC) = x";
+
+  [[noreturn]] void fail(std::size_t first, std::size_t length, std::string message, std::string_view hint = {}) const {
+    throw argument_error(source_, first, length, std::move(message), std::string(hint));
+  }
+
+  std::string found(std::size_t at, std::string_view token) const {
+    if (at >= text_.size()) return "the end of the target";
+    return fmt::format("`{}`", token.empty() ? text_.substr(at, 1) : token);
+  }
+
+  std::size_t skip_space() {
+    while (position_ < text_.size() && text_[position_] == ' ') ++position_;
+    return position_;
+  }
+
+  std::string name() {
+    skip_space();
+    const std::size_t start = position_;
+    if (position_ < text_.size() && is_name_start(text_[position_]))
+      while (position_ < text_.size() && is_name_char(text_[position_])) ++position_;
+    return text_.substr(start, position_ - start);
+  }
+
+  void expect(std::string_view token) {
+    const std::size_t at = skip_space();
+    if (text_.compare(at, token.size(), token) != 0)
+      fail(at, 1, fmt::format("expected `{}`, found {}", token, found(at, {})), forms_hint);
+    position_ += token.size();
+  }
+
+  void read_metric(Target& target) {
+    const std::size_t start = skip_space();
+    target.metric = name();
+    if (target.metric.empty()) fail(start, 1, fmt::format("expected a metric name, found {}", found(start, {})), forms_hint);
+    target.metric_where = SourceLocation{source_, 1, static_cast<int>(start) + 1, static_cast<int>(target.metric.size())};
+  }
+
+  void read_relation(Target& target) {
+    const std::size_t at = skip_space();
+    if (text_.compare(at, 2, ">=") == 0 || text_.compare(at, 2, "<=") == 0) {
+      target.statistic = text_[at] == '>' ? Statistic::at_least : Statistic::at_most;
+      position_ += 2;
+      skip_space();
+      const Number threshold = number("a threshold");
+      target.threshold = threshold.value;
+      target.threshold_percent = threshold.percent;
+      return;
+    }
+    if (name() == "in") {
+      const std::size_t word = skip_space();
+      if (name() != "guidance") fail(word, 1, fmt::format("expected `guidance` after `in`, found {}", found(word, {})), forms_hint);
+      target.statistic = Statistic::in_guidance;
+      return;
+    }
+    fail(at, 1, fmt::format("expected `>=`, `<=` or `in guidance`, found {}", found(at, {})),
+         "P(X > x) is written P(X >= x): with continuous values the two are the same");
+  }
+
+  Number number(std::string_view what) {
+    const std::size_t start = position_;
+    while (position_ < text_.size() && (is_name_char(text_[position_]) || text_[position_] == '.' ||
+                                        text_[position_] == '%' || text_[position_] == '-' || text_[position_] == '+'))
+      ++position_;
+    const std::string token = text_.substr(start, position_ - start);
+    const std::optional<Number> parsed = parse_number(token);
+    if (!parsed) {
+      fail(start, std::max<std::size_t>(1, token.size()),
+           fmt::format("expected a number for {}, found {}", what, found(start, token)),
+           "numbers are written like 0.22, 1.2e3 or 80%");
+    }
+    return *parsed;
+  }
+
+  std::shared_ptr<const SourceText> source_;
+  const std::string& text_;
+  std::size_t position_ = 0;
+};
+
+/// The value a driver parameter has in the loaded scenario, read back from its distribution (the
+/// written value for the parameters a shape keeps, the untruncated quantile for pNN), or nothing.
+std::optional<double> current_value(const Driver& driver, const std::string& parameter) {
+  if (!driver.distribution) return parameter.empty() ? std::optional<double>(driver.constant) : std::nullopt;
+  const Distribution& distribution = *driver.distribution;
+  if (parameter.empty()) return mean(distribution);
+  if (parameter.size() >= 2 && parameter.size() <= 3 && parameter[0] == 'p' && parameter[1] != '0' &&
+      std::all_of(parameter.begin() + 1, parameter.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (std::holds_alternative<Discrete>(distribution.shape)) return std::nullopt;
+    return quantile(Distribution{distribution.shape}, std::stoi(parameter.substr(1)) / 100.0);
+  }
+  return std::visit(
+      [&](const auto& shape) -> std::optional<double> {
+        using Shape = std::decay_t<decltype(shape)>;
+        if constexpr (std::is_same_v<Shape, Normal>) {
+          if (parameter == "mean") return shape.mean;
+          if (parameter == "sd") return shape.sd;
+        } else if constexpr (std::is_same_v<Shape, LogNormal>) {
+          const double mean = std::exp(shape.mu + shape.sigma * shape.sigma / 2);
+          if (parameter == "mean") return mean;
+          if (parameter == "sd") return mean * std::sqrt(std::expm1(shape.sigma * shape.sigma));
+          if (parameter == "median") return std::exp(shape.mu);
+        } else if constexpr (std::is_same_v<Shape, Uniform>) {
+          if (parameter == "min") return shape.min;
+          if (parameter == "max") return shape.max;
+        } else if constexpr (std::is_same_v<Shape, Triangular> || std::is_same_v<Shape, Pert>) {
+          if (parameter == "min") return shape.min;
+          if (parameter == "mode") return shape.mode;
+          if (parameter == "max") return shape.max;
+          if constexpr (std::is_same_v<Shape, Pert>)
+            if (parameter == "lambda") return shape.lambda;
+        }
+        return std::nullopt;
+      },
+      distribution.shape);
+}
+
+/// The target tied to the model's variables.
+struct BoundTarget {
+  const Target* target = nullptr;
+  std::size_t variable = 0;
+  std::size_t line = 0;  // in_guidance: the guidance line
+};
+
+BoundTarget bind(const Target& target, const Model& model) {
+  const std::ptrdiff_t found = model.find(target.metric);
+  if (found < 0)
+    tuning_detail::unknown_variable(model, target.metric, target.metric_where,
+                                    "the target names a driver or metric of the scenario");
+  BoundTarget bound{&target, static_cast<std::size_t>(found), 0};
+  if (target.statistic != Statistic::in_guidance) return bound;
+  std::vector<std::string> lines;
+  for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+    if (model.guidance[g].variable == bound.variable) {
+      bound.line = g;
+      return bound;
+    }
+    lines.push_back(model.guidance[g].name);
+  }
+  std::string hint = "the scenario has no `guidance:` lines";
+  if (!lines.empty()) {
+    hint = "the guidance lines are on ";
+    for (std::size_t g = 0; g < lines.size(); ++g)
+      hint += fmt::format("{}`{}`", g == 0 ? "" : g + 1 == lines.size() ? " and " : ", ", lines[g]);
+  }
+  throw InputError(target.metric_where, fmt::format("`{}` has no guidance line", target.metric), hint);
+}
+
+struct Estimate {
+  double value = 0.0;
+  Interval ci;
+  double half_width() const { return (ci.high - ci.low) / 2; }
+};
+
+/// The target statistic in one run, with its 95% interval.
+Estimate measure(const BoundTarget& bound, const Model& model, const SimulationResult& result) {
+  const Target& target = *bound.target;
+  const std::span<const double> column = result.column(bound.variable);
+  const double constant = model.variables[bound.variable].constant_value;
+  if (target.statistic == Statistic::percentile || target.statistic == Statistic::mean) {
+    if (column.empty()) return {constant, {constant, constant}};
+    if (target.statistic == Statistic::percentile) {
+      const double probability[] = {target.percentile};
+      return {exact_percentiles(column, probability)[0], percentile_interval(column, target.percentile)};
+    }
+    const Summary summary = summarize(column);
+    return {summary.mean, {summary.mean - z95 * summary.mean_se, summary.mean + z95 * summary.mean_se}};
+  }
+  double low = target.threshold, high = target.threshold;
+  if (target.statistic == Statistic::at_least) high = std::numeric_limits<double>::infinity();
+  if (target.statistic == Statistic::at_most) low = -std::numeric_limits<double>::infinity();
+  if (target.statistic == Statistic::in_guidance) {
+    low = model.guidance[bound.line].low;
+    high = model.guidance[bound.line].high;
+  }
+  // As for guidance lines: inclusive bounds, a non-finite value counts as outside.
+  const auto inside = [&](double x) { return std::isfinite(x) && x >= low && x <= high; };
+  std::uint64_t count = 0;
+  if (column.empty()) count = inside(constant) ? result.trials : 0;
+  else count = static_cast<std::uint64_t>(std::count_if(column.begin(), column.end(), inside));
+  return {static_cast<double>(count) / static_cast<double>(result.trials), wilson_interval(count, result.trials)};
+}
+
+/// -1, 0 or 1: where the statistic is relative to the goal.
+int side(const Estimate& estimate, double goal) { return (estimate.value > goal) - (estimate.value < goal); }
+
+// Numbers in error messages (the report stage's formatting is for outputs, and not linked here).
+std::string message_number(double value, bool percent) {
+  return percent ? fmt::format("{:.6g}%", value * 100) : fmt::format("{:.6g}", value);
+}
+
+std::string message_statistic(const Target& target, const Model& model, double value) {
+  const bool probability = target.statistic != Statistic::percentile && target.statistic != Statistic::mean;
+  if (probability) return fmt::format("{:.1f}%", value * 100);
+  const auto v = model.find(target.metric);
+  return message_number(value, v >= 0 && model.variables[static_cast<std::size_t>(v)].percent);
+}
+
+struct Point {
+  ParameterValue value;
+  Estimate estimate;
+};
+
+}  // namespace
+
+Target parse_target(const std::string& text) { return TargetParser(text).parse(); }
+
+Bracket parse_bracket(const std::string& argument) {
+  const auto source = std::make_shared<const SourceText>(SourceText{"--bracket", argument});
+  const std::size_t colon = argument.find(':');
+  if (colon == std::string::npos) {
+    throw argument_error(source, 0, argument.size(), fmt::format("expected LO:HI, found `{}`", argument),
+                         "e.g. --bracket 1100:1200 or --bracket 30%:40%");
+  }
+  Bracket bracket;
+  const auto end = [&](std::size_t first, std::size_t last) {
+    const std::string text = argument.substr(first, last - first);
+    const std::optional<Number> number = parse_number(text);
+    if (!number) {
+      throw argument_error(source, first, text.size(),
+                           text.empty() ? "expected a number, found nothing" : fmt::format("expected a number, found `{}`", text),
+                           "e.g. --bracket 1100:1200 or --bracket 30%:40%");
+    }
+    bracket.percent = bracket.percent || number->percent;
+    return ParameterValue{text, number->value};
+  };
+  bracket.low = end(0, colon);
+  bracket.high = end(colon + 1, argument.size());
+  if (!(bracket.low.value < bracket.high.value)) {
+    throw argument_error(source, 0, argument.size(),
+                         fmt::format("LO must be less than HI, found {} and {}", bracket.low.text, bracket.high.text));
+  }
+  return bracket;
+}
+
+Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
+               const SolveOptions& solve_options) {
+  if (!vary.values.empty()) {
+    const std::size_t equals = vary.argument->text.find('=');
+    throw argument_error(vary.argument, equals, vary.argument->text.size() - equals,
+                         "solve finds the value itself: give --vary NAME.PARAM without values",
+                         "bound the search with --bracket LO:HI");
+  }
+  const BoundTarget bound = bind(target, source.model);
+
+  Solution solution;
+  solution.target = target;
+  solution.vary = vary.target;
+  const std::size_t dot = vary.target.find('.');
+  const std::string driver_name = vary.target.substr(0, dot);
+  const std::string parameter = dot == std::string::npos ? "" : vary.target.substr(dot + 1);
+  const auto driver = std::find_if(source.scenario.drivers.begin(), source.scenario.drivers.end(),
+                                   [&](const Driver& d) { return d.name == driver_name; });
+  if (driver != source.scenario.drivers.end()) solution.current = current_value(*driver, parameter);
+  solution.percent = solve_options.bracket ? solve_options.bracket->percent
+                                           : driver != source.scenario.drivers.end() && driver->percent;
+
+  const auto run = [&](const ParameterValue& value) {
+    const ParameterValue values[] = {value};
+    const Model model = tuning_detail::load_point(source, std::span(&vary, 1), values);
+    const Estimate estimate = measure(bound, model, simulate(model, options));
+    solution.steps.push_back({value.value, estimate.value});
+    return Point{value, estimate};
+  };
+  const auto describe = [&](const Point& point) {
+    return fmt::format("{} = {} gives {}", vary.target, message_number(point.value.value, solution.percent),
+                       message_statistic(target, source.model, point.estimate.value));
+  };
+
+  // Bracket: [low, high] with the statistic on either side of the goal (or at it).
+  std::optional<Point> low, high;
+  if (solve_options.bracket) {
+    low = run(solve_options.bracket->low);
+    high = run(solve_options.bracket->high);
+    if (side(low->estimate, target.goal) * side(high->estimate, target.goal) > 0) {
+      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}: {}, and {}", target.text,
+                                       solve_options.bracket->low.text, solve_options.bracket->high.text,
+                                       describe(*low), describe(*high)),
+                       "widen the bracket, or leave out --bracket to search around the current value");
+    }
+  } else {
+    if (!solution.current) {
+      // The loader names what is wrong with NAME.PARAM (unknown driver or parameter, "did you mean").
+      tuning_detail::load_point(source, std::span(&vary, 1), std::array{ParameterValue{"1", 1.0}});
+      throw argument_error(vary.argument, 0, vary.argument->text.size(),
+                           fmt::format("cannot tell the current value of `{}` to search around", vary.target),
+                           "give the range to search with --bracket LO:HI");
+    }
+    const Point start = run(tuning_detail::written(*solution.current, solution.percent));
+    const int start_side = side(start.estimate, target.goal);
+    if (start_side == 0) low = high = start;
+    double step = first_step_share * std::abs(*solution.current);
+    if (step == 0) step = driver->distribution ? std::sqrt(variance(*driver->distribution)) : 1.0;
+    std::optional<Point> last_low = start, last_high = start;  // empty once a side leaves the valid values
+    Point furthest_low = start, furthest_high = start;
+    for (int expansion = 0; expansion < max_expansions && !low; ++expansion) {
+      const double distance = std::ldexp(step, expansion);
+      for (const int direction : {1, -1}) {
+        std::optional<Point>& last = direction > 0 ? last_high : last_low;
+        if (!last || low) continue;
+        std::optional<Point> next;
+        try {
+          next = run(tuning_detail::written(*solution.current + direction * distance, solution.percent));
+        } catch (const InputError&) {
+          last.reset();  // a value the distribution refuses: this side ends here
+          continue;
+        }
+        (direction > 0 ? furthest_high : furthest_low) = *next;
+        if (side(next->estimate, target.goal) != start_side) {
+          low = direction > 0 ? *last : *next;
+          high = direction > 0 ? *next : *last;
+        }
+        last = next;
+      }
+    }
+    if (!low) {
+      throw InputError({}, fmt::format("{} is not reached by varying {} around {}: {}, and {}", target.text, vary.target,
+                                       message_number(start.value.value, solution.percent), describe(furthest_low),
+                                       describe(furthest_high)),
+                       "give the range to search with --bracket LO:HI, or vary another parameter");
+    }
+  }
+  solution.searched = {low->value.value, high->value.value};
+
+  // Bisect until the statistic at the two ends is within Monte Carlo precision of each other.
+  const int low_side = side(low->estimate, target.goal);
+  while (solution.iterations < solve_options.max_iterations && low_side != 0 && side(high->estimate, target.goal) != 0) {
+    const double precision = std::min(low->estimate.half_width(), high->estimate.half_width());
+    if (std::abs(high->estimate.value - low->estimate.value) <= precision) break;
+    const ParameterValue middle =
+        tuning_detail::written(low->value.value + (high->value.value - low->value.value) / 2, solution.percent);
+    if (middle.value <= low->value.value || middle.value >= high->value.value) break;  // no value left between
+    ++solution.iterations;
+    const Point point = run(middle);
+    (side(point.estimate, target.goal) == low_side ? low : high) = point;
+  }
+  solution.bracket = {low->value.value, high->value.value};
+
+  // The solution: where the goal is met, or its crossing by linear interpolation inside the bracket;
+  // run once more, so that what is reported is measured there, not assumed.
+  double value = low->value.value;
+  if (side(high->estimate, target.goal) == 0) value = high->value.value;
+  else if (low_side != 0) {
+    const double span = high->estimate.value - low->estimate.value;
+    value = low->value.value + (high->value.value - low->value.value) / 2;
+    if (span != 0) value = low->value.value + (target.goal - low->estimate.value) / span * (high->value.value - low->value.value);
+    value = std::clamp(value, low->value.value, high->value.value);
+  }
+  const ParameterValue at = tuning_detail::written(value, solution.percent);
+  const ParameterValue values[] = {at};
+  solution.model = tuning_detail::load_point(source, std::span(&vary, 1), values);
+  const SimulationResult result = simulate(solution.model, options);
+  const Estimate estimate = measure(bound, solution.model, result);
+  solution.report = analyze(solution.model, result);
+  solution.steps.push_back({at.value, estimate.value});
+  solution.value = at.value;
+  solution.achieved = estimate.value;
+  solution.achieved_ci = estimate.ci;
+  return solution;
+}
+
+}  // namespace guidance

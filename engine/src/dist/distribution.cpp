@@ -1,1 +1,0 @@
-#include "guidance/distribution.hpp"

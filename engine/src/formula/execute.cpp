@@ -1,0 +1,68 @@
+// The block executor: one dispatch per instruction per block, then a loop over the block's trials that
+// the compiler can vectorise. Each operand is either a register column or an immediate, and every
+// combination gets its own loop, so that an immediate is a broadcast constant rather than a load.
+#include <stdexcept>
+
+#include "formula/ops.hpp"
+#include "guidance/formula.hpp"
+
+namespace guidance::formula {
+
+namespace {
+
+struct Column {
+  const double* values;
+  double operator[](std::size_t i) const { return values[i]; }
+};
+
+struct Immediate {
+  double value = 0.0;
+  double operator[](std::size_t) const { return value; }
+};
+
+// `out` never aliases an operand (the code generator guarantees it), which lets the loop vectorise
+// without run-time overlap checks.
+template <Op op, class A, class B, class C>
+void run(double* __restrict out, std::size_t n, A a, B b, C c) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = apply<op>(a[i], b[i], c[i]);
+}
+
+// Calls `then` with the operand as a Column or as an Immediate.
+template <class Then>
+void with_operand(const Operand& operand, std::span<double* const> registers, Then&& then) {
+  if (operand.reg >= 0)
+    then(Column{registers[static_cast<std::size_t>(operand.reg)]});
+  else
+    then(Immediate{operand.value});
+}
+
+template <Op op>
+void kernel(const Instruction& instruction, std::span<double* const> registers, std::size_t n) {
+  double* out = registers[static_cast<std::size_t>(instruction.out)];
+  with_operand(instruction.a, registers, [&](auto a) {
+    if constexpr (arity(op) == 1) {
+      run<op>(out, n, a, Immediate{}, Immediate{});
+    } else {
+      with_operand(instruction.b, registers, [&](auto b) {
+        if constexpr (arity(op) == 2)
+          run<op>(out, n, a, b, Immediate{});
+        else
+          with_operand(instruction.c, registers, [&](auto c) { run<op>(out, n, a, b, c); });
+      });
+    }
+  });
+}
+
+using Kernel = void (*)(const Instruction&, std::span<double* const>, std::size_t);
+constexpr auto kernels = per_op([]<Op op>() -> Kernel { return &kernel<op>; });
+
+}  // namespace
+
+void execute(const Program& program, std::span<double* const> registers, std::size_t n) {
+  if (registers.size() < program.register_count)
+    throw std::invalid_argument("formula::execute: fewer register columns than the program uses");
+  for (const Instruction& instruction : program.code)
+    kernels[static_cast<std::size_t>(instruction.op)](instruction, registers, n);
+}
+
+}  // namespace guidance::formula

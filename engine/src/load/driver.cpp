@@ -1,0 +1,282 @@
+#include "load/driver.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "load/values.hpp"
+
+namespace guidance::load_detail {
+
+namespace {
+
+// The numbers of one parameterisation, as written.
+struct Parameters {
+  const YamlNode* map = nullptr;
+  std::vector<std::pair<double, double>> percentiles;  // (probability, value), in file order
+
+  double operator[](std::string_view key) const { return read_number(*map->find(key)).value; }
+  std::vector<double> list(std::string_view key) const {
+    std::vector<double> values;
+    for (const YamlNode& item : map->find(key)->children) values.push_back(read_number(item).value);
+    return values;
+  }
+  std::pair<double, double> percentile(std::size_t i) const { return percentiles.at(i); }
+};
+
+// One way to give a distribution: these keys, and this many percentiles (pNN keys).
+struct Form {
+  std::vector<std::string> keys;
+  std::size_t percentiles = 0;
+  Distribution (*build)(const Parameters&);
+};
+
+struct Kind {
+  std::string name;
+  std::vector<Form> forms;
+  std::vector<std::string> optional;  // allowed with every form
+  std::string usage;                  // the hint for a wrong or missing parameter
+};
+
+const std::vector<Kind>& kinds() {
+  using P = const Parameters&;
+  static const std::vector<Kind> table = {
+      {"normal",
+       {{{"mean", "sd"}, 0, [](P p) { return make_normal(p["mean"], p["sd"]); }},
+        {{}, 2, [](P p) {
+           return normal_from_percentiles(p.percentile(0).first, p.percentile(0).second, p.percentile(1).first,
+                                          p.percentile(1).second);
+         }}},
+       {},
+       "normal takes `mean` and `sd`, or two percentiles such as `p10` and `p90`"},
+      {"lognormal",
+       {{{"mean", "sd"}, 0, [](P p) { return make_lognormal(p["mean"], p["sd"]); }},
+        {{"median"}, 1, [](P p) {
+           return lognormal_from_median(p["median"], p.percentile(0).first, p.percentile(0).second);
+         }},
+        {{}, 2, [](P p) {
+           return lognormal_from_percentiles(p.percentile(0).first, p.percentile(0).second, p.percentile(1).first,
+                                             p.percentile(1).second);
+         }}},
+       {},
+       "lognormal takes `mean` and `sd` (of the value itself), or `median` and one percentile, or two "
+       "percentiles such as `p10` and `p90`"},
+      {"uniform",
+       {{{"min", "max"}, 0, [](P p) { return make_uniform(p["min"], p["max"]); }},
+        {{}, 2, [](P p) {
+           return uniform_from_percentiles(p.percentile(0).first, p.percentile(0).second, p.percentile(1).first,
+                                           p.percentile(1).second);
+         }}},
+       {},
+       "uniform takes `min` and `max`, or two percentiles such as `p5` and `p95`"},
+      {"triangular",
+       {{{"min", "mode", "max"}, 0, [](P p) { return make_triangular(p["min"], p["mode"], p["max"]); }}},
+       {},
+       "triangular takes `min`, `mode` and `max`"},
+      {"pert",
+       {{{"min", "mode", "max"}, 0, [](P p) {
+          return make_pert(p["min"], p["mode"], p["max"], p.map->find("lambda") ? p["lambda"] : 4.0);
+        }}},
+       {"lambda"},
+       "pert takes `min`, `mode` and `max`, and optionally `lambda` (default 4)"},
+      {"discrete",
+       {{{"values", "probabilities"}, 0, [](P p) { return make_discrete(p.list("values"), p.list("probabilities")); }}},
+       {},
+       "discrete takes `values` and `probabilities`, two lists of the same length"},
+  };
+  return table;
+}
+
+// "p10" -> 0.10 for the keys p1 .. p99 (no leading zero).
+std::optional<double> percentile_key(std::string_view key) {
+  if (key.size() < 2 || key.size() > 3 || key[0] != 'p' || key[1] == '0') return std::nullopt;
+  int percent = 0;
+  for (char c : key.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    percent = percent * 10 + (c - '0');
+  }
+  return percent / 100.0;
+}
+
+bool looks_like_percentile(std::string_view key) {
+  return key.size() > 1 && key[0] == 'p' &&
+         key.substr(1).find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+bool contains(std::span<const std::string> names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Does `form` accept `key`, given the percentiles already taken?
+bool accepts(const Kind& kind, const Form& form, const YamlNode& entry, std::size_t percentiles_taken) {
+  if (percentile_key(entry.key)) return percentiles_taken < form.percentiles;
+  return contains(form.keys, entry.key) || contains(kind.optional, entry.key);
+}
+
+// "missing `sd`", "missing `median` or a second percentile" for the compatible forms.
+std::string missing_parameters(const std::vector<const Form*>& forms, const YamlNode& map, std::size_t percentiles) {
+  static const std::vector<std::string> counts = {"", "a percentile", "two percentiles"};
+  std::vector<std::string> alternatives;
+  for (const Form* form : forms) {
+    std::vector<std::string> missing;
+    for (const std::string& key : form->keys)
+      if (!map.find(key)) missing.push_back(fmt::format("`{}`", key));
+    if (form->percentiles > percentiles)
+      missing.push_back(percentiles == 0 ? counts[form->percentiles] : "a second percentile");
+    std::string joined;
+    for (std::size_t i = 0; i < missing.size(); ++i) joined += (i == 0 ? "" : " and ") + missing[i];
+    alternatives.push_back(joined);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < alternatives.size(); ++i) out += (i == 0 ? "" : ", or ") + alternatives[i];
+  return out;
+}
+
+const Kind& read_kind(const YamlNode& map, const std::string& driver) {
+  const YamlNode* dist = map.find("dist");
+  if (!dist) {
+    throw InputError(map.where, fmt::format("missing `dist` for driver `{}`", driver),
+                     "write the kind of distribution, e.g. {dist: normal, mean: 100, sd: 5}; kinds: " +
+                         quoted_list(distribution_kinds(), "and"));
+  }
+  const std::string name = read_text(*dist);
+  for (const Kind& kind : kinds())
+    if (kind.name == name) return kind;
+  unknown_name(fmt::format("unknown distribution `{}`", name), name, dist->where, distribution_kinds(),
+               "the distributions are " + quoted_list(distribution_kinds(), "and"));
+}
+
+// Check every key against the kind's parameterisations, in file order, and return the one given.
+const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& driver, std::size_t& percentiles) {
+  std::vector<std::string> allowed = {"dist", "truncate"};
+  std::vector<const Form*> compatible;
+  for (const Form& form : kind.forms) {
+    compatible.push_back(&form);
+    for (const std::string& key : form.keys)
+      if (!contains(allowed, key)) allowed.push_back(key);
+  }
+  allowed.insert(allowed.end(), kind.optional.begin(), kind.optional.end());
+  const bool takes_percentiles = std::any_of(kind.forms.begin(), kind.forms.end(), [](const Form& f) { return f.percentiles > 0; });
+
+  std::vector<std::string> seen;
+  for (const YamlNode& entry : map.children) {
+    if (entry.key == "dist" || entry.key == "truncate") continue;
+    const bool percentile = takes_percentiles && percentile_key(entry.key).has_value();
+    if (!percentile && !contains(allowed, entry.key)) {
+      const std::string message = fmt::format("unknown parameter `{}` for a {} distribution", entry.key, kind.name);
+      if (takes_percentiles && looks_like_percentile(entry.key))
+        throw InputError(entry.key_where, message, "percentiles are written p1 to p99, e.g. p10 and p90");
+      unknown_name(message, entry.key, entry.key_where, allowed, kind.usage);
+    }
+    std::vector<const Form*> still;
+    for (const Form* form : compatible)
+      if (accepts(kind, *form, entry, percentiles)) still.push_back(form);
+    if (still.empty()) {
+      throw InputError(entry.key_where, fmt::format("`{}` cannot be combined with {}", entry.key, quoted_list(seen)),
+                       kind.usage);
+    }
+    compatible = std::move(still);
+    seen.push_back(entry.key);
+    if (percentile) ++percentiles;
+  }
+  for (const Form* form : compatible) {
+    const bool complete = form->percentiles == percentiles &&
+                          std::all_of(form->keys.begin(), form->keys.end(), [&](const std::string& k) { return map.find(k); });
+    if (complete) return *form;
+  }
+  throw InputError(map.where,
+                   fmt::format("missing {} for the {} distribution of `{}`", missing_parameters(compatible, map, percentiles),
+                               kind.name, driver),
+                   kind.usage);
+}
+
+// A construction function's ParameterError, at the value of the key it names.
+[[noreturn]] void rethrow_at(const ParameterError& error, const YamlNode& map) {
+  const YamlNode* entry = map.find(error.parameter());
+  throw InputError(entry ? entry->where : map.where, error.what(), error.hint());
+}
+
+Distribution read_distribution(const YamlNode& map, const std::string& driver, bool& percent) {
+  const Kind& kind = read_kind(map, driver);
+  std::size_t percentile_count = 0;
+  const Form& form = read_form(kind, map, driver, percentile_count);
+
+  Parameters parameters{&map, {}};
+  for (const YamlNode& entry : map.children) {
+    if (entry.key == "dist" || entry.key == "truncate") continue;
+    if (entry.key == "values" || entry.key == "probabilities") {
+      require_list(entry, fmt::format("`{}`", entry.key));
+      for (const YamlNode& item : entry.children) {
+        const bool item_percent = read_number(item).percent;
+        if (entry.key == "values") percent = percent || item_percent;
+      }
+      continue;
+    }
+    const Number number = read_number(entry);
+    if (entry.key != "lambda") percent = percent || number.percent;
+    if (const std::optional<double> p = percentile_key(entry.key)) parameters.percentiles.emplace_back(*p, number.value);
+  }
+
+  Distribution distribution;
+  try {
+    distribution = form.build(parameters);
+  } catch (const ParameterError& error) {
+    rethrow_at(error, map);
+  }
+
+  const YamlNode* range = map.find("truncate");
+  if (!range) return distribution;
+  if (!range->is_list() || range->children.size() != 2) {
+    throw InputError(range->where, fmt::format("expected [low, high] for `truncate`, found {}", range->describe()),
+                     "write null for an open end, e.g. truncate: [0, null]");
+  }
+  const std::optional<Number> low = read_number_or_null(range->children[0]);
+  const std::optional<Number> high = read_number_or_null(range->children[1]);
+  percent = percent || (low && low->percent) || (high && high->percent);
+  if (!low && !high) return distribution;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  try {
+    return truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity);
+  } catch (const ParameterError& error) {
+    rethrow_at(error, map);
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& distribution_kinds() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Kind& kind : kinds()) out.push_back(kind.name);
+    return out;
+  }();
+  return names;
+}
+
+Driver read_driver(const YamlNode& entry) {
+  Driver driver;
+  driver.name = entry.key;
+  driver.where = entry.key_where;
+  if (entry.is_null()) {
+    throw InputError(entry.where, fmt::format("driver `{}` has no value", entry.key),
+                     "give a number (a constant) or a distribution, e.g. {dist: normal, mean: 100, sd: 5}");
+  }
+  if (entry.is_list()) {
+    throw InputError(entry.where, fmt::format("expected a number or a distribution for driver `{}`, found a list", entry.key),
+                     "write a distribution as a mapping, e.g. {dist: normal, mean: 100, sd: 5}");
+  }
+  if (entry.is_scalar()) {
+    const Number constant = read_number(entry);
+    driver.constant = constant.value;
+    driver.percent = constant.percent;
+    return driver;
+  }
+  driver.distribution = read_distribution(entry, entry.key, driver.percent);
+  return driver;
+}
+
+}  // namespace guidance::load_detail

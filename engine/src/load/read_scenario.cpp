@@ -1,0 +1,230 @@
+#include "load/read_scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "load/driver.hpp"
+#include "load/values.hpp"
+
+namespace guidance::load_detail {
+
+namespace {
+
+SimulationSettings read_simulation(const YamlNode& node) {
+  static const std::vector<std::string> keys = {"trials", "seed", "sampling", "repair_correlations"};
+  static const std::vector<std::string> samplings = {"mc", "lhs", "sobol"};
+  require_map(node, "`simulation`");
+  check_keys(node, keys, "`simulation`");
+  SimulationSettings settings;
+  if (const YamlNode* trials = node.find("trials")) settings.trials = read_whole_number(*trials, 1, 10'000'000'000);
+  if (const YamlNode* seed = node.find("seed"))
+    settings.seed = read_whole_number(*seed, 0, std::numeric_limits<std::uint64_t>::max());
+  if (const YamlNode* sampling = node.find("sampling")) {
+    const std::string name = read_text(*sampling);
+    if (name == "mc") settings.sampling = Sampling::monte_carlo;
+    else if (name == "lhs") settings.sampling = Sampling::latin_hypercube;
+    else if (name == "sobol") settings.sampling = Sampling::sobol;
+    else unknown_name(fmt::format("unknown sampling `{}`", name), name, sampling->where, samplings,
+                      "sampling is " + quoted_list(samplings, "or"));
+  }
+  if (const YamlNode* repair = node.find("repair_correlations")) settings.repair_correlations = read_bool(*repair);
+  return settings;
+}
+
+// Names already defined, for "unknown name" checks and "did you mean" hints.
+struct Names {
+  const std::vector<Driver>& drivers;
+  const std::vector<Metric>& metrics;
+
+  const Driver* driver(std::string_view name) const {
+    const auto it = std::find_if(drivers.begin(), drivers.end(), [&](const Driver& d) { return d.name == name; });
+    return it == drivers.end() ? nullptr : &*it;
+  }
+  bool metric(std::string_view name) const {
+    return std::any_of(metrics.begin(), metrics.end(), [&](const Metric& m) { return m.name == name; });
+  }
+  std::vector<std::string> driver_names() const {
+    std::vector<std::string> out;
+    for (const Driver& d : drivers) out.push_back(d.name);
+    return out;
+  }
+  std::vector<std::string> all() const {
+    std::vector<std::string> out = driver_names();
+    for (const Metric& m : metrics) out.push_back(m.name);
+    return out;
+  }
+  // A driver or a metric, named in `section` ("guidance", "actuals").
+  void require_known(const YamlNode& entry, std::string_view section) const {
+    if (!driver(entry.key) && !metric(entry.key)) {
+      unknown_name(fmt::format("unknown name `{}` in `{}`", entry.key, section), entry.key, entry.key_where, all(),
+                   "name a driver or a metric");
+    }
+  }
+};
+
+Metric read_metric(const YamlNode& entry, const Names& names) {
+  check_name(entry.key, entry.key_where);
+  if (const Driver* driver = names.driver(entry.key)) {
+    throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
+                     fmt::format("driver `{}` is defined on line {}", entry.key, driver->where.line));
+  }
+  if (entry.is_null()) throw InputError(entry.key_where, fmt::format("metric `{}` has no formula", entry.key));
+  if (!entry.is_scalar()) {
+    throw InputError(entry.where, fmt::format("expected a formula for metric `{}`, found {}", entry.key, entry.describe()),
+                     "write the formula as text on one line, e.g. revenue * gross_margin");
+  }
+  // Formula errors are located by offset into the text, which must therefore be the text in the file.
+  if (!entry.verbatim) {
+    throw InputError(entry.where,
+                     entry.style == YamlNode::Style::quoted ? "write the formula on one line, without escape sequences"
+                                                            : "write the formula on one line",
+                     "errors in a formula are shown in place, so the formula must be exactly the text in the file");
+  }
+  if (entry.text.empty()) throw InputError(entry.where, fmt::format("metric `{}` has an empty formula", entry.key));
+  return Metric{entry.key, entry.text, entry.key_where, entry.text_where()};
+}
+
+// A driver that may be correlated: uncertain, not a metric or a constant.
+const Driver& correlated_driver(const YamlNode& node, const Names& names) {
+  const std::string name = read_text(node);
+  const Driver* driver = names.driver(name);
+  if (!driver && names.metric(name)) {
+    throw InputError(node.where, fmt::format("`{}` is a metric; correlations are between drivers", name),
+                     "correlate the drivers it is computed from");
+  }
+  if (!driver) unknown_name(fmt::format("unknown driver `{}`", name), name, node.where, names.driver_names());
+  if (!driver->distribution) {
+    throw InputError(node.where, fmt::format("`{}` is a constant; only uncertain drivers can be correlated", name));
+  }
+  return *driver;
+}
+
+std::vector<Correlation> read_correlations(const YamlNode& node, const Names& names) {
+  require_list(node, "`correlations`");
+  std::vector<Correlation> correlations;
+  for (const YamlNode& item : node.children) {
+    if (!item.is_list() || item.children.size() != 3) {
+      const std::string found = item.is_list() ? fmt::format("a list of {}", item.children.size()) : item.describe();
+      throw InputError(item.where, fmt::format("expected [driver, driver, rho], found {}", found),
+                       "write one correlation per line, e.g. - [revenue, opex, 0.4]");
+    }
+    const YamlNode& first = item.children[0];
+    const YamlNode& second = item.children[1];
+    const YamlNode& rho = item.children[2];
+    Correlation c{correlated_driver(first, names).name, correlated_driver(second, names).name, read_number(rho).value,
+                  item.where, first.where, second.where, rho.where};
+    if (c.first == c.second) throw InputError(second.where, fmt::format("`{}` is correlated with itself", c.first));
+    if (!(std::fabs(c.rho) <= 1.0)) {
+      throw InputError(rho.where, fmt::format("a correlation must be between -1 and 1, found {}", rho.text));
+    }
+    for (const Correlation& earlier : correlations) {
+      if ((earlier.first == c.first && earlier.second == c.second) ||
+          (earlier.first == c.second && earlier.second == c.first)) {
+        throw InputError(item.where,
+                         fmt::format("`{}` and `{}` are already correlated on line {}", c.first, c.second,
+                                     earlier.where.line),
+                         "give each pair once");
+      }
+    }
+    correlations.push_back(std::move(c));
+  }
+  return correlations;
+}
+
+GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names) {
+  names.require_known(entry, "guidance");
+  if (!entry.is_list() || entry.children.size() != 2) {
+    throw InputError(entry.where, fmt::format("expected [low, high] for the guidance on `{}`, found {}", entry.key,
+                                              entry.describe()),
+                     "write null for an open end, e.g. [0.19, null]");
+  }
+  const std::optional<Number> low = read_number_or_null(entry.children[0]);
+  const std::optional<Number> high = read_number_or_null(entry.children[1]);
+  if (!low && !high) {
+    throw InputError(entry.where, fmt::format("the guidance on `{}` has no bounds", entry.key),
+                     "give at least one end, e.g. [0.19, null]");
+  }
+  GuidanceLine line;
+  line.name = entry.key;
+  line.where = entry.key_where;
+  if (low) line.low = low->value;
+  if (high) line.high = high->value;
+  line.percent = (low && low->percent) || (high && high->percent);
+  if (line.low > line.high) {
+    throw InputError(entry.where,
+                     fmt::format("the guidance on `{}` has low {} above high {}", entry.key, entry.children[0].text,
+                                 entry.children[1].text),
+                     "write [low, high]");
+  }
+  return line;
+}
+
+template <typename Read>
+auto read_entries(const YamlNode* section, std::string_view name, Read read) {
+  std::vector<decltype(read(std::declval<const YamlNode&>()))> out;
+  if (!section) return out;
+  require_map(*section, fmt::format("`{}`", name));
+  for (const YamlNode& entry : section->children) out.push_back(read(entry));
+  return out;
+}
+
+std::string optional_text(const YamlNode* node) { return node && !node->is_null() ? read_text(*node) : std::string(); }
+
+}  // namespace
+
+const std::vector<std::string>& top_level_keys() {
+  static const std::vector<std::string> keys = {"name",         "description", "units",    "simulation", "drivers",
+                                                "correlations", "metrics",     "guidance", "actuals",    "scenarios"};
+  return keys;
+}
+
+Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceText>& source) {
+  if (root.is_null() && root.text.empty()) {
+    throw InputError(SourceLocation{source}, "the file is empty",
+                     "a scenario needs at least `name:` and `drivers:` (see docs/scenario-format.md)");
+  }
+  if (!root.is_map()) {
+    throw InputError(root.where, fmt::format("a scenario must be a mapping of keys, found {}", root.describe()),
+                     "a scenario starts with lines such as `name: ...` and `drivers:`");
+  }
+  check_keys(root, top_level_keys());
+
+  Scenario scenario;
+  scenario.source = source;
+  const YamlNode* name = root.find("name");
+  if (!name) throw InputError(SourceLocation{source}, "missing `name`", "give the scenario a name: `name: ...`");
+  scenario.name = read_text(*name);
+  if (scenario.name.empty()) throw InputError(name->where, "`name` is empty");
+  scenario.description = optional_text(root.find("description"));
+  scenario.units = optional_text(root.find("units"));
+  if (const YamlNode* simulation = root.find("simulation")) scenario.simulation = read_simulation(*simulation);
+
+  const YamlNode* drivers = root.find("drivers");
+  if (!drivers) {
+    throw InputError(SourceLocation{source}, "missing `drivers`",
+                     "list the uncertain inputs, e.g. drivers: {revenue: {dist: normal, mean: 100, sd: 5}}");
+  }
+  scenario.drivers = read_entries(drivers, "drivers", [](const YamlNode& entry) {
+    check_name(entry.key, entry.key_where);
+    return read_driver(entry);
+  });
+  if (scenario.drivers.empty()) throw InputError(drivers->key_where, "`drivers` is empty", "a scenario needs a driver");
+
+  const Names names{scenario.drivers, scenario.metrics};
+  scenario.metrics = read_entries(root.find("metrics"), "metrics",
+                                  [&](const YamlNode& entry) { return read_metric(entry, names); });
+  if (const YamlNode* correlations = root.find("correlations"))
+    scenario.correlations = read_correlations(*correlations, names);
+  scenario.guidance = read_entries(root.find("guidance"), "guidance",
+                                   [&](const YamlNode& entry) { return read_guidance_line(entry, names); });
+  scenario.actuals = read_entries(root.find("actuals"), "actuals", [&](const YamlNode& entry) {
+    names.require_known(entry, "actuals");
+    return Actual{entry.key, read_number(entry).value, entry.key_where};
+  });
+  return scenario;
+}
+
+}  // namespace guidance::load_detail

@@ -1,0 +1,18 @@
+// The one validator: a YAML tree (the file, with any variant and `--set` patches applied) -> Scenario.
+#pragma once
+
+#include <memory>
+
+#include "guidance/scenario.hpp"
+#include "load/yaml_tree.hpp"
+
+namespace guidance::load_detail {
+
+/// The top-level keys of a scenario file.
+const std::vector<std::string>& top_level_keys();
+
+/// Check and convert the whole tree. `source` is the file (for errors about the file as a whole).
+/// `scenarios:` is not read here (variants.hpp applies it first). Throws InputError.
+Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceText>& source);
+
+}  // namespace guidance::load_detail

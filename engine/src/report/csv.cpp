@@ -1,0 +1,59 @@
+// CSV renderings: one row per variable (statistics), or one row per trial (raw samples).
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+
+namespace guidance {
+
+namespace {
+
+/// Shortest round-trip form, empty for NaN: spreadsheets read an empty cell as missing.
+std::string cell(double value) {
+  if (std::isnan(value)) return "";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
+/// Names are identifiers, but the scenario name may hold commas or quotes (RFC 4180 quoting).
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string render_csv(const Model& model, const RunReport& report) {
+  std::string out = "variable,kind,mean,mean_se,sd,min,max,count,nonfinite";
+  for (const double p : reported_percentiles) out += fmt::format(",p{}", p);
+  out += "\n";
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    const Summary& summary = report.variables[v];
+    out += fmt::format("{},{},{},{},{},{},{},{},{}", csv_field(model.variables[v].name),
+                       model.variables[v].kind == VariableKind::driver ? "driver" : "metric", cell(summary.mean),
+                       cell(summary.mean_se), cell(summary.sd), cell(summary.min), cell(summary.max), summary.count,
+                       summary.nonfinite);
+    for (const double value : summary.percentiles) out += "," + cell(value);
+    out += "\n";
+  }
+  return out;
+}
+
+void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result) {
+  std::string line = "trial";
+  for (const Variable& variable : model.variables) line += "," + csv_field(variable.name);
+  out << line << '\n';
+  for (std::uint64_t trial = 0; trial < result.trials; ++trial) {
+    line = fmt::format("{}", trial);
+    for (std::size_t v = 0; v < model.variables.size(); ++v) {
+      const std::span<const double> column = result.column(v);
+      line += "," + cell(column.empty() ? model.variables[v].constant_value : column[trial]);
+    }
+    out << line << '\n';
+  }
+}
+
+}  // namespace guidance

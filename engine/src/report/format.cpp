@@ -1,0 +1,85 @@
+#include "report/format.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+
+namespace guidance {
+
+std::string group_thousands(std::string text) {
+  const std::size_t sign = (!text.empty() && text[0] == '-') ? 1 : 0;
+  std::size_t end = text.find('.');
+  if (end == std::string::npos) end = text.size();
+  for (std::size_t i = end; i > sign + 3; i -= 3) text.insert(i - 3, ",");
+  return text;
+}
+
+ValueFormat choose_format(bool percent, double magnitude) {
+  if (percent) return {true, 2};
+  magnitude = std::abs(magnitude);
+  if (!std::isfinite(magnitude)) return {false, 2};
+  if (magnitude >= 100'000) return {false, 0};
+  if (magnitude >= 100) return {false, 1};
+  if (magnitude >= 10) return {false, 2};
+  if (magnitude >= 1) return {false, 3};
+  return {false, 4};
+}
+
+std::string format_with(double value, ValueFormat format) {
+  if (std::isnan(value)) return "n/a";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (format.percent) return fmt::format("{:.{}f}%", value * 100.0, format.decimals);
+  std::string text = fmt::format("{:.{}f}", value, format.decimals);
+  if (text == fmt::format("-{:.{}f}", 0.0, format.decimals)) text.erase(0, 1);  // no "-0.0"
+  return group_thousands(std::move(text));
+}
+
+std::string format_value(double value, bool percent) {
+  return format_with(value, choose_format(percent, value));
+}
+
+std::string format_probability(double p) {
+  if (p > 0 && p < 0.0005) return "<0.1%";
+  if (p < 1 && p > 0.9995) return ">99.9%";
+  return fmt::format("{:.1f}%", p * 100.0);
+}
+
+/// A bound as the user would write it: up to 10 significant digits, grouped, percents as percents.
+std::string format_bound(double value, bool percent) {
+  std::string text = fmt::format("{:.10g}", percent ? value * 100.0 : value);
+  if (text.find('e') == std::string::npos) text = group_thousands(std::move(text));
+  return percent ? text + "%" : text;
+}
+
+std::string format_range(const GuidanceRange& line) {
+  if (std::isinf(line.low)) return fmt::format("at most {}", format_bound(line.high, line.percent));
+  if (std::isinf(line.high)) return fmt::format("at least {}", format_bound(line.low, line.percent));
+  return fmt::format("{} to {}", format_bound(line.low, line.percent), format_bound(line.high, line.percent));
+}
+
+std::string format_rank(double rank) {
+  const double percent = std::round(rank * 100.0);
+  if (percent == 0 && rank > 0) return "<P1";
+  if (percent == 100 && rank < 1) return ">P99";
+  return fmt::format("P{:.0f}", percent);
+}
+
+std::string format_run_header(const Model& model, const RunReport& report, bool variant) {
+  const std::string_view sampling = report.sampling == Sampling::latin_hypercube ? "Latin hypercube"
+                                    : report.sampling == Sampling::sobol          ? "Sobol (scrambled)"
+                                                                                  : "Monte Carlo";
+  std::string out = model.name + "\n";
+  if (!model.description.empty()) out += model.description + "\n";
+  out += fmt::format("{} trials, seed {}, {} sampling{}{}\n", format_with(static_cast<double>(report.trials), {false, 0}),
+                     report.seed, sampling, model.units.empty() ? "" : "; values in ", model.units);
+  if (variant && model.variant != "base") out += fmt::format("scenario: {}\n", model.variant);
+  return out;
+}
+
+nlohmann::ordered_json json_number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace guidance

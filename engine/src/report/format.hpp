@@ -1,0 +1,51 @@
+// Number formatting shared by the table, CSV and HTML renderers.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "guidance/model.hpp"
+#include "guidance/simulate.hpp"
+
+namespace guidance {
+
+/// How one variable's numbers are written: percents with two decimals, or a fixed number of decimals
+/// chosen from the variable's magnitude so that a column lines up.
+struct ValueFormat {
+  bool percent = false;
+  int decimals = 2;
+};
+
+/// The format for numbers of about `magnitude` (e.g. the largest |P50| or |mean| of a variable).
+ValueFormat choose_format(bool percent, double magnitude);
+
+/// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
+std::string group_thousands(std::string text);
+
+/// "1,115.0", "63.50%", "0.2053", "n/a" for NaN, "inf", "-inf".
+std::string format_with(double value, ValueFormat format);
+
+/// A probability as a percent with one decimal: "80.1%" (and "<0.1%" / ">99.9%" near the ends, so
+/// that a rare event never reads as impossible).
+std::string format_probability(double p);
+
+/// A guidance bound as the user would write it: up to 10 significant digits, "1,100", "63.5%".
+std::string format_bound(double value, bool percent);
+
+/// "1,100 to 1,130", "at least 14%", "at most 0.22".
+std::string format_range(const GuidanceRange& line);
+
+/// A percentile rank in [0, 1] as the model's percentile: "P68"; "<P1" and ">P99" for ranks that
+/// round to 0 or 100 without being exactly that, so that "outside every trial" is never implied.
+std::string format_rank(double rank);
+
+/// The lines that open a table: the scenario's name, its description, "100,000 trials, seed 1,
+/// Monte Carlo sampling; values in USD millions", and (with `variant`) the variant when it is not the
+/// base.
+std::string format_run_header(const Model& model, const RunReport& report, bool variant = true);
+
+/// A number for JSON: non-finite numbers have no JSON form and are written as null.
+nlohmann::ordered_json json_number(double value);
+
+}  // namespace guidance

@@ -1,0 +1,86 @@
+// The documented JSON of a run (docs/output-format.md). Keys keep the scenario's order.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+
+namespace guidance {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// Non-finite numbers have no JSON form: they are written as null.
+Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+Json interval(const Interval& interval) { return Json::array({number(interval.low), number(interval.high)}); }
+
+std::string_view sampling_key(Sampling sampling) {
+  switch (sampling) {
+    case Sampling::monte_carlo: return "mc";
+    case Sampling::latin_hypercube: return "lhs";
+    case Sampling::sobol: return "sobol";
+  }
+  return "";
+}
+
+Json variable_json(const Variable& variable, const Summary& summary) {
+  Json percentiles = Json::object(), percentiles_ci = Json::object();
+  for (std::size_t p = 0; p < reported_percentiles.size(); ++p) {
+    const std::string key = fmt::format("p{}", reported_percentiles[p]);
+    percentiles[key] = number(summary.percentiles[p]);
+    percentiles_ci[key] = interval(summary.percentile_ci[p]);
+  }
+  return Json{{"kind", variable.kind == VariableKind::driver ? "driver" : "metric"},
+              {"constant", !variable.stochastic},
+              {"percent", variable.percent},
+              {"mean", number(summary.mean)},
+              {"mean_se", number(summary.mean_se)},
+              {"sd", number(summary.sd)},
+              {"min", number(summary.min)},
+              {"max", number(summary.max)},
+              {"count", summary.count},
+              {"nonfinite", summary.nonfinite},
+              {"percentiles", percentiles},
+              {"percentiles_ci", percentiles_ci}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
+  Json variables = Json::object();
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    variables[model.variables[v].name] = variable_json(model.variables[v], report.variables[v]);
+
+  Json guidance = Json::array();
+  for (const GuidanceProbability& line : report.guidance)
+    guidance.push_back({{"name", line.name},
+                        {"low", number(line.low)},
+                        {"high", number(line.high)},
+                        {"p_in", line.p_in},
+                        {"p_in_ci", interval(line.p_in_ci)},
+                        {"p_below", line.p_below},
+                        {"p_above", line.p_above},
+                        {"nonfinite", line.nonfinite}});
+
+  Json out{{"scenario", model.name},
+           {"variant", model.variant},
+           {"units", model.units},
+           {"trials", report.trials},
+           {"seed", report.seed},
+           {"sampling", sampling_key(report.sampling)},
+           {"variables", variables},
+           {"guidance", guidance},
+           {"guidance_joint", {{"p_in", report.joint_p_in}, {"p_in_ci", interval(report.joint_p_in_ci)}}},
+           {"nonfinite_trials", report.nonfinite_trials}};
+  if (!report.actuals.empty()) {
+    Json actuals = Json::array();
+    for (const ActualRank& actual : report.actuals)
+      actuals.push_back({{"name", actual.name}, {"value", actual.value}, {"percentile_rank", actual.percentile_rank}});
+    out["actuals"] = actuals;
+  }
+  return out;
+}
+
+}  // namespace guidance

@@ -1,0 +1,577 @@
+// Rendering of sensitivity reports: a terminal tornado and one table per method, JSON, CSV.
+// Rendering only: every number comes from the SensitivityReport.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+#include "guidance/sensitivity.hpp"
+#include "report/format.hpp"
+
+namespace guidance {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t page_width = 80;
+constexpr std::size_t min_name_width = 8;
+constexpr std::size_t max_name_width = 16;
+
+// Unicode block elements for the bars; each is one column wide.
+constexpr std::string_view full_block = "█";
+constexpr std::string_view light_shade = "░";
+constexpr std::string_view base_mark = "│";
+constexpr std::string_view ellipsis = "…";
+
+const std::string& name_of(const Model& model, std::size_t variable) { return model.variables[variable].name; }
+
+std::string percent_label(double probability) { return fmt::format("{:g}", probability * 100.0); }
+
+/// "a", "a and b", "a, b and c".
+std::string join_names(const Model& model, const std::vector<std::size_t>& variables) {
+  std::string out;
+  for (std::size_t k = 0; k < variables.size(); ++k) {
+    if (k > 0) out += k + 1 == variables.size() ? " and " : ", ";
+    out += name_of(model, variables[k]);
+  }
+  return out;
+}
+
+struct Style {
+  bool color = false;
+  std::string paint(std::string_view code, std::string_view text) const {
+    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+  std::string bold(std::string_view text) const { return paint("1", text); }
+  std::string dim(std::string_view text) const { return paint("2", text); }
+  std::string warn(std::string_view text) const { return paint("33", text); }
+};
+
+/// `text` wrapped at word boundaries to the page width, each line starting with `indent` spaces.
+std::string wrap(std::string_view text, std::size_t indent) {
+  std::string out, line(indent, ' ');
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    if (line.size() > indent && line.size() + 1 + word.size() > page_width) {
+      out += line + "\n";
+      line = std::string(indent + 2, ' ');  // continuation lines hang under the first
+    } else if (line.size() > indent) {
+      line += ' ';
+    }
+    line += word;
+    start = end + 1;
+  }
+  return out + line + "\n";
+}
+
+/// A name in exactly `width` columns: padded, or cut with an ellipsis.
+std::string fit_name(std::string_view name, std::size_t width) {
+  if (name.size() <= width) return fmt::format("{:<{}}", name, width);
+  return std::string(name.substr(0, width - 1)) + std::string(ellipsis);
+}
+
+std::size_t name_width(const Model& model, const std::vector<std::size_t>& drivers) {
+  std::size_t width = min_name_width;
+  for (const std::size_t d : drivers) width = std::max(width, name_of(model, d).size());
+  return std::min(width, max_name_width);
+}
+
+/// `cells` full blocks.
+std::string blocks(std::size_t cells) {
+  std::string out;
+  for (std::size_t k = 0; k < cells; ++k) out += full_block;
+  return out;
+}
+
+/// A bar of a share in [0, 1] over `width` columns (rounded to whole columns).
+std::string share_bar(double share, std::size_t width) {
+  if (!std::isfinite(share) || share <= 0.0) return {};
+  return blocks(static_cast<std::size_t>(std::lround(std::min(share, 1.0) * static_cast<double>(width))));
+}
+
+std::string index_text(double value) { return std::isfinite(value) ? fmt::format("{:.3f}", value) : "n/a"; }
+std::string share_text(double value) { return std::isfinite(value) ? fmt::format("{:.1f}%", value * 100.0) : "n/a"; }
+
+// ---- tornado -------------------------------------------------------------------------------------
+
+/// The bar of one driver: columns [0, width), the metric's scale mapped onto them. The low-input side
+/// is drawn light, the high-input side full; the base column is marked when no bar covers it.
+std::string tornado_bar(double base, double low, double high, double scale_min, double scale_max, std::size_t width) {
+  std::vector<std::string_view> cells(width, " ");
+  const double span = scale_max - scale_min;
+  const auto position = [&](double x) {
+    return span > 0.0 ? (x - scale_min) / span * static_cast<double>(width) : static_cast<double>(width) / 2.0;
+  };
+  const double origin = position(base);
+  const auto draw = [&](double end, std::string_view glyph) {
+    if (!std::isfinite(end) || end == base) return;
+    const double at = position(end);
+    auto from = static_cast<std::ptrdiff_t>(std::lround(std::min(at, origin)));
+    auto to = static_cast<std::ptrdiff_t>(std::lround(std::max(at, origin)));
+    if (from == to) {  // a move too small for a column still shows, beside the base
+      if (at < origin) from = std::max<std::ptrdiff_t>(0, from - 1);
+      else to = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(width), to + 1);
+    }
+    for (std::ptrdiff_t k = std::max<std::ptrdiff_t>(0, from); k < std::min<std::ptrdiff_t>(to, static_cast<std::ptrdiff_t>(width)); ++k)
+      cells[static_cast<std::size_t>(k)] = glyph;
+  };
+  // The longer side first, so that a driver whose two ends fall on one side shows both.
+  const bool low_longer = std::abs(low - base) >= std::abs(high - base) || !std::isfinite(high);
+  draw(low_longer ? low : high, low_longer ? light_shade : full_block);
+  draw(low_longer ? high : low, low_longer ? full_block : light_shade);
+  const auto mark = std::min(width - 1, static_cast<std::size_t>(std::max(0.0, std::floor(origin))));
+  if (cells[mark] == " ") cells[mark] = base_mark;
+  std::string out;
+  for (const std::string_view cell : cells) out += cell;
+  return out;
+}
+
+/// Labels under the bars: the scale's ends and the base, where they fit.
+std::string tornado_axis(const std::string& low, const std::string& base, const std::string& high, double origin,
+                         std::size_t width) {
+  std::string axis(width, ' ');
+  axis.replace(0, std::min(low.size(), width), low.substr(0, width));
+  if (high.size() + low.size() + 1 <= width) axis.replace(width - high.size(), high.size(), high);
+  const auto start = static_cast<std::ptrdiff_t>(std::lround(origin - static_cast<double>(base.size()) / 2.0));
+  const bool fits = start > static_cast<std::ptrdiff_t>(low.size()) &&
+                    start + static_cast<std::ptrdiff_t>(base.size()) < static_cast<std::ptrdiff_t>(width - high.size());
+  if (fits) axis.replace(static_cast<std::size_t>(start), base.size(), base);
+  return axis;
+}
+
+void render_tornado(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  const Tornado& tornado = *report.tornado;
+  const Variable& metric = model.variables[report.metric];
+  const std::string low = percent_label(report.range_low), high = percent_label(report.range_high);
+  out += "\n";
+  out += wrap(fmt::format("{}: {} with each driver at its P{} and at its P{}, every other driver at its "
+                                 "median",
+                                 style.bold("tornado"), metric.name, low, high),
+                     0);
+
+  double scale_min = tornado.base, scale_max = tornado.base;
+  for (const TornadoBar& bar : tornado.bars)
+    for (const double y : {bar.output_low, bar.output_high})
+      if (std::isfinite(y)) scale_min = std::min(scale_min, y), scale_max = std::max(scale_max, y);
+  const ValueFormat output_format =
+      choose_format(metric.percent, std::max({std::abs(tornado.base), std::abs(scale_min), std::abs(scale_max)}));
+
+  std::vector<std::size_t> drivers;
+  for (const TornadoBar& bar : tornado.bars) drivers.push_back(bar.driver);
+  const std::size_t names = name_width(model, drivers);
+  constexpr std::size_t swing_width = 10;
+  const std::size_t bar_width = page_width - 2 - names - 2 - 2 - swing_width;
+  const std::string pad(2 + names + 2, ' ');
+
+  out += style.dim(fmt::format("{}{} P{}   {} P{}   {} base {}", pad, light_shade, low, full_block, high, base_mark,
+                               format_with(tornado.base, output_format))) +
+         "\n";
+  out += style.bold(fmt::format("{}{:<{}}  {:>{}}", pad, "", bar_width, "swing", swing_width)) + "\n";
+  for (const TornadoBar& bar : tornado.bars)
+    out += fmt::format("  {}  {}  {:>{}}\n", fit_name(name_of(model, bar.driver), names),
+                       tornado_bar(tornado.base, bar.output_low, bar.output_high, scale_min, scale_max, bar_width),
+                       format_with(bar.swing, output_format), swing_width);
+  const double origin = scale_max > scale_min
+                            ? (tornado.base - scale_min) / (scale_max - scale_min) * static_cast<double>(bar_width)
+                            : static_cast<double>(bar_width) / 2.0;
+  out += style.dim(pad + tornado_axis(format_with(scale_min, output_format), format_with(tornado.base, output_format),
+                                      format_with(scale_max, output_format), origin, bar_width)) +
+         "\n";
+
+  // The numbers behind the bars.
+  constexpr std::size_t number = 12;
+  out += "\n";
+  out += style.bold(fmt::format("  {:<{}}{:>{}}{:>{}}{:>{}}{:>{}}", "driver", names, fmt::format("input P{}", low), number,
+                                       fmt::format("input P{}", high), number, fmt::format("output P{}", low), number,
+                                       fmt::format("output P{}", high), number)) +
+         "\n";
+  for (const TornadoBar& bar : tornado.bars) {
+    const Variable& driver = model.variables[bar.driver];
+    const ValueFormat input_format = choose_format(driver.percent, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
+    out += fmt::format("  {}{:>{}}{:>{}}{:>{}}{:>{}}\n", fit_name(driver.name, names),
+                       format_with(bar.low_input, input_format), number, format_with(bar.high_input, input_format),
+                       number, format_with(bar.output_low, output_format), number,
+                       format_with(bar.output_high, output_format), number);
+  }
+}
+
+// ---- spider --------------------------------------------------------------------------------------
+
+void render_spider(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  const Spider& spider = *report.spider;
+  const Variable& metric = model.variables[report.metric];
+  out += "\n";
+  out += wrap(fmt::format("{}: {} as each driver walks from its P{} to its P{}, every other driver at its "
+                                 "median",
+                                 style.bold("spider"), metric.name, percent_label(report.range_low),
+                                 percent_label(report.range_high)),
+                     0);
+  double magnitude = 0.0;
+  for (const SpiderLine& line : spider.lines)
+    for (const SpiderPoint& point : line.points)
+      if (std::isfinite(point.output)) magnitude = std::max(magnitude, std::abs(point.output));
+  const ValueFormat format = choose_format(metric.percent, magnitude);
+
+  constexpr std::size_t label = 8, column = 12;
+  const std::size_t per_table = (page_width - label) / column;
+  for (std::size_t first = 0; first < spider.lines.size(); first += per_table) {
+    const std::size_t last = std::min(spider.lines.size(), first + per_table);
+    // Names right-aligned over their numbers (cut with an ellipsis when longer than a column).
+    std::string aligned = fmt::format("{:<{}}", "", label);
+    for (std::size_t i = first; i < last; ++i) {
+      const std::string& name = name_of(model, spider.lines[i].driver);
+      aligned += name.size() < column ? fmt::format("{:>{}}", name, column) : fmt::format(" {}", fit_name(name, column - 1));
+    }
+    out += style.bold(aligned) + "\n";
+    for (std::size_t k = 0; k < spider.lines[first].points.size(); ++k) {
+      std::string row = fmt::format("  {:<{}}", fmt::format("P{}", percent_label(spider.lines[first].points[k].probability)), label - 2);
+      for (std::size_t i = first; i < last; ++i)
+        row += fmt::format("{:>{}}", format_with(spider.lines[i].points[k].output, format), column);
+      out += row + "\n";
+    }
+    if (last < spider.lines.size()) out += "\n";
+  }
+}
+
+// ---- correlation, sobol, shapley ----------------------------------------------------------------
+
+void render_correlation(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  std::vector<RankCorrelation> rows = report.correlation->drivers;
+  std::ranges::stable_sort(rows, [](const RankCorrelation& a, const RankCorrelation& b) {
+    return std::abs(a.spearman) > std::abs(b.spearman);
+  });
+  std::vector<std::size_t> drivers;
+  for (const RankCorrelation& row : rows) drivers.push_back(row.driver);
+  const std::size_t names = name_width(model, drivers);
+  out += "\n";
+  out += wrap(fmt::format("{}: Spearman rank correlation of each driver with {} over {} trials, and its share "
+                                 "of the sum of squared rank correlations",
+                                 style.bold("correlation"), name_of(model, report.metric),
+                                 format_with(static_cast<double>(report.trials), {false, 0})),
+                     0);
+  out += style.bold(fmt::format("  {:<{}}{:>10}{:>14}", "driver", names, "Spearman", "contribution")) + "\n";
+  const std::size_t bar_width = page_width - 2 - names - 24 - 2;
+  for (const RankCorrelation& row : rows)
+    out += fmt::format("  {}{:>10}{:>14}  {}\n", fit_name(name_of(model, row.driver), names),
+                       fmt::format("{:+.3f}", row.spearman), share_text(row.contribution),
+                       share_bar(row.contribution, bar_width));
+}
+
+void render_sobol(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  const SobolIndices& sobol = *report.sobol;
+  std::vector<SobolIndex> rows = sobol.drivers;
+  std::ranges::stable_sort(rows, [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
+  std::vector<std::size_t> drivers;
+  for (const SobolIndex& row : rows) drivers.push_back(row.driver);
+  const std::size_t names = name_width(model, drivers);
+  out += "\n";
+  out += wrap(fmt::format("{}: first-order and total Sobol indices of {} ({} base trials, {} evaluations), "
+                                 "with 95% bootstrap intervals",
+                                 style.bold("sobol"), name_of(model, report.metric),
+                                 format_with(static_cast<double>(report.trials), {false, 0}),
+                                 format_with(static_cast<double>(sobol.design.evaluations), {false, 0})),
+                     0);
+  const auto interval = [](const Interval& ci) {
+    return fmt::format("[{}, {}]", index_text(ci.low), index_text(ci.high));
+  };
+  out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}{:>8}  {:<18}", "driver", names, "first", "95% interval",
+                                "total", "95% interval")) +
+         "\n";
+  for (const SobolIndex& row : rows)
+    out += fmt::format("  {}{:>8}  {:<18}{:>8}  {}\n", fit_name(name_of(model, row.driver), names),
+                       index_text(row.first), interval(row.first_ci), index_text(row.total), interval(row.total_ci));
+}
+
+void render_shapley(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  const ShapleyEffects& shapley = *report.shapley;
+  std::vector<ShapleyEffect> rows = shapley.drivers;
+  std::ranges::stable_sort(rows, [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.effect > b.effect; });
+  std::vector<std::size_t> drivers;
+  for (const ShapleyEffect& row : rows) drivers.push_back(row.driver);
+  const std::size_t names = name_width(model, drivers);
+  out += "\n";
+  out += wrap(fmt::format("{}: each driver's share of the variance of {}, correlations included ({} base "
+                                 "trials, {} evaluations), with 95% bootstrap intervals",
+                                 style.bold("shapley"), name_of(model, report.metric),
+                                 format_with(static_cast<double>(report.trials), {false, 0}),
+                                 format_with(static_cast<double>(shapley.design.evaluations), {false, 0})),
+                     0);
+  out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}", "driver", names, "share", "95% interval")) + "\n";
+  const std::size_t bar_width = page_width - 2 - names - 8 - 2 - 18 - 1;
+  for (const ShapleyEffect& row : rows)
+    out += fmt::format("  {}{:>8}  {:<18}{}\n", fit_name(name_of(model, row.driver), names), share_text(row.effect),
+                       fmt::format("[{}, {}]", share_text(row.ci.low), share_text(row.ci.high)),
+                       share_bar(row.effect, bar_width));
+}
+
+// ---- regional ------------------------------------------------------------------------------------
+
+void render_regional(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+  const Regional& regional = *report.regional;
+  const std::string& metric = name_of(model, report.metric);
+  out += "\n";
+  out += wrap(fmt::format("{}: in the trials where {} missed a guidance range, how far each driver's median "
+                                 "moved from its own median, in standard deviations",
+                                 style.bold("regional"), metric),
+                     0);
+  if (regional.misses.empty()) {
+    out += fmt::format("  {} has no guidance line: there is no range to miss\n", metric);
+    return;
+  }
+  double largest = 0.0;
+  for (const RegionalMiss& miss : regional.misses)
+    for (const RegionalShift& shift : miss.drivers) largest = std::max(largest, std::abs(shift.shift_sd));
+  const std::size_t names = name_width(model, report.inputs);
+  const std::size_t bar_width = page_width - 4 - names - 12 - 2;
+  for (const RegionalMiss& miss : regional.misses) {
+    const GuidanceRange& line = model.guidance[miss.guidance];
+    const bool below = miss.side == MissSide::below;
+    const std::string bound = format_bound(below ? line.low : line.high, line.percent);
+    if (miss.trials == 0) {
+      out += fmt::format("  {} {}: no trial\n", below ? "below" : "above", bound);
+      continue;
+    }
+    out += style.bold(fmt::format("  {} {}: {} of trials", below ? "below" : "above", bound,
+                                  format_probability(miss.probability))) +
+           "\n";
+    for (const RegionalShift& shift : miss.drivers)
+      out += fmt::format("    {}{:>12}  {}\n", fit_name(name_of(model, shift.driver), names),
+                         fmt::format("{:+.2f} sd", shift.shift_sd),
+                         share_bar(largest > 0.0 ? std::abs(shift.shift_sd) / largest : 0.0, bar_width));
+  }
+}
+
+// ---- notes and counts shared by the formats -----------------------------------------------------
+
+std::vector<std::string> notes(const Model& model, const SensitivityReport& report) {
+  std::vector<std::string> out;
+  if (!report.correlated.empty() && (report.tornado || report.spider))
+    out.push_back(fmt::format("{} are correlated; the tornado and the spider move one driver at a time and ignore "
+                              "the correlations (shapley allows for them)",
+                              join_names(model, report.correlated)));
+  if (report.sobol && report.sobol->correlations_ignored)
+    out.push_back("the sobol indices ignore the correlations (--ignore-correlations): they are those of "
+                  "independent drivers");
+  return out;
+}
+
+/// Each requested method's design, in report order.
+std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const SensitivityReport& report) {
+  std::vector<std::pair<SensitivityMethod, const DesignCount*>> out;
+  if (report.tornado) out.emplace_back(SensitivityMethod::tornado, &report.tornado->design);
+  if (report.spider) out.emplace_back(SensitivityMethod::spider, &report.spider->design);
+  if (report.correlation) out.emplace_back(SensitivityMethod::correlation, &report.correlation->design);
+  if (report.sobol) out.emplace_back(SensitivityMethod::sobol, &report.sobol->design);
+  if (report.shapley) out.emplace_back(SensitivityMethod::shapley, &report.shapley->design);
+  if (report.regional) out.emplace_back(SensitivityMethod::regional, &report.regional->design);
+  return out;
+}
+
+// ---- JSON and CSV helpers -------------------------------------------------------------------------
+
+/// Non-finite numbers have no JSON form: they are written as null.
+Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+Json interval(const Interval& ci) { return Json::array({number(ci.low), number(ci.high)}); }
+
+/// Shortest round-trip form, empty for NaN (as in the run CSV).
+std::string cell(double value) {
+  if (std::isnan(value)) return "";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
+}  // namespace
+
+std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report) {
+  std::vector<std::string> out;
+  const std::string& metric = name_of(model, report.metric);
+  for (const auto& [method, design] : designs(report)) {
+    if (design->nonfinite == 0) continue;
+    const std::string_view name = method_name(method);
+    switch (method) {
+      case SensitivityMethod::tornado:
+      case SensitivityMethod::spider:
+        out.push_back(fmt::format("{} is not a finite number at {} of the {} {} points (shown as n/a)", metric,
+                                  design->nonfinite, design->evaluations, name));
+        break;
+      case SensitivityMethod::correlation:
+      case SensitivityMethod::regional:
+        out.push_back(fmt::format("{} is not a finite number in {} of {} trials; {} leaves them out", metric,
+                                  design->nonfinite, design->evaluations, name));
+        break;
+      case SensitivityMethod::sobol:
+      case SensitivityMethod::shapley:
+        out.push_back(fmt::format("{} is not a finite number in at least one evaluation of {} of the {} {} base "
+                                  "trials; {} leaves those trials out",
+                                  metric, design->nonfinite, report.trials, name, name));
+        break;
+    }
+  }
+  return out;
+}
+
+std::string render_sensitivity_table(const Model& model, const SensitivityReport& report, bool color) {
+  const Style style{color};
+  std::string out = style.bold(model.name) + "\n";
+  out += style.dim(fmt::format("sensitivity of {}: {} trials, seed {}", name_of(model, report.metric),
+                               format_with(static_cast<double>(report.trials), {false, 0}), report.seed)) +
+         "\n";
+  if (model.variant != "base") out += style.dim(fmt::format("scenario: {}", model.variant)) + "\n";
+  if (report.tornado) render_tornado(out, model, report, style);
+  if (report.spider) render_spider(out, model, report, style);
+  if (report.correlation) render_correlation(out, model, report, style);
+  if (report.sobol) render_sobol(out, model, report, style);
+  if (report.shapley) render_shapley(out, model, report, style);
+  if (report.regional) render_regional(out, model, report, style);
+  const std::vector<std::string> remarks = notes(model, report);
+  const std::vector<std::string> warnings = sensitivity_warnings(model, report);
+  if (!remarks.empty() || !warnings.empty()) out += "\n";
+  for (const std::string& note : remarks) out += style.dim(wrap("note: " + note, 0));
+  for (const std::string& warning : warnings) out += style.warn(wrap("warning: " + warning, 0));
+  return out;
+}
+
+nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityReport& report) {
+  const auto names = [&](const std::vector<std::size_t>& variables) {
+    Json list = Json::array();
+    for (const std::size_t v : variables) list.push_back(name_of(model, v));
+    return list;
+  };
+  Json out{{"scenario", model.name},   {"variant", model.variant},          {"metric", name_of(model, report.metric)},
+           {"trials", report.trials},  {"seed", report.seed},               {"drivers", names(report.inputs)},
+           {"correlated", names(report.correlated)}};
+  if (report.tornado) {
+    Json bars = Json::array();
+    for (const TornadoBar& bar : report.tornado->bars)
+      bars.push_back({{"driver", name_of(model, bar.driver)},
+                      {"low_input", number(bar.low_input)},
+                      {"high_input", number(bar.high_input)},
+                      {"output_low", number(bar.output_low)},
+                      {"output_high", number(bar.output_high)},
+                      {"swing", number(bar.swing)}});
+    out["tornado"] = {{"range", {report.range_low * 100.0, report.range_high * 100.0}},
+                      {"base", number(report.tornado->base)},
+                      {"bars", bars}};
+  }
+  if (report.spider) {
+    Json spider = Json::object();
+    for (const SpiderLine& line : report.spider->lines) {
+      Json points = Json::array();
+      for (const SpiderPoint& point : line.points)
+        points.push_back({{"percentile", point.probability * 100.0}, {"input", number(point.input)}, {"output", number(point.output)}});
+      spider[name_of(model, line.driver)] = points;
+    }
+    out["spider"] = spider;
+  }
+  if (report.correlation) {
+    Json correlation = Json::object();
+    for (const RankCorrelation& row : report.correlation->drivers)
+      correlation[name_of(model, row.driver)] = {{"spearman", number(row.spearman)}, {"contribution", number(row.contribution)}};
+    out["correlation"] = correlation;
+  }
+  if (report.sobol) {
+    Json sobol = Json::object();
+    for (const SobolIndex& row : report.sobol->drivers)
+      sobol[name_of(model, row.driver)] = {{"first", number(row.first)},
+                                           {"first_ci", interval(row.first_ci)},
+                                           {"total", number(row.total)},
+                                           {"total_ci", interval(row.total_ci)}};
+    out["sobol"] = sobol;
+  }
+  if (report.shapley) {
+    Json shapley = Json::object();
+    for (const ShapleyEffect& row : report.shapley->drivers)
+      shapley[name_of(model, row.driver)] = {{"effect", number(row.effect)}, {"ci", interval(row.ci)}};
+    out["shapley"] = shapley;
+  }
+  if (report.regional) {
+    Json regional = Json::array();
+    for (const RegionalMiss& miss : report.regional->misses) {
+      const GuidanceRange& line = model.guidance[miss.guidance];
+      const bool below = miss.side == MissSide::below;
+      Json drivers = Json::array();
+      for (const RegionalShift& shift : miss.drivers)
+        drivers.push_back({{"driver", name_of(model, shift.driver)}, {"shift_sd", number(shift.shift_sd)}});
+      regional.push_back({{"guidance", line.name},
+                          {"side", below ? "below" : "above"},
+                          {"bound", number(below ? line.low : line.high)},
+                          {"probability", miss.probability},
+                          {"trials", miss.trials},
+                          {"drivers", drivers}});
+    }
+    out["regional"] = regional;
+  }
+  Json costs = Json::object();
+  for (const auto& [method, design] : designs(report)) {
+    Json entry{{"evaluations", design->evaluations}, {"nonfinite", design->nonfinite}};
+    if (method == SensitivityMethod::sobol) {
+      entry["variance"] = number(report.sobol->variance);
+      entry["correlations_ignored"] = report.sobol->correlations_ignored;
+    }
+    if (method == SensitivityMethod::shapley) entry["variance"] = number(report.shapley->variance);
+    costs[std::string(method_name(method))] = entry;
+  }
+  out["designs"] = costs;
+  out["notes"] = notes(model, report);
+  return out;
+}
+
+std::string render_sensitivity_csv(const Model& model, const SensitivityReport& report) {
+  std::string out = "method,driver,statistic,value,ci_low,ci_high\n";
+  const auto row = [&](std::string_view method, std::string_view driver, std::string_view statistic, double value,
+                       const Interval* ci = nullptr) {
+    out += fmt::format("{},{},{},{},{},{}\n", method, driver, statistic, cell(value), ci ? cell(ci->low) : "",
+                       ci ? cell(ci->high) : "");
+  };
+  if (report.tornado) {
+    row("tornado", "", "base", report.tornado->base);
+    for (const TornadoBar& bar : report.tornado->bars) {
+      const std::string& driver = name_of(model, bar.driver);
+      row("tornado", driver, "low_input", bar.low_input);
+      row("tornado", driver, "high_input", bar.high_input);
+      row("tornado", driver, "output_low", bar.output_low);
+      row("tornado", driver, "output_high", bar.output_high);
+      row("tornado", driver, "swing", bar.swing);
+    }
+  }
+  if (report.spider)
+    for (const SpiderLine& line : report.spider->lines)
+      for (const SpiderPoint& point : line.points) {
+        const std::string at = percent_label(point.probability);
+        row("spider", name_of(model, line.driver), "input_p" + at, point.input);
+        row("spider", name_of(model, line.driver), "output_p" + at, point.output);
+      }
+  if (report.correlation)
+    for (const RankCorrelation& driver : report.correlation->drivers) {
+      row("correlation", name_of(model, driver.driver), "spearman", driver.spearman);
+      row("correlation", name_of(model, driver.driver), "contribution", driver.contribution);
+    }
+  if (report.sobol)
+    for (const SobolIndex& driver : report.sobol->drivers) {
+      row("sobol", name_of(model, driver.driver), "first", driver.first, &driver.first_ci);
+      row("sobol", name_of(model, driver.driver), "total", driver.total, &driver.total_ci);
+    }
+  if (report.shapley)
+    for (const ShapleyEffect& driver : report.shapley->drivers)
+      row("shapley", name_of(model, driver.driver), "effect", driver.effect, &driver.ci);
+  if (report.regional)
+    for (const RegionalMiss& miss : report.regional->misses) {
+      const std::string where =
+          fmt::format("{}_{}", model.guidance[miss.guidance].name, miss.side == MissSide::below ? "below" : "above");
+      row("regional", "", where + "_probability", miss.probability);
+      for (const RegionalShift& shift : miss.drivers)
+        row("regional", name_of(model, shift.driver), where + "_shift_sd", shift.shift_sd);
+    }
+  for (const auto& [method, design] : designs(report)) {
+    out += fmt::format("{},,evaluations,{},,\n", method_name(method), design->evaluations);
+    out += fmt::format("{},,nonfinite,{},,\n", method_name(method), design->nonfinite);
+  }
+  return out;
+}
+
+}  // namespace guidance

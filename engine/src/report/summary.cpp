@@ -1,0 +1,50 @@
+// `guidance validate`: what the engine understood of a good scenario, before any simulation.
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+#include "report/format.hpp"
+
+namespace guidance {
+
+std::string render_summary(const Scenario& scenario, const Model& model) {
+  std::string out = fmt::format("{}: ok\n{}\n", scenario.source ? scenario.source->path : "", scenario.name);
+  if (scenario.variant != "base") out += fmt::format("scenario: {}\n", scenario.variant);
+  if (!scenario.variant_names.empty())
+    out += fmt::format("variants: base, {}\n", fmt::join(scenario.variant_names, ", "));
+
+  out += fmt::format("\ndrivers ({})\n", model.driver_count);
+  for (std::size_t d = 0; d < model.driver_count; ++d) {
+    const Variable& variable = model.variables[d];
+    if (!variable.stochastic) {
+      out += fmt::format("  {:<18} constant {}\n", variable.name, format_value(variable.constant_value, variable.percent));
+      continue;
+    }
+    const Distribution& distribution = model.distributions[d];
+    const double center = mean(distribution);
+    const ValueFormat format = choose_format(variable.percent, center);
+    out += fmt::format("  {:<18} {:<10} mean {}, P10 {}, P90 {}   ({})\n", variable.name, kind_name(distribution),
+                       format_with(center, format), format_with(quantile(distribution, 0.10), format),
+                       format_with(quantile(distribution, 0.90), format), describe(distribution));
+  }
+
+  out += fmt::format("\nmetrics ({}), in evaluation order\n", scenario.metrics.size());
+  for (const std::size_t m : model.program.order) {
+    const Variable& variable = model.variables[model.driver_count + m];
+    out += fmt::format("  {:<18} = {}{}\n", variable.name, scenario.metrics[m].formula,
+                       variable.stochastic ? "" : fmt::format("   (constant {})", format_value(variable.constant_value, variable.percent)));
+  }
+
+  if (!scenario.correlations.empty()) {
+    out += fmt::format("\ncorrelations ({}, rank; Gaussian copula)\n", scenario.correlations.size());
+    for (const Correlation& correlation : scenario.correlations)
+      out += fmt::format("  {} ~ {}: {}\n", correlation.first, correlation.second, correlation.rho);
+  }
+  if (!scenario.guidance.empty()) {
+    out += fmt::format("\nguidance ({})\n", scenario.guidance.size());
+    for (const GuidanceRange& line : model.guidance)
+      out += fmt::format("  {:<18} {}\n", line.name, format_range(line));
+  }
+  return out;
+}
+
+}  // namespace guidance

@@ -1,0 +1,32 @@
+// The Philox4x32-10 call behind random.hpp, for the samplers that need raw random bits.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include <Random123/philox.h>
+#include <Random123/u01fixedpt.h>
+
+namespace guidance::sample_detail {
+
+/// The two 64-bit words of trials 2 pair and 2 pair + 1: Philox4x32-10 with key = seed and
+/// counter = (pair, stream), low 32-bit halves first.
+inline std::array<std::uint64_t, 2> philox_pair(std::uint64_t seed, std::uint64_t stream, std::uint64_t pair) {
+  const r123::Philox4x32_R<10> philox;
+  const r123::Philox4x32_R<10>::ctr_type counter = {{static_cast<std::uint32_t>(pair), static_cast<std::uint32_t>(pair >> 32),
+                                                     static_cast<std::uint32_t>(stream),
+                                                     static_cast<std::uint32_t>(stream >> 32)}};
+  const r123::Philox4x32_R<10>::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  const r123::Philox4x32_R<10>::ctr_type out = philox(counter, key);
+  return {out[0] | std::uint64_t{out[1]} << 32, out[2] | std::uint64_t{out[3]} << 32};
+}
+
+/// The 64-bit word behind uniform(seed, stream, trial).
+inline std::uint64_t random_bits(std::uint64_t seed, std::uint64_t stream, std::uint64_t trial) {
+  return philox_pair(seed, stream, trial >> 1)[trial & 1];
+}
+
+/// The odd multiples of 2^-53 in (0, 1), from the top 52 bits.
+inline double open_unit(std::uint64_t bits) { return u01fixedpt_open_open_64_double(bits); }
+
+}  // namespace guidance::sample_detail

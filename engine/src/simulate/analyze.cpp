@@ -1,0 +1,141 @@
+// From stored trials to what a run reports: summaries, guidance probabilities, actuals' ranks.
+#include <cmath>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+#include "guidance/simulate.hpp"
+
+namespace guidance {
+
+namespace {
+
+Summary constant_summary(double value, std::uint64_t trials) {
+  Summary summary;
+  if (!std::isfinite(value)) {
+    summary.nonfinite = trials;
+    summary.mean = summary.sd = summary.min = summary.max = std::numeric_limits<double>::quiet_NaN();
+    summary.percentiles.fill(std::numeric_limits<double>::quiet_NaN());
+    return summary;
+  }
+  summary.count = trials;
+  summary.mean = summary.min = summary.max = value;
+  summary.percentiles.fill(value);
+  summary.percentile_ci.fill(Interval{value, value});
+  return summary;
+}
+
+/// Per-trial counts for the guidance lines and the joint event. Integer sums: exact in any order.
+struct GuidanceCounts {
+  std::vector<std::uint64_t> inside, below, above, nonfinite;
+  std::uint64_t joint_inside = 0;
+  std::uint64_t nonfinite_trials = 0;
+
+  explicit GuidanceCounts(std::size_t lines) : inside(lines), below(lines), above(lines), nonfinite(lines) {}
+
+  void merge(const GuidanceCounts& other) {
+    for (std::size_t g = 0; g < inside.size(); ++g) {
+      inside[g] += other.inside[g];
+      below[g] += other.below[g];
+      above[g] += other.above[g];
+      nonfinite[g] += other.nonfinite[g];
+    }
+    joint_inside += other.joint_inside;
+    nonfinite_trials += other.nonfinite_trials;
+  }
+};
+
+/// A variable's value in one trial, whether stored or constant.
+double value_at(const Model& model, const SimulationResult& result, std::size_t variable, std::uint64_t trial) {
+  const std::span<const double> column = result.column(variable);
+  return column.empty() ? model.variables[variable].constant_value : column[trial];
+}
+
+GuidanceCounts count_guidance(const Model& model, const SimulationResult& result) {
+  const std::size_t lines = model.guidance.size();
+  std::vector<std::size_t> stochastic;
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic) stochastic.push_back(v);
+
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::uint64_t>(0, result.trials, 1 << 16), GuidanceCounts(lines),
+      [&](const tbb::blocked_range<std::uint64_t>& range, GuidanceCounts counts) {
+        for (std::uint64_t trial = range.begin(); trial != range.end(); ++trial) {
+          bool all_inside = true;
+          for (std::size_t g = 0; g < lines; ++g) {
+            const GuidanceRange& line = model.guidance[g];
+            const double x = value_at(model, result, line.variable, trial);
+            if (!std::isfinite(x)) ++counts.nonfinite[g], all_inside = false;
+            else if (x < line.low) ++counts.below[g], all_inside = false;
+            else if (x > line.high) ++counts.above[g], all_inside = false;
+            else ++counts.inside[g];
+          }
+          counts.joint_inside += all_inside ? 1 : 0;
+          for (const std::size_t v : stochastic)
+            if (!std::isfinite(result.columns[v][trial])) {
+              ++counts.nonfinite_trials;
+              break;
+            }
+        }
+        return counts;
+      },
+      [](GuidanceCounts left, const GuidanceCounts& right) {
+        left.merge(right);
+        return left;
+      });
+}
+
+}  // namespace
+
+RunReport analyze(const Model& model, const SimulationResult& result) {
+  RunReport report;
+  report.trials = result.trials;
+  report.seed = result.plan.seed;
+  report.sampling = result.plan.method;
+
+  report.variables.resize(model.variables.size());
+  tbb::parallel_for(std::size_t{0}, model.variables.size(), [&](std::size_t v) {
+    const Variable& variable = model.variables[v];
+    report.variables[v] = variable.stochastic ? summarize(result.column(v))
+                                              : constant_summary(variable.constant_value, result.trials);
+  });
+
+  const GuidanceCounts counts = count_guidance(model, result);
+  const auto share = [&](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(result.trials); };
+  for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+    const GuidanceRange& line = model.guidance[g];
+    GuidanceProbability& probability = report.guidance.emplace_back();
+    probability.name = line.name;
+    probability.variable = line.variable;
+    probability.low = line.low;
+    probability.high = line.high;
+    probability.inside = counts.inside[g];
+    probability.below = counts.below[g];
+    probability.above = counts.above[g];
+    probability.nonfinite = counts.nonfinite[g];
+    probability.p_in = share(counts.inside[g]);
+    probability.p_below = share(counts.below[g]);
+    probability.p_above = share(counts.above[g]);
+    probability.p_in_ci = wilson_interval(counts.inside[g], result.trials);
+  }
+  report.joint_inside = counts.joint_inside;
+  report.joint_p_in = share(counts.joint_inside);
+  report.joint_p_in_ci = wilson_interval(counts.joint_inside, result.trials);
+  report.nonfinite_trials = counts.nonfinite_trials;
+
+  for (const Actual& actual : model.actuals) {
+    const auto variable = static_cast<std::size_t>(model.find(actual.name));
+    const std::span<const double> column = result.column(variable);
+    double rank = 0.5;
+    if (!column.empty()) rank = percentile_rank(column, actual.value);
+    else {
+      const double constant = model.variables[variable].constant_value;
+      rank = actual.value < constant ? 0.0 : actual.value > constant ? 1.0 : 0.5;
+    }
+    report.actuals.push_back({actual.name, actual.value, rank});
+  }
+  return report;
+}
+
+}  // namespace guidance

@@ -1,0 +1,323 @@
+// Exact order statistics by narrowing. A histogram pass over [min, max] finds the bin that holds each
+// needed rank; a second pass gathers only those bins' values and std::nth_element selects inside
+// them. A bin too full to gather (ties, a discrete or nearly constant variable) gets a histogram of
+// its own on the next pass, and so on until its values fit or its range is a single value.
+//
+// Cells form a tree: the root holds every finite value; a split cell routes each value through its
+// bin map to the child cell of that bin (or nowhere). One pass over the column serves every cell that
+// is waiting for a histogram or a gather, so the usual case costs two passes.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <utility>
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include "stats/order_statistics.hpp"
+
+namespace guidance::stats_detail {
+
+namespace {
+
+constexpr std::size_t bin_count = std::size_t{1} << 14;
+/// Cells with at most this many values are gathered whatever the column's size.
+constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
+
+/// Orders doubles as their values, -0 just below +0: bisection over the doubles in a range.
+std::uint64_t ordered_key(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+double from_ordered_key(std::uint64_t key) {
+  return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
+}
+
+/// A non-decreasing map of [lo, hi] (lo < hi) onto bins: every bin holds the values of one interval.
+///  - linear in value (the root): a composition of rounded monotone operations is monotone. The values
+///    are scaled by a power of two first so that neither hi - lo nor its inverse can overflow.
+///  - linear in the doubles' order (deeper cells, whose values crowd into one bin of their parent: a
+///    cluster far narrower than the range, or a range spanning many binades): each pass narrows the
+///    range by 2^14 doubles, so at most five passes reach single values.
+class BinMap {
+ public:
+  BinMap() = default;
+  static BinMap by_value(double lo, double hi) {
+    BinMap map;
+    const int exponent = std::clamp(std::ilogb(std::max(std::abs(lo), std::abs(hi))), -1020, 1020);
+    map.scale_ = std::ldexp(1.0, -exponent);
+    map.offset_ = lo * map.scale_;
+    map.inverse_width_ = static_cast<double>(bin_count) / (hi * map.scale_ - map.offset_);
+    return map;
+  }
+  static BinMap by_order(double lo, double hi) {
+    BinMap map;
+    map.by_order_ = true;
+    map.first_key_ = ordered_key(lo);
+    const int width_bits = std::bit_width(ordered_key(hi) - map.first_key_);
+    map.shift_ = std::max(0, width_bits - std::countr_zero(bin_count));
+    return map;
+  }
+
+  std::size_t operator()(double x) const { return by_order_ ? order_bin(x) : value_bin(x); }
+
+  std::size_t value_bin(double x) const {
+    const double position = (x * scale_ - offset_) * inverse_width_;  // >= 0
+    // Through int64: the conversion to an unsigned type costs a branch on x86-64.
+    return position < static_cast<double>(bin_count) ? static_cast<std::size_t>(static_cast<std::int64_t>(position))
+                                                     : bin_count - 1;
+  }
+  std::size_t order_bin(double x) const { return static_cast<std::size_t>((ordered_key(x) - first_key_) >> shift_); }
+
+ private:
+  bool by_order_ = false;
+  double scale_ = 1.0;
+  double offset_ = 0.0;
+  double inverse_width_ = 0.0;
+  std::uint64_t first_key_ = 0;
+  int shift_ = 0;
+};
+
+/// The smallest double x in [lo, hi] with map(x) >= bin, given map(hi) >= bin.
+double first_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
+  std::uint64_t below = ordered_key(lo);
+  std::uint64_t at = ordered_key(hi);
+  if (map(lo) >= bin) return lo;
+  while (at - below > 1) {  // map(below) < bin <= map(at)
+    const std::uint64_t middle = below + (at - below) / 2;
+    (map(from_ordered_key(middle)) >= bin ? at : below) = middle;
+  }
+  return from_ordered_key(at);
+}
+
+/// The largest double x in [lo, hi] with map(x) <= bin.
+double last_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
+  if (map(hi) <= bin) return hi;
+  return from_ordered_key(ordered_key(first_in_bin(map, lo, hi, bin + 1)) - 1);
+}
+
+enum class Work { histogram, gather, split, done };
+
+/// Every finite value in [lo, hi]; the ranks below + 0 .. below + count - 1.
+struct Cell {
+  double lo = 0.0;
+  double hi = 0.0;
+  std::uint64_t below = 0;
+  std::uint64_t count = 0;
+  std::vector<std::size_t> requests;  // indices into the ranks asked for
+  Work work = Work::done;
+  BinMap map;                              // histogram, split
+  std::vector<std::int32_t> child_of_bin;  // split: child cell index, -1 where no rank is asked
+  std::size_t slot = 0;                    // histogram, gather: index of its scratch in a pass
+  int depth = 0;                           // 0 for the root
+};
+
+/// Per-thread scratch of one pass for the cells being histogrammed.
+struct HistogramScratch {
+  std::vector<std::vector<std::uint64_t>> counts;
+  std::vector<double> min, max;
+};
+
+class Selector {
+ public:
+  Selector(std::span<const double> values, const Extent& extent, std::span<const std::uint64_t> ranks)
+      : values_(values), ranks_(ranks), results_(ranks.size()),
+        gather_budget_(std::max(small_cell, extent.count / 8)) {
+    for (const std::uint64_t rank : ranks)
+      if (rank >= extent.count) throw std::out_of_range("order statistic rank beyond the finite values");
+    Cell root;
+    root.lo = extent.min;
+    root.hi = extent.max;
+    root.count = extent.count;
+    root.requests.resize(ranks.size());
+    std::iota(root.requests.begin(), root.requests.end(), std::size_t{0});
+    cells_.push_back(std::move(root));
+    plan({0});
+  }
+
+  std::vector<double> run() && {
+    while (!histogram_cells_.empty() || !gather_cells_.empty()) pass();
+    return std::move(results_);
+  }
+
+ private:
+  /// The cell waiting for this pass that x falls in, or null.
+  const Cell* destination(double x) const {
+    const Cell* cell = &cells_.front();
+    while (cell->work == Work::split) {
+      const std::int32_t child = cell->child_of_bin[cell->map(x)];
+      if (child < 0) return nullptr;
+      cell = &cells_[static_cast<std::size_t>(child)];
+    }
+    return cell->work == Work::done ? nullptr : cell;
+  }
+
+  void pass() {
+    const std::size_t histograms = histogram_cells_.size();
+    tbb::enumerable_thread_specific<HistogramScratch> scratch([&] {
+      return HistogramScratch{std::vector<std::vector<std::uint64_t>>(histograms, std::vector<std::uint64_t>(bin_count)),
+                              std::vector<double>(histograms, std::numeric_limits<double>::infinity()),
+                              std::vector<double>(histograms, -std::numeric_limits<double>::infinity())};
+    });
+    // Gathered values per chunk, concatenated in chunk order below: the order (and so which of -0
+    // and +0 nth_element returns) does not depend on the schedule.
+    std::vector<std::vector<std::vector<double>>> gathered(chunk_count(values_.size()));
+    const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
+    const bool children_of_root_only =
+        std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root);
+
+    for_each_chunk(values_, [&](std::size_t chunk, std::span<const double> part) {
+      HistogramScratch& mine = scratch.local();
+      if (cells_.front().work == Work::histogram) {  // the first pass: every finite value is the root's
+        const BinMap& map = cells_.front().map;
+        std::uint64_t* counts = mine.counts.front().data();
+        for (const double x : part)
+          if (std::isfinite(x)) ++counts[map.value_bin(x)];
+        return;
+      }
+      std::vector<std::vector<double>>& out = gathered[chunk];
+      out.resize(gather_cells_.size());
+      const auto arrive = [&](const Cell& cell, double x) {
+        if (cell.work == Work::gather) {
+          out[cell.slot].push_back(x);
+        } else if (cell.work == Work::histogram) {
+          ++mine.counts[cell.slot][cell.map(x)];
+          mine.min[cell.slot] = std::min(mine.min[cell.slot], x);
+          mine.max[cell.slot] = std::max(mine.max[cell.slot], x);
+        }
+      };
+      if (children_of_root_only) {  // the usual second pass: one lookup in the root's bins
+        const Cell& root = cells_.front();
+        for (const double x : part) {
+          if (!std::isfinite(x)) continue;
+          const std::int32_t child = root.child_of_bin[root.map.value_bin(x)];
+          if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
+        }
+        return;
+      }
+      for (const double x : part)
+        if (std::isfinite(x))
+          if (const Cell* cell = destination(x)) arrive(*cell, x);
+    });
+
+    const std::vector<std::size_t> to_split = std::exchange(histogram_cells_, {});
+    const std::vector<std::size_t> to_select = std::exchange(gather_cells_, {});
+    std::vector<std::size_t> children;
+    for (const std::size_t c : to_split) {
+      HistogramScratch total{{std::vector<std::uint64_t>(bin_count)}, {std::numeric_limits<double>::infinity()},
+                             {-std::numeric_limits<double>::infinity()}};
+      const std::size_t slot = cells_[c].slot;
+      for (const HistogramScratch& thread : scratch) {
+        for (std::size_t b = 0; b < bin_count; ++b) total.counts[0][b] += thread.counts[slot][b];
+        total.min[0] = std::min(total.min[0], thread.min[slot]);
+        total.max[0] = std::max(total.max[0], thread.max[slot]);
+      }
+      if (c != 0 && total.min[0] == total.max[0]) resolve(c, total.min[0]);  // the root has lo < hi
+      else split(c, total.counts[0], children);
+    }
+    for (const std::size_t c : to_select) {
+      std::vector<double> values;
+      values.reserve(cells_[c].count);
+      for (const auto& chunk : gathered) {
+        const std::vector<double>& part = chunk[cells_[c].slot];
+        values.insert(values.end(), part.begin(), part.end());
+      }
+      select(c, values);
+    }
+    plan(children);
+  }
+
+  /// Decide how each new cell is worked on: a single value answers at once; small cells are gathered
+  /// (smallest first, within a budget of copied values); the rest get a histogram of their own.
+  void plan(std::vector<std::size_t> new_cells) {
+    std::ranges::sort(new_cells, {}, [&](std::size_t c) { return cells_[c].count; });
+    std::uint64_t gathered = 0;
+    for (const std::size_t c : new_cells) {
+      Cell& cell = cells_[c];
+      if (cell.lo == cell.hi) {
+        resolve(c, cell.lo);
+      } else if (cell.count <= small_cell || gathered + cell.count <= gather_budget_) {
+        gathered += cell.count;
+        cell.work = Work::gather;
+        cell.slot = gather_cells_.size();
+        gather_cells_.push_back(c);
+      } else {
+        cell.work = Work::histogram;
+        cell.map = c == 0 ? BinMap::by_value(cell.lo, cell.hi) : BinMap::by_order(cell.lo, cell.hi);
+        cell.slot = histogram_cells_.size();
+        histogram_cells_.push_back(c);
+      }
+    }
+  }
+
+  void resolve(std::size_t c, double value) {
+    cells_[c].work = Work::done;
+    for (const std::size_t r : cells_[c].requests) results_[r] = value;
+  }
+
+  /// Route each requested rank to the child cell of the bin it falls in.
+  void split(std::size_t c, const std::vector<std::uint64_t>& histogram, std::vector<std::size_t>& children) {
+    std::vector<std::size_t> requests = std::move(cells_[c].requests);
+    std::ranges::sort(requests, {}, [&](std::size_t r) { return ranks_[r]; });
+    cells_[c].work = Work::split;
+    cells_[c].child_of_bin.assign(bin_count, -1);
+    std::size_t bin = 0;
+    std::uint64_t before_bin = cells_[c].below;  // finite values below this bin
+    for (const std::size_t r : requests) {
+      while (ranks_[r] >= before_bin + histogram[bin]) {
+        before_bin += histogram[bin++];
+        if (bin == bin_count) throw std::logic_error("order statistics: histogram lost values");
+      }
+      if (cells_[c].child_of_bin[bin] < 0) {
+        const Cell& parent = cells_[c];
+        Cell child;
+        child.lo = first_in_bin(parent.map, parent.lo, parent.hi, bin);
+        child.hi = last_in_bin(parent.map, parent.lo, parent.hi, bin);
+        child.below = before_bin;
+        child.count = histogram[bin];
+        child.depth = parent.depth + 1;
+        cells_[c].child_of_bin[bin] = static_cast<std::int32_t>(cells_.size());
+        children.push_back(cells_.size());
+        cells_.push_back(std::move(child));
+      }
+      cells_[static_cast<std::size_t>(cells_[c].child_of_bin[bin])].requests.push_back(r);
+    }
+  }
+
+  void select(std::size_t c, std::vector<double>& values) {
+    Cell& cell = cells_[c];
+    if (values.size() != cell.count) throw std::logic_error("order statistics: gathered count differs from histogram");
+    std::ranges::sort(cell.requests, {}, [&](std::size_t r) { return ranks_[r]; });
+    auto unsorted = values.begin();  // nothing before it exceeds anything after it
+    for (const std::size_t r : cell.requests) {
+      const auto nth = values.begin() + static_cast<std::ptrdiff_t>(ranks_[r] - cell.below);
+      if (nth >= unsorted) {
+        std::nth_element(unsorted, nth, values.end());
+        unsorted = nth + 1;
+      }
+      results_[r] = *nth;
+    }
+    cell.work = Work::done;
+  }
+
+  std::span<const double> values_;
+  std::span<const std::uint64_t> ranks_;
+  std::vector<double> results_;
+  std::uint64_t gather_budget_;
+  std::vector<Cell> cells_;
+  std::vector<std::size_t> histogram_cells_;
+  std::vector<std::size_t> gather_cells_;
+};
+
+}  // namespace
+
+std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
+                                     std::span<const std::uint64_t> ranks) {
+  if (ranks.empty()) return {};
+  return Selector(values, extent, ranks).run();
+}
+
+}  // namespace guidance::stats_detail

@@ -1,0 +1,42 @@
+// Exact order statistics of a column without sorting or copying it, and the ranks that percentiles
+// and their confidence intervals need.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "stats/chunks.hpp"
+
+namespace guidance::stats_detail {
+
+/// x[rank] for each rank (0-based among the finite values in ascending order; any order, repeats
+/// allowed, each < extent.count), where `extent` is the extent of `values`. Exact: equal to sorting.
+std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
+                                     std::span<const std::uint64_t> ranks);
+
+/// Where numpy's "linear" percentile sits among n sorted values: between x[lower] and x[upper]
+/// (upper = min(lower + 1, n - 1)) at `fraction`, with h = (n - 1) p computed as numpy does.
+struct PercentilePosition {
+  std::uint64_t lower = 0;
+  std::uint64_t upper = 0;
+  double fraction = 0.0;
+};
+PercentilePosition percentile_position(std::uint64_t n, double p);
+
+/// numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5 (exact at both ends; monotone).
+double interpolate(double a, double b, double t);
+
+/// Ranks (0-based) of the distribution-free interval for the p-quantile (see percentile_interval):
+/// empty when no rank has the coverage on that side.
+struct RankInterval {
+  std::optional<std::uint64_t> low;
+  std::optional<std::uint64_t> high;
+};
+RankInterval quantile_interval_ranks(std::uint64_t n, double p, double confidence);
+
+/// Throws std::invalid_argument unless 0 <= p <= 1; `what` names the argument.
+void check_probability(double p, const char* what);
+
+}  // namespace guidance::stats_detail

@@ -1,0 +1,93 @@
+// standard_normal_quantile (Wichura's AS241) against Boost.Math, and standard_normal_cdf against a
+// long double reference, across both tails.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/erf.hpp>
+#include <boost/math/special_functions/next.hpp>
+#include <catch2/catch.hpp>
+
+#include "guidance/distribution.hpp"
+
+using guidance::standard_normal_cdf;
+using guidance::standard_normal_quantile;
+
+namespace {
+
+// Probabilities spread evenly in log10 over [1e-300, 0.5], plus their complements 1 - p down to 1e-16.
+std::vector<double> probabilities_across_both_tails() {
+  std::vector<double> ps;
+  for (double e = -300.0; e <= std::log10(0.5); e += 0.01) {
+    const double p = std::pow(10.0, e);
+    ps.push_back(p);
+    if (p >= 1e-16) ps.push_back(1.0 - p);
+  }
+  return ps;
+}
+
+}  // namespace
+
+TEST_CASE("standard_normal_quantile matches Boost.Math to a few ulp from 1e-300 to 1 - 1e-16") {
+  // AS241's rational approximations are good to about 1e-16; evaluated in double (a log, a sqrt and
+  // some 20 roundings) they differ from Boost's erfc_inv-based quantile by a few ulp. Bound the worst
+  // case, and the typical case more tightly so that a systematic bias cannot hide under the bound.
+  const boost::math::normal_distribution<double> normal;
+  std::vector<double> ulps;
+  for (double p : probabilities_across_both_tails()) {
+    const double expected = boost::math::quantile(normal, p);
+    ulps.push_back(std::fabs(boost::math::float_distance(standard_normal_quantile(p), expected)));
+  }
+  std::sort(ulps.begin(), ulps.end());
+  CHECK(ulps.back() <= 8.0);
+  CHECK(ulps[ulps.size() * 99 / 100] <= 4.0);
+  CHECK(ulps[ulps.size() / 2] <= 1.0);
+}
+
+TEST_CASE("standard_normal_quantile at the ends and outside [0, 1]") {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  CHECK(standard_normal_quantile(0.0) == -inf);
+  CHECK(standard_normal_quantile(1.0) == inf);
+  CHECK(standard_normal_quantile(0.5) == 0.0);
+  CHECK(std::isnan(standard_normal_quantile(-0.1)));
+  CHECK(std::isnan(standard_normal_quantile(1.1)));
+  CHECK(std::isnan(standard_normal_quantile(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("standard_normal_quantile is antisymmetric") {
+  // What lets the upper tail be computed from small survival probabilities: Q(1 - p) = -Q(p), exactly,
+  // for p whose complement is exact (p a multiple of 2^-53).
+  const double p = GENERATE(0x1p-53, 0x1p-40, 0x1p-20, 0.0625, 0.125, 0.25, 0.375, 0.4375);
+  CHECK(standard_normal_quantile(1.0 - p) == -standard_normal_quantile(p));
+}
+
+TEST_CASE("standard_normal_cdf keeps its relative accuracy in the lower tail") {
+  // Reference: erfc in long double (64-bit significand), whose argument z / sqrt 2 is rounded 2^11
+  // times more finely than in double, so it is good to about 1e-16 relative down to z = -37.
+  double worst = 0.0;
+  double worst_z = 0.0;
+  for (double z = -37.5; z <= 8.0; z += 0.01) {
+    const long double exact = 0.5L * boost::math::erfc(-static_cast<long double>(z) / std::sqrt(2.0L));
+    const double error = std::fabs(static_cast<double>((standard_normal_cdf(z) - exact) / exact));
+    if (error > worst) {
+      worst = error;
+      worst_z = z;
+    }
+  }
+  INFO("worst z = " << worst_z << " at relative error " << worst);
+  CHECK(worst < 1e-15);
+  CHECK(standard_normal_cdf(-std::numeric_limits<double>::infinity()) == 0.0);
+  CHECK(standard_normal_cdf(std::numeric_limits<double>::infinity()) == 1.0);
+  CHECK(standard_normal_cdf(0.0) == 0.5);
+}
+
+TEST_CASE("standard_normal_cdf inverts standard_normal_quantile") {
+  // A relative error e in z moves Phi(z) by about z^2 e relatively (d log Phi / dz is about |z| in the
+  // tail), so the round trip is allowed 8 eps (1 + z^2).
+  const double p = GENERATE(1e-300, 1e-100, 1e-20, 1e-8, 0.001, 0.025, 0.3, 0.5, 0.7, 0.975);
+  const double z = standard_normal_quantile(p);
+  const double tolerance = 8.0 * std::numeric_limits<double>::epsilon() * (1.0 + z * z);
+  CHECK_THAT(standard_normal_cdf(z), Catch::Matchers::WithinRel(p, tolerance));
+}

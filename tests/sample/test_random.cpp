@@ -1,0 +1,145 @@
+// Counter-based uniforms: the real Philox4x32-10, a pure function of (seed, stream, trial), uniform
+// and independent across streams.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <Random123/philox.h>
+#include <catch2/catch.hpp>
+
+#include "guidance/random.hpp"
+
+using namespace guidance;
+using Catch::Matchers::WithinAbs;
+
+namespace {
+
+/// Pearson correlation of two equally long columns.
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+
+std::vector<double> stream_values(std::uint64_t seed, std::uint64_t stream, std::size_t n, std::uint64_t first = 0) {
+  std::vector<double> values(n);
+  uniforms(seed, stream, first, values);
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("the generator is Random123's Philox4x32-10 (its known-answer vectors)", "[random]") {
+  using Philox = r123::Philox4x32_R<10>;
+  struct Vector {
+    Philox::ctr_type counter;
+    Philox::key_type key;
+    Philox::ctr_type expected;
+  };
+  // Random123 1.14, examples/kat_vectors: philox4x32 10 counter key -> output.
+  const Vector v = GENERATE(
+      Vector{{{0, 0, 0, 0}}, {{0, 0}}, {{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}}},
+      Vector{{{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}}, {{0xffffffff, 0xffffffff}},
+             {{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}}},
+      Vector{{{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}}, {{0xa4093822, 0x299f31d0}},
+             {{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}}});
+  CHECK(Philox()(v.counter, v.key) == v.expected);
+}
+
+TEST_CASE("uniform() is the published Philox output, mapped to the odd multiples of 2^-53", "[random]") {
+  // Seed 0, stream 0, trials 0 and 1: counter (0, 0, 0, 0), key (0, 0); trial 0 takes output words
+  // 0 and 1 (low half first), trial 1 words 2 and 3; u = (2 (w >> 12) + 1) / 2^53.
+  const auto expected = [](std::uint64_t word) { return static_cast<double>(2 * (word >> 12) + 1) * 0x1p-53; };
+  CHECK(uniform(0, 0, 0) == expected(0xe169c58d6627e8d5ull));
+  CHECK(uniform(0, 0, 1) == expected(0x9b00dbd8bc57ac4cull));
+}
+
+TEST_CASE("pinned values: a seed gives the same numbers in every version", "[random]") {
+  // Computed once with this implementation and pinned: a change here changes every result.
+  const std::uint64_t revenue = stream_id("revenue");
+  CHECK(uniform(42, revenue, 0) == 0x1.e86541f05adcfp-1);
+  CHECK(uniform(42, revenue, 1) == 0x1.70e49ff1d3af9p-1);
+  CHECK(uniform(42, revenue, 123'456'789) == 0x1.724237eabba48p-4);
+  CHECK(uniform(7, stream_id("gross_margin", 3), 10'000'000'000) == 0x1.d6e76cec0a4b8p-4);
+}
+
+TEST_CASE("stream ids: FNV-1a of the name, salted by a bijection", "[random]") {
+  // FNV-1a 64 of "" and of "a" (the published test values), then x ^ (x >> 31).
+  CHECK(stream_id("") == (0xcbf29ce484222325ull ^ (0xcbf29ce484222325ull >> 31)));
+  CHECK(stream_id("a") == (0xaf63dc4c8601ec8cull ^ (0xaf63dc4c8601ec8cull >> 31)));
+  const std::string name = GENERATE("revenue", "cogs", "opex", "");
+  const std::uint64_t salt = GENERATE(0u, 1u, 2u, 0xffffffffffffffffull);
+  CHECK(salted_stream(stream_id(name), salt) == stream_id(name, salt));
+  if (salt != 0) CHECK(stream_id(name, salt) != stream_id(name));
+  static_assert(stream_id("revenue") != stream_id("revenue", 1));
+}
+
+TEST_CASE("any cut of the trials into blocks gives the same uniforms", "[random]") {
+  constexpr std::size_t n = 10'000;
+  const std::uint64_t seed = 2024, stream = stream_id("revenue");
+  std::vector<double> reference(n);
+  for (std::size_t t = 0; t < n; ++t) reference[t] = uniform(seed, stream, t);
+
+  SECTION("fixed block sizes, odd and even") {
+    const std::size_t block = GENERATE(1, 2, 3, 7, 64, 1000, 2047, 2048, 4999, 10'000);
+    std::vector<double> cut(n);
+    for (std::size_t first = 0; first < n; first += block)
+      uniforms(seed, stream, first, std::span(cut).subspan(first, std::min(block, n - first)));
+    CHECK(cut == reference);
+  }
+  SECTION("random cut points") {
+    std::mt19937_64 engine(GENERATE(1, 2, 3, 4, 5));
+    std::vector<std::size_t> cuts = {0, n};
+    for (int i = 0; i < 40; ++i) cuts.push_back(engine() % n);
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<double> cut(n);
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
+      uniforms(seed, stream, cuts[i], std::span(cut).subspan(cuts[i], cuts[i + 1] - cuts[i]));
+    CHECK(cut == reference);
+  }
+}
+
+TEST_CASE("uniforms lie on the open grid and pass Kolmogorov-Smirnov and chi-square", "[random]") {
+  constexpr std::size_t n = 1'000'000;
+  std::vector<double> u = stream_values(GENERATE(1u, 99u), stream_id("revenue"), n);
+  CHECK(std::all_of(u.begin(), u.end(), [](double x) {
+    const double scaled = x * 0x1p53;  // an odd integer in [1, 2^53 - 1]
+    return scaled >= 1 && scaled <= 0x1p53 - 1 && std::fmod(scaled, 2.0) == 1.0;
+  }));
+  // Chi-square over 1000 equal bins: 999 degrees of freedom, mean 999, sd sqrt(2 * 999) = 44.7;
+  // accept within 5 sd (a false alarm about once in 3.5 million runs).
+  std::vector<double> bins(1000);
+  for (const double x : u) bins[static_cast<std::size_t>(x * 1000)] += 1;
+  double chi2 = 0;
+  for (const double count : bins) chi2 += (count - n / 1000.0) * (count - n / 1000.0) / (n / 1000.0);
+  CHECK_THAT(chi2, WithinAbs(999, 5 * std::sqrt(2 * 999.0)));
+  // Kolmogorov-Smirnov: P(sqrt(n) D > x) ~ 2 exp(-2 x^2); x = 2.69 for a false alarm rate of 1e-6.
+  std::sort(u.begin(), u.end());
+  double d = 0;
+  for (std::size_t i = 0; i < n; ++i) d = std::max({d, u[i] - double(i) / n, double(i + 1) / n - u[i]});
+  CHECK(std::sqrt(double(n)) * d < 2.69);
+}
+
+TEST_CASE("streams, seeds and neighbouring trials are uncorrelated", "[random]") {
+  // The correlation of n independent pairs has standard error 1/sqrt(n) = 0.001; accept 4.5 of them.
+  constexpr std::size_t n = 1'000'000;
+  const double tolerance = 4.5 / std::sqrt(double(n));
+  const std::uint64_t revenue = stream_id("revenue");
+  const std::vector<double> base = stream_values(1, revenue, n);
+  SECTION("another name") { CHECK_THAT(correlation(base, stream_values(1, stream_id("cogs"), n)), WithinAbs(0, tolerance)); }
+  SECTION("the next stream id") { CHECK_THAT(correlation(base, stream_values(1, revenue + 1, n)), WithinAbs(0, tolerance)); }
+  SECTION("a salt") { CHECK_THAT(correlation(base, stream_values(1, stream_id("revenue", 1), n)), WithinAbs(0, tolerance)); }
+  SECTION("the next seed") { CHECK_THAT(correlation(base, stream_values(2, revenue, n)), WithinAbs(0, tolerance)); }
+  SECTION("the next trial (the two halves of one Philox call, and across calls)") {
+    const std::vector<double> shifted = stream_values(1, revenue, n, 1);
+    CHECK_THAT(correlation(base, shifted), WithinAbs(0, tolerance));
+  }
+}

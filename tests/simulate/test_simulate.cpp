@@ -1,0 +1,213 @@
+// The simulation core end to end: scenario text -> model -> trials -> report, against closed forms.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <tbb/global_control.h>
+
+#include "guidance/load.hpp"
+#include "guidance/report.hpp"
+#include "guidance/simulate.hpp"
+
+using namespace guidance;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+Model model_of(const std::string& yaml) { return build_model(parse_scenario(yaml, "test.yaml")); }
+
+RunReport run(const Model& model, std::uint64_t trials, std::uint64_t seed) {
+  return analyze(model, simulate(model, {.trials = trials, .seed = seed}));
+}
+
+const Summary& summary_of(const Model& model, const RunReport& report, std::string_view name) {
+  return report.variables[static_cast<std::size_t>(model.find(name))];
+}
+
+/// The standard error of the p-quantile estimate of a distribution with density f at that quantile:
+/// sqrt(p (1 - p) / n) / f (asymptotic normality of sample quantiles).
+double quantile_se(double p, double density, std::uint64_t n) {
+  return std::sqrt(p * (1 - p) / static_cast<double>(n)) / density;
+}
+
+}  // namespace
+
+TEST_CASE("the sum of two normals has the closed-form mean, sd and percentiles") {
+  const Model model = model_of(R"(
+name: sum of normals
+drivers:
+  a: {dist: normal, mean: 10, sd: 2}
+  b: {dist: normal, mean: 5, sd: 1}
+metrics:
+  total: a + b
+)");
+  constexpr std::uint64_t n = 200'000;
+  const RunReport report = run(model, n, 11);
+  const Summary& total = summary_of(model, report, "total");
+  const double sd = std::sqrt(5.0);
+  CHECK(total.count == n);
+  CHECK(total.nonfinite == 0);
+  // Tolerances: 4.5 standard errors of each estimator.
+  CHECK_THAT(total.mean, WithinAbs(15.0, 4.5 * sd / std::sqrt(double(n))));
+  CHECK_THAT(total.sd, WithinAbs(sd, 4.5 * sd / std::sqrt(2.0 * double(n))));
+  CHECK_THAT(total.mean_se, WithinRel(total.sd / std::sqrt(double(n)), 1e-12));
+  const boost::math::normal_distribution<double> exact(15.0, sd);
+  for (std::size_t p = 0; p < reported_percentiles.size(); ++p) {
+    const double probability = reported_percentiles[p] / 100.0;
+    const double x = boost::math::quantile(exact, probability);
+    CHECK_THAT(total.percentiles[p], WithinAbs(x, 4.5 * quantile_se(probability, boost::math::pdf(exact, x), n)));
+  }
+}
+
+TEST_CASE("the product of two lognormals is lognormal with the summed log-parameters") {
+  // X = exp(N(mu1, s1)), Y = exp(N(mu2, s2)) -> XY = exp(N(mu1 + mu2, sqrt(s1^2 + s2^2))).
+  const Model model = model_of(R"(
+name: product of lognormals
+drivers:
+  x: {dist: lognormal, median: 2, p90: 3}
+  y: {dist: lognormal, median: 5, p90: 6}
+metrics:
+  product: x * y
+)");
+  const double z90 = boost::math::quantile(boost::math::normal_distribution<double>(), 0.9);
+  const double s1 = std::log(3.0 / 2.0) / z90, s2 = std::log(6.0 / 5.0) / z90;
+  const boost::math::lognormal_distribution<double> exact(std::log(10.0), std::hypot(s1, s2));
+  constexpr std::uint64_t n = 200'000;
+  const RunReport report = run(model, n, 12);
+  const Summary& product = summary_of(model, report, "product");
+  const double sd = boost::math::standard_deviation(exact);
+  CHECK_THAT(product.mean, WithinAbs(boost::math::mean(exact), 4.5 * sd / std::sqrt(double(n))));
+  for (std::size_t p = 0; p < reported_percentiles.size(); ++p) {
+    const double probability = reported_percentiles[p] / 100.0;
+    const double x = boost::math::quantile(exact, probability);
+    CHECK_THAT(product.percentiles[p], WithinAbs(x, 4.5 * quantile_se(probability, boost::math::pdf(exact, x), n)));
+  }
+}
+
+TEST_CASE("guidance probabilities match the closed form and their Wilson interval covers it") {
+  const Model model = model_of(R"(
+name: one range
+drivers:
+  revenue: {dist: normal, mean: 100, sd: 5}
+guidance:
+  revenue: [95, 105]
+)");
+  constexpr std::uint64_t n = 100'000;
+  const RunReport report = run(model, n, 3);
+  REQUIRE(report.guidance.size() == 1);
+  const GuidanceProbability& line = report.guidance[0];
+  const double exact = std::erf(1.0 / std::sqrt(2.0));  // P(|Z| <= 1)
+  const double se = std::sqrt(exact * (1 - exact) / double(n));
+  CHECK_THAT(line.p_in, WithinAbs(exact, 4.5 * se));
+  CHECK(line.p_in_ci.low < line.p_in);
+  CHECK(line.p_in_ci.high > line.p_in);
+  CHECK(line.inside + line.below + line.above + line.nonfinite == n);
+  CHECK_THAT(line.p_below, WithinAbs((1 - exact) / 2, 4.5 * se));
+  // One line only: the joint event is the line itself.
+  CHECK(report.joint_inside == line.inside);
+}
+
+TEST_CASE("the joint probability counts trials where every line holds at once") {
+  // Independent a and b, each inside its range with probability 1/2: jointly 1/4.
+  const Model model = model_of(R"(
+name: joint
+drivers:
+  a: {dist: uniform, min: 0, max: 1}
+  b: {dist: uniform, min: 0, max: 1}
+guidance:
+  a: [0, 0.5]
+  b: [0.5, null]
+)");
+  constexpr std::uint64_t n = 100'000;
+  const RunReport report = run(model, n, 5);
+  CHECK_THAT(report.joint_p_in, WithinAbs(0.25, 4.5 * std::sqrt(0.25 * 0.75 / double(n))));
+  CHECK(report.joint_p_in_ci.low < report.joint_p_in);
+  CHECK(report.joint_p_in_ci.high > report.joint_p_in);
+}
+
+TEST_CASE("non-finite results are counted, excluded from statistics, and counted outside guidance") {
+  // shares is 0 in about half the trials: eps is then +-inf or nan.
+  const Model model = model_of(R"(
+name: division by zero
+drivers:
+  income: {dist: uniform, min: -1, max: 1}
+  shares: {dist: discrete, values: [0, 2], probabilities: [0.5, 0.5]}
+metrics:
+  eps: income / shares
+guidance:
+  eps: [-1, 1]
+)");
+  constexpr std::uint64_t n = 20'000;
+  const RunReport report = run(model, n, 9);
+  const Summary& eps = summary_of(model, report, "eps");
+  CHECK(eps.nonfinite > 0);
+  CHECK(eps.count + eps.nonfinite == n);
+  CHECK(std::isfinite(eps.mean));
+  CHECK(std::isfinite(eps.percentiles[8]));
+  CHECK(report.guidance[0].nonfinite == eps.nonfinite);
+  CHECK(report.guidance[0].inside == eps.count);
+  CHECK(report.nonfinite_trials == eps.nonfinite);
+  // About half the trials: within 4.5 binomial standard errors.
+  CHECK_THAT(double(eps.nonfinite), WithinAbs(n / 2.0, 4.5 * std::sqrt(n * 0.25)));
+}
+
+TEST_CASE("constant drivers and metrics that fold to constants need no storage") {
+  const Model model = model_of(R"(
+name: constants
+drivers:
+  tax_rate: "32%"
+  pretax: {dist: normal, mean: 100, sd: 1}
+metrics:
+  keep: 1 - tax_rate
+  net: pretax * keep
+)");
+  const SimulationResult result = simulate(model, {.trials = 1000, .seed = 1});
+  CHECK(result.column(static_cast<std::size_t>(model.find("tax_rate"))).empty());
+  CHECK(result.column(static_cast<std::size_t>(model.find("keep"))).empty());
+  CHECK(result.column(static_cast<std::size_t>(model.find("net"))).size() == 1000);
+  CHECK(bytes_per_trial(model) == 2 * sizeof(double));
+  const RunReport report = analyze(model, result);
+  const Summary& keep = summary_of(model, report, "keep");
+  CHECK(keep.mean == 0.68);
+  CHECK(keep.percentiles[0] == 0.68);
+  CHECK(keep.count == 1000);
+}
+
+TEST_CASE("the flagship's JSON is bit-identical on 1, 2, 3 and 8 threads") {
+  const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));
+  const auto json_on = [&](int threads) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    return run_json(model, run(model, 50'000, 20121023)).dump();
+  };
+  const std::string reference = json_on(1);
+  const int threads = GENERATE(2, 3, 8);
+  CAPTURE(threads);
+  CHECK(json_on(threads) == reference);
+}
+
+TEST_CASE("a trial's values do not depend on the run's length") {
+  // Trial i is the same trial in a run of 5,000 and in a run of 12,345 (blocks differ).
+  const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));
+  const SimulationResult shorter = simulate(model, {.trials = 5'000, .seed = 4});
+  const SimulationResult longer = simulate(model, {.trials = 12'345, .seed = 4});
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    CAPTURE(model.variables[v].name);
+    const auto a = shorter.column(v), b = longer.column(v);
+    REQUIRE(a.size() <= b.size());
+    CHECK(std::equal(a.begin(), a.end(), b.begin()));
+  }
+}
+
+TEST_CASE("a run that needs more memory than the machine has is refused before it starts") {
+  const Model model = model_of("name: big\ndrivers:\n  a: {dist: normal, mean: 0, sd: 1}\n");
+  try {
+    simulate(model, {.trials = 10'000'000'000'000ull, .seed = 1});
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    CHECK_THAT(error.message(), Catch::Matchers::StartsWith("10000000000000 trials of this scenario need 72.8 TiB"));
+    CHECK(error.hint() == "run fewer trials (--trials)");
+  }
+}
