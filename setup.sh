@@ -3,13 +3,22 @@
 #   ./setup.sh run    install what is missing, build in Release, run the flagship scenario
 #   ./setup.sh test   install what is missing, build in Release, run the whole test suite
 #   ./setup.sh build  install and build only
-# BUILD_DIR (default: build) and BUILD_TYPE (default: Release) may be set in the environment.
+# The reliability steps CI runs after `test` (docs/reliability.md), each with its CMake preset:
+#   ./setup.sh test-sanitize   the whole test suite under ASan + UBSan (preset asan-ubsan, build-sanitize)
+#   ./setup.sh test-tsan       the ThreadSanitizer harness (preset tsan-harness, build-tsan)
+#   ./setup.sh fuzz [SECONDS]  each libFuzzer target for SECONDS, default 60 (preset fuzz, build-fuzz)
+# BUILD_DIR (default: build, or the preset's) and BUILD_TYPE (default: Release, or the preset's) may be
+# set in the environment.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libtbb-dev libcli11-dev libyaml-cpp-dev catch2 libbenchmark-dev
           nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev)
+# Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium.
+test_packages=(chromium)
+# Only the fuzzers need these: libFuzzer comes with clang.
+fuzz_packages=(clang-14 libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
@@ -31,9 +40,21 @@ build() {
   cmake --build "$build_dir"
 }
 
+# build_preset PRESET DEFAULT_DIR: configure and build a CMakePresets.json preset.
+build_preset() {
+  install_missing "${packages[@]}"
+  build_dir=${BUILD_DIR:-$2}
+  cmake --preset "$1" -B "$build_dir" ${BUILD_TYPE:+-DCMAKE_BUILD_TYPE="$BUILD_TYPE"} >/dev/null
+  cmake --build "$build_dir"
+}
+
 case "${1:-run}" in
   build) shift; build "$@" ;;
   run)   build; "$build_dir/cli/guidance" run scenarios/juniper_q4_2012.yaml ;;
-  test)  build; ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
-  *) echo "usage: ./setup.sh [run|test|build]" >&2; exit 2 ;;
+  test)  install_missing "${test_packages[@]}"; build; ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
+  test-sanitize) build_preset asan-ubsan build-sanitize
+                 ctest --preset asan-ubsan --test-dir "$build_dir" -j "$(nproc)" ;;
+  test-tsan) build_preset tsan-harness build-tsan; ctest --preset tsan-harness --test-dir "$build_dir" ;;
+  fuzz) install_missing "${packages[@]}" "${fuzz_packages[@]}"; fuzz/run.sh "${2:-60}" ;;
+  *) echo "usage: ./setup.sh [run|test|build|test-sanitize|test-tsan|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

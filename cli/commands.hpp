@@ -15,6 +15,8 @@ struct RunCommand {
   ScenarioFlags scenario;
   RunFlags run;
   std::string samples;  // --samples PATH.csv
+  std::string html_report;  // --report PATH.html
+  bool ascii = false;        // --ascii: the table's histograms in ASCII
   int operator()() const;
 };
 

@@ -1,7 +1,7 @@
 // guidance: scenario and sensitivity modeling for company financial guidance.
 // Parses the command line, runs one command, and maps errors to exit statuses:
 // 0 success, 1 `check` found an unlikely guidance line, 2 bad input (scenario, flags, files),
-// 3 internal error.
+// 3 internal error, 130 interrupted (Ctrl-C).
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -9,10 +9,15 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "progress.hpp"
+#include "html_report.hpp"
+#include "sensitivity.hpp"
 #include "tune.hpp"
 
 int main(int argc, char** argv) {
   using namespace guidance::cli;
+  install_interrupt_handler();
+  remember_command_line(argc, argv);
   CLI::App app{"guidance: how likely is each range of a company's financial guidance?"};
   app.set_version_flag("--version", "guidance " GUIDANCE_VERSION);
   app.require_subcommand(1);
@@ -32,6 +37,8 @@ int main(int argc, char** argv) {
   add_sweep(app, sweep);
   add_solve(app, solve);
   add_propose(app, propose);
+  SensitivityCommand sensitivity;
+  add_sensitivity(app, sensitivity);
 
   try {
     app.parse(argc, argv);
@@ -42,9 +49,13 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("solve")) return solve();
     if (app.got_subcommand("propose")) return propose();
+    if (app.got_subcommand("sensitivity")) return sensitivity();
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? ok : bad_input;
+  } catch (const guidance::RunCancelled&) {
+    std::cerr << "interrupted\n";
+    return interrupted;
   } catch (const guidance::InputError& error) {
     std::cerr << error.render();
     return bad_input;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -14,6 +15,8 @@
 
 #include <fmt/format.h>
 #include <tbb/info.h>
+
+#include "progress.hpp"
 
 namespace guidance::cli {
 
@@ -36,6 +39,21 @@ std::uint64_t parse_trials(const std::string& text) {
   if (value > static_cast<double>(max_trials))
     throw flag_error(fmt::format("--trials must be at most 10^10, found {}", text));
   return static_cast<std::uint64_t>(value);
+}
+
+/// --precision's goal; --precision-percentiles must be percentiles the run reports.
+PrecisionGoal resolve_precision(const RunFlags& flags) {
+  PrecisionGoal goal;
+  goal.half_width = *flags.precision;
+  if (!flags.max_trials.empty()) goal.max_trials = parse_trials(flags.max_trials);
+  for (const double percent : flags.precision_percentiles) {
+    const auto* found = std::find(reported_percentiles.begin(), reported_percentiles.end(), percent);
+    if (found == reported_percentiles.end())
+      throw InputError({}, fmt::format("--precision-percentiles takes percentiles that a run reports, found {:g}", percent),
+                       "use some of 1, 5, 10, 25, 50, 75, 90, 95, 99");
+    goal.percentiles.push_back(static_cast<std::size_t>(found - reported_percentiles.begin()));
+  }
+  return goal;
 }
 
 Sampling parse_sampling(const std::string& text) {
@@ -66,6 +84,18 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
   command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)");
 }
 
+void add_precision_flags(CLI::App& command, RunFlags& flags) {
+  CLI::Option* precision = command.add_option(
+      "--precision", flags.precision,
+      "Run in rounds until every guidance P(in) has a 95% interval half-width below this (e.g. 0.005)");
+  command.add_option("--precision-percentiles", flags.precision_percentiles,
+                     "With --precision: also these percentiles of the guided variables, to this relative half-width")
+      ->delimiter(',')
+      ->needs(precision);
+  command.add_option("--max-trials", flags.max_trials, "With --precision: stop at this many trials (default 1e7)")
+      ->needs(precision);
+}
+
 Model load_model(const ScenarioFlags& flags) {
   LoadOptions options;
   options.variant = flags.variant;
@@ -91,7 +121,22 @@ ThreadLimit::ThreadLimit(unsigned threads)
 Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
   const ThreadLimit limit(flags.threads);
   Run run{load_model(scenario), {}, {}};
-  run.result = simulate(run.model, resolve_run_options(run.model, flags));
+  RunOptions options = resolve_run_options(run.model, flags);
+  if (flags.precision) {
+    const PrecisionGoal goal = resolve_precision(flags);
+    if (flags.trials.empty()) options.trials = 10'000;
+    ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
+    options.progress = progress.callback();
+    PreciseRun precise = simulate_to_precision(run.model, options, goal);
+    progress.finish();
+    run.result = std::move(precise.result);
+    run.report = std::move(precise.report);
+    return run;
+  }
+  ProgressReporter progress(options.trials);
+  options.progress = progress.callback();
+  run.result = simulate(run.model, options);
+  progress.finish();
   run.report = analyze(run.model, run.result);
   return run;
 }

@@ -37,10 +37,16 @@ struct RunFlags {
   std::string sampling;  // mc | lhs | sobol; empty: the scenario's, else mc
   std::string format = "table";
   std::string output;  // empty: stdout
+  std::optional<double> precision;         // --precision: run in rounds until this half-width
+  std::vector<double> precision_percentiles;  // --precision-percentiles, in percent
+  std::string max_trials;                  // --max-trials, text as --trials
+  bool show_error = false;                 // --show-error (run's table)
 };
 
 void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
 void add_run_flags(CLI::App& command, RunFlags& flags);
+/// --precision, --precision-percentiles and --max-trials (run and check).
+void add_precision_flags(CLI::App& command, RunFlags& flags);
 
 /// Load and compile the scenario named by the flags. Throws InputError.
 Model load_model(const ScenarioFlags& flags);
@@ -55,7 +61,8 @@ struct Run {
   RunReport report;
 };
 
-/// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit.
+/// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit; with
+/// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials.
 Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags);
 
 /// Bound oneTBB's parallelism to --threads (all cores when 0) for the object's lifetime. Results never

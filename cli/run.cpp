@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "guidance/report.hpp"
+#include "html_report.hpp"
 
 namespace guidance::cli {
 
@@ -50,14 +51,23 @@ void add_run(CLI::App& app, RunCommand& command) {
   sub->add_option("--samples", command.samples, "Also write every trial to this CSV file");
   sub->add_option("--actual", command.scenario.actuals, "A reported figure NAME=VALUE: where it fell in the model")
       ->take_all();
+  add_report_flag(*sub, command.html_report);
+  sub->add_flag("--ascii", command.ascii, "Draw the table's histograms with ASCII characters only");
+  add_precision_flags(*sub, command.run);
+  sub->add_flag("--show-error", command.run.show_error,
+                "Show the 95% half-width of each mean and percentile in the table");
 }
 
 int RunCommand::operator()() const {
+  check_report_path(html_report);
   const Run result = simulate_scenario(scenario, run);
   if (run.format != "table") warn_nonfinite(result);
   if (!samples.empty())
     write_output(samples, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
-  write_output(run.output, render(result, run, {.color = use_color(run)}));
+  if (!html_report.empty()) write_output(html_report, render_html_run(result.model, result.report, html_options()));
+  write_output(run.output, render(result, run,
+                                  {.color = use_color(run), .histograms = true, .ascii = ascii,
+                                   .show_error = run.show_error}));
   return ok;
 }
 
@@ -68,6 +78,7 @@ void add_check(CLI::App& app, CheckCommand& command) {
   add_run_flags(*sub, command.run);
   sub->add_option("--min-probability", command.min_probability, "Least acceptable P(in) of each line (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
+  add_precision_flags(*sub, command.run);
 }
 
 int CheckCommand::operator()() const {

@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
+#include "html_report.hpp"
+#include "progress.hpp"
 
 namespace guidance::cli {
 
@@ -41,6 +44,17 @@ void add_table_flags(CLI::App& command, TableFlags& flags) {
 
 std::string json_text(const nlohmann::ordered_json& json) { return json.dump(2) + "\n"; }
 
+/// Run `work(options)` (`runs` simulations of options.trials each) under a progress bar that Ctrl-C
+/// stops.
+template <class Work>
+auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
+  ProgressReporter progress(options.trials, runs);
+  options.progress = progress.callback();
+  auto result = work(options);
+  progress.finish();
+  return result;
+}
+
 }  // namespace
 
 void add_compare(CLI::App& app, CompareCommand& command) {
@@ -49,10 +63,12 @@ void add_compare(CLI::App& app, CompareCommand& command) {
   add_run_flags(*sub, command.run);
   sub->add_option("--scenarios", command.variants, "Variants to compare, e.g. base,bear,bull (default: all)");
   add_table_flags(*sub, command.table);
+  add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
 }
 
 int CompareCommand::operator()() const {
   check_format(run, "compare");
+  check_report_path(html_report);  // before any work
   if (scenario.variant != "base") {
     throw InputError({}, fmt::format("compare takes the variants to compare with --scenarios, found --scenario {}", scenario.variant),
                      fmt::format("e.g. --scenarios base,{}", scenario.variant));
@@ -61,8 +77,11 @@ int CompareCommand::operator()() const {
   const TuningSource source = open(scenario);
   const std::vector<std::string> names = variants.empty() ? all_variants(source.scenario) : parse_variant_list(variants);
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
-  const std::vector<VariantReport> reports = compare_variants(source, names, resolve_run_options(source.model, run));
+  const std::vector<VariantReport> reports =
+      with_progress(resolve_run_options(source.model, run), names.size(),
+                    [&](const RunOptions& options) { return compare_variants(source, names, options); });
   for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
+  if (!html_report.empty()) write_output(html_report, render_html_compare(reports, html_options()));
   write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
   return ok;
 }
@@ -84,7 +103,11 @@ int SweepCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const TuningSource source = open(scenario);
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
-  const Sweep sweep = run_sweep(source, std::move(variations), resolve_run_options(source.model, run));
+  std::uint64_t points = 1;
+  for (const Variation& variation : variations) points *= variation.values.size();
+  const Sweep sweep = with_progress(resolve_run_options(source.model, run), points, [&](const RunOptions& options) {
+    return run_sweep(source, std::move(variations), options);
+  });
   for (const SweepPoint& point : sweep.points) {
     std::string where = "at ";
     for (std::size_t k = 0; k < sweep.vary.size(); ++k)
@@ -134,7 +157,8 @@ int ProposeCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
   find_variable(model, metric, "--metric");  // before the run, not after it
-  const SimulationResult result = simulate(model, resolve_run_options(model, run));
+  const SimulationResult result = with_progress(resolve_run_options(model, run), 1,
+                                                [&](const RunOptions& options) { return simulate(model, options); });
   const RunReport report = analyze(model, result);
   const Proposal proposal = propose(model, result, report, metric, probability);
   warn_nonfinite("", model, report);

@@ -20,6 +20,7 @@ struct CompareCommand {
   RunFlags run;
   std::string variants;  // --scenarios a,b,c; empty: base and every variant
   TableFlags table;
+  std::string html_report;  // --report PATH.html
   int operator()() const;
 };
 

@@ -3,6 +3,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,10 @@ namespace guidance {
 struct TableOptions {
   bool color = false;      // ANSI colour (only when stdout is a terminal and NO_COLOR is unset)
   bool variables = true;   // the table of drivers and metrics (`check` shows only the guidance)
+  bool histograms = false; // after the guidance table, a compact histogram of each metric with a
+                           // guidance line (docs/output-format.md, "report")
+  bool ascii = false;      // histograms in ASCII instead of Unicode block characters
+  bool show_error = false; // under each variable, the 95% half-width of its mean and percentiles
 };
 
 /// What `guidance validate` prints for a good file: drivers with their distributions and implied
@@ -31,6 +36,29 @@ std::string render_csv(const Model& model, const RunReport& report);
 
 /// The raw trials: a header row, then a row per trial with a column per driver and metric.
 void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result);
+
+// ---- the HTML report (docs/output-format.md, "report") --------------------------------------------
+// One self-contained page: inline CSS and SVG, no script, nothing fetched. The charts are drawn from
+// the reports' own numbers (GuidanceProbability::histogram and cdf, percentiles, probabilities).
+
+struct SensitivityReport;  // sensitivity.hpp
+struct VariantReport;      // tuning.hpp
+
+struct HtmlOptions {
+  std::string command;  // the command line that made the report, shown so that it can be rerun
+};
+
+/// The run: how to reproduce it, the guidance table and joint probability, per guidance line a
+/// histogram (range shaded, P(in), P10/P50/P90) and the CDF, and every variable's percentiles.
+std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options = {});
+
+/// A sensitivity analysis: the tornado chart and a table per other method.
+std::string render_html_sensitivity(const Model& model, const SensitivityReport& report,
+                                    const HtmlOptions& options = {});
+
+/// Variants compared: per guidance line their distributions and CDFs overlaid, P(in) side by side,
+/// and the percentiles of each variant.
+std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options = {});
 
 /// A number as the user wrote it: percents as "63.50%", others with sensible significant digits.
 std::string format_value(double value, bool percent);

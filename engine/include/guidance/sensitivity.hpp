@@ -162,8 +162,8 @@ enum class MissSide { below, above };
 struct RegionalMiss {
   std::size_t guidance = 0;  // index into model.guidance
   MissSide side = MissSide::below;
-  std::uint64_t trials = 0;  // trials on this side
-  double probability = 0.0;  // trials / all trials
+  std::uint64_t trials = 0;            // trials on this side
+  double probability = 0.0;            // trials / all trials
   std::vector<RegionalShift> drivers;  // by |shift_sd|, largest first; empty when trials == 0
 };
 
@@ -190,7 +190,7 @@ struct SensitivityReport {
 /// Run the requested methods (each once, whatever the order or repetition in `options.methods`).
 /// correlation and regional share one simulation of `trials` trials (the same trials as `run` with
 /// Monte Carlo sampling and the same seed).
-/// Throws InputError when the metric is a constant, when there is no stochastic driver, for sobol with
+/// Throws InputError when the metric is a constant (no driver moves it), for sobol with
 /// correlated drivers unless `ignore_correlations`, and for shapley with more than
 /// `max_shapley_drivers` stochastic drivers. Throws std::invalid_argument for options out of range.
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options);

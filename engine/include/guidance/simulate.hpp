@@ -6,11 +6,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "guidance/histogram.hpp"
 #include "guidance/model.hpp"
 #include "guidance/sampler.hpp"
 #include "guidance/stats.hpp"
@@ -26,6 +30,15 @@ struct RunOptions {
   std::uint64_t trials = default_trials;
   std::uint64_t seed = default_seed;
   Sampling sampling = Sampling::monte_carlo;
+  /// Called with the number of trials done so far: from any worker thread but never two at once, at
+  /// most about every 10 ms, and once more with `trials` at the end. Returning false stops the run,
+  /// which then throws RunCancelled. Empty: no calls.
+  std::function<bool(std::uint64_t trials_done)> progress = nullptr;
+};
+
+/// Thrown by simulate when RunOptions::progress asked it to stop.
+struct RunCancelled : std::runtime_error {
+  RunCancelled() : std::runtime_error("interrupted") {}
 };
 
 namespace detail {
@@ -66,6 +79,14 @@ std::size_t bytes_per_trial(const Model& model);
 /// Throws InputError when the run would need more memory than the machine has.
 SimulationResult simulate(const Model& model, const RunOptions& options);
 
+/// Extend `result` to `trials` trials (no fewer than it has), sampling only the new ones: the result
+/// then equals simulate() with `trials` trials, bit for bit, because a trial's uniforms depend only on
+/// (seed, driver, trial). Sobol' points are a sequence, so they extend too; Latin hypercube strata are
+/// cut for the run's size, so an lhs result is simulated afresh. `progress` as in RunOptions, counting
+/// this call's trials. Errors as simulate; std::invalid_argument for fewer trials than the result has.
+void extend(const Model& model, SimulationResult& result, std::uint64_t trials,
+            const std::function<bool(std::uint64_t)>& progress = nullptr);
+
 /// Evaluate the model's formulas for trials whose driver values are already in `columns` (one per
 /// variable, each of length n; constant variables may be empty). Used by simulate and by analyses that
 /// set drivers themselves (tornado, sensitivity designs).
@@ -79,12 +100,27 @@ struct GuidanceProbability {
   double p_in = 0.0, p_below = 0.0, p_above = 0.0;  // each over all trials; they sum to 1 with
                                                     // nonfinite / trials
   Interval p_in_ci;                                 // Wilson 95%
+  Interval p_below_ci, p_above_ci;                  // Wilson 95%
+  /// The variable's distribution for charts, over chart_bins(its P1..P99, this range); no bins for a
+  /// constant variable or one with no finite value.
+  Histogram histogram;
+  std::vector<double> cdf;  // cumulative_shares(histogram): the empirical CDF at its bin edges
 };
 
 struct ActualRank {
   std::string name;
   double value = 0.0;
   double percentile_rank = 0.0;  // in [0, 1]
+};
+
+/// How a precision run (simulate_to_precision) ended.
+struct PrecisionStop {
+  double half_width = 0.0;  // the goal (PrecisionGoal::half_width)
+  std::uint64_t max_trials = 0;
+  bool reached = false;     // false: stopped at max_trials
+  std::uint64_t rounds = 0;
+  double largest = 0.0;     // the largest half-width at the stop (relative for percentiles)
+  std::string largest_at;   // whose it is: "P(in) eps", "P(in) all at once", "P50 eps"
 };
 
 struct RunReport {
@@ -98,9 +134,35 @@ struct RunReport {
   Interval joint_p_in_ci;
   std::vector<ActualRank> actuals;
   std::uint64_t nonfinite_trials = 0;  // trials with any non-finite variable
+  std::optional<PrecisionStop> precision;  // only from simulate_to_precision
 };
 
 /// Statistics of every variable, guidance probabilities and actuals' ranks.
 RunReport analyze(const Model& model, const SimulationResult& result);
+
+inline constexpr std::uint64_t default_max_trials = 10'000'000;
+
+/// What a precision run must reach: every guidance line's P(in) and the joint P(in) with a 95%
+/// interval of half-width below `half_width` (a probability), and each listed percentile of every
+/// guided variable with a 95% interval whose larger side, over |the percentile|, is below it too.
+struct PrecisionGoal {
+  double half_width = 0.01;
+  std::vector<std::size_t> percentiles;  // indices into reported_percentiles
+  std::uint64_t max_trials = default_max_trials;
+};
+
+struct PreciseRun {
+  SimulationResult result;
+  RunReport report;  // report.precision says why the rounds stopped
+};
+
+/// Simulate in rounds until `goal` is reached or max_trials are run. The first round has
+/// options.trials trials (at most max_trials); each next round extends the same trials (extend) to
+/// 1.1 (largest / half_width)^2 times the trials so far (the half-widths shrink as 1 / sqrt(trials)),
+/// at least 1.25 and at most 16 times as many, capped at max_trials. So a run that stops at N trials
+/// equals a plain run of N trials. options.progress counts every trial run so far (an lhs round
+/// restarts). Errors as simulate; InputError when the model has no guidance line or half_width is not
+/// in (0, 1).
+PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal);
 
 }  // namespace guidance

@@ -45,9 +45,10 @@ Summary summarize(std::span<const double> values);
 /// Exact percentiles of the finite values, for probabilities in [0, 1], by numpy's default ("linear")
 /// method: with the finite values sorted as x[0..n), h = (n - 1) p, the result interpolates between
 /// x[floor(h)] and x[floor(h) + 1] with numpy's formula, so it matches numpy.percentile(x, 100 p).
-/// NaN for every probability when no value is finite. Does not modify or copy `values`: a histogram
-/// pass narrows each needed order statistic to one bin, a second pass gathers those bins' values and
-/// std::nth_element selects inside them (heavily tied bins are narrowed again).
+/// NaN for every probability when no value is finite. Does not modify `values` nor copy more than
+/// max(2^16, n / 8) of them: a histogram pass narrows each needed order statistic to one bin, a second
+/// pass gathers those bins' values and std::nth_element selects inside them (bins too full to gather,
+/// from ties or a narrow cluster, get a histogram of their own on a further pass).
 /// Throws std::invalid_argument for a probability outside [0, 1].
 std::vector<double> exact_percentiles(std::span<const double> values, std::span<const double> probabilities);
 

@@ -10,8 +10,7 @@
 
 namespace guidance::analysis {
 
-BatchedSums::BatchedSums(std::uint64_t rows, std::size_t statistics, std::size_t chunk_rows)
-    : statistics_(statistics) {
+BatchedSums::BatchedSums(std::uint64_t rows, std::size_t statistics, std::size_t chunk_rows) : statistics_(statistics) {
   if (rows == 0 || !std::has_single_bit(chunk_rows))
     throw std::invalid_argument("BatchedSums: no rows, or a chunk size that is not a power of two");
   // The smallest power of two that keeps the batches at most max_batches.

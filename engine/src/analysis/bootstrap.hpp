@@ -51,7 +51,7 @@ class BatchedSums {
 using Estimator = std::function<void(std::span<const double> sums, std::span<double> out)>;
 
 struct BootstrapEstimates {
-  std::vector<double> estimates;  // from all trials
+  std::vector<double> estimates;    // from all trials
   std::vector<Interval> intervals;  // 95% percentile intervals
 };
 

@@ -12,18 +12,11 @@ void check_metric(const Model& model, std::size_t metric) {
   if (metric >= model.variables.size()) throw std::invalid_argument("sensitivity: metric index out of range");
   const Variable& variable = model.variables[metric];
   if (!variable.stochastic)
-    throw InputError({}, fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
-                                     variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
-                                                      : fmt::format("{:g}", variable.constant_value)),
+    throw InputError({},
+                     fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
+                                 variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
+                                                  : fmt::format("{:g}", variable.constant_value)),
                      "choose a metric that depends on a driver with a distribution");
-}
-
-std::vector<std::size_t> require_inputs(const Model& model) {
-  std::vector<std::size_t> inputs = sensitivity_inputs(model);
-  if (inputs.empty())
-    throw InputError({}, "the scenario has no driver with a distribution: there is nothing to vary",
-                     "give a driver a distribution, e.g. `revenue: {dist: normal, p10: 1100, p90: 1130}`");
-  return inputs;
 }
 
 void check_range(double low, double high) {
@@ -35,17 +28,18 @@ void check_independent(const Model& model, bool ignore_correlations) {
   if (model.copula.empty() || ignore_correlations) return;
   std::vector<std::string> names;
   for (const std::size_t d : model.copula.drivers) names.push_back(model.variables[d].name);
-  throw InputError({}, fmt::format("sobol indices assume independent drivers, but {} are correlated",
-                                   fmt::join(names, ", ")),
-                   "use --method shapley, whose effects stay right with correlated drivers, or add "
-                   "--ignore-correlations to compute the indices as if the drivers were independent");
+  throw InputError(
+      {}, fmt::format("sobol indices assume independent drivers, but {} are correlated", fmt::join(names, ", ")),
+      "use --method shapley, whose effects stay right with correlated drivers, or add "
+      "--ignore-correlations to compute the indices as if the drivers were independent");
 }
 
 void check_shapley_size(std::size_t inputs) {
   if (inputs <= max_shapley_drivers) return;
-  throw InputError({}, fmt::format("shapley's exact design needs 2^{} evaluations per trial for {} drivers; it "
-                                   "supports at most {} drivers with distributions",
-                                   inputs, inputs, max_shapley_drivers),
+  throw InputError({},
+                   fmt::format("shapley's exact design needs 2^{} evaluations per trial for {} drivers; it "
+                               "supports at most {} drivers with distributions",
+                               inputs, inputs, max_shapley_drivers),
                    "fix the least important drivers with --set NAME=VALUE (the tornado ranks them)");
 }
 

@@ -20,12 +20,9 @@ inline constexpr std::uint64_t shapley_redraw_salt = 3;
 inline constexpr std::uint64_t sobol_bootstrap_stream = stream_id("sobol bootstrap");
 inline constexpr std::uint64_t shapley_bootstrap_stream = stream_id("shapley bootstrap");
 
-/// The metric must be a variable that varies. Throws std::invalid_argument for an index out of range,
-/// InputError for a constant.
+/// The metric must be a variable that varies (so some driver has a distribution). Throws
+/// std::invalid_argument for an index out of range, InputError for a constant.
 void check_metric(const Model& model, std::size_t metric);
-
-/// The stochastic drivers; throws InputError when there are none.
-std::vector<std::size_t> require_inputs(const Model& model);
 
 /// Throws std::invalid_argument unless 0 < low < high < 1.
 void check_range(double low, double high);

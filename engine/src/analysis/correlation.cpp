@@ -18,18 +18,20 @@ namespace {
 /// rank (n + 1) / 2: centred ranks, so that the sums below stay small.
 std::vector<double> centred_ranks(const std::vector<double>& values) {
   const std::size_t n = values.size();
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  // (value, trial) pairs sort faster than trial indices compared through the values (no indirection).
+  std::vector<std::pair<double, std::size_t>> sorted(n);
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = {values[i], i};
   // Ties may come out in any order, but they all get the same average rank: the ranks do not depend on
   // the sort's schedule.
-  tbb::parallel_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  tbb::parallel_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<double> ranks(n);
   const double middle = (static_cast<double>(n) + 1.0) / 2.0;
   for (std::size_t first = 0; first < n;) {
     std::size_t last = first + 1;
-    while (last < n && values[order[last]] == values[order[first]]) ++last;
+    while (last < n && sorted[last].first == sorted[first].first) ++last;
     const double rank = (static_cast<double>(first + 1) + static_cast<double>(last)) / 2.0 - middle;
-    for (std::size_t k = first; k < last; ++k) ranks[order[k]] = rank;
+    for (std::size_t k = first; k < last; ++k) ranks[sorted[k].second] = rank;
     first = last;
   }
   return ranks;
@@ -60,7 +62,7 @@ double centred_correlation(const std::vector<double>& x, const std::vector<doubl
 
 RankCorrelations rank_correlations(const Model& model, const SimulationResult& result, std::size_t metric) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   const std::span<const double> output = result.column(metric);
 
   // Trials where the metric is not finite have no rank: they are left out, and counted.

@@ -29,8 +29,8 @@ void Design::evaluate(std::size_t n) {
 std::vector<double> driver_medians(const Model& model) {
   std::vector<double> medians(model.driver_count);
   for (std::size_t d = 0; d < model.driver_count; ++d)
-    medians[d] = model.variables[d].stochastic ? quantile(model.distributions[d], 0.5)
-                                               : model.variables[d].constant_value;
+    medians[d] =
+        model.variables[d].stochastic ? quantile(model.distributions[d], 0.5) : model.variables[d].constant_value;
   return medians;
 }
 

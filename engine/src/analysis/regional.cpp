@@ -36,7 +36,7 @@ RegionalMiss miss(const Model& model, const SimulationResult& result, const std:
 
 Regional regional(const Model& model, const SimulationResult& result, std::size_t metric) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   const std::span<const double> output = result.column(metric);
 
   Regional regional;
@@ -49,8 +49,10 @@ Regional regional(const Model& model, const SimulationResult& result, std::size_
     // Like `run`, a non-finite value is on neither side.
     std::vector<std::size_t> below, above;
     for (std::size_t t = 0; t < output.size(); ++t) {
-      if (output[t] < line.low) below.push_back(t);
-      else if (output[t] > line.high) above.push_back(t);
+      if (output[t] < line.low)
+        below.push_back(t);
+      else if (output[t] > line.high)
+        above.push_back(t);
     }
     if (std::isfinite(line.low)) regional.misses.push_back(miss(model, result, inputs, below, g, MissSide::below));
     if (std::isfinite(line.high)) regional.misses.push_back(miss(model, result, inputs, above, g, MissSide::above));

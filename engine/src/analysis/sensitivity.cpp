@@ -15,12 +15,14 @@ std::vector<std::size_t> sensitivity_inputs(const Model& model) {
 }
 
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options) {
-  const auto wanted = [&](SensitivityMethod method) { return std::ranges::find(options.methods, method) != options.methods.end(); };
+  const auto wanted = [&](SensitivityMethod method) {
+    return std::ranges::find(options.methods, method) != options.methods.end();
+  };
   analysis::check_metric(model, options.metric);
   analysis::check_range(options.range_low, options.range_high);
   if (options.trials == 0) throw std::invalid_argument("sensitivity: no trials");
   SensitivityReport report;
-  report.inputs = analysis::require_inputs(model);
+  report.inputs = sensitivity_inputs(model);
   if (wanted(SensitivityMethod::sobol)) analysis::check_independent(model, options.ignore_correlations);
   if (wanted(SensitivityMethod::shapley)) analysis::check_shapley_size(report.inputs.size());
 

@@ -31,8 +31,8 @@ using Vector = std::vector<double>;
 
 /// Where each driver of the design sits: its variable, and its position in the copula (or none).
 struct Inputs {
-  std::vector<std::size_t> drivers;     // variable indices
-  std::vector<std::ptrdiff_t> copula;   // per input: position in model.copula, or -1
+  std::vector<std::size_t> drivers;        // variable indices
+  std::vector<std::ptrdiff_t> copula;      // per input: position in model.copula, or -1
   std::vector<std::uint64_t> copula_mask;  // per subset J of inputs: the subset of copula positions
 };
 
@@ -44,7 +44,8 @@ Inputs locate_inputs(const Model& model, const std::vector<std::size_t>& drivers
   inputs.copula_mask.resize(std::size_t{1} << drivers.size());
   for (std::uint64_t subset = 0; subset < inputs.copula_mask.size(); ++subset)
     for (std::size_t p = 0; p < drivers.size(); ++p)
-      if ((subset >> p & 1) && inputs.copula[p] >= 0) inputs.copula_mask[subset] |= std::uint64_t{1} << inputs.copula[p];
+      if ((subset >> p & 1) && inputs.copula[p] >= 0)
+        inputs.copula_mask[subset] |= std::uint64_t{1} << inputs.copula[p];
   return inputs;
 }
 
@@ -60,7 +61,8 @@ class Draws {
  public:
   Draws(const Model& model, const Inputs& inputs, const std::vector<analysis::GaussianConditional>& conditionals,
         std::uint64_t seed, std::uint64_t first, std::size_t n)
-      : base_(inputs.drivers.size(), Vector(n)), redraw_(inputs.drivers.size(), Vector(n)),
+      : base_(inputs.drivers.size(), Vector(n)),
+        redraw_(inputs.drivers.size(), Vector(n)),
         conditional_(conditionals.size() + 1) {
     const std::size_t copula_size = model.copula.drivers.size();
     std::vector<Vector> independent(copula_size, Vector(n)), correlated(copula_size, Vector(n)),
@@ -121,8 +123,7 @@ class Draws {
     if (inputs.copula[p] < 0) return redraw_[p];
     const std::uint64_t mask = inputs.copula_mask[subset];
     // The driver's rank among the redrawn copula positions.
-    const auto below = static_cast<std::size_t>(
-        std::popcount(mask & ((std::uint64_t{1} << inputs.copula[p]) - 1)));
+    const auto below = static_cast<std::size_t>(std::popcount(mask & ((std::uint64_t{1} << inputs.copula[p]) - 1)));
     return conditional_[mask][below];
   }
 
@@ -173,7 +174,7 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                                std::size_t resamples) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> drivers = analysis::require_inputs(model);
+  const std::vector<std::size_t> drivers = sensitivity_inputs(model);
   analysis::check_shapley_size(drivers.size());
   if (base_trials == 0) throw std::invalid_argument("shapley_effects: no trials");
 
@@ -186,7 +187,8 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   std::vector<double> weights(dimension);
   for (std::size_t k = 0; k < dimension; ++k) {
     double binomial = 1.0;
-    for (std::size_t j = 1; j <= k; ++j) binomial = binomial * static_cast<double>(dimension - 1 - k + j) / static_cast<double>(j);
+    for (std::size_t j = 1; j <= k; ++j)
+      binomial = binomial * static_cast<double>(dimension - 1 - k + j) / static_cast<double>(j);
     weights[k] = 1.0 / (static_cast<double>(dimension) * binomial);
   }
 
@@ -245,8 +247,8 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   for (const std::uint64_t count_in_chunk : nonfinite) result.design.nonfinite += count_in_chunk;
   const analysis::BootstrapEstimates estimates = analysis::bootstrap(
       reduced, reduced_size, dimension + 1,
-      [dimension](std::span<const double> s, std::span<double> out) { estimate(s, dimension, out); }, resamples,
-      seed, analysis::shapley_bootstrap_stream);
+      [dimension](std::span<const double> s, std::span<double> out) { estimate(s, dimension, out); }, resamples, seed,
+      analysis::shapley_bootstrap_stream);
   for (std::size_t i = 0; i < dimension; ++i)
     result.drivers.push_back({drivers[i], estimates.estimates[i], estimates.intervals[i]});
   result.variance = estimates.estimates[dimension];

@@ -46,7 +46,7 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                            bool ignore_correlations, std::size_t resamples) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   analysis::check_independent(model, ignore_correlations);
   if (base_trials == 0) throw std::invalid_argument("sobol_indices: no trials");
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -23,9 +24,11 @@ using tuning_detail::Number;
 using tuning_detail::parse_number;
 using Statistic = Target::Statistic;
 
-/// Expansions of the default search on each side, and its first step as a share of the current value.
-constexpr int max_expansions = 10;
+/// The default search: its first step as a share of the current value, the runs on each side, and
+/// the refused values a side steps back from before it ends.
 constexpr double first_step_share = 0.05;
+constexpr int max_expansions = 10;
+constexpr int max_refusals = 6;
 /// Two-sided 95% standard normal quantile, for the interval on a mean.
 constexpr double z95 = 1.959963984540054;
 
@@ -270,8 +273,6 @@ Estimate measure(const BoundTarget& bound, const Model& model, const SimulationR
   return {static_cast<double>(count) / static_cast<double>(result.trials), wilson_interval(count, result.trials)};
 }
 
-/// -1, 0 or 1: where the statistic is relative to the goal.
-int side(const Estimate& estimate, double goal) { return (estimate.value > goal) - (estimate.value < goal); }
 
 // Numbers in error messages (the report stage's formatting is for outputs, and not linked here).
 std::string message_number(double value, bool percent) {
@@ -288,6 +289,154 @@ std::string message_statistic(const Target& target, const Model& model, double v
 struct Point {
   ParameterValue value;
   Estimate estimate;
+};
+
+struct Evaluation {
+  Model model;
+  SimulationResult result;
+  Point point;
+};
+
+/// The search of one solve: every run it makes, the bracket, the bisection and the solution.
+class GoalSeek {
+ public:
+  GoalSeek(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
+           Solution& solution)
+      : source_(source), target_(target), vary_(vary), options_(options), bound_(bind(target, source.model)),
+        solution_(solution) {}
+
+  /// The statistic at both ends of --bracket; an error when they are on the same side of the goal.
+  void bracket_given(const Bracket& bracket) {
+    low_ = run(bracket.low);
+    high_ = run(bracket.high);
+    if (side(low_->estimate) * side(high_->estimate) > 0) {
+      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}: {}, and {}", target_.text,
+                                       bracket.low.text, bracket.high.text, describe(*low_), describe(*high_)),
+                       "widen the bracket, or leave out --bracket to search around the current value");
+    }
+  }
+
+  /// From the current value outwards on both sides, doubling the step, until the statistic crosses
+  /// the goal. A value the distribution refuses (a mode beyond its max, a negative sd) is a limit: the
+  /// side then steps halfway towards it instead, up to max_refusals times.
+  void bracket_around(double current, double first_step) {
+    const Point start = run(written(current));
+    const int start_side = side(start.estimate);
+    if (start_side == 0) {
+      low_ = high_ = start;
+      return;
+    }
+    struct Side {
+      int direction;
+      Point last;          // the furthest value run so far
+      double reached = 0;  // its distance from the current value
+      double next;         // the distance to try next
+      double limit = std::numeric_limits<double>::infinity();  // the nearest refused distance
+      int expansions = 0, refusals = 0;
+      bool open() const { return expansions < max_expansions && refusals <= max_refusals; }
+    };
+    Side sides[] = {{1, start, 0, first_step}, {-1, start, 0, first_step}};
+    while (sides[0].open() || sides[1].open()) {
+      for (Side& side_ : sides) {
+        if (!side_.open()) continue;
+        const double distance = side_.next;
+        std::optional<Point> next;
+        try {
+          next = run(written(current + side_.direction * distance));
+        } catch (const InputError&) {
+          ++side_.refusals;
+          side_.limit = distance;
+          side_.next = (side_.reached + distance) / 2;
+          continue;
+        }
+        ++side_.expansions;
+        if (side(next->estimate) != start_side) {
+          low_ = side_.direction > 0 ? side_.last : *next;
+          high_ = side_.direction > 0 ? *next : side_.last;
+          return;
+        }
+        side_.last = *next;
+        side_.reached = distance;
+        side_.next = std::min(2 * distance, (distance + side_.limit) / 2);
+      }
+    }
+    throw InputError({}, fmt::format("{} is not reached by varying {} around {}: {}, and {}", target_.text, vary_.target,
+                                     message_number(start.value.value, solution_.percent), describe(sides[1].last),
+                                     describe(sides[0].last)),
+                     "give the range to search with --bracket LO:HI, or vary another parameter");
+  }
+
+  /// Halve the bracket until the statistic at its two ends is within Monte Carlo precision of each
+  /// other (or meets the goal, or no double is left between them).
+  void bisect(int max_iterations) {
+    solution_.searched = {low_->value.value, high_->value.value};
+    const int low_side = side(low_->estimate);
+    while (solution_.iterations < max_iterations && low_side != 0 && side(high_->estimate) != 0) {
+      const double precision = std::min(low_->estimate.half_width(), high_->estimate.half_width());
+      if (std::abs(high_->estimate.value - low_->estimate.value) <= precision) break;
+      const ParameterValue middle = written(low_->value.value + (high_->value.value - low_->value.value) / 2);
+      if (middle.value <= low_->value.value || middle.value >= high_->value.value) break;
+      ++solution_.iterations;
+      const Point point = run(middle);
+      (side(point.estimate) == low_side ? low_ : high_) = point;
+    }
+    solution_.bracket = {low_->value.value, high_->value.value};
+  }
+
+  /// Where the goal is met, or its crossing by linear interpolation inside the bracket; run once
+  /// more, so that what is reported is measured there, not assumed.
+  void finish() {
+    double value = low_->value.value;
+    if (side(high_->estimate) == 0) {
+      value = high_->value.value;
+    } else if (side(low_->estimate) != 0) {
+      const double span = high_->estimate.value - low_->estimate.value;
+      const double width = high_->value.value - low_->value.value;
+      value = span != 0 ? low_->value.value + (target_.goal - low_->estimate.value) / span * width
+                        : low_->value.value + width / 2;
+      value = std::clamp(value, low_->value.value, high_->value.value);
+    }
+    Evaluation at = evaluate(written(value));
+    solution_.report = analyze(at.model, at.result);
+    solution_.model = std::move(at.model);
+    solution_.value = at.point.value.value;
+    solution_.achieved = at.point.estimate.value;
+    solution_.achieved_ci = at.point.estimate.ci;
+  }
+
+ private:
+  /// -1, 0 or 1: where the statistic is relative to the goal.
+  int side(const Estimate& estimate) const { return (estimate.value > target_.goal) - (estimate.value < target_.goal); }
+
+  ParameterValue written(double value) const { return tuning_detail::written(value, solution_.percent); }
+
+  Evaluation evaluate(const ParameterValue& value) {
+    const ParameterValue values[] = {value};
+    Evaluation evaluation{tuning_detail::load_point(source_, std::span(&vary_, 1), values), {}, {value, {}}};
+    evaluation.result = simulate(evaluation.model, options_);
+    evaluation.point.estimate = measure(bound_, evaluation.model, evaluation.result);
+    if (std::isnan(evaluation.point.estimate.value)) {
+      throw InputError({}, fmt::format("{} has no value at {} = {}: `{}` is not a finite number in any trial",
+                                       target_.text, vary_.target, value.text, target_.metric));
+    }
+    solution_.steps.push_back({value.value, evaluation.point.estimate.value});
+    return evaluation;
+  }
+
+  Point run(const ParameterValue& value) { return evaluate(value).point; }
+
+  std::string describe(const Point& point) const {
+    return fmt::format("{} = {} gives {}", vary_.target, message_number(point.value.value, solution_.percent),
+                       message_statistic(target_, source_.model, point.estimate.value));
+  }
+
+  const TuningSource& source_;
+  const Target& target_;
+  const Variation& vary_;
+  const RunOptions& options_;
+  BoundTarget bound_;
+  Solution& solution_;
+  std::optional<Point> low_, high_;
 };
 
 }  // namespace
@@ -330,43 +479,20 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
                          "solve finds the value itself: give --vary NAME.PARAM without values",
                          "bound the search with --bracket LO:HI");
   }
-  const BoundTarget bound = bind(target, source.model);
-
   Solution solution;
   solution.target = target;
   solution.vary = vary.target;
   const std::size_t dot = vary.target.find('.');
-  const std::string driver_name = vary.target.substr(0, dot);
-  const std::string parameter = dot == std::string::npos ? "" : vary.target.substr(dot + 1);
+  const std::string name = vary.target.substr(0, dot);
   const auto driver = std::find_if(source.scenario.drivers.begin(), source.scenario.drivers.end(),
-                                   [&](const Driver& d) { return d.name == driver_name; });
-  if (driver != source.scenario.drivers.end()) solution.current = current_value(*driver, parameter);
-  solution.percent = solve_options.bracket ? solve_options.bracket->percent
-                                           : driver != source.scenario.drivers.end() && driver->percent;
+                                   [&](const Driver& d) { return d.name == name; });
+  const bool known = driver != source.scenario.drivers.end();
+  if (known) solution.current = current_value(*driver, dot == std::string::npos ? "" : vary.target.substr(dot + 1));
+  solution.percent = solve_options.bracket ? solve_options.bracket->percent : known && driver->percent;
 
-  const auto run = [&](const ParameterValue& value) {
-    const ParameterValue values[] = {value};
-    const Model model = tuning_detail::load_point(source, std::span(&vary, 1), values);
-    const Estimate estimate = measure(bound, model, simulate(model, options));
-    solution.steps.push_back({value.value, estimate.value});
-    return Point{value, estimate};
-  };
-  const auto describe = [&](const Point& point) {
-    return fmt::format("{} = {} gives {}", vary.target, message_number(point.value.value, solution.percent),
-                       message_statistic(target, source.model, point.estimate.value));
-  };
-
-  // Bracket: [low, high] with the statistic on either side of the goal (or at it).
-  std::optional<Point> low, high;
+  GoalSeek search(source, target, vary, options, solution);
   if (solve_options.bracket) {
-    low = run(solve_options.bracket->low);
-    high = run(solve_options.bracket->high);
-    if (side(low->estimate, target.goal) * side(high->estimate, target.goal) > 0) {
-      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}: {}, and {}", target.text,
-                                       solve_options.bracket->low.text, solve_options.bracket->high.text,
-                                       describe(*low), describe(*high)),
-                       "widen the bracket, or leave out --bracket to search around the current value");
-    }
+    search.bracket_given(*solve_options.bracket);
   } else {
     if (!solution.current) {
       // The loader names what is wrong with NAME.PARAM (unknown driver or parameter, "did you mean").
@@ -375,76 +501,12 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
                            fmt::format("cannot tell the current value of `{}` to search around", vary.target),
                            "give the range to search with --bracket LO:HI");
     }
-    const Point start = run(tuning_detail::written(*solution.current, solution.percent));
-    const int start_side = side(start.estimate, target.goal);
-    if (start_side == 0) low = high = start;
     double step = first_step_share * std::abs(*solution.current);
     if (step == 0) step = driver->distribution ? std::sqrt(variance(*driver->distribution)) : 1.0;
-    std::optional<Point> last_low = start, last_high = start;  // empty once a side leaves the valid values
-    Point furthest_low = start, furthest_high = start;
-    for (int expansion = 0; expansion < max_expansions && !low; ++expansion) {
-      const double distance = std::ldexp(step, expansion);
-      for (const int direction : {1, -1}) {
-        std::optional<Point>& last = direction > 0 ? last_high : last_low;
-        if (!last || low) continue;
-        std::optional<Point> next;
-        try {
-          next = run(tuning_detail::written(*solution.current + direction * distance, solution.percent));
-        } catch (const InputError&) {
-          last.reset();  // a value the distribution refuses: this side ends here
-          continue;
-        }
-        (direction > 0 ? furthest_high : furthest_low) = *next;
-        if (side(next->estimate, target.goal) != start_side) {
-          low = direction > 0 ? *last : *next;
-          high = direction > 0 ? *next : *last;
-        }
-        last = next;
-      }
-    }
-    if (!low) {
-      throw InputError({}, fmt::format("{} is not reached by varying {} around {}: {}, and {}", target.text, vary.target,
-                                       message_number(start.value.value, solution.percent), describe(furthest_low),
-                                       describe(furthest_high)),
-                       "give the range to search with --bracket LO:HI, or vary another parameter");
-    }
+    search.bracket_around(*solution.current, step);
   }
-  solution.searched = {low->value.value, high->value.value};
-
-  // Bisect until the statistic at the two ends is within Monte Carlo precision of each other.
-  const int low_side = side(low->estimate, target.goal);
-  while (solution.iterations < solve_options.max_iterations && low_side != 0 && side(high->estimate, target.goal) != 0) {
-    const double precision = std::min(low->estimate.half_width(), high->estimate.half_width());
-    if (std::abs(high->estimate.value - low->estimate.value) <= precision) break;
-    const ParameterValue middle =
-        tuning_detail::written(low->value.value + (high->value.value - low->value.value) / 2, solution.percent);
-    if (middle.value <= low->value.value || middle.value >= high->value.value) break;  // no value left between
-    ++solution.iterations;
-    const Point point = run(middle);
-    (side(point.estimate, target.goal) == low_side ? low : high) = point;
-  }
-  solution.bracket = {low->value.value, high->value.value};
-
-  // The solution: where the goal is met, or its crossing by linear interpolation inside the bracket;
-  // run once more, so that what is reported is measured there, not assumed.
-  double value = low->value.value;
-  if (side(high->estimate, target.goal) == 0) value = high->value.value;
-  else if (low_side != 0) {
-    const double span = high->estimate.value - low->estimate.value;
-    value = low->value.value + (high->value.value - low->value.value) / 2;
-    if (span != 0) value = low->value.value + (target.goal - low->estimate.value) / span * (high->value.value - low->value.value);
-    value = std::clamp(value, low->value.value, high->value.value);
-  }
-  const ParameterValue at = tuning_detail::written(value, solution.percent);
-  const ParameterValue values[] = {at};
-  solution.model = tuning_detail::load_point(source, std::span(&vary, 1), values);
-  const SimulationResult result = simulate(solution.model, options);
-  const Estimate estimate = measure(bound, solution.model, result);
-  solution.report = analyze(solution.model, result);
-  solution.steps.push_back({at.value, estimate.value});
-  solution.value = at.value;
-  solution.achieved = estimate.value;
-  solution.achieved_ci = estimate.ci;
+  search.bisect(solve_options.max_iterations);
+  search.finish();
   return solution;
 }
 

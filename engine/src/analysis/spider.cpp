@@ -13,7 +13,7 @@ Spider spider(const Model& model, std::size_t metric, double range_low, double r
   analysis::check_metric(model, metric);
   analysis::check_range(range_low, range_high);
   if (points < 2) throw std::invalid_argument("spider: at least two points");
-  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
 
   std::vector<double> probabilities(points);
   for (std::size_t k = 0; k < points; ++k)

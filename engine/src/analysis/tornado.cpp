@@ -12,7 +12,7 @@ namespace guidance {
 Tornado tornado(const Model& model, std::size_t metric, double range_low, double range_high) {
   analysis::check_metric(model, metric);
   analysis::check_range(range_low, range_high);
-  const std::vector<std::size_t> inputs = analysis::require_inputs(model);
+  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
 
   std::vector<analysis::Move> moves;
   for (const std::size_t d : inputs) {
@@ -24,7 +24,8 @@ Tornado tornado(const Model& model, std::size_t metric, double range_low, double
   Tornado result;
   result.base = outputs[0];
   result.design.evaluations = outputs.size();
-  result.design.nonfinite = static_cast<std::uint64_t>(std::ranges::count_if(outputs, [](double y) { return !std::isfinite(y); }));
+  result.design.nonfinite =
+      static_cast<std::uint64_t>(std::ranges::count_if(outputs, [](double y) { return !std::isfinite(y); }));
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     TornadoBar& bar = result.bars.emplace_back();
     bar.driver = inputs[k];

@@ -28,10 +28,10 @@ Moments integrate(const Shape& s, const Distribution& d) {
   // gives 1 - u exactly, so the upper tail of the quantile is evaluated at full precision. It also
   // samples within 1e-307 of the ends, where u * mass would underflow to a probability of 0 and an
   // infinite quantile; there the integrand is negligible, so u and 1 - u are floored instead.
-  const double floor = std::numeric_limits<double>::min() / mass;
+  const double smallest = std::numeric_limits<double>::min() / mass;
   const auto q = [&](double u, double xc) {
     const double uc = xc > 0.0 ? xc : 1.0 - u;
-    return truncated_quantile(s, d, mass, std::max(u, floor), std::max(uc, floor));
+    return truncated_quantile(s, d, mass, std::max(u, smallest), std::max(uc, smallest));
   };
   boost::math::quadrature::tanh_sinh<double> integrator;
   double error = 0.0;

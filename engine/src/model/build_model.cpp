@@ -83,10 +83,12 @@ void add_copula(const Scenario& scenario, Model& model) {
   }
   model.copula.gaussian = gaussian_from_spearman(model.copula.spearman);
 
-  if (scenario.simulation.repair_correlations.value_or(false))
-    model.copula.gaussian = nearest_correlation(model.copula.gaussian);
-
   std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(model.copula.gaussian);
+  // A valid matrix is used as written, with or without repair: repair never moves a good request.
+  if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
+    model.copula.gaussian = nearest_correlation(model.copula.gaussian);
+    factor = semidefinite_cholesky(model.copula.gaussian);
+  }
   if (!factor) {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(model.copula.gaussian);
     const Eigen::VectorXd weakest = eigen.eigenvectors().col(0);

@@ -9,8 +9,9 @@
 namespace guidance {
 
 Eigen::MatrixXd gaussian_from_spearman(const Eigen::MatrixXd& spearman) {
-  Eigen::MatrixXd gaussian =
-      spearman.unaryExpr([](double rho) { return 2.0 * std::sin(std::numbers::pi * rho / 6.0); });
+  // +-1 stays exact: 2 sin(pi / 6) rounds to 1 - 2^-53, which would leave the drivers' ranks apart.
+  Eigen::MatrixXd gaussian = spearman.unaryExpr(
+      [](double rho) { return std::abs(rho) == 1.0 ? rho : 2.0 * std::sin(std::numbers::pi * rho / 6.0); });
   gaussian.diagonal().setOnes();
   return gaussian;
 }
@@ -88,6 +89,19 @@ Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix,
     y = scale.asDiagonal() * x * scale.asDiagonal();
   }
   return y;
+}
+
+std::vector<CorrelationPair> repaired_correlations(const Model& model) {
+  const Copula& copula = model.copula;
+  if (copula.empty() || copula.gaussian == gaussian_from_spearman(copula.spearman)) return {};
+  const Eigen::MatrixXd used = spearman_from_gaussian(copula.gaussian);
+  std::vector<CorrelationPair> pairs;
+  for (Eigen::Index i = 0; i < used.rows(); ++i)
+    for (Eigen::Index j = i + 1; j < used.cols(); ++j)
+      pairs.push_back({model.variables[copula.drivers[static_cast<std::size_t>(i)]].name,
+                       model.variables[copula.drivers[static_cast<std::size_t>(j)]].name, copula.spearman(i, j),
+                       used(i, j)});
+  return pairs;
 }
 
 }  // namespace guidance

@@ -36,7 +36,7 @@ std::string render_csv(const Model& model, const RunReport& report) {
                        model.variables[v].kind == VariableKind::driver ? "driver" : "metric", cell(summary.mean),
                        cell(summary.mean_se), cell(summary.sd), cell(summary.min), cell(summary.max), summary.count,
                        summary.nonfinite);
-    for (const double value : summary.percentiles) out += "," + cell(value);
+    for (const double value : summary.percentiles) out.append(",").append(cell(value));
     out += "\n";
   }
   return out;
@@ -44,13 +44,13 @@ std::string render_csv(const Model& model, const RunReport& report) {
 
 void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result) {
   std::string line = "trial";
-  for (const Variable& variable : model.variables) line += "," + csv_field(variable.name);
+  for (const Variable& variable : model.variables) line.append(",").append(csv_field(variable.name));
   out << line << '\n';
   for (std::uint64_t trial = 0; trial < result.trials; ++trial) {
     line = fmt::format("{}", trial);
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const std::span<const double> column = result.column(v);
-      line += "," + cell(column.empty() ? model.variables[v].constant_value : column[trial]);
+      line.append(",").append(cell(column.empty() ? model.variables[v].constant_value : column[trial]));
     }
     out << line << '\n';
   }

@@ -1,5 +1,6 @@
 #include "report/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -25,6 +26,19 @@ ValueFormat choose_format(bool percent, double magnitude) {
   if (magnitude >= 10) return {false, 2};
   if (magnitude >= 1) return {false, 3};
   return {false, 4};
+}
+
+std::string_view sampling_name(Sampling sampling) {
+  switch (sampling) {
+    case Sampling::monte_carlo: return "Monte Carlo";
+    case Sampling::latin_hypercube: return "Latin hypercube";
+    case Sampling::sobol: return "Sobol (scrambled)";
+  }
+  return "";
+}
+
+ValueFormat variable_format(const Variable& variable, const Summary& summary) {
+  return choose_format(variable.percent, std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean)));
 }
 
 std::string format_with(double value, ValueFormat format) {
@@ -67,13 +81,17 @@ std::string format_rank(double rank) {
 }
 
 std::string format_run_header(const Model& model, const RunReport& report, bool variant) {
-  const std::string_view sampling = report.sampling == Sampling::latin_hypercube ? "Latin hypercube"
-                                    : report.sampling == Sampling::sobol          ? "Sobol (scrambled)"
-                                                                                  : "Monte Carlo";
+  const std::string_view sampling = sampling_name(report.sampling);
   std::string out = model.name + "\n";
   if (!model.description.empty()) out += model.description + "\n";
-  out += fmt::format("{} trials, seed {}, {} sampling{}{}\n", format_with(static_cast<double>(report.trials), {false, 0}),
-                     report.seed, sampling, model.units.empty() ? "" : "; values in ", model.units);
+  const std::string settings =
+      fmt::format("{} trials, seed {}, {} sampling", format_with(static_cast<double>(report.trials), {false, 0}),
+                  report.seed, sampling);
+  const std::string units = model.units.empty() ? "" : "values in " + model.units;
+  // One line when it fits 80 columns, else the units on a line of their own.
+  if (units.empty()) out += settings + "\n";
+  else if (settings.size() + 2 + units.size() <= 80) out += settings + "; " + units + "\n";
+  else out += settings + "\n" + units + "\n";
   if (variant && model.variant != "base") out += fmt::format("scenario: {}\n", model.variant);
   return out;
 }

@@ -20,6 +20,12 @@ struct ValueFormat {
 /// The format for numbers of about `magnitude` (e.g. the largest |P50| or |mean| of a variable).
 ValueFormat choose_format(bool percent, double magnitude);
 
+/// "Monte Carlo", "Latin hypercube", "Sobol (scrambled)".
+std::string_view sampling_name(Sampling sampling);
+
+/// The format of a variable's numbers in tables and charts: from the larger of |P50| and |mean|.
+ValueFormat variable_format(const Variable& variable, const Summary& summary);
+
 /// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
 std::string group_thousands(std::string text);
 

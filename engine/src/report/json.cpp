@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
+#include "model/correlation.hpp"
 
 namespace guidance {
 
@@ -61,7 +62,9 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
                         {"p_in", line.p_in},
                         {"p_in_ci", interval(line.p_in_ci)},
                         {"p_below", line.p_below},
+                        {"p_below_ci", interval(line.p_below_ci)},
                         {"p_above", line.p_above},
+                        {"p_above_ci", interval(line.p_above_ci)},
                         {"nonfinite", line.nonfinite}});
 
   Json out{{"scenario", model.name},
@@ -70,10 +73,26 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
            {"trials", report.trials},
            {"seed", report.seed},
            {"sampling", sampling_key(report.sampling)},
+           {"se_method", report.sampling == Sampling::monte_carlo ? "iid" : "iid-approximate"},
            {"variables", variables},
            {"guidance", guidance},
            {"guidance_joint", {{"p_in", report.joint_p_in}, {"p_in_ci", interval(report.joint_p_in_ci)}}},
            {"nonfinite_trials", report.nonfinite_trials}};
+  if (const std::vector<CorrelationPair> pairs = repaired_correlations(model); !pairs.empty()) {
+    Json correlations = Json::array();
+    for (const CorrelationPair& pair : pairs)
+      correlations.push_back({{"a", pair.a}, {"b", pair.b}, {"requested", pair.requested}, {"used", pair.used}});
+    out["correlations"] = correlations;
+  }
+  if (report.precision) {
+    const PrecisionStop& stop = *report.precision;
+    out["precision"] = {{"half_width", stop.half_width},
+                        {"max_trials", stop.max_trials},
+                        {"stopped_because", stop.reached ? "precision reached" : "max trials"},
+                        {"rounds", stop.rounds},
+                        {"largest_half_width", number(stop.largest)},
+                        {"largest_at", stop.largest_at}};
+  }
   if (!report.actuals.empty()) {
     Json actuals = Json::array();
     for (const ActualRank& actual : report.actuals)

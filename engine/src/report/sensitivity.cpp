@@ -1,6 +1,7 @@
 // Rendering of sensitivity reports: a terminal tornado and one table per method, JSON, CSV.
 // Rendering only: every number comes from the SensitivityReport.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -49,18 +50,21 @@ struct Style {
   std::string warn(std::string_view text) const { return paint("33", text); }
 };
 
-/// `text` wrapped at word boundaries to the page width, each line starting with `indent` spaces.
-std::string wrap(std::string_view text, std::size_t indent) {
-  std::string out, line(indent, ' ');
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
+/// Columns (UTF-8 code points) of a line.
+std::size_t columns(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+/// `text` wrapped at spaces to the page width; continuation lines are indented by two.
+std::string wrap(std::string_view text) {
+  std::string out, line;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find(' ', start), text.size());
     const std::string_view word = text.substr(start, end - start);
-    if (line.size() > indent && line.size() + 1 + word.size() > page_width) {
+    if (!line.empty() && columns(line) + 1 + columns(word) > page_width) {
       out += line + "\n";
-      line = std::string(indent + 2, ' ');  // continuation lines hang under the first
-    } else if (line.size() > indent) {
+      line = "  ";
+    } else if (!line.empty()) {
       line += ' ';
     }
     line += word;
@@ -69,10 +73,15 @@ std::string wrap(std::string_view text, std::size_t indent) {
   return out + line + "\n";
 }
 
-/// A name in exactly `width` columns: padded, or cut with an ellipsis.
-std::string fit_name(std::string_view name, std::size_t width) {
-  if (name.size() <= width) return fmt::format("{:<{}}", name, width);
+/// A name in at most `width` columns: cut with an ellipsis when longer.
+std::string cut_name(std::string_view name, std::size_t width) {
+  if (name.size() <= width) return std::string(name);
   return std::string(name.substr(0, width - 1)) + std::string(ellipsis);
+}
+
+/// A name in exactly `width` columns, left-aligned.
+std::string fit_name(std::string_view name, std::size_t width) {
+  return fmt::format("{:<{}}", cut_name(name, width), width);
 }
 
 std::size_t name_width(const Model& model, const std::vector<std::size_t>& drivers) {
@@ -114,10 +123,13 @@ std::string tornado_bar(double base, double low, double high, double scale_min, 
     auto from = static_cast<std::ptrdiff_t>(std::lround(std::min(at, origin)));
     auto to = static_cast<std::ptrdiff_t>(std::lround(std::max(at, origin)));
     if (from == to) {  // a move too small for a column still shows, beside the base
-      if (at < origin) from = std::max<std::ptrdiff_t>(0, from - 1);
-      else to = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(width), to + 1);
+      if (at < origin)
+        from = std::max<std::ptrdiff_t>(0, from - 1);
+      else
+        to = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(width), to + 1);
     }
-    for (std::ptrdiff_t k = std::max<std::ptrdiff_t>(0, from); k < std::min<std::ptrdiff_t>(to, static_cast<std::ptrdiff_t>(width)); ++k)
+    for (std::ptrdiff_t k = std::max<std::ptrdiff_t>(0, from);
+         k < std::min<std::ptrdiff_t>(to, static_cast<std::ptrdiff_t>(width)); ++k)
       cells[static_cast<std::size_t>(k)] = glyph;
   };
   // The longer side first, so that a driver whose two ends fall on one side shows both.
@@ -150,9 +162,8 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
   const std::string low = percent_label(report.range_low), high = percent_label(report.range_high);
   out += "\n";
   out += wrap(fmt::format("{}: {} with each driver at its P{} and at its P{}, every other driver at its "
-                                 "median",
-                                 style.bold("tornado"), metric.name, low, high),
-                     0);
+                          "median",
+                          style.bold("tornado"), metric.name, low, high));
 
   double scale_min = tornado.base, scale_max = tornado.base;
   for (const TornadoBar& bar : tornado.bars)
@@ -186,13 +197,14 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
   // The numbers behind the bars.
   constexpr std::size_t number = 12;
   out += "\n";
-  out += style.bold(fmt::format("  {:<{}}{:>{}}{:>{}}{:>{}}{:>{}}", "driver", names, fmt::format("input P{}", low), number,
-                                       fmt::format("input P{}", high), number, fmt::format("output P{}", low), number,
-                                       fmt::format("output P{}", high), number)) +
+  out += style.bold(fmt::format("  {:<{}}{:>{}}{:>{}}{:>{}}{:>{}}", "driver", names, fmt::format("input P{}", low),
+                                number, fmt::format("input P{}", high), number, fmt::format("output P{}", low), number,
+                                fmt::format("output P{}", high), number)) +
          "\n";
   for (const TornadoBar& bar : tornado.bars) {
     const Variable& driver = model.variables[bar.driver];
-    const ValueFormat input_format = choose_format(driver.percent, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
+    const ValueFormat input_format =
+        choose_format(driver.percent, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
     out += fmt::format("  {}{:>{}}{:>{}}{:>{}}{:>{}}\n", fit_name(driver.name, names),
                        format_with(bar.low_input, input_format), number, format_with(bar.high_input, input_format),
                        number, format_with(bar.output_low, output_format), number,
@@ -206,30 +218,37 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
   const Spider& spider = *report.spider;
   const Variable& metric = model.variables[report.metric];
   out += "\n";
-  out += wrap(fmt::format("{}: {} as each driver walks from its P{} to its P{}, every other driver at its "
-                                 "median",
-                                 style.bold("spider"), metric.name, percent_label(report.range_low),
-                                 percent_label(report.range_high)),
-                     0);
+  out += wrap(
+      fmt::format("{}: {} as each driver walks from its P{} to its P{}, every other driver at its "
+                  "median",
+                  style.bold("spider"), metric.name, percent_label(report.range_low), percent_label(report.range_high)));
   double magnitude = 0.0;
   for (const SpiderLine& line : spider.lines)
     for (const SpiderPoint& point : line.points)
       if (std::isfinite(point.output)) magnitude = std::max(magnitude, std::abs(point.output));
   const ValueFormat format = choose_format(metric.percent, magnitude);
 
+  // A column of numbers per driver. Names longer than a column alternate between two header lines, so
+  // that each can reach back over its neighbour's column.
   constexpr std::size_t label = 8, column = 12;
   const std::size_t per_table = (page_width - label) / column;
   for (std::size_t first = 0; first < spider.lines.size(); first += per_table) {
     const std::size_t last = std::min(spider.lines.size(), first + per_table);
-    // Names right-aligned over their numbers (cut with an ellipsis when longer than a column).
-    std::string aligned = fmt::format("{:<{}}", "", label);
+    bool two_lines = false;
+    for (std::size_t i = first; i < last; ++i) two_lines |= name_of(model, spider.lines[i].driver).size() >= column;
+    std::array<std::string, 2> headers = {std::string(label, ' '), std::string(label, ' ')};
     for (std::size_t i = first; i < last; ++i) {
-      const std::string& name = name_of(model, spider.lines[i].driver);
-      aligned += name.size() < column ? fmt::format("{:>{}}", name, column) : fmt::format(" {}", fit_name(name, column - 1));
+      std::string& header = headers[two_lines ? (i - first) % 2 : 0];
+      const std::size_t right = label + (i - first + 1) * column;
+      const std::string name =
+          cut_name(name_of(model, spider.lines[i].driver), two_lines ? 2 * column - 2 : column - 1);
+      header += fmt::format("{:>{}}", name, right - columns(header));
     }
-    out += style.bold(aligned) + "\n";
+    out += style.bold(headers[0]) + "\n";
+    if (two_lines) out += style.bold(headers[1]) + "\n";
     for (std::size_t k = 0; k < spider.lines[first].points.size(); ++k) {
-      std::string row = fmt::format("  {:<{}}", fmt::format("P{}", percent_label(spider.lines[first].points[k].probability)), label - 2);
+      std::string row = fmt::format(
+          "  {:<{}}", fmt::format("P{}", percent_label(spider.lines[first].points[k].probability)), label - 2);
       for (std::size_t i = first; i < last; ++i)
         row += fmt::format("{:>{}}", format_with(spider.lines[i].points[k].output, format), column);
       out += row + "\n";
@@ -250,10 +269,9 @@ void render_correlation(std::string& out, const Model& model, const SensitivityR
   const std::size_t names = name_width(model, drivers);
   out += "\n";
   out += wrap(fmt::format("{}: Spearman rank correlation of each driver with {} over {} trials, and its share "
-                                 "of the sum of squared rank correlations",
-                                 style.bold("correlation"), name_of(model, report.metric),
-                                 format_with(static_cast<double>(report.trials), {false, 0})),
-                     0);
+                          "of the sum of squared rank correlations",
+                          style.bold("correlation"), name_of(model, report.metric),
+                          format_with(static_cast<double>(report.trials), {false, 0})));
   out += style.bold(fmt::format("  {:<{}}{:>10}{:>14}", "driver", names, "Spearman", "contribution")) + "\n";
   const std::size_t bar_width = page_width - 2 - names - 24 - 2;
   for (const RankCorrelation& row : rows)
@@ -271,16 +289,15 @@ void render_sobol(std::string& out, const Model& model, const SensitivityReport&
   const std::size_t names = name_width(model, drivers);
   out += "\n";
   out += wrap(fmt::format("{}: first-order and total Sobol indices of {} ({} base trials, {} evaluations), "
-                                 "with 95% bootstrap intervals",
-                                 style.bold("sobol"), name_of(model, report.metric),
-                                 format_with(static_cast<double>(report.trials), {false, 0}),
-                                 format_with(static_cast<double>(sobol.design.evaluations), {false, 0})),
-                     0);
+                          "with 95% bootstrap intervals",
+                          style.bold("sobol"), name_of(model, report.metric),
+                          format_with(static_cast<double>(report.trials), {false, 0}),
+                          format_with(static_cast<double>(sobol.design.evaluations), {false, 0})));
   const auto interval = [](const Interval& ci) {
     return fmt::format("[{}, {}]", index_text(ci.low), index_text(ci.high));
   };
-  out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}{:>8}  {:<18}", "driver", names, "first", "95% interval",
-                                "total", "95% interval")) +
+  out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}{:>8}  {:<18}", "driver", names, "first", "95% interval", "total",
+                                "95% interval")) +
          "\n";
   for (const SobolIndex& row : rows)
     out += fmt::format("  {}{:>8}  {:<18}{:>8}  {}\n", fit_name(name_of(model, row.driver), names),
@@ -296,11 +313,10 @@ void render_shapley(std::string& out, const Model& model, const SensitivityRepor
   const std::size_t names = name_width(model, drivers);
   out += "\n";
   out += wrap(fmt::format("{}: each driver's share of the variance of {}, correlations included ({} base "
-                                 "trials, {} evaluations), with 95% bootstrap intervals",
-                                 style.bold("shapley"), name_of(model, report.metric),
-                                 format_with(static_cast<double>(report.trials), {false, 0}),
-                                 format_with(static_cast<double>(shapley.design.evaluations), {false, 0})),
-                     0);
+                          "trials, {} evaluations), with 95% bootstrap intervals",
+                          style.bold("shapley"), name_of(model, report.metric),
+                          format_with(static_cast<double>(report.trials), {false, 0}),
+                          format_with(static_cast<double>(shapley.design.evaluations), {false, 0})));
   out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}", "driver", names, "share", "95% interval")) + "\n";
   const std::size_t bar_width = page_width - 2 - names - 8 - 2 - 18 - 1;
   for (const ShapleyEffect& row : rows)
@@ -316,9 +332,8 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
   const std::string& metric = name_of(model, report.metric);
   out += "\n";
   out += wrap(fmt::format("{}: in the trials where {} missed a guidance range, how far each driver's median "
-                                 "moved from its own median, in standard deviations",
-                                 style.bold("regional"), metric),
-                     0);
+                          "moved from its own median, in standard deviations",
+                          style.bold("regional"), metric));
   if (regional.misses.empty()) {
     out += fmt::format("  {} has no guidance line: there is no range to miss\n", metric);
     return;
@@ -351,12 +366,14 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
 std::vector<std::string> notes(const Model& model, const SensitivityReport& report) {
   std::vector<std::string> out;
   if (!report.correlated.empty() && (report.tornado || report.spider))
-    out.push_back(fmt::format("{} are correlated; the tornado and the spider move one driver at a time and ignore "
-                              "the correlations (shapley allows for them)",
-                              join_names(model, report.correlated)));
+    out.push_back(
+        fmt::format("{} are correlated; the tornado and the spider move one driver at a time and ignore "
+                    "the correlations (shapley allows for them)",
+                    join_names(model, report.correlated)));
   if (report.sobol && report.sobol->correlations_ignored)
-    out.push_back("the sobol indices ignore the correlations (--ignore-correlations): they are those of "
-                  "independent drivers");
+    out.push_back(
+        "the sobol indices ignore the correlations (--ignore-correlations): they are those of "
+        "independent drivers");
   return out;
 }
 
@@ -406,11 +423,26 @@ std::vector<std::string> sensitivity_warnings(const Model& model, const Sensitiv
         break;
       case SensitivityMethod::sobol:
       case SensitivityMethod::shapley:
-        out.push_back(fmt::format("{} is not a finite number in at least one evaluation of {} of the {} {} base "
-                                  "trials; {} leaves those trials out",
-                                  metric, design->nonfinite, report.trials, name, name));
+        out.push_back(
+            fmt::format("{} is not a finite number in at least one evaluation of {} of the {} {} base "
+                        "trials; {} leaves those trials out",
+                        metric, design->nonfinite, report.trials, name, name));
         break;
     }
+  }
+  return out;
+}
+
+/// Without the spaces that padding left at the ends of lines.
+std::string trim_line_ends(const std::string& text) {
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = std::string_view(text).substr(start, end - start);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    out += line;
+    if (end < text.size()) out += '\n';
+    start = end + 1;
   }
   return out;
 }
@@ -418,8 +450,11 @@ std::vector<std::string> sensitivity_warnings(const Model& model, const Sensitiv
 std::string render_sensitivity_table(const Model& model, const SensitivityReport& report, bool color) {
   const Style style{color};
   std::string out = style.bold(model.name) + "\n";
-  out += style.dim(fmt::format("sensitivity of {}: {} trials, seed {}", name_of(model, report.metric),
-                               format_with(static_cast<double>(report.trials), {false, 0}), report.seed)) +
+  // The one-at-a-time views sample nothing: trials and seed only matter to the other methods.
+  const bool sampled = report.correlation || report.sobol || report.shapley || report.regional;
+  out += style.dim(sampled ? fmt::format("sensitivity of {}: {} trials, seed {}", name_of(model, report.metric),
+                                         format_with(static_cast<double>(report.trials), {false, 0}), report.seed)
+                           : fmt::format("sensitivity of {}", name_of(model, report.metric))) +
          "\n";
   if (model.variant != "base") out += style.dim(fmt::format("scenario: {}", model.variant)) + "\n";
   if (report.tornado) render_tornado(out, model, report, style);
@@ -431,9 +466,9 @@ std::string render_sensitivity_table(const Model& model, const SensitivityReport
   const std::vector<std::string> remarks = notes(model, report);
   const std::vector<std::string> warnings = sensitivity_warnings(model, report);
   if (!remarks.empty() || !warnings.empty()) out += "\n";
-  for (const std::string& note : remarks) out += style.dim(wrap("note: " + note, 0));
-  for (const std::string& warning : warnings) out += style.warn(wrap("warning: " + warning, 0));
-  return out;
+  for (const std::string& note : remarks) out += style.dim(wrap("note: " + note));
+  for (const std::string& warning : warnings) out += style.warn(wrap("warning: " + warning));
+  return trim_line_ends(out);
 }
 
 nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityReport& report) {
@@ -442,8 +477,12 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     for (const std::size_t v : variables) list.push_back(name_of(model, v));
     return list;
   };
-  Json out{{"scenario", model.name},   {"variant", model.variant},          {"metric", name_of(model, report.metric)},
-           {"trials", report.trials},  {"seed", report.seed},               {"drivers", names(report.inputs)},
+  Json out{{"scenario", model.name},
+           {"variant", model.variant},
+           {"metric", name_of(model, report.metric)},
+           {"trials", report.trials},
+           {"seed", report.seed},
+           {"drivers", names(report.inputs)},
            {"correlated", names(report.correlated)}};
   if (report.tornado) {
     Json bars = Json::array();
@@ -463,7 +502,9 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     for (const SpiderLine& line : report.spider->lines) {
       Json points = Json::array();
       for (const SpiderPoint& point : line.points)
-        points.push_back({{"percentile", point.probability * 100.0}, {"input", number(point.input)}, {"output", number(point.output)}});
+        points.push_back({{"percentile", point.probability * 100.0},
+                          {"input", number(point.input)},
+                          {"output", number(point.output)}});
       spider[name_of(model, line.driver)] = points;
     }
     out["spider"] = spider;
@@ -471,7 +512,8 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
   if (report.correlation) {
     Json correlation = Json::object();
     for (const RankCorrelation& row : report.correlation->drivers)
-      correlation[name_of(model, row.driver)] = {{"spearman", number(row.spearman)}, {"contribution", number(row.contribution)}};
+      correlation[name_of(model, row.driver)] = {{"spearman", number(row.spearman)},
+                                                 {"contribution", number(row.contribution)}};
     out["correlation"] = correlation;
   }
   if (report.sobol) {

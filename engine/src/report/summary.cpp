@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
+#include "model/correlation.hpp"
 #include "report/format.hpp"
 
 namespace guidance {
@@ -38,6 +39,10 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
     out += fmt::format("\ncorrelations ({}, rank; Gaussian copula)\n", scenario.correlations.size());
     for (const Correlation& correlation : scenario.correlations)
       out += fmt::format("  {} ~ {}: {}\n", correlation.first, correlation.second, correlation.rho);
+    const std::vector<CorrelationPair> repaired = repaired_correlations(model);
+    if (!repaired.empty()) out += "not a valid correlation matrix: repaired to the nearest valid one (rank, requested -> used)\n";
+    for (const CorrelationPair& pair : repaired)
+      out += fmt::format("  {} ~ {}: {:.3f} -> {:.3f}\n", pair.a, pair.b, pair.requested, pair.used);
   }
   if (!scenario.guidance.empty()) {
     out += fmt::format("\nguidance ({})\n", scenario.guidance.size());

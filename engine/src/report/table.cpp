@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
+#include "model/correlation.hpp"
 #include "report/format.hpp"
+#include "report/terminal_chart.hpp"
 
 namespace guidance {
 
@@ -16,15 +18,6 @@ constexpr std::size_t max_name_width = 18;
 // The columns of the variables table: the mean, then these percentiles (indices into
 // reported_percentiles: P5, P10, P50, P90, P95).
 constexpr std::array<std::size_t, 5> table_percentiles = {1, 2, 4, 6, 7};
-
-std::string_view sampling_name(Sampling sampling) {
-  switch (sampling) {
-    case Sampling::monte_carlo: return "Monte Carlo";
-    case Sampling::latin_hypercube: return "Latin hypercube";
-    case Sampling::sobol: return "Sobol (scrambled)";
-  }
-  return "";
-}
 
 class Painter {
  public:
@@ -47,8 +40,23 @@ std::string name_cell(std::string_view name, std::size_t width) {
   return fmt::format("  {:<{}}", name, width);
 }
 
+/// --show-error: under a variable's row, the 95% half-width of each number: 1.96 standard errors for
+/// the mean, the larger side of the order-statistic interval for a percentile.
+std::string error_row(const Summary& summary, const ValueFormat& format, std::size_t name_width) {
+  const auto cell = [&](double half_width) {
+    return fmt::format("{:>{}}", "±" + format_with(half_width, format), number_width);  // fmt pads by code points
+  };
+  std::string row = fmt::format("  {:<{}}", "", name_width) + cell(1.96 * summary.mean_se);
+  for (const std::size_t p : table_percentiles) {
+    const double value = summary.percentiles[p];
+    const Interval ci = summary.percentile_ci[p];
+    row += cell(std::max(value - ci.low, ci.high - value));
+  }
+  return row;
+}
+
 void render_variables(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
-                      const Painter& paint) {
+                      bool show_error, const Painter& paint) {
   std::string header = fmt::format("  {:<{}}{:>{}}", "", name_width, "mean", number_width);
   for (const std::size_t p : table_percentiles)
     header += fmt::format("{:>{}}", fmt::format("P{}", reported_percentiles[p]), number_width);
@@ -60,8 +68,7 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
       const Variable& variable = model.variables[v];
       if (variable.kind != kind) continue;
       const Summary& summary = report.variables[v];
-      const double magnitude = std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean));
-      const ValueFormat format = choose_format(variable.percent, magnitude);
+      const ValueFormat format = variable_format(variable, summary);
       out += name_cell(variable.name, name_width);
       out += fmt::format("{:>{}}", format_with(summary.mean, format), number_width);
       if (!variable.stochastic) {
@@ -71,8 +78,38 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
       for (const std::size_t p : table_percentiles)
         out += fmt::format("{:>{}}", format_with(summary.percentiles[p], format), number_width);
       out += "\n";
+      if (show_error) out += paint.dim(error_row(summary, format, name_width)) + "\n";
     }
   }
+  if (show_error)
+    out += paint.dim(fmt::format("  ±: 95% half-widths (mean: 1.96 standard errors; percentiles: order statistics){}",
+                                 report.sampling == Sampling::monte_carlo
+                                     ? ""
+                                     : ";\n  iid formulas, only approximate under this sampling: repeat with other seeds")) +
+           "\n";
+}
+
+/// Never silently: the rank correlations asked for beside those used after repair.
+void render_repaired_correlations(std::string& out, const Model& model, const Painter& paint) {
+  const std::vector<CorrelationPair> pairs = repaired_correlations(model);
+  if (pairs.empty()) return;
+  out += "\n" + paint.warn("correlations repaired (nearest valid matrix, Higham 2002): rank correlation") + "\n";
+  out += paint.bold(fmt::format("  {:<36}{:>10}{:>10}", "pair", "requested", "used")) + "\n";
+  for (const CorrelationPair& pair : pairs)
+    out += fmt::format("  {:<36}{:>10.3f}{:>10.3f}\n", pair.a + " ~ " + pair.b, pair.requested, pair.used);
+}
+
+/// A precision run: how many trials and why it stopped.
+void render_precision(std::string& out, const RunReport& report, const Painter& paint) {
+  if (!report.precision) return;
+  const PrecisionStop& stop = *report.precision;
+  out += "\n" + paint.dim(fmt::format("stopped after {} round{} at {} trials: {}\n  largest 95% half-width {:.3g} "
+                                      "({}), goal {:.3g}",
+                                      stop.rounds, stop.rounds == 1 ? "" : "s",
+                                      format_with(static_cast<double>(report.trials), {false, 0}),
+                                      stop.reached ? "precision reached" : "max trials", stop.largest, stop.largest_at,
+                                      stop.half_width)) +
+         "\n";
 }
 
 void render_guidance(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
@@ -105,28 +142,43 @@ void render_guidance(std::string& out, const Model& model, const RunReport& repo
   if (any_unlikely || report.joint_p_in < 0.5) out += paint.dim("  * less likely than not (P(in) < 50%)") + "\n";
 }
 
+/// A compact histogram of each metric with a guidance line (drivers' are the distributions the user
+/// wrote), under a line with its name, range and P(in).
+void render_histograms(std::string& out, const Model& model, const RunReport& report, const TableOptions& options,
+                       const Painter& paint) {
+  for (std::size_t g = 0; g < report.guidance.size(); ++g) {
+    const GuidanceProbability& probability = report.guidance[g];
+    const Variable& variable = model.variables[probability.variable];
+    if (variable.kind != VariableKind::metric) continue;
+    const ValueFormat format = variable_format(variable, report.variables[probability.variable]);
+    const std::string chart = terminal_histogram(probability.histogram, probability.low, probability.high, format,
+                                                 {.ascii = options.ascii, .color = options.color});
+    if (chart.empty()) continue;
+    out += fmt::format("\n  {}  {}  P(in) {}\n", paint.bold(probability.name), format_range(model.guidance[g]),
+                       format_probability(probability.p_in));
+    out += chart;
+  }
+}
+
 }  // namespace
 
 std::string render_table(const Model& model, const RunReport& report, const TableOptions& options) {
   const Painter paint(options.color);
-  std::string out = paint.bold(model.name) + "\n";
-  if (!model.description.empty()) out += model.description + "\n";
-  out += paint.dim(fmt::format("{} trials, seed {}, {} sampling{}{}", format_with(static_cast<double>(report.trials), {false, 0}),
-                               report.seed, sampling_name(report.sampling),
-                               model.units.empty() ? "" : "; values in ", model.units)) +
-         "\n";
-  if (model.variant != "base") out += paint.dim(fmt::format("scenario: {}", model.variant)) + "\n";
+  std::string out = format_run_header(model, report);
   out += "\n";
 
   std::size_t name_width = 10;
   for (const Variable& variable : model.variables) name_width = std::max(name_width, variable.name.size());
   name_width = std::min(name_width, max_name_width);
 
-  if (options.variables) render_variables(out, model, report, name_width, paint);
+  if (options.variables) render_variables(out, model, report, name_width, options.show_error, paint);
   if (!model.guidance.empty()) {
     if (options.variables) out += "\n";
     render_guidance(out, model, report, name_width, paint);
+    if (options.histograms) render_histograms(out, model, report, options, paint);
   }
+  render_repaired_correlations(out, model, paint);
+  render_precision(out, report, paint);
   for (const ActualRank& actual : report.actuals) {
     const auto v = static_cast<std::size_t>(model.find(actual.name));
     out += fmt::format("\nactual {} = {}: the model's P{:.0f}", actual.name,

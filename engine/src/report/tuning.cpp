@@ -234,7 +234,7 @@ Json line_rank_json(const LineRank& line) {
 std::string render_compare(std::span<const VariantReport> variants, const TuningTable& table) {
   const VariantReport& first = variants.front();
   std::string out = format_run_header(first.model, first.report, false);
-  out += fmt::format("{} variants, {}\n", variants.size(), common_numbers);
+  out += fmt::format("{} variant{}, {}\n", variants.size(), variants.size() == 1 ? "" : "s", common_numbers);
   for (const VariantReport& variant : variants)
     if (&variant != &first && !variant.model.description.empty() && variant.model.description != first.model.description)
       out += fmt::format("{}: {}\n", variant.variant, variant.model.description);
@@ -341,13 +341,14 @@ nlohmann::ordered_json sweep_json(const Sweep& sweep) {
 // ---- solve ---------------------------------------------------------------------------------------
 
 std::string render_solution(const Solution& solution) {
-  std::string out = render_table(solution.model, solution.report, {.variables = false});
+  const Model& model = solution.model;
   const Target& target = solution.target;
-  const auto metric = static_cast<std::size_t>(solution.model.find(target.metric));
-  const ValueFormat metric_format = choose_format(solution.model.variables[metric].percent, std::abs(solution.achieved));
+  const auto metric = static_cast<std::size_t>(model.find(target.metric));
+  const ValueFormat metric_format = choose_format(model.variables[metric].percent, std::abs(solution.achieved));
   const auto statistic = [&](double x) {
     return is_probability(target) ? format_probability(x) : format_with(x, metric_format);
   };
+  std::string out = format_run_header(model, solution.report);
   out += fmt::format("\nsolve {}\n", target.text);
   out += fmt::format("  {} = {}", solution.vary, format_parameter(solution.value, solution.bracket, solution.percent));
   if (solution.current) out += fmt::format("  (the scenario has {})", format_bound(*solution.current, solution.percent));
@@ -364,7 +365,14 @@ std::string render_solution(const Solution& solution) {
                        "the ends of the bracket (a discrete driver?), so no value of {} gives it more closely\n",
                        solution.vary);
   }
-  return out;
+  if (model.guidance.empty()) return out;
+  TextTable lines{{"guidance", "range"}, {"P(in)"}, {}};
+  for (std::size_t g = 0; g < model.guidance.size(); ++g)
+    lines.rows.push_back({{model.guidance[g].name, format_range(model.guidance[g])},
+                          {format_probability(solution.report.guidance[g].p_in)}});
+  if (model.guidance.size() > 1)
+    lines.rows.push_back({{"all at once", ""}, {format_probability(solution.report.joint_p_in)}});
+  return out + "\nat the solution\n" + render_text_table(lines);
 }
 
 nlohmann::ordered_json solution_json(const Solution& solution) {
@@ -412,9 +420,11 @@ std::string render_proposal(const Model& model, const RunReport& report, const P
   ranges.rows.push_back({{"central", range(proposal.central)},
                          {format_probability(proposal.central_p_in),
                           fmt::format("{} to {}", format_rank(proposal.central_ranks.low), format_rank(proposal.central_ranks.high))}});
-  if (proposal.guidance) {
-    const LineRank& line = *proposal.guidance;
-    ranges.rows.push_back({{"published", range({line.low, line.high})}, {format_probability(line.p_in), rank_range(line)}});
+  for (std::size_t g = 0; proposal.guidance && g < model.guidance.size(); ++g) {
+    if (model.guidance[g].name != proposal.guidance->name) continue;
+    ranges.rows.push_back({{"published", format_range(model.guidance[g])},
+                           {format_probability(proposal.guidance->p_in), rank_range(*proposal.guidance)}});
+    break;
   }
   out += render_text_table(ranges);
 

@@ -123,6 +123,8 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
   std::vector<bool> in_copula(model.driver_count, false);
   std::vector<double*> copula_columns;
   for (const std::size_t d : model.copula.drivers) {
+    if (!model.variables[d].stochastic)
+      throw std::invalid_argument(fmt::format("sample_drivers: constant driver {} in the copula", model.variables[d].name));
     in_copula[d] = true;
     for (double& x : column(d)) x = standard_normal_quantile(x);
     copula_columns.push_back(driver_columns[d]);

@@ -1,4 +1,4 @@
-// From stored trials to what a run reports: summaries, guidance probabilities, actuals' ranks.
+// From stored trials to what a run reports: summaries, guidance probabilities (with chart data), actuals' ranks.
 #include <cmath>
 
 #include <tbb/blocked_range.h>
@@ -14,9 +14,11 @@ namespace {
 Summary constant_summary(double value, std::uint64_t trials) {
   Summary summary;
   if (!std::isfinite(value)) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     summary.nonfinite = trials;
-    summary.mean = summary.sd = summary.min = summary.max = std::numeric_limits<double>::quiet_NaN();
-    summary.percentiles.fill(std::numeric_limits<double>::quiet_NaN());
+    summary.mean = summary.mean_se = summary.sd = summary.min = summary.max = nan;
+    summary.percentiles.fill(nan);
+    summary.percentile_ci.fill(Interval{nan, nan});
     return summary;
   }
   summary.count = trials;
@@ -118,6 +120,14 @@ RunReport analyze(const Model& model, const SimulationResult& result) {
     probability.p_below = share(counts.below[g]);
     probability.p_above = share(counts.above[g]);
     probability.p_in_ci = wilson_interval(counts.inside[g], result.trials);
+    probability.p_below_ci = wilson_interval(counts.below[g], result.trials);
+    probability.p_above_ci = wilson_interval(counts.above[g], result.trials);
+    const Summary& summary = report.variables[line.variable];
+    if (model.variables[line.variable].stochastic && summary.count > 0) {
+      const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
+      probability.histogram = histogram(result.column(line.variable), chart_bins(bulk, line.low, line.high));
+      probability.cdf = cumulative_shares(probability.histogram);
+    }
   }
   report.joint_inside = counts.joint_inside;
   report.joint_p_in = share(counts.joint_inside);

@@ -3,7 +3,10 @@
 // on the schedule.
 #include "guidance/simulate.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <mutex>
 #include <string>
 
 #include <fmt/format.h>
@@ -72,44 +75,110 @@ class Registers {
   std::vector<double*> pointers_;
 };
 
-/// Call work(registers, first_trial, count) for every block of `trials`, in parallel, each thread
-/// with its own registers bound to the block's slice of `columns`.
+/// Call work(registers, first_trial, count) for every block of trials [begin, end), in parallel, each
+/// thread with its own registers bound to the block's slice of `columns`.
 template <class Work>
-void for_each_block(const Model& model, std::span<Column> columns, std::uint64_t trials, Work work) {
+void for_each_block(const Model& model, std::span<Column> columns, std::uint64_t begin, std::uint64_t end,
+                    Work work) {
   tbb::enumerable_thread_specific<Registers> registers([&] { return Registers(model); });
-  const std::size_t blocks = static_cast<std::size_t>((trials + block_trials - 1) / block_trials);
+  const std::size_t blocks = static_cast<std::size_t>((end - begin + block_trials - 1) / block_trials);
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
-    const std::uint64_t first = block * block_trials;
-    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(block_trials, trials - first));
+    const std::uint64_t first = begin + block * block_trials;
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(block_trials, end - first));
     work(registers.local().bind(columns, first), first, count);
   });
 }
 
+/// Counts finished trials and passes them to RunOptions::progress: one call at a time (try_lock, so
+/// that no worker ever waits for another), at most every 10 ms.
+class ProgressMeter {
+ public:
+  explicit ProgressMeter(const std::function<bool(std::uint64_t)>& progress) : progress_(progress) {}
+
+  void add(std::uint64_t trials) {
+    if (!progress_) return;
+    done_.fetch_add(trials, std::memory_order_relaxed);
+    const std::int64_t now = Clock::now().time_since_epoch().count();
+    if (now - last_call_.load(std::memory_order_relaxed) < interval || !mutex_.try_lock()) return;
+    const std::lock_guard lock(mutex_, std::adopt_lock);
+    if (stopped()) return;  // no call after the one that said stop
+    last_call_.store(now, std::memory_order_relaxed);
+    if (!progress_(done_.load(std::memory_order_relaxed))) stop_.store(true, std::memory_order_relaxed);
+  }
+
+  /// The final call, with every trial done. False when the run was asked to stop.
+  bool finish(std::uint64_t trials) {
+    if (!progress_) return true;
+    const std::lock_guard lock(mutex_);
+    return !stopped() && progress_(trials);
+  }
+
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::int64_t interval =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(10)).count();
+  const std::function<bool(std::uint64_t)>& progress_;
+  std::atomic<std::uint64_t> done_{0};
+  std::atomic<std::int64_t> last_call_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+};
+
 }  // namespace
 
 void evaluate(const Model& model, std::span<Column> columns, std::size_t n) {
-  for_each_block(model, columns, n, [&](std::span<double* const> pointers, std::uint64_t, std::size_t count) {
+  for_each_block(model, columns, 0, n, [&](std::span<double* const> pointers, std::uint64_t, std::size_t count) {
     formula::execute(model.program, pointers, count);
   });
 }
 
-SimulationResult simulate(const Model& model, const RunOptions& options) {
-  if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
-  check_memory(model, options.trials);
+namespace {
 
-  SimulationResult result;
-  result.trials = options.trials;
-  result.plan = {options.sampling, options.seed, options.trials, 0};
+/// Grow `result` to `trials` and sample and evaluate trials [result.trials, trials): the columns'
+/// earlier trials are kept, the plan's size becomes `trials`.
+void run_trials(const Model& model, SimulationResult& result, std::uint64_t trials,
+                const std::function<bool(std::uint64_t)>& progress) {
+  check_memory(model, trials);
+  const std::uint64_t begin = result.trials;
+  result.plan.trials = trials;
   result.columns.resize(model.variables.size());
   for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (model.variables[v].stochastic) result.columns[v].resize(options.trials);
+    if (model.variables[v].stochastic) result.columns[v].resize(trials);
 
-  for_each_block(model, result.columns, options.trials,
+  ProgressMeter meter(progress);
+  for_each_block(model, result.columns, begin, trials,
                  [&](std::span<double* const> pointers, std::uint64_t first, std::size_t count) {
+                   if (meter.stopped()) return;  // the remaining blocks cost nothing
                    sample_drivers(model, result.plan, first, count, pointers.first(model.driver_count));
                    formula::execute(model.program, pointers, count);
+                   meter.add(count);
                  });
+  if (!meter.finish(trials - begin)) throw RunCancelled();
+  result.trials = trials;
+}
+
+}  // namespace
+
+SimulationResult simulate(const Model& model, const RunOptions& options) {
+  if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
+  SimulationResult result;
+  result.plan = {options.sampling, options.seed, options.trials, 0};
+  run_trials(model, result, options.trials, options.progress);
   return result;
+}
+
+void extend(const Model& model, SimulationResult& result, std::uint64_t trials,
+            const std::function<bool(std::uint64_t)>& progress) {
+  if (trials < result.trials)
+    throw std::invalid_argument(fmt::format("cannot extend {} trials to fewer ({})", result.trials, trials));
+  // Latin hypercube strata are cut for the run's size: another size is another design.
+  if (result.plan.method == Sampling::latin_hypercube) {
+    result.trials = 0;
+    result.columns.clear();
+  }
+  run_trials(model, result, trials, progress);
 }
 
 }  // namespace guidance

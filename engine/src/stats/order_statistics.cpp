@@ -115,11 +115,34 @@ struct Cell {
   int depth = 0;                           // 0 for the root
 };
 
-/// Per-thread scratch of one pass for the cells being histogrammed.
-struct HistogramScratch {
-  std::vector<std::vector<std::uint64_t>> counts;
-  std::vector<double> min, max;
+/// One cell's histogram: per bin the count and, except for the root (whose pass is the hot one), the
+/// smallest and largest value. Those are a child's exact bounds, so a bin of ties (a discrete driver,
+/// a floor at zero) becomes a single-value child at once, without another pass.
+struct Histogram {
+  std::vector<std::uint64_t> counts;
+  std::vector<double> lows, highs;  // empty for the root
+
+  explicit Histogram(bool extremes)
+      : counts(bin_count), lows(extremes ? bin_count : 0, std::numeric_limits<double>::infinity()),
+        highs(extremes ? bin_count : 0, -std::numeric_limits<double>::infinity()) {}
+
+  void add(std::size_t bin, double x) {
+    ++counts[bin];
+    if (lows.empty()) return;
+    lows[bin] = std::min(lows[bin], x);
+    highs[bin] = std::max(highs[bin], x);
+  }
+  void merge(const Histogram& other) {
+    for (std::size_t b = 0; b < bin_count; ++b) counts[b] += other.counts[b];
+    for (std::size_t b = 0; b < lows.size(); ++b) {
+      lows[b] = std::min(lows[b], other.lows[b]);
+      highs[b] = std::max(highs[b], other.highs[b]);
+    }
+  }
 };
+
+/// Per thread: the histograms of one pass, by slot.
+using HistogramScratch = std::vector<Histogram>;
 
 class Selector {
  public:
@@ -155,79 +178,65 @@ class Selector {
     return cell->work == Work::done ? nullptr : cell;
   }
 
+  /// One pass over the column for every cell waiting for a histogram or a gather.
   void pass() {
-    const std::size_t histograms = histogram_cells_.size();
     tbb::enumerable_thread_specific<HistogramScratch> scratch([&] {
-      return HistogramScratch{std::vector<std::vector<std::uint64_t>>(histograms, std::vector<std::uint64_t>(bin_count)),
-                              std::vector<double>(histograms, std::numeric_limits<double>::infinity()),
-                              std::vector<double>(histograms, -std::numeric_limits<double>::infinity())};
+      HistogramScratch histograms;
+      for (const std::size_t c : histogram_cells_) histograms.emplace_back(c != 0);
+      return histograms;
     });
-    // Gathered values per chunk, concatenated in chunk order below: the order (and so which of -0
+    // Gathered values per chunk and cell, concatenated in chunk order: the order (and so which of -0
     // and +0 nth_element returns) does not depend on the schedule.
     std::vector<std::vector<std::vector<double>>> gathered(chunk_count(values_.size()));
-    const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
-    const bool children_of_root_only =
-        std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root);
-
     for_each_chunk(values_, [&](std::size_t chunk, std::span<const double> part) {
-      HistogramScratch& mine = scratch.local();
-      if (cells_.front().work == Work::histogram) {  // the first pass: every finite value is the root's
-        const BinMap& map = cells_.front().map;
-        std::uint64_t* counts = mine.counts.front().data();
-        for (const double x : part)
-          if (std::isfinite(x)) ++counts[map.value_bin(x)];
-        return;
-      }
-      std::vector<std::vector<double>>& out = gathered[chunk];
-      out.resize(gather_cells_.size());
-      const auto arrive = [&](const Cell& cell, double x) {
-        if (cell.work == Work::gather) {
-          out[cell.slot].push_back(x);
-        } else if (cell.work == Work::histogram) {
-          ++mine.counts[cell.slot][cell.map(x)];
-          mine.min[cell.slot] = std::min(mine.min[cell.slot], x);
-          mine.max[cell.slot] = std::max(mine.max[cell.slot], x);
-        }
-      };
-      if (children_of_root_only) {  // the usual second pass: one lookup in the root's bins
-        const Cell& root = cells_.front();
-        for (const double x : part) {
-          if (!std::isfinite(x)) continue;
-          const std::int32_t child = root.child_of_bin[root.map.value_bin(x)];
-          if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
-        }
-        return;
-      }
-      for (const double x : part)
-        if (std::isfinite(x))
-          if (const Cell* cell = destination(x)) arrive(*cell, x);
+      gathered[chunk].resize(gather_cells_.size());
+      route(part, scratch.local(), gathered[chunk]);
     });
 
-    const std::vector<std::size_t> to_split = std::exchange(histogram_cells_, {});
-    const std::vector<std::size_t> to_select = std::exchange(gather_cells_, {});
     std::vector<std::size_t> children;
-    for (const std::size_t c : to_split) {
-      HistogramScratch total{{std::vector<std::uint64_t>(bin_count)}, {std::numeric_limits<double>::infinity()},
-                             {-std::numeric_limits<double>::infinity()}};
-      const std::size_t slot = cells_[c].slot;
-      for (const HistogramScratch& thread : scratch) {
-        for (std::size_t b = 0; b < bin_count; ++b) total.counts[0][b] += thread.counts[slot][b];
-        total.min[0] = std::min(total.min[0], thread.min[slot]);
-        total.max[0] = std::max(total.max[0], thread.max[slot]);
-      }
-      if (c != 0 && total.min[0] == total.max[0]) resolve(c, total.min[0]);  // the root has lo < hi
-      else split(c, total.counts[0], children);
+    for (const std::size_t c : std::exchange(histogram_cells_, {})) {
+      Histogram total(c != 0);
+      for (const HistogramScratch& thread : scratch) total.merge(thread[cells_[c].slot]);
+      split(c, total, children);
     }
-    for (const std::size_t c : to_select) {
+    for (const std::size_t c : std::exchange(gather_cells_, {})) {
       std::vector<double> values;
       values.reserve(cells_[c].count);
-      for (const auto& chunk : gathered) {
-        const std::vector<double>& part = chunk[cells_[c].slot];
-        values.insert(values.end(), part.begin(), part.end());
-      }
+      for (const auto& chunk : gathered)
+        values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
       select(c, values);
     }
     plan(children);
+  }
+
+  /// Send each finite value of a chunk to the waiting cell it falls in, if any.
+  void route(std::span<const double> part, HistogramScratch& mine, std::vector<std::vector<double>>& gathered) const {
+    const Cell& root = cells_.front();
+    if (root.work == Work::histogram) {  // the first pass: every finite value is the root's
+      std::uint64_t* counts = mine.front().counts.data();
+      for (const double x : part)
+        if (std::isfinite(x)) ++counts[root.map.value_bin(x)];
+      return;
+    }
+    const auto arrive = [&](const Cell& cell, double x) {
+      if (cell.work == Work::gather) {
+        gathered[cell.slot].push_back(x);
+      } else if (cell.work == Work::histogram) {
+        mine[cell.slot].add(cell.map(x), x);
+      }
+    };
+    const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
+    if (std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root)) {
+      for (const double x : part) {  // the usual second pass: one lookup in the root's bins
+        if (!std::isfinite(x)) continue;
+        const std::int32_t child = root.child_of_bin[root.map.value_bin(x)];
+        if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
+      }
+      return;
+    }
+    for (const double x : part)
+      if (std::isfinite(x))
+        if (const Cell* cell = destination(x)) arrive(*cell, x);
   }
 
   /// Decide how each new cell is worked on: a single value answers at once; small cells are gathered
@@ -259,7 +268,8 @@ class Selector {
   }
 
   /// Route each requested rank to the child cell of the bin it falls in.
-  void split(std::size_t c, const std::vector<std::uint64_t>& histogram, std::vector<std::size_t>& children) {
+  void split(std::size_t c, const Histogram& histogram, std::vector<std::size_t>& children) {
+    const std::vector<std::uint64_t>& counts = histogram.counts;
     std::vector<std::size_t> requests = std::move(cells_[c].requests);
     std::ranges::sort(requests, {}, [&](std::size_t r) { return ranks_[r]; });
     cells_[c].work = Work::split;
@@ -267,17 +277,18 @@ class Selector {
     std::size_t bin = 0;
     std::uint64_t before_bin = cells_[c].below;  // finite values below this bin
     for (const std::size_t r : requests) {
-      while (ranks_[r] >= before_bin + histogram[bin]) {
-        before_bin += histogram[bin++];
+      while (ranks_[r] >= before_bin + counts[bin]) {
+        before_bin += counts[bin++];
         if (bin == bin_count) throw std::logic_error("order statistics: histogram lost values");
       }
       if (cells_[c].child_of_bin[bin] < 0) {
         const Cell& parent = cells_[c];
         Cell child;
-        child.lo = first_in_bin(parent.map, parent.lo, parent.hi, bin);
-        child.hi = last_in_bin(parent.map, parent.lo, parent.hi, bin);
+        const bool extremes = !histogram.lows.empty();
+        child.lo = extremes ? histogram.lows[bin] : first_in_bin(parent.map, parent.lo, parent.hi, bin);
+        child.hi = extremes ? histogram.highs[bin] : last_in_bin(parent.map, parent.lo, parent.hi, bin);
         child.below = before_bin;
-        child.count = histogram[bin];
+        child.count = counts[bin];
         child.depth = parent.depth + 1;
         cells_[c].child_of_bin[bin] = static_cast<std::int32_t>(cells_.size());
         children.push_back(cells_.size());

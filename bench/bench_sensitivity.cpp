@@ -1,0 +1,61 @@
+// Sensitivity designs on the flagship (5 stochastic drivers; tax_rate is a constant), on all cores:
+// Sobol at N = 1,000,000 base trials (7,000,000 evaluations; the drivers sampled independently, as
+// with --ignore-correlations, since the flagship declares correlations), Shapley at N = 100,000
+// (3,200,000 evaluations), and the sobol design at 100,000 for comparison with the plain run.
+// Items are metric evaluations. docs/performance.md quotes these figures.
+#include <benchmark/benchmark.h>
+
+#include "guidance/load.hpp"
+#include "guidance/sensitivity.hpp"
+
+namespace {
+
+const guidance::Model& flagship() {
+  static const guidance::Model model =
+      guidance::build_model(guidance::load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));
+  return model;
+}
+
+std::size_t eps() { return static_cast<std::size_t>(flagship().find("eps")); }
+
+void sobol(benchmark::State& state) {
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t evaluations = 0;
+  for (auto _ : state) {
+    const guidance::SobolIndices result = guidance::sobol_indices(flagship(), eps(), trials, 1, true);
+    evaluations += result.design.evaluations;
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(evaluations));
+}
+
+void shapley(benchmark::State& state) {
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t evaluations = 0;
+  for (auto _ : state) {
+    const guidance::ShapleyEffects result = guidance::shapley_effects(flagship(), eps(), trials, 1);
+    evaluations += result.design.evaluations;
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(evaluations));
+}
+
+void rank_correlations(benchmark::State& state) {
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  const guidance::SimulationResult result = guidance::simulate(flagship(), {.trials = trials, .seed = 1});
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::rank_correlations(flagship(), result, eps()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void tornado(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::tornado(flagship(), eps(), 0.1, 0.9));
+}
+
+}  // namespace
+
+BENCHMARK(sobol)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(shapley)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(rank_correlations)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(tornado)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,56 @@
+// Ctrl-C and the progress bar of long simulations.
+//
+//   install_interrupt_handler();                  // once, first thing in main
+//   ProgressReporter progress(options.trials);
+//   options.progress = progress.callback();
+//   SimulationResult result = simulate(model, options);   // RunCancelled after Ctrl-C
+//   progress.finish();                            // RunCancelled if Ctrl-C came at the very end
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace guidance::cli {
+
+/// Ctrl-C (SIGINT) stops cleanly: while a ProgressReporter is running it asks the simulation to stop
+/// (RunCancelled, which main reports as "interrupted" with exit status 130); at any other moment the
+/// process prints "interrupted" and exits 130 at once. Either way no output file is left half-written:
+/// outputs are written after the work, whole or not at all.
+void install_interrupt_handler();
+
+/// The bar's line: "  42% ███████▋           4,200,000 of 10,000,000 trials · 1.2M trials/s · 5s left",
+/// at most `columns` wide (the bar shrinks first); `unicode` false draws it with '#' and '-'.
+std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::duration<double> elapsed,
+                          std::size_t columns, bool unicode);
+
+/// Reports a simulation's progress on stderr and lets Ctrl-C stop it. The bar is drawn only when
+/// stderr is a terminal and CI is unset, once the work has run for a second; finish() erases it.
+class ProgressReporter {
+ public:
+  /// `runs` simulations of `trials` each, one after the other (compare: one per variant).
+  explicit ProgressReporter(std::uint64_t trials, std::uint64_t runs = 1);
+  ~ProgressReporter();
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+
+  /// For RunOptions::progress: updates the bar; false once Ctrl-C was pressed.
+  std::function<bool(std::uint64_t)> callback();
+
+  /// The work is done: erase the bar, and from now on Ctrl-C exits at once. Throws RunCancelled when
+  /// Ctrl-C was pressed while the work ran.
+  void finish();
+
+ private:
+  bool update(std::uint64_t done);
+  void erase();
+
+  using Clock = std::chrono::steady_clock;
+  std::uint64_t trials_, total_;
+  std::uint64_t completed_runs_ = 0, last_done_ = 0;
+  Clock::time_point start_, last_draw_;
+  bool enabled_, unicode_, drawn_ = false, running_ = true;
+};
+
+}  // namespace guidance::cli

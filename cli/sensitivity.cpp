@@ -1,0 +1,140 @@
+// `guidance sensitivity FILE --metric METRIC [--method LIST] [--range LOW,HIGH] [--ignore-correlations]`
+// with the run flags: parse and check the flags, call the engine, print.
+#include "sensitivity.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+#include "guidance/sensitivity.hpp"
+#include "html_report.hpp"
+
+namespace guidance::cli {
+
+namespace {
+
+std::string valid_methods() {
+  std::vector<std::string_view> names;
+  for (const SensitivityMethod method : all_sensitivity_methods) names.push_back(method_name(method));
+  return fmt::format("{} or all", fmt::join(names, ", "));
+}
+
+std::vector<SensitivityMethod> parse_methods(const std::string& text) {
+  std::vector<std::string> candidates;
+  for (const SensitivityMethod method : all_sensitivity_methods) candidates.emplace_back(method_name(method));
+  candidates.emplace_back("all");
+
+  std::vector<SensitivityMethod> methods;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, end - start);
+    start = end + 1;
+    if (item == "all") {
+      methods.assign(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods));
+      continue;
+    }
+    if (const std::optional<SensitivityMethod> method = method_from_name(item)) {
+      methods.push_back(*method);
+      continue;
+    }
+    const std::string suggestion = did_you_mean(item, candidates);
+    throw InputError({},
+                     item.empty() ? fmt::format("--method has an empty item in `{}`", text)
+                                  : fmt::format("unknown --method `{}`", item),
+                     fmt::format("{}{}--method takes {}, comma-separated", suggestion, suggestion.empty() ? "" : " ",
+                                 valid_methods()));
+  }
+  return methods;
+}
+
+/// "10,90" -> {0.10, 0.90}.
+std::pair<double, double> parse_range(const std::string& text) {
+  const auto fail = [&] {
+    return InputError({},
+                      fmt::format("--range takes two percentiles LOW,HIGH with 0 < LOW < HIGH < 100, found `{}`", text),
+                      "for example --range 10,90 (P10 and P90) or --range 5,95");
+  };
+  const std::size_t comma = text.find(',');
+  if (comma == std::string::npos) throw fail();
+  double low = 0.0, high = 0.0;
+  const char* middle = text.data() + comma;
+  const char* end = text.data() + text.size();
+  const auto first = std::from_chars(text.data(), middle, low);
+  const auto second = std::from_chars(middle + 1, end, high);
+  if (first.ec != std::errc() || first.ptr != middle || second.ec != std::errc() || second.ptr != end ||
+      !(low > 0.0 && low < high && high < 100.0))
+    throw fail();
+  return {low / 100.0, high / 100.0};
+}
+
+std::size_t resolve_metric(const Model& model, const std::string& file, const std::string& name) {
+  const std::ptrdiff_t found = model.find(name);
+  if (found >= 0) return static_cast<std::size_t>(found);
+  std::vector<std::string> names, metrics;
+  for (const Variable& variable : model.variables) {
+    names.push_back(variable.name);
+    if (variable.kind == VariableKind::metric) metrics.push_back(variable.name);
+  }
+  std::string hint = did_you_mean(name, names);
+  if (hint.empty()) hint = fmt::format("the metrics are {}", fmt::join(metrics, ", "));
+  throw InputError({}, fmt::format("--metric `{}` is not a metric or driver of `{}`", name, file), hint);
+}
+
+}  // namespace
+
+void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
+  CLI::App* sub =
+      app.add_subcommand("sensitivity",
+                         "Which driver moves a metric, and by how much: tornado, spider, rank correlation, Sobol and "
+                         "Shapley indices, regional analysis");
+  add_scenario_flags(*sub, command.scenario);
+  add_run_flags(*sub, command.run);
+  // The designs are plain Monte Carlo (their bootstrap intervals assume independent trials).
+  sub->remove_option(sub->get_option("--sampling"));
+  sub->get_option("--trials")
+      ->description(
+          "Monte Carlo trials (correlation, regional) and base trials of sobol and shapley (default: the scenario's, "
+          "else 100000)");
+  sub->add_option("-m,--metric", command.metric, "The metric (or driver) to explain")->required();
+  sub->add_option("--method", command.methods,
+                  "Comma-separated methods: " + valid_methods() + " (default: tornado,correlation)");
+  sub->add_option("--range", command.range,
+                  "Percentiles LOW,HIGH of the tornado's ends and the spider's range (default: 10,90)");
+  sub->add_flag("--ignore-correlations", command.ignore_correlations,
+                "Compute sobol indices as if the drivers were independent");
+  add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
+}
+
+int SensitivityCommand::operator()() const {
+  check_report_path(html_report);  // before any work
+  SensitivityOptions options;
+  options.methods = parse_methods(methods);
+  std::tie(options.range_low, options.range_high) = parse_range(range);
+  options.ignore_correlations = ignore_correlations;
+
+  const ThreadLimit limit(run.threads);
+  const Model model = load_model(scenario);
+  options.metric = resolve_metric(model, scenario.file, metric);
+  const RunOptions resolved = resolve_run_options(model, run);
+  options.trials = resolved.trials;
+  options.seed = resolved.seed;
+
+  const SensitivityReport report = sensitivity(model, options);
+  // Tables carry their warnings inline; the other formats on stderr.
+  if (run.format != "table")
+    for (const std::string& warning : sensitivity_warnings(model, report)) std::cerr << "warning: " << warning << "\n";
+  if (!html_report.empty()) write_output(html_report, render_html_sensitivity(model, report, html_options()));
+  if (run.format == "json")
+    write_output(run.output, sensitivity_json(model, report).dump(2) + "\n");
+  else if (run.format == "csv")
+    write_output(run.output, render_sensitivity_csv(model, report));
+  else
+    write_output(run.output, render_sensitivity_table(model, report, use_color(run)));
+  return ok;
+}
+
+}  // namespace guidance::cli

@@ -1,0 +1,23 @@
+// `guidance sensitivity`: which driver moves a metric, and by how much.
+#pragma once
+
+#include <string>
+
+#include "options.hpp"
+
+namespace guidance::cli {
+
+struct SensitivityCommand {
+  ScenarioFlags scenario;
+  RunFlags run;  // --trials, --seed, --threads, --format, --output (no --sampling: designs are Monte Carlo)
+  std::string metric;
+  std::string methods = "tornado,correlation";
+  std::string range = "10,90";
+  bool ignore_correlations = false;
+  std::string html_report;  // --report PATH.html (html_report.hpp)
+  int operator()() const;
+};
+
+void add_sensitivity(CLI::App& app, SensitivityCommand& command);
+
+}  // namespace guidance::cli

@@ -1,0 +1,116 @@
+// sensitivity(): the requested methods only, checks before any work; and its renderings: a tornado in
+// 80 columns, the documented JSON keys, one CSV row per driver and statistic.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "analysis/sensitivity_testing.hpp"
+#include "guidance/load.hpp"
+#include "guidance/sensitivity.hpp"
+
+using namespace guidance;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using guidance::test::index_of;
+
+namespace {
+
+Model flagship() { return build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml")); }
+
+SensitivityOptions options_for(const Model& model, std::vector<SensitivityMethod> methods) {
+  SensitivityOptions options;
+  options.metric = index_of(model, "eps");
+  options.methods = std::move(methods);
+  options.trials = 4000;
+  options.seed = 7;
+  return options;
+}
+
+/// Characters (UTF-8 code points) in a line.
+std::size_t columns(const std::string& line) {
+  return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+TEST_CASE("sensitivity runs the requested methods once each, and nothing else") {
+  const Model model = flagship();
+  const SensitivityReport report = sensitivity(
+      model, options_for(model, {SensitivityMethod::regional, SensitivityMethod::tornado, SensitivityMethod::tornado}));
+  CHECK(report.tornado);
+  CHECK(report.regional);
+  CHECK_FALSE(report.spider);
+  CHECK_FALSE(report.correlation);
+  CHECK_FALSE(report.sobol);
+  CHECK_FALSE(report.shapley);
+  // tax_rate is a constant: five inputs; revenue, gross_margin and opex are in the copula.
+  CHECK(report.inputs.size() == 5);
+  CHECK(report.correlated.size() == 3);
+}
+
+TEST_CASE("sensitivity checks every method before running any") {
+  const Model model = flagship();
+  // sobol refuses the flagship's correlations: the error comes before the (slow) shapley design.
+  SensitivityOptions options = options_for(model, {SensitivityMethod::shapley, SensitivityMethod::sobol});
+  options.trials = 10'000'000;
+  CHECK_THROWS_AS(sensitivity(model, options), InputError);
+}
+
+TEST_CASE("the table draws the tornado in 80 columns, then one table per method") {
+  const Model model = flagship();
+  std::vector<SensitivityMethod> all(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods));
+  SensitivityOptions options = options_for(model, all);
+  options.ignore_correlations = true;
+  const SensitivityReport report = sensitivity(model, options);
+  const std::string table = render_sensitivity_table(model, report);
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    CAPTURE(line);
+    CHECK(columns(line) <= 80);
+  }
+  CHECK_THAT(table,
+             StartsWith("Juniper Networks Q4 2012 outlook (non-GAAP)\nsensitivity of eps: 4,000 trials, seed 7\n"));
+  for (const std::string heading :
+       {"\ntornado: ", "\nspider: ", "\ncorrelation: ", "\nsobol: ", "\nshapley: ", "\nregional: "})
+    CHECK_THAT(table, Contains(heading));
+  CHECK_THAT(table, Contains("█"));
+  CHECK_THAT(table, Contains("\nnote: revenue, gross_margin and opex are correlated; the tornado and the spider\n"));
+  CHECK_THAT(table, Contains("note: the sobol indices ignore the correlations (--ignore-correlations)"));
+  // The biggest bar first.
+  CHECK(table.find("  revenue ") < table.find("  diluted_shares "));
+}
+
+TEST_CASE("the JSON has the documented keys of the requested methods only") {
+  const Model model = flagship();
+  const SensitivityReport report = sensitivity(
+      model, options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider, SensitivityMethod::correlation,
+                                 SensitivityMethod::shapley, SensitivityMethod::regional}));
+  const nlohmann::ordered_json json = sensitivity_json(model, report);
+  for (const std::string key : {"scenario", "metric", "trials", "seed", "tornado", "spider", "correlation", "shapley",
+                                "regional", "designs", "notes"})
+    CHECK(json.contains(key));
+  CHECK_FALSE(json.contains("sobol"));
+  CHECK(json["metric"] == "eps");
+  CHECK(json["tornado"]["bars"].size() == 5);
+  for (const std::string key : {"driver", "low_input", "high_input", "output_low", "output_high", "swing"})
+    CHECK(json["tornado"]["bars"][0].contains(key));
+  CHECK(json["spider"]["revenue"].size() == 9);
+  CHECK(json["spider"]["revenue"][0]["percentile"] == 10.0);
+  CHECK(json["correlation"]["opex"].contains("contribution"));
+  CHECK(json["shapley"]["revenue"]["ci"].size() == 2);
+  REQUIRE(json["regional"].size() == 2);
+  CHECK(json["regional"][0]["guidance"] == "eps");
+  CHECK(json["regional"][0]["side"] == "below");
+  CHECK(json["designs"]["shapley"]["evaluations"] == 4000 * 32);
+}
+
+TEST_CASE("the CSV has one row per driver and statistic") {
+  const Model model = flagship();
+  const SensitivityReport report = sensitivity(model, options_for(model, {SensitivityMethod::tornado}));
+  const std::string csv = render_sensitivity_csv(model, report);
+  CHECK_THAT(csv, StartsWith("method,driver,statistic,value,ci_low,ci_high\ntornado,,base,"));
+  // The base, 5 statistics for each of 5 drivers, and the design's two counts.
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 1 + 25 + 2);
+  CHECK_THAT(csv, Contains("\ntornado,revenue,swing,"));
+  CHECK_THAT(csv, Contains("\ntornado,,evaluations,11,,\n"));
+}

@@ -1,0 +1,512 @@
+// The guidance analytics as specifications: compare, sweep, solve and propose on small scenarios whose
+// answers are known in closed form or from the common random numbers, and every input error word for word.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "guidance/report.hpp"
+#include "guidance/tuning.hpp"
+
+using namespace guidance;
+using Catch::Matchers::StartsWith;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+// revenue is normal, so revenue.mean shifts every trial by the same amount (mean + sd z); profit grows
+// with revenue in every trial (margin > 0).
+const std::string scenario_text = R"(name: tuning test
+simulation: {trials: 4000, seed: 7}
+drivers:
+  revenue: {dist: normal, mean: 100, sd: 10}
+  margin: {dist: uniform, min: "10%", max: "30%"}
+  cost: {dist: triangular, min: 0, mode: 0, max: 1}
+  tax: "25%"
+metrics:
+  profit: (revenue * margin - cost) * (1 - tax)
+guidance:
+  revenue: [90, 110]
+  profit: [10, 20]
+scenarios:
+  high: {drivers: {revenue.mean: 110}}
+  low: {drivers: {revenue.mean: 90}}
+)";
+
+const RunOptions test_run{.trials = 4000, .seed = 7};
+
+TuningSource open_test_scenario(LoadOptions options = {}) {
+  const auto path = std::filesystem::temp_directory_path() / ("guidance-tuning-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << scenario_text;
+  return open_scenario(path.string(), std::move(options));
+}
+
+std::size_t index_of(const Model& model, std::string_view name) { return static_cast<std::size_t>(model.find(name)); }
+
+/// The message of the InputError `work` throws (fails the test when it throws none).
+template <class Work>
+InputError input_error(Work work) {
+  try {
+    work();
+  } catch (const InputError& error) {
+    return error;
+  }
+  FAIL("no InputError was thrown");
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::string> texts(const Variation& vary) {
+  std::vector<std::string> out;
+  for (const ParameterValue& value : vary.values) out.push_back(value.text);
+  return out;
+}
+
+}  // namespace
+
+// ---- --vary ----------------------------------------------------------------------------------------
+
+TEST_CASE("--vary ranges are exact decimals, STOP included when a whole number of steps away") {
+  struct Case {
+    std::string argument;
+    std::vector<std::string> texts;
+  };
+  const Case c = GENERATE(Case{"eps.p90=0.19:0.22:0.01", {"0.19", "0.20", "0.21", "0.22"}},
+                          Case{"a.b=1:2:0.3", {"1.0", "1.3", "1.6", "1.9"}},
+                          Case{"a.b=-10:-5:2.5", {"-10.0", "-7.5", "-5.0"}},
+                          Case{"a.b=1e3:2e3:5e2", {"1000", "1500", "2000"}},
+                          Case{"tax_rate=30%:32%:0.5%", {"30.0%", "30.5%", "31.0%", "31.5%", "32.0%"}},
+                          Case{"a.b=7:7:1", {"7"}},
+                          Case{"revenue.p90=1130, 1120,1150", {"1130", "1120", "1150"}});
+  CAPTURE(c.argument);
+  const Variation vary = parse_variation(c.argument);
+  CHECK(texts(vary) == c.texts);
+}
+
+TEST_CASE("--vary values are read as the loader reads them: percents are fractions, rounded once") {
+  const Variation percent = parse_variation("tax_rate=30%:31%:0.1%");
+  REQUIRE(percent.values.size() == 11);
+  CHECK(percent.target == "tax_rate");
+  CHECK(percent.percent);
+  CHECK(percent.values[3].value == 0.303);  // not 30.3 / 100, which is one ulp away
+  const Variation plain = parse_variation("revenue.p90=0.19:0.22:0.01");
+  CHECK(plain.target == "revenue.p90");
+  CHECK_FALSE(plain.percent);
+  CHECK(plain.values[2].value == 0.21);
+  CHECK(parse_variation("revenue.p90").values.empty());  // solve's form
+}
+
+TEST_CASE("a bad --vary is one error pointing into the argument") {
+  struct Case {
+    std::string argument, rendered;
+  };
+  const Case c = GENERATE(
+      Case{"=1:2:1",
+           "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a constant driver), found ``\n"
+           "    =1:2:1\n    ^\nhint: e.g. --vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34%\n"},
+      Case{"revenue.p90.x=1", "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a constant "
+                              "driver), found `revenue.p90.x`\n    revenue.p90.x=1\n    ^~~~~~~~~~~~~\nhint: e.g. "
+                              "--vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34%\n"},
+      Case{"revenue.p90=", "--vary:1:12: error: missing values after `=`\n    revenue.p90=\n               ^\n"
+                           "hint: write NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,...\n"},
+      Case{"revenue.p90=1:2", "--vary:1:13: error: expected START:STOP:STEP, found `1:2`\n    revenue.p90=1:2\n"
+                              "                ^~~\nhint: e.g. 1120:1140:5, or a list of values: 1120,1130,1140\n"},
+      Case{"revenue.p90=1:2:0", "--vary:1:17: error: STEP must be positive, found 0\n    revenue.p90=1:2:0\n"
+                                "                    ^\nhint: write START:STOP:STEP, e.g. 1120:1140:5\n"},
+      Case{"revenue.p90=2:1:1", "--vary:1:15: error: STOP must not be less than START, found 1 after 2\n"
+                                "    revenue.p90=2:1:1\n                  ^\nhint: write START:STOP:STEP with START <= STOP\n"},
+      Case{"revenue.p90=1120,abc", "--vary:1:18: error: expected a number, found `abc`\n    revenue.p90=1120,abc\n"
+                                   "                     ^~~\nhint: numbers are written like 1120, -2.5, 1.2e3 or 30.5%\n"},
+      Case{"revenue.p90=1120,,1130", "--vary:1:18: error: expected a number, found nothing\n"
+                                     "    revenue.p90=1120,,1130\n                     ^\n"
+                                     "hint: numbers are written like 1120, -2.5, 1.2e3 or 30.5%\n"},
+      Case{"tax_rate=30%,0.32", "--vary:1:14: error: `0.32` is not a percent but `30%` is\n    tax_rate=30%,0.32\n"
+                                "                 ^~~~\nhint: write every value of --vary as a percent, or none of them\n"},
+      Case{"a.b=1:100000:1", "--vary:1:5: error: 1:100000:1 has 100000 values, more than the limit of 1000\n"
+                             "    a.b=1:100000:1\n        ^~~~~~~~~~\nhint: use a larger STEP\n"});
+  CAPTURE(c.argument);
+  CHECK(input_error([&] { parse_variation(c.argument); }).render() == c.rendered);
+}
+
+// ---- compare ---------------------------------------------------------------------------------------
+
+TEST_CASE("compare runs every variant on the same trials") {
+  const TuningSource source = open_test_scenario();
+  CHECK(all_variants(source.scenario) == std::vector<std::string>{"base", "high", "low"});
+  const std::vector<std::string> names = {"base", "high"};
+  const std::vector<VariantReport> reports = compare_variants(source, names, test_run);
+  REQUIRE(reports.size() == 2);
+  const Model& model = reports[0].model;
+  CHECK(reports[1].model.variant == "high");
+  // Common random numbers: `high` moves every revenue trial by exactly +10 and leaves the other
+  // drivers' trials untouched, so their statistics are identical to the last bit.
+  const Summary &base_revenue = reports[0].report.variables[index_of(model, "revenue")],
+                &high_revenue = reports[1].report.variables[index_of(model, "revenue")];
+  for (std::size_t p = 0; p < reported_percentiles.size(); ++p)
+    CHECK_THAT(high_revenue.percentiles[p], WithinAbs(base_revenue.percentiles[p] + 10, 1e-9));
+  for (const std::string name : {"margin", "cost"}) {
+    CAPTURE(name);
+    const std::size_t v = index_of(model, name);
+    CHECK(reports[1].report.variables[v].percentiles == reports[0].report.variables[v].percentiles);
+    CHECK(reports[1].report.variables[v].mean == reports[0].report.variables[v].mean);
+  }
+  // And the same run as the variant loaded on its own.
+  const Model high = load_variant(source, "high");
+  CHECK(run_json(high, analyze(high, simulate(high, test_run))) == run_json(reports[1].model, reports[1].report));
+}
+
+TEST_CASE("an unknown variant is the loader's error, before any run") {
+  const TuningSource source = open_test_scenario();
+  const std::vector<std::string> names = {"base", "hihg"};
+  const InputError error = input_error([&] { compare_variants(source, names, test_run); });
+  CHECK(error.message() == "unknown variant `hihg`");
+  CHECK(error.hint() == "did you mean `high`?");
+}
+
+TEST_CASE("--scenarios is a comma-separated list of distinct names") {
+  CHECK(parse_variant_list("base, bear,bull") == std::vector<std::string>{"base", "bear", "bull"});
+  CHECK(input_error([] { parse_variant_list("base,,bull"); }).render() ==
+        "--scenarios:1:6: error: expected a variant name, found nothing\n    base,,bull\n         ^\n"
+        "hint: write the names separated by commas, e.g. --scenarios base,bear,bull\n");
+  CHECK(input_error([] { parse_variant_list("bear,base,bear"); }).render() ==
+        "--scenarios:1:11: error: `bear` is listed twice\n    bear,base,bear\n              ^~~~\n");
+}
+
+// ---- sweep -----------------------------------------------------------------------------------------
+
+TEST_CASE("a sweep runs every point on the same trials") {
+  const TuningSource source = open_test_scenario();
+  const Sweep sweep = run_sweep(source, {parse_variation("revenue.mean=90:110:5")}, test_run);
+  REQUIRE(sweep.points.size() == 5);
+  const Model& model = sweep.points.front().model;
+  const std::size_t revenue = index_of(model, "revenue"), profit = index_of(model, "profit");
+  const Summary& middle = sweep.points[2].report.variables[revenue];
+  for (std::size_t k = 0; k < sweep.points.size(); ++k) {
+    CAPTURE(k);
+    CHECK(sweep.points[k].values == std::vector<double>{90.0 + 5.0 * static_cast<double>(k)});
+    // Every trial moves with the mean, so every percentile does.
+    CHECK_THAT(sweep.points[k].report.variables[revenue].percentiles[4],
+               WithinAbs(middle.percentiles[4] + 5.0 * (static_cast<double>(k) - 2), 1e-9));
+    // profit grows with revenue in every trial: with common random numbers each of its percentiles is
+    // non-decreasing along the sweep (independent draws would wobble at this step).
+    if (k > 0)
+      for (std::size_t p = 0; p < reported_percentiles.size(); ++p)
+        CHECK(sweep.points[k].report.variables[profit].percentiles[p] >=
+              sweep.points[k - 1].report.variables[profit].percentiles[p]);
+  }
+  // The point at the file's own value is the base run, bit for bit.
+  const Model& base = source.model;
+  CHECK(run_json(sweep.points[2].model, sweep.points[2].report) == run_json(base, analyze(base, simulate(base, test_run))));
+}
+
+TEST_CASE("a two-way sweep is a grid, the first --vary outermost") {
+  const TuningSource source = open_test_scenario();
+  const Sweep sweep =
+      run_sweep(source, {parse_variation("revenue.mean=95,105"), parse_variation("margin.max=25%:35%:5%")}, test_run);
+  REQUIRE(sweep.points.size() == 6);
+  const std::vector<std::vector<double>> expected = {{95, 0.25}, {95, 0.30}, {95, 0.35},
+                                                     {105, 0.25}, {105, 0.30}, {105, 0.35}};
+  for (std::size_t k = 0; k < 6; ++k) CHECK(sweep.points[k].values == expected[k]);
+}
+
+TEST_CASE("a sweep's NAME.PARAM is checked once, by the loader, and errors point into --vary") {
+  const TuningSource source = open_test_scenario();
+  struct Case {
+    std::string argument, rendered;
+  };
+  const Case c = GENERATE(
+      Case{"revnue.mean=90:110:5",
+           "--vary:1:1: error: unknown driver `revnue`\n    revnue.mean=90:110:5\n    ^~~~~~\nhint: did you mean `revenue`?\n"},
+      Case{"revenue.sdd=1,2", "--vary:1:9: error: unknown parameter `sdd` for a normal distribution\n"
+                              "    revenue.sdd=1,2\n            ^~~\nhint: did you mean `sd`?\n"},
+      Case{"profit.mean=1,2", "--vary:1:1: error: `profit` is a metric; only drivers can be changed\n"
+                              "    profit.mean=1,2\n    ^~~~~~\nhint: a metric is a formula over the drivers\n"},
+      Case{"revenue.sd=10,0", "--vary:1:12: error: at revenue.sd = 0: sd must be > 0, found 0\n"
+                              "    revenue.sd=10,0\n               ^~~~\n"});
+  CAPTURE(c.argument);
+  const InputError error = input_error([&] { run_sweep(source, {parse_variation(c.argument)}, test_run); });
+  // The distribution's own hint follows; the location and message are ours.
+  CHECK_THAT(error.render(), StartsWith(c.rendered));
+}
+
+TEST_CASE("a sweep refuses too many, too few, repeated or empty variations") {
+  const TuningSource source = open_test_scenario();
+  CHECK(input_error([&] { run_sweep(source, {}, test_run); }).message() == "a sweep takes one or two --vary, found 0");
+  const Variation a = parse_variation("revenue.mean=90,100"), b = parse_variation("margin.max=0.3,0.4"),
+                  c = parse_variation("cost.max=1,2");
+  CHECK(input_error([&] { run_sweep(source, {a, b, c}, test_run); }).message() ==
+        "a sweep takes one or two --vary, found 3");
+  CHECK(input_error([&] { run_sweep(source, {a, a}, test_run); }).message() == "`revenue.mean` is varied twice");
+  CHECK(input_error([&] { run_sweep(source, {parse_variation("revenue.mean")}, test_run); }).message() ==
+        "--vary revenue.mean has no values to sweep");
+  const Variation many = parse_variation("revenue.mean=1:100:1"), more = parse_variation("margin.max=0.3:0.4:0.01");
+  CHECK(input_error([&] { run_sweep(source, {many, more}, test_run); }).message() ==
+        "the sweep has 1100 points (100 x 11), more than the limit of 1000");
+}
+
+// ---- solve -----------------------------------------------------------------------------------------
+
+TEST_CASE("--target has five forms") {
+  struct Case {
+    std::string text;
+    Target::Statistic statistic;
+    std::string metric;
+    double threshold, percentile, goal;
+  };
+  using S = Target::Statistic;
+  const Case c = GENERATE(Case{"P(eps >= 0.22) = 0.5", S::at_least, "eps", 0.22, 0.5, 0.5},
+                          Case{"P(operating_margin<=15%)=80%", S::at_most, "operating_margin", 0.15, 0.5, 0.8},
+                          Case{"p(eps in guidance) = 0.75", S::in_guidance, "eps", 0, 0.5, 0.75},
+                          Case{" p90(revenue) = 1130 ", S::percentile, "revenue", 0, 0.9, 1130},
+                          Case{"P5(eps) = -0.5", S::percentile, "eps", 0, 0.05, -0.5},
+                          Case{"mean(gross_margin) = 64.2%", S::mean, "gross_margin", 0, 0.5, 0.642});
+  CAPTURE(c.text);
+  const Target target = parse_target(c.text);
+  CHECK(target.statistic == c.statistic);
+  CHECK(target.metric == c.metric);
+  CHECK(target.threshold == c.threshold);
+  CHECK(target.percentile == c.percentile);
+  CHECK(target.goal == c.goal);
+  CHECK(target.text == c.text);
+}
+
+TEST_CASE("a bad --target is an error pointing into it") {
+  struct Case {
+    std::string text, rendered;
+  };
+  const std::string forms =
+      "hint: targets are P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or "
+      "mean(METRIC) = x\n";
+  const Case c = GENERATE_REF(
+      Case{"median(eps) = 0.2", "--target:1:1: error: expected P(...), pNN(...) or mean(...), found `median`\n"
+                                "    median(eps) = 0.2\n    ^~~~~~\n" + forms},
+      Case{"P(eps > 0.2) = 0.5", "--target:1:7: error: expected `>=`, `<=` or `in guidance`, found `>`\n"
+                                 "    P(eps > 0.2) = 0.5\n          ^\n"
+                                 "hint: P(X > x) is written P(X >= x): with continuous values the two are the same\n"},
+      Case{"p100(eps) = 1", "--target:1:1: error: expected a percentile from p1 to p99, found `p100`\n"
+                            "    p100(eps) = 1\n    ^~~~\n"},
+      Case{"P(eps >= 0.2) = 1.5", "--target:1:17: error: a probability goal must be between 0 and 1 (exclusive), "
+                                  "found 1.5\n    P(eps >= 0.2) = 1.5\n                    ^~~\n"
+                                  "hint: write a fraction such as 0.8, or a percent such as 80%\n"},
+      Case{"P(eps >= x) = 0.5", "--target:1:10: error: expected a number for a threshold, found `x`\n"
+                                "    P(eps >= x) = 0.5\n             ^\nhint: numbers are written like 0.22, 1.2e3 or 80%\n"},
+      Case{"P(eps >= 0.2", "--target:1:13: error: expected `)`, found the end of the target\n    P(eps >= 0.2\n"
+                           "                ^\n" + forms},
+      Case{"mean(eps) = 0.2 or so", "--target:1:17: error: unexpected `or so` after the target\n"
+                                    "    mean(eps) = 0.2 or so\n                    ^~~~~\n" + forms},
+      Case{"P(eps in range) = 0.5", "--target:1:10: error: expected `guidance` after `in`, found `r`\n"
+                                    "    P(eps in range) = 0.5\n             ^\n" + forms},
+      Case{"mean() = 1", "--target:1:6: error: expected a metric name, found `)`\n    mean() = 1\n         ^\n" + forms});
+  CAPTURE(c.text);
+  CHECK(input_error([&] { parse_target(c.text); }).render() == c.rendered);
+}
+
+TEST_CASE("solve a mean target: the exact answer of a linear statistic") {
+  const TuningSource source = open_test_scenario();
+  // revenue's sample mean is m + 10 zbar in every run (common random numbers), so the answer is
+  // 103 - (the base run's sample mean - 100), and interpolation inside the bracket finds it exactly.
+  const Model& base = source.model;
+  const double base_mean = analyze(base, simulate(base, test_run)).variables[index_of(base, "revenue")].mean;
+  const Solution s = solve(source, parse_target("mean(revenue) = 103"), parse_variation("revenue.mean"), test_run, {});
+  CHECK_THAT(s.value, WithinAbs(103 - (base_mean - 100), 1e-9));
+  CHECK_THAT(s.achieved, WithinAbs(103, 1e-9));
+  CHECK(s.achieved_ci.low < 103);
+  CHECK(s.achieved_ci.high > 103);
+  REQUIRE(s.current);
+  CHECK(*s.current == 100);
+  CHECK(s.searched.low == 100);   // the default search starts at the current value
+  CHECK(s.searched.high == 105);  // and steps 5% of it
+  CHECK(s.bracket.low <= s.value);
+  CHECK(s.value <= s.bracket.high);
+  CHECK(s.steps.size() == static_cast<std::size_t>(s.iterations) + 3);  // start, one expansion, bisection, solution
+}
+
+TEST_CASE("solve steps back from values the distribution refuses") {
+  const TuningSource source = open_test_scenario();
+  // cost ~ triangular(0, 0, max), max * (1 - sqrt(1 - u)) in every trial: its sample mean is linear
+  // in max, so the answer is 0.02 / (the sample mean at max = 1). The search down from 1 reaches
+  // max <= 0 (refused: max must be > min) before it crosses, and must step back to find 0.06.
+  const Model& base = source.model;
+  const double base_mean = analyze(base, simulate(base, test_run)).variables[index_of(base, "cost")].mean;
+  const Solution s = solve(source, parse_target("mean(cost) = 0.02"), parse_variation("cost.max"), test_run, {});
+  CHECK_THAT(s.value, WithinRel(0.02 / base_mean, 1e-9));
+  CHECK(s.searched.low > 0);
+  CHECK(s.searched.high < 0.2);
+}
+
+TEST_CASE("solve a probability target to Monte Carlo precision") {
+  const TuningSource source = open_test_scenario();
+  using S = Target::Statistic;
+  struct Case {
+    std::string target, vary, bracket;
+  };
+  const Case c = GENERATE(Case{"P(profit >= 20) = 0.25", "revenue.mean", ""},
+                          Case{"P(profit <= 15) = 60%", "margin.max", ""},
+                          Case{"P(profit in guidance) = 0.5", "revenue.sd", "1:40"},
+                          Case{"p90(profit) = 25", "margin.max", "25%:60%"});
+  CAPTURE(c.target, c.vary);
+  SolveOptions options;
+  if (!c.bracket.empty()) options.bracket = parse_bracket(c.bracket);
+  const Target target = parse_target(c.target);
+  const Solution s = solve(source, target, parse_variation(c.vary), test_run, options);
+  // Solved: the goal is inside the achieved 95% interval, measured at the reported value.
+  CHECK(s.achieved_ci.low <= target.goal);
+  CHECK(target.goal <= s.achieved_ci.high);
+  CHECK(s.bracket.low <= s.value);
+  CHECK(s.value <= s.bracket.high);
+  CHECK(s.searched.low <= s.bracket.low);
+  CHECK(s.bracket.high <= s.searched.high);
+  CHECK(s.iterations <= 60);
+  CHECK(s.steps.back().value == s.value);
+  CHECK(s.steps.back().achieved == s.achieved);
+  // The reported run is the model at the solution: its own guidance P(in) matches for `in guidance`.
+  if (target.statistic == S::in_guidance) CHECK(s.report.guidance[1].p_in == s.achieved);
+}
+
+TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
+  const TuningSource source = open_test_scenario();
+  const Variation mean = parse_variation("revenue.mean");
+  SolveOptions bracket;
+  bracket.bracket = parse_bracket("90:110");
+  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 1000) = 0.5"), mean, test_run, bracket); }).message() ==
+        "P(revenue >= 1000) = 0.5 is not reached inside --bracket 90:110: revenue.mean = 90 gives 0.0%, and "
+        "revenue.mean = 110 gives 0.0%");
+  // The default search reaches 5% x 2^9 = 25.6 times the current value away, not a million.
+  const InputError unreachable =
+      input_error([&] { solve(source, parse_target("P(revenue >= 1e6) = 0.5"), mean, test_run, {}); });
+  CHECK(unreachable.message() ==
+        "P(revenue >= 1e6) = 0.5 is not reached by varying revenue.mean around 100: revenue.mean = -2460 gives "
+        "0.0%, and revenue.mean = 2660 gives 0.0%");
+  CHECK(unreachable.hint() == "give the range to search with --bracket LO:HI, or vary another parameter");
+
+  SolveOptions negative;
+  negative.bracket = parse_bracket("-1:40");
+  CHECK_THAT(input_error([&] {
+               solve(source, parse_target("P(profit in guidance) = 0.5"), parse_variation("revenue.sd"), test_run, negative);
+             }).render(),
+             StartsWith("--vary:1:1: error: at revenue.sd = -1: sd must be > 0, found -1\n    revenue.sd\n    ^~~~~~~~~~\n"));
+
+  CHECK(input_error([&] { solve(source, parse_target("mean(proft) = 1"), mean, test_run, {}); }).render() ==
+        "--target:1:6: error: unknown variable `proft`\n    mean(proft) = 1\n         ^~~~~\nhint: did you mean `profit`?\n");
+  CHECK(input_error([&] { solve(source, parse_target("P(margin in guidance) = 0.5"), mean, test_run, {}); }).render() ==
+        "--target:1:3: error: `margin` has no guidance line\n    P(margin in guidance) = 0.5\n      ^~~~~~\n"
+        "hint: the guidance lines are on `revenue` and `profit`\n");
+  CHECK(input_error([&] {
+          solve(source, parse_target("mean(profit) = 1"), parse_variation("revenue.mena"), test_run, {});
+        }).render() == "--vary:1:9: error: unknown parameter `mena` for a normal distribution\n    revenue.mena\n"
+                       "            ^~~~\nhint: did you mean `mean`?\n");
+  CHECK(input_error([&] {
+          solve(source, parse_target("mean(profit) = 1"), parse_variation("revenue.mean=1,2"), test_run, {});
+        }).message() == "solve finds the value itself: give --vary NAME.PARAM without values");
+}
+
+TEST_CASE("--bracket is LO:HI with LO < HI") {
+  const Bracket percent = parse_bracket("30%:40%");
+  CHECK(percent.percent);
+  CHECK(percent.low.value == 0.3);
+  CHECK(percent.high.value == 0.4);
+  CHECK(input_error([] { parse_bracket("5"); }).message() == "expected LO:HI, found `5`");
+  CHECK(input_error([] { parse_bracket("5:x"); }).message() == "expected a number, found `x`");
+  CHECK(input_error([] { parse_bracket("5:5"); }).message() == "LO must be less than HI, found 5 and 5");
+}
+
+// ---- propose ---------------------------------------------------------------------------------------
+
+TEST_CASE("propose: the narrowest range of a decreasing density starts at its minimum") {
+  const TuningSource source = open_test_scenario();
+  constexpr std::uint64_t n = 20'000;
+  const Model& model = source.model;
+  const SimulationResult result = simulate(model, {.trials = n, .seed = 3});
+  const RunReport report = analyze(model, result);
+  const Proposal proposal = propose(model, result, report, "cost", 0.8);
+  // cost ~ triangular(0, 0, 1): density 2 (1 - x), so the shortest 80% range is [0, q(0.8)] with
+  // q(p) = 1 - sqrt(1 - p). Tolerance: 5 standard errors of the sample quantile,
+  // sqrt(p (1 - p) / n) / f(q).
+  const double q80 = 1 - std::sqrt(0.2);
+  CHECK_THAT(proposal.narrowest.low, WithinAbs(0.0, 5 * std::sqrt(0.8 * 0.2 / n) / 2));
+  CHECK_THAT(proposal.narrowest.high, WithinAbs(q80, 5 * std::sqrt(0.8 * 0.2 / n) / (2 * (1 - q80))));
+  CHECK(proposal.narrowest_p_in == 0.8);  // exactly ceil(0.8 n) distinct values
+  const double q10 = 1 - std::sqrt(0.9), q90 = 1 - std::sqrt(0.1);
+  CHECK_THAT(proposal.central.low, WithinAbs(q10, 5 * std::sqrt(0.09 / n) / (2 * (1 - q10))));
+  CHECK_THAT(proposal.central.high, WithinAbs(q90, 5 * std::sqrt(0.09 / n) / (2 * (1 - q90))));
+  CHECK(proposal.narrowest.high - proposal.narrowest.low < proposal.central.high - proposal.central.low);
+  CHECK_FALSE(proposal.guidance);  // cost has no guidance line
+}
+
+TEST_CASE("propose: the narrowest window is the shortest one holding ceil(C n) trials") {
+  const TuningSource source = open_test_scenario();
+  const Model& model = source.model;
+  const SimulationResult result = simulate(model, {.trials = 201, .seed = 9});
+  const RunReport report = analyze(model, result);
+  const double confidence = GENERATE(0.5, 0.8, 0.9, 0.999);
+  CAPTURE(confidence);
+  const Proposal proposal = propose(model, result, report, "profit", confidence);
+  // Brute force over every pair of trials.
+  const std::span<const double> column = result.column(index_of(model, "profit"));
+  const auto k = static_cast<std::ptrdiff_t>(std::ceil(confidence * 201));
+  double shortest = std::numeric_limits<double>::infinity();
+  for (const double low : column)
+    for (const double high : column)
+      if (high >= low && std::count_if(column.begin(), column.end(), [&](double x) { return x >= low && x <= high; }) >= k)
+        shortest = std::min(shortest, high - low);
+  CHECK(proposal.narrowest.high - proposal.narrowest.low == shortest);
+  CHECK(proposal.narrowest_p_in >= confidence);
+}
+
+TEST_CASE("propose ranks every guidance line's bounds among the trials") {
+  const TuningSource source = open_test_scenario();
+  constexpr std::uint64_t n = 20'000;
+  const Model& model = source.model;
+  const SimulationResult result = simulate(model, {.trials = n, .seed = 5});
+  const RunReport report = analyze(model, result);
+  const Proposal proposal = propose(model, result, report, "revenue", 0.8);
+  REQUIRE(proposal.lines.size() == 2);
+  REQUIRE(proposal.guidance);
+  CHECK(proposal.guidance->name == "revenue");
+  // revenue ~ normal(100, 10): 90 and 110 are its P15.87 and P84.13; 5 standard errors of a proportion.
+  const double tail = 0.15865525393145707, se = std::sqrt(tail * (1 - tail) / n);
+  CHECK_THAT(proposal.guidance->low_rank, WithinAbs(tail, 5 * se));
+  CHECK_THAT(proposal.guidance->high_rank, WithinAbs(1 - tail, 5 * se));
+  CHECK(proposal.guidance->p_in == report.guidance[0].p_in);
+  CHECK(proposal.lines[1].name == "profit");
+  CHECK(proposal.lines[1].low_rank == percentile_rank(result.column(index_of(model, "profit")), 10));
+  CHECK_THAT(proposal.central_ranks.low, WithinAbs(0.1, 1e-3));
+  CHECK_THAT(proposal.central_ranks.high, WithinAbs(0.9, 1e-3));
+}
+
+TEST_CASE("propose refuses a confidence outside (0, 1) and an unknown metric") {
+  CHECK(parse_confidence("0.8") == 0.8);
+  CHECK(parse_confidence("95%") == 0.95);
+  const std::string bad = GENERATE("0", "1", "1.5", "-0.2", "100%", "high", "");
+  CAPTURE(bad);
+  const InputError error = input_error([&] { parse_confidence(bad); });
+  CHECK(error.message() == "--confidence must be between 0 and 1 (exclusive), found " + bad);
+  CHECK(error.hint() == "write a fraction such as 0.8, or a percent such as 80%");
+
+  const TuningSource source = open_test_scenario();
+  const SimulationResult result = simulate(source.model, {.trials = 100, .seed = 1});
+  const RunReport report = analyze(source.model, result);
+  CHECK(input_error([&] { propose(source.model, result, report, "profti", 0.8); }).render() ==
+        "--metric:1:1: error: unknown variable `profti`\n    profti\n    ^~~~~~\nhint: did you mean `profit`?\n");
+  CHECK(input_error([&] { propose(source.model, result, report, "profit", 1.0); }).message() ==
+        "--confidence must be between 0 and 1 (exclusive), found 1");
+}
+
+// ---- table selection -------------------------------------------------------------------------------
+
+TEST_CASE("--metric and --percentiles choose what the tables show") {
+  const TuningSource source = open_test_scenario();
+  const std::vector<std::string> metrics = {"profit", "revenue", "profit"};
+  const TuningTable table = parse_tuning_table(source.model, metrics, "p5,50,95");
+  CHECK(table.variables == std::vector<std::string>{"profit", "revenue"});
+  CHECK(table.percentiles == std::vector<std::size_t>{1, 4, 7});
+  CHECK(input_error([&] { parse_tuning_table(source.model, {}, "10,12"); }).render() ==
+        "--percentiles:1:4: error: expected one of 1, 5, 10, 25, 50, 75, 90, 95, 99, found `12`\n    10,12\n"
+        "       ^~\nhint: these are the percentiles every run keeps; `guidance propose` gives any range\n");
+  const std::vector<std::string> typo = {"revenu"};
+  CHECK(input_error([&] { parse_tuning_table(source.model, typo, "50"); }).hint() == "did you mean `revenue`?");
+}

@@ -1,0 +1,213 @@
+// The bad-input catalogue: every way a user can hand `guidance` something wrong (a broken or invalid
+// scenario, a file that cannot be read, a wrong flag, an absurd number of trials, an output that cannot
+// be written), run as a user would. Each case asserts the exit status, the exact first line of stderr,
+// that stdout is empty, and that nothing crashed (a signal shows as status 128 + n). docs/reliability.md
+// describes the catalogue; the scenario files are in tests/catalogue/inputs/ and tests/data/scenarios/bad/.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "cli/cli_harness.hpp"
+
+using guidance::test::scratch_dir;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string flagship = "scenarios/juniper_q4_2012.yaml";
+const std::string inputs = "tests/catalogue/inputs/";
+const std::string loader_bad = "tests/data/scenarios/bad/";
+
+struct Case {
+  std::string args;        // after `guidance`, shell-quoted
+  int status;              // the exit status
+  std::string first_line;  // stderr's first line, exactly; or an ECMAScript regex when it starts with ^
+};
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+/// Run the case and check everything it promises.
+void check_case(const Case& c) {
+  CAPTURE(c.args);
+  const auto result = guidance::test::guidance(c.args);
+  CAPTURE(result.err);
+  CHECK(result.status < 128);  // not killed by a signal (a crash, an abort, a sanitizer)
+  CHECK(result.status == c.status);
+  if (c.first_line.starts_with('^'))
+    CHECK(std::regex_match(first_line(result.err), std::regex(c.first_line)));
+  else
+    CHECK(first_line(result.err) == c.first_line);
+  CHECK(result.out.empty());
+}
+
+bool running_as_root() { return ::geteuid() == 0; }
+
+/// Every file in `dir`, for checking that a failed write left nothing behind.
+std::vector<std::string> listing(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("a broken or invalid scenario is refused with status 2 and a located message") {
+  // One file per kind of mistake, from each stage that checks input: the YAML guards and the loader
+  // (tests/load has every loader message), distributions, formulas, the correlation matrix.
+  static const std::vector<std::pair<std::string, std::string>> files = {
+      {inputs + "empty.yaml", "error: the file is empty"},
+      {inputs + "malformed_yaml.yaml", "2:25: error: invalid YAML: illegal flow end"},
+      {inputs + "unclosed_quote.yaml", "1:7: error: invalid YAML: this `\"` is not closed"},
+      {inputs + "deep_nesting.yaml", "2:44: error: nested deeper than 32 levels"},
+      {inputs + "list_not_mapping.yaml", "1:1: error: a scenario must be a mapping of keys, found a list"},
+      {inputs + "unknown_key.yaml", "2:1: error: unknown key `drivrs`"},
+      {inputs + "missing_drivers.yaml", "error: missing `drivers`"},
+      {inputs + "thousands_separator.yaml", "3:12: error: expected a number, found `1,115`"},
+      {inputs + "negative_sd.yaml", "3:49: error: sd must be > 0, found -0.4"},
+      {inputs + "percentiles_coincide.yaml",
+       "3:43: error: percentiles out of order: p10 = 1100 is equal to p90 = 1100"},
+      {inputs + "truncate_empty.yaml", "3:54: error: truncate range [540, 530] is empty: low must be below high"},
+      {inputs + "trials_zero.yaml", "4:22: error: expected a whole number from 1 to 10000000000, found `0`"},
+      {inputs + "formula_syntax.yaml", "5:21: error: unexpected `*`"},
+      {inputs + "formula_unknown_name.yaml", "5:11: error: unknown name `revenu`"},
+      {inputs + "formula_arity.yaml", "5:11: error: `clamp` takes 3 arguments, found 2"},
+      {inputs + "formula_cycle.yaml", "5:3: error: cycle: a -> b -> a"},
+      {inputs + "correlation_unknown_driver.yaml", "6:6: error: unknown driver `revenu`"},
+      {inputs + "correlation_not_definite.yaml",
+       "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
+       "(drivers involved: a, b, c)"},
+      {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
+      // The loader's own traps (yaml-cpp's silent behaviours), reused from its test data.
+      {loader_bad + "duplicate_driver.yaml", "5:3: error: duplicate key `revenue`"},
+      {loader_bad + "second_document.yaml", "3:1: error: a second YAML document"},
+      {loader_bad + "alias_bomb.yaml", "2:4: error: YAML anchors are not supported"},
+      {loader_bad + "self_alias.yaml", "2:10: error: YAML anchors are not supported"},
+      {loader_bad + "tab_indent.yaml", "3:9: error: invalid YAML: illegal map value"},
+      {loader_bad + "variant_cycle.yaml",
+       "10:14: error: variant `bear` extends itself: bear -> worse -> worst -> bear"},
+      {loader_bad + "latin1.yaml", "error: not valid UTF-8: byte 0xE9 at line 2, column 18"},
+  };
+  const auto& [file, message] = GENERATE(from_range(files));
+  // Every command reads the scenario the same way; a located message starts "file:line:column: ".
+  const std::string command = GENERATE("validate", "run", "check");
+  check_case({command + " " + file, 2, file + (message.starts_with("error:") ? ": " : ":") + message});
+}
+
+TEST_CASE("a file that cannot be read is named with the reason") {
+  const fs::path huge = scratch_dir() / "huge.yaml";
+  std::ofstream(huge).close();
+  fs::resize_file(huge, 100'000'000);  // sparse: refused from its size, never read
+  const std::vector<Case> cases = {
+      {"validate missing.yaml", 2, "missing.yaml: error: cannot read the file: No such file or directory"},
+      {"validate tests/data/scenarios", 2, "tests/data/scenarios: error: cannot read the file: Is a directory"},
+      {"validate " + inputs + "empty.yaml/x", 2,
+       inputs + "empty.yaml/x: error: cannot read the file: Not a directory"},
+      // Unreadable even for root (reading /proc/self/mem at offset 0 fails with EIO).
+      {"validate /proc/self/mem", 2, "/proc/self/mem: error: cannot read the file: Input/output error"},
+      {"validate /dev/null", 2, "/dev/null: error: the file is empty"},
+      {"validate " + huge.string(), 2,
+       huge.string() + ": error: the file is 100000000 bytes, more than the limit of 4194304 bytes"},
+  };
+  for (const Case& c : cases) check_case(c);
+  fs::remove(huge);
+
+  const fs::path unreadable = scratch_dir() / "unreadable.yaml";
+  std::ofstream(unreadable) << "name: t\ndrivers: {a: 1}\n";
+  fs::permissions(unreadable, fs::perms::none);
+  if (running_as_root())
+    WARN("running as root, which reads a chmod 000 file anyway: its case is skipped (/proc/self/mem stands in)");
+  else
+    check_case({"validate " + unreadable.string(), 2,
+                unreadable.string() + ": error: cannot read the file: Permission denied"});
+  fs::remove(unreadable);
+}
+
+TEST_CASE("a wrong command line is refused with status 2 and says what is wrong") {
+  const std::vector<Case> cases = {
+      {"", 2, "A subcommand is required"},
+      {"frobnicate", 2, "A subcommand is required"},
+      {"run", 2, "file is required"},
+      {"validate " + flagship + " " + flagship, 2, "The following argument was not expected: " + flagship},
+      {"run " + flagship + " --trails 5", 2, "The following arguments were not expected: 5 --trails"},
+      {"run " + flagship + " --format xml", 2, "--format: xml not in {table,json,csv}"},
+      {"run " + flagship + " --seed x", 2, "Could not convert: --seed = x"},
+      {"run " + flagship + " --threads -1", 2, "Could not convert: --threads = -1"},
+      {"run " + flagship + " --sampling fast", 2, "error: --sampling must be mc, lhs or sobol, found `fast`"},
+      {"run " + flagship + " --scenario bul", 2, flagship + ": error: unknown variant `bul`"},
+      {"run " + flagship + " --set revnue=5", 2, "--set:1:1: error: unknown driver `revnue`"},
+      {"run " + flagship + " --set revenue", 2,
+       "--set:1:1: error: expected NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}, found `revenue`"},
+      {"run " + flagship + " --set revenue.sd=-1", 2, "--set:1:9: error: `sd` cannot be combined with `p10` and `p90`"},
+      {"run " + flagship + " --actual eps=abc", 2, "--actual:1:5: error: expected a number, found `abc`"},
+      {"check " + flagship + " --min-probability 2", 2, "--min-probability: Value 2 not in range 0.000000 to 1.000000"},
+      {"check " + inputs + "no_guidance.yaml --trials 100", 2,
+       "error: `" + inputs + "no_guidance.yaml` has no guidance lines to check"},
+  };
+  for (const Case& c : cases) check_case(c);
+}
+
+TEST_CASE("absurd trial counts are refused by every command that simulates, before any allocation") {
+  // The command lines of every simulating command, each with what it requires.
+  const std::string command = GENERATE(as<std::string>{}, "run " + flagship, "check " + flagship,
+                                       "sensitivity " + flagship + " --metric eps", "compare " + flagship,
+                                       "sweep " + flagship + " --vary revenue.p90=1120:1140:10",
+                                       "solve " + flagship + " --target 'P(eps >= 0.22) = 50%' --vary revenue.p90",
+                                       "propose " + flagship + " --metric eps");
+  const std::vector<Case> cases = {
+      {"--trials 0", 2, "error: --trials must be at least 1, found 0"},
+      {"--trials -5", 2, "error: --trials must be at least 1, found -5"},
+      {"--trials 1e13", 2, "error: --trials must be at most 10^10, found 1e13"},
+      {"--trials 10000000000000", 2, "error: --trials must be at most 10^10, found 10000000000000"},
+      {"--trials 2.5", 2, "error: --trials must be a whole number, found 2.5"},
+      {"--trials lots", 2, "error: --trials must be a number, found `lots`"},
+      // 10^10 is allowed, but the flagship's 10 stochastic variables would need 745 GiB: the run says so
+      // before it allocates anything (the available memory depends on the machine).
+      {"--trials 1e10", 2,
+       R"(^error: 10000000000 trials of this scenario need 745\.1 GiB of memory \(80 bytes per trial\), but only [0-9.]+ [KMGT]iB is available$)"},
+  };
+  for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line});
+}
+
+TEST_CASE("a scenario asking for more trials than memory allows is refused with the arithmetic") {
+  check_case({"run " + inputs + "trials_too_many_for_memory.yaml", 2,
+              R"(^error: 10000000000 trials of this scenario need 745\.1 GiB of memory \(80 bytes per trial\), but only [0-9.]+ [KMGT]iB is available$)"});
+}
+
+TEST_CASE("an output that cannot be written is an error, and no file is left behind") {
+  const std::string run = "run " + flagship + " --trials 100 ";
+  const std::vector<Case> cases = {
+      {run + "--output /nonexistent-dir/out.json", 2, "error: cannot write `/nonexistent-dir/out.json`: No such file or directory"},
+      {run + "--samples /nonexistent-dir/trials.csv", 2,
+       "error: cannot write `/nonexistent-dir/trials.csv`: No such file or directory"},
+      // sysfs refuses new files even to root.
+      {run + "--output /sys/out.json", 2, "error: cannot write `/sys/out.json`: Permission denied"},
+      {run + "--output " + scratch_dir().string(), 2, "error: cannot write `" + scratch_dir().string() + "`: it is a directory"},
+  };
+  for (const Case& c : cases) check_case(c);
+  CHECK_FALSE(fs::exists("/nonexistent-dir"));
+  CHECK_FALSE(fs::exists("/sys/out.json"));
+  for (const std::string& name : listing(scratch_dir())) CHECK_FALSE(name.find(".tmp") != std::string::npos);
+
+  const fs::path locked = scratch_dir() / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+  if (running_as_root()) {
+    WARN("running as root, which writes into a read-only directory anyway: its case is skipped (/sys stands in)");
+  } else {
+    const std::string target = (locked / "out.json").string();
+    check_case({run + "--output " + target, 2, "error: cannot write `" + target + "`: Permission denied"});
+    CHECK(listing(locked).empty());
+  }
+  fs::permissions(locked, fs::perms::owner_all);
+  fs::remove_all(locked);
+}

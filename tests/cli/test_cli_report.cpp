@@ -1,0 +1,170 @@
+// Reports people look at, from the command line: --report, the table's histograms, colour only on a
+// terminal, the progress bar only on a terminal, and Ctrl-C that stops cleanly.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "cli/cli_harness.hpp"
+
+using guidance::test::scratch_dir;
+using guidance::test::slurp;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+const std::string flagship = "scenarios/juniper_q4_2012.yaml";
+
+/// `guidance ARGS` with stdout and stderr captured (cli_harness.hpp).
+guidance::test::Outcome run_cli(const std::string& args) { return guidance::test::guidance(args); }
+
+std::size_t count(std::string_view text, std::string_view piece) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(piece); at != std::string_view::npos; at = text.find(piece, at + piece.size())) ++n;
+  return n;
+}
+
+/// Run `guidance ARGS` under a pseudo-terminal (util-linux `script`), so that stdout and stderr are
+/// a terminal; `environment` is prepended (e.g. "NO_COLOR=1"). Returns what the terminal received.
+std::string on_terminal(const std::string& environment, const std::string& args) {
+  const auto screen = scratch_dir() / "screen";
+  const std::string inner = "cd '" GUIDANCE_SOURCE_DIR "' && env -u CI -u NO_COLOR TERM=xterm LANG=C.UTF-8 " +
+                            environment + " '" GUIDANCE_CLI "' " + args;
+  const std::string command = "script -qec \"" + inner + "\" /dev/null >'" + screen.string() + "' 2>&1 </dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  return slurp(screen);
+}
+
+/// A scenario slow enough to interrupt: PERT drivers (a Beta quantile each) over many trials.
+std::string slow_scenario() {
+  return guidance::test::scratch_file("slow.yaml", R"(name: slow
+drivers:
+  a: {dist: pert, min: 0, mode: 1, max: 4}
+  b: {dist: pert, min: 0, mode: 2, max: 9}
+  c: {dist: pert, min: 1, mode: 2, max: 3}
+  d: {dist: pert, min: 5, mode: 6, max: 9}
+metrics:
+  total: a + b + c + d
+guidance:
+  total: [8, 12]
+)");
+}
+
+}  // namespace
+
+TEST_CASE("run --report writes a self-contained HTML page with the charts") {
+  const auto page = scratch_dir() / "q4.html";
+  const auto result = run_cli("run " + flagship + " --trials 20000 --report '" + page.string() + "'");
+  REQUIRE(result.status == 0);
+  CHECK(result.err.empty());
+  CHECK_THAT(result.out, Contains("all at once"));  // the table still goes to stdout
+  const std::string html = slurp(page);
+  CHECK_THAT(html, StartsWith("<!DOCTYPE html>"));
+  CHECK(count(html, "<svg ") == 8);
+  CHECK(count(html, "<rect class=\"bar in\"") > 40);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK_THAT(html, Contains("<pre>guidance run scenarios/juniper_q4_2012.yaml --trials 20000 --report "));
+  CHECK_THAT(html, Contains("<dd>20,000</dd>"));
+}
+
+TEST_CASE("--report refuses a file name that is not .html before any work") {
+  const auto result = run_cli("run " + flagship + " --report out.pdf");
+  CHECK(result.status == 2);
+  CHECK(result.err == "error: --report writes an HTML page, so its file name must end in .html, found `out.pdf`\n"
+                      "hint: for example --report q4-outlook.html\n");
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::path(GUIDANCE_SOURCE_DIR) / "out.pdf"));
+}
+
+TEST_CASE("run's table draws a histogram per guided metric; --ascii keeps it to ASCII") {
+  const auto unicode = run_cli("run " + flagship + " --trials 20000");
+  REQUIRE(unicode.status == 0);
+  CHECK_THAT(unicode.out, Contains("\n  eps  0.19 to 0.22  P(in) "));
+  CHECK_THAT(unicode.out, Contains("█"));
+  CHECK_THAT(unicode.out, Contains("═"));
+
+  const auto ascii = run_cli("run " + flagship + " --trials 20000 --ascii");
+  REQUIRE(ascii.status == 0);
+  CHECK(std::all_of(ascii.out.begin(), ascii.out.end(), [](char c) { return static_cast<unsigned char>(c) < 128; }));
+  CHECK_THAT(ascii.out, Contains("\n  eps  0.19 to 0.22  P(in) "));
+  CHECK_THAT(ascii.out, Contains("#"));
+}
+
+TEST_CASE("colour only on a terminal, and never with NO_COLOR") {
+  // Piped (the harness sets NO_COLOR; here without it too).
+  const auto piped = run_cli("run " + flagship + " --trials 2000");
+  CHECK(piped.out.find('\x1b') == std::string::npos);
+  const auto file = scratch_dir() / "piped.txt";
+  REQUIRE(std::system(("cd '" GUIDANCE_SOURCE_DIR "' && env -u NO_COLOR '" GUIDANCE_CLI "' run " + flagship +
+                       " --trials 2000 >'" + file.string() + "' 2>&1")
+                          .c_str()) == 0);
+  CHECK(slurp(file).find('\x1b') == std::string::npos);
+
+  // On a terminal: colour, unless NO_COLOR is set (to anything).
+  CHECK_THAT(on_terminal("", "run " + flagship + " --trials 2000"), Contains("\x1b["));
+  CHECK(on_terminal("NO_COLOR=1", "run " + flagship + " --trials 2000").find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a progress bar on a terminal for work longer than a second, and none in CI or piped") {
+  const std::string slow = slow_scenario();
+  // Several seconds on one thread (a PERT driver costs about a microsecond per trial).
+  const std::string args = "run '" + slow + "' --trials 1e6 --threads 1 --format json";
+  const std::string screen = on_terminal("NO_COLOR=1", args);
+  CHECK_THAT(screen, Contains(" of 1,000,000 trials"));
+  CHECK_THAT(screen, Contains(" trials/s · "));
+  CHECK_THAT(screen, Contains("\r\x1b[K"));  // erased when done
+
+  CHECK(on_terminal("NO_COLOR=1 CI=true", args).find("trials/s") == std::string::npos);
+  const auto piped = run_cli(args);
+  REQUIRE(piped.status == 0);
+  CHECK(piped.err.empty());
+}
+
+TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {
+  const std::string slow = slow_scenario();
+  const auto output = scratch_dir() / "never.json";
+  const auto report = scratch_dir() / "never.html";
+  const auto err = scratch_dir() / "interrupted.err";
+  std::filesystem::remove(output);
+  std::filesystem::remove(report);
+
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, STDERR_FILENO);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    ::execl(GUIDANCE_CLI, GUIDANCE_CLI, "run", slow.c_str(), "--trials", "2e7", "--threads", "2", "--format", "json",
+            "--output", output.c_str(), "--report", report.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well into the run (a minute or more)
+  REQUIRE(::kill(child, SIGINT) == 0);
+
+  // Bounded: the run must stop within 20 s of the signal, else the test kills it and fails.
+  int raw = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  pid_t done = 0;
+  while ((done = ::waitpid(child, &raw, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (done == 0) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &raw, 0);
+    FAIL("the run did not stop within 20 s of SIGINT");
+  }
+  REQUIRE(WIFEXITED(raw));
+  CHECK(WEXITSTATUS(raw) == 130);
+  CHECK(slurp(err) == "interrupted\n");
+  CHECK_FALSE(std::filesystem::exists(output));
+  CHECK_FALSE(std::filesystem::exists(report));
+  for (const auto& entry : std::filesystem::directory_iterator(scratch_dir()))
+    CHECK_FALSE(entry.path().filename().string().starts_with(".never"));  // no temporary file left
+}

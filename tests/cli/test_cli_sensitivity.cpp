@@ -1,0 +1,123 @@
+// `guidance sensitivity` as a user meets it: the default tornado and rank correlations, JSON and CSV,
+// determinism across thread counts, and the flag errors with their exit status and hints.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_harness.hpp"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using guidance::test::scratch_dir;
+
+namespace {
+
+/// `guidance ARGS` (a using-declaration of guidance::test::guidance would clash with the namespace).
+guidance::test::Outcome run(const std::string& args) { return guidance::test::guidance(args); }
+
+const std::string flagship = "scenarios/juniper_q4_2012.yaml";
+const std::string sensitivity = "sensitivity " + flagship + " --metric eps ";
+
+/// Characters (UTF-8 code points) in a line.
+std::size_t columns(const std::string& line) {
+  return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+TEST_CASE("sensitivity --help lists its flags") {
+  const auto help = run("sensitivity --help");
+  CHECK(help.status == 0);
+  for (const std::string flag : {"--metric", "--method", "--range", "--ignore-correlations", "--trials", "--seed",
+                                 "--threads", "--format", "--output"})
+    CHECK_THAT(help.out, Contains(flag));
+  CHECK_FALSE(help.out.find("--sampling") != std::string::npos);
+}
+
+TEST_CASE("by default: a tornado of bars and the rank correlations, in 80 columns") {
+  const auto result = run(sensitivity + "--trials 20000");
+  REQUIRE(result.status == 0);
+  CHECK(result.err.empty());
+  CHECK_THAT(result.out, StartsWith("Juniper Networks Q4 2012 outlook (non-GAAP)\nsensitivity of eps: 20,000 trials, "
+                                    "seed 20121023\n"));
+  CHECK_THAT(result.out, Contains("\ntornado: eps with each driver at its P10 and at its P90"));
+  CHECK_THAT(result.out, Contains("\ncorrelation: Spearman rank correlation"));
+  CHECK_THAT(result.out, Contains("█"));
+  CHECK_THAT(result.out,
+             Contains("\nnote: revenue, gross_margin and opex are correlated; the tornado and the spider\n"));
+  CHECK(result.out.find("\nsobol: ") == std::string::npos);
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    CAPTURE(line);
+    CHECK(columns(line) <= 80);
+  }
+}
+
+TEST_CASE("--format json has the requested methods' keys; --range moves the tornado's ends") {
+  const auto result =
+      run(sensitivity + "--trials 5000 --method tornado,spider,shapley --range 25,75 --format json");
+  REQUIRE(result.status == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["metric"] == "eps");
+  CHECK(json["trials"] == 5000);
+  CHECK(json["tornado"]["range"] == nlohmann::json::array({25.0, 75.0}));
+  CHECK(json["spider"]["revenue"].front()["percentile"] == 25.0);
+  CHECK(json["spider"]["revenue"].back()["percentile"] == 75.0);
+  CHECK(json["shapley"].size() == 5);
+  CHECK_FALSE(json.contains("correlation"));
+  CHECK_FALSE(json.contains("sobol"));
+}
+
+TEST_CASE("the output is identical on any number of threads") {
+  const std::string args = sensitivity + "--trials 6000 --method all --ignore-correlations --format json";
+  const auto one = run(args + " --threads 1");
+  const auto two = run(args + " --threads 2");
+  REQUIRE(one.status == 0);
+  CHECK(one.out == two.out);
+}
+
+TEST_CASE("--format csv writes one row per driver and statistic, and --output a file") {
+  const auto output = scratch_dir() / "sensitivity.csv";
+  const auto result =
+      run(sensitivity + "--trials 2000 --method correlation --format csv --output '" + output.string() + "'");
+  REQUIRE(result.status == 0);
+  CHECK(result.out.empty());
+  const std::string csv = guidance::test::slurp(output);
+  CHECK_THAT(csv, StartsWith("method,driver,statistic,value,ci_low,ci_high\ncorrelation,revenue,spearman,"));
+  CHECK_THAT(csv, Contains("\ncorrelation,,evaluations,2000,,\ncorrelation,,nonfinite,0,,\n"));
+}
+
+TEST_CASE("flag errors exit 2 with a message and a hint") {
+  SECTION("an unknown metric gets a did-you-mean") {
+    const auto result = run("sensitivity " + flagship + " --metric epss");
+    CHECK(result.status == 2);
+    CHECK(result.err ==
+          "error: --metric `epss` is not a metric or driver of `" + flagship + "`\nhint: did you mean `eps`?\n");
+  }
+  SECTION("an unknown method lists the valid ones") {
+    const auto result = run(sensitivity + "--method tornado,sobl");
+    CHECK(result.status == 2);
+    CHECK(result.err ==
+          "error: unknown --method `sobl`\nhint: did you mean `sobol`? --method takes tornado, spider, "
+          "correlation, sobol, shapley, regional or all, comma-separated\n");
+  }
+  SECTION("sobol refuses correlated drivers and points to shapley") {
+    const auto result = run(sensitivity + "--method sobol");
+    CHECK(result.status == 2);
+    CHECK(result.err ==
+          "error: sobol indices assume independent drivers, but revenue, gross_margin, opex are "
+          "correlated\nhint: use --method shapley, whose effects stay right with correlated drivers, or "
+          "add --ignore-correlations to compute the indices as if the drivers were independent\n");
+  }
+  SECTION("a bad range") {
+    const auto result = run(sensitivity + "--range 90,10");
+    CHECK(result.status == 2);
+    CHECK_THAT(result.err, StartsWith("error: --range takes two percentiles LOW,HIGH with 0 < LOW < HIGH < 100, found "
+                                      "`90,10`\n"));
+  }
+  SECTION("a constant metric") {
+    const auto result = run("sensitivity " + flagship + " --metric tax_rate");
+    CHECK(result.status == 2);
+    CHECK_THAT(result.err, StartsWith("error: `tax_rate` is the same in every trial (32%): no driver moves it\n"));
+  }
+}

@@ -1,0 +1,284 @@
+// The charts and the HTML report: SVG escaping and structure, the terminal histogram's width and
+// ASCII mode, and the pages' contents (every chart there, nothing fetched, user text escaped).
+#include <algorithm>
+#include <cmath>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "guidance/load.hpp"
+#include "guidance/report.hpp"
+#include "guidance/sensitivity.hpp"
+#include "guidance/tuning.hpp"
+#include "report/format.hpp"
+#include "report/svg.hpp"
+#include "report/terminal_chart.hpp"
+
+using namespace guidance;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+const std::string flagship = GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml";
+
+std::size_t count(std::string_view text, std::string_view piece) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(piece); at != std::string_view::npos; at = text.find(piece, at + piece.size())) ++n;
+  return n;
+}
+
+/// Columns a terminal shows: one per UTF-8 code point, escape sequences excluded.
+std::size_t columns(std::string_view line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b') {
+      while (i < line.size() && line[i] != 'm') ++i;
+      continue;
+    }
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(text.substr(start, end - start));
+  return lines;
+}
+
+bool all_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 128; });
+}
+
+struct Flagship {
+  Model model;
+  RunReport report;
+};
+
+const Flagship& flagship_run() {
+  static const Flagship run = [] {
+    Model model = build_model(load_scenario(flagship));
+    RunReport report = analyze(model, simulate(model, {.trials = 20'000, .seed = 3}));
+    return Flagship{std::move(model), std::move(report)};
+  }();
+  return run;
+}
+
+std::size_t histogram_bins(const RunReport& report) {
+  std::size_t bins = 0;
+  for (const GuidanceProbability& line : report.guidance) bins += line.histogram.counts.size();
+  return bins;
+}
+
+}  // namespace
+
+TEST_CASE("SVG text and attributes are escaped", "[svg]") {
+  CHECK(svg::escape(R"(<b>R&D</b> "x" 'y')") == "&lt;b&gt;R&amp;D&lt;/b&gt; &quot;x&quot; &#39;y&#39;");
+  CHECK(svg::escape("plain 1,100") == "plain 1,100");
+
+  svg::Canvas canvas(100, 50, "a <chart>", "chart");
+  canvas.rect({1, 2, 3, 4}, "bar in", "1 < x & y");
+  canvas.rect({0, 0, -5, 10}, "bar out");
+  canvas.text({5, 6}, "P(in) <50%", "label", svg::Anchor::middle);
+  const std::string markup = std::move(canvas).finish();
+  CHECK_THAT(markup, StartsWith(R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 100 50" role="img" aria-label="a &lt;chart&gt;">)"));
+  CHECK_THAT(markup, Contains(R"(<rect class="bar in" x="1" y="2" width="3" height="4"><title>1 &lt; x &amp; y</title></rect>)"));
+  CHECK_THAT(markup, Contains(R"(<rect class="bar out" x="0" y="0" width="0" height="10"/>)"));
+  CHECK_THAT(markup, Contains(R"(<text class="label" x="5" y="6" text-anchor="middle">P(in) &lt;50%</text>)"));
+  CHECK(markup.ends_with("</svg>\n"));
+}
+
+TEST_CASE("SVG numbers are rounded to hundredths without trailing zeros", "[svg]") {
+  struct Case {
+    double value;
+    std::string text;
+  };
+  const Case c = GENERATE(Case{12.0, "12"}, Case{12.5, "12.5"}, Case{-0.25, "-0.25"}, Case{3.14159, "3.14"},
+                          Case{-0.001, "0"}, Case{100.0, "100"}, Case{0.0, "0"});
+  CHECK(svg::number(c.value) == c.text);
+}
+
+TEST_CASE("the terminal histogram fits 80 columns, marks the range, and is pure ASCII with ascii", "[terminal]") {
+  const std::size_t bins = GENERATE(10, 40, 52, 200);
+  Histogram histogram;
+  histogram.bins = {0.0, 1.0, bins};
+  for (std::size_t k = 0; k < bins; ++k) {
+    const double x = (static_cast<double>(k) + 0.5) / static_cast<double>(bins) - 0.5;
+    histogram.counts.push_back(static_cast<std::uint64_t>(1000 * std::exp(-x * x * 20)));
+  }
+  histogram.finite = 0;
+  for (const std::uint64_t c : histogram.counts) histogram.finite += c;
+  // The range is the middle half: bins [bins / 4, 3 bins / 4).
+  const double low = static_cast<double>(bins / 4), high = static_cast<double>(3 * bins / 4);
+  CAPTURE(bins);
+
+  const std::string unicode = terminal_histogram(histogram, low, high, {false, 1});
+  const std::vector<std::string> lines = lines_of(unicode);
+  REQUIRE(lines.size() == 3);
+  for (const std::string& line : lines) CHECK(columns(line) <= 80);
+  CHECK_THAT(lines[1], Contains("█"));
+  CHECK_THAT(lines[2], StartsWith("  0.0 ─"));
+  CHECK(lines[2].ends_with(fmt::format("─ {}.0", bins)));
+  CHECK(unicode.find('\x1b') == std::string::npos);
+
+  const std::string ascii = terminal_histogram(histogram, low, high, {false, 1}, {.ascii = true});
+  CHECK(all_ascii(ascii));
+  const std::vector<std::string> ascii_lines = lines_of(ascii);
+  REQUIRE(ascii_lines.size() == 3);
+  for (const std::string& line : ascii_lines) CHECK(line.size() <= 80);
+  CHECK_THAT(ascii_lines[1], Contains("#"));
+  // Every column inside the range is '=', every other '-'; with several bins to a column, a column
+  // is inside only when all of its bins are.
+  const std::size_t marks = count(ascii_lines[2], "=");
+  if (bins <= 60) CHECK(marks == bins / 2);
+  else CHECK(marks > 0);
+  CHECK(count(ascii_lines[2], "-") + marks == columns(ascii_lines[1]) - 6);  // after "  0.0 "
+
+  const std::string coloured = terminal_histogram(histogram, low, high, {false, 1}, {.color = true});
+  CHECK_THAT(coloured, Contains("\x1b[36m"));
+}
+
+TEST_CASE("a histogram without bins or finite values draws nothing", "[terminal]") {
+  CHECK(terminal_histogram(Histogram{}, 0, 1, {false, 2}).empty());
+  Histogram empty;
+  empty.bins = {0, 1, 4};
+  empty.counts = {0, 0, 0, 0};
+  empty.above = 3;
+  empty.finite = 3;
+  CHECK(terminal_histogram(empty, 0, 1, {false, 2}).empty());
+}
+
+TEST_CASE("run's table shows a histogram per metric with a guidance line, within 80 columns", "[table]") {
+  const Flagship& run = flagship_run();
+  const std::string plain = render_table(run.model, run.report);
+  CHECK(plain.find("█") == std::string::npos);
+
+  const std::string table = render_table(run.model, run.report, {.histograms = true});
+  const std::string charts = table.substr(table.find("all at once"));
+  for (const std::string& line : lines_of(charts)) {
+    CAPTURE(line);
+    CHECK(columns(line) <= 80);
+  }
+  // operating_margin and eps are metrics: charted; revenue and gross_margin are drivers: not.
+  CHECK_THAT(table, Contains("\n  operating_margin  14% to 16%  P(in) "));
+  CHECK_THAT(table, Contains("\n  eps  0.19 to 0.22  P(in) "));
+  CHECK(count(charts, "P(in) ") == 2);
+  CHECK(count(table, "═") > 20);
+
+  const std::string ascii = render_table(run.model, run.report, {.histograms = true, .ascii = true});
+  CHECK(all_ascii(ascii));
+  CHECK(count(ascii, "=") > 20);
+  CHECK(lines_of(ascii).size() == lines_of(table).size());
+}
+
+TEST_CASE("the HTML run report is one self-contained page with every chart", "[html]") {
+  const Flagship& run = flagship_run();
+  const std::string page = render_html_run(run.model, run.report, {"guidance run scenarios/juniper_q4_2012.yaml"});
+  CHECK_THAT(page, StartsWith("<!DOCTYPE html>\n<html lang=\"en\">"));
+  CHECK(page.ends_with("</html>\n"));
+  // Nothing to fetch or run: no scripts, links, imports or URLs but the SVG namespace.
+  for (const std::string forbidden : {"<script", "<link", "<img", "<iframe", "@import", "url(", "src=", "href="})
+    CHECK(page.find(forbidden) == std::string::npos);
+  CHECK(count(page, "http") == count(page, "xmlns=\"http://www.w3.org/2000/svg\""));
+
+  // What reproduces the run.
+  for (const std::string fact : {"Juniper Networks Q4 2012 outlook (non-GAAP)", "Outlook published with Q3 2012",
+                                 "USD millions (EPS in USD per share)", "<dd>20,000</dd>", "<dd>3</dd>",
+                                 "<dd>Monte Carlo</dd>", "<dt>Engine</dt><dd>guidance 0.",
+                                 "<pre>guidance run scenarios/juniper_q4_2012.yaml</pre>"})
+    CHECK_THAT(page, Contains(fact));
+
+  // Per guidance line a histogram and a CDF; a bar per bin; P(in), P10/P50/P90 on each histogram.
+  REQUIRE(run.report.guidance.size() == 4);
+  CHECK(count(page, "<svg ") == 8);
+  CHECK(count(page, "<rect class=\"bar in\"") + count(page, "<rect class=\"bar out\"") == histogram_bins(run.report));
+  CHECK(count(page, "<rect class=\"bar in\"") > 4 * 10);
+  CHECK(count(page, "<polyline class=\"cdf\"") == 4);
+  CHECK(count(page, "class=\"p-in\"") == 4);
+  for (const std::string marker : {"P10 ", "P50 ", "P90 "})  // labelled on the histograms
+    CHECK(count(page, "text-anchor=\"start\">" + marker) == 4);
+  for (const GuidanceProbability& line : run.report.guidance)
+    CHECK_THAT(page, Contains(fmt::format(">P(in) {}</text>", format_probability(line.p_in))));
+
+  // The tables: percents as in the terminal, and the joint probability.
+  CHECK_THAT(page, Contains("<td>gross_margin</td><td>64.0"));
+  CHECK_THAT(page, Contains("All 4 lines at once: "));
+  CHECK_THAT(page, Contains("<th>P99</th>"));
+}
+
+TEST_CASE("the user's text is escaped everywhere in the HTML", "[html]") {
+  const Model model = build_model(parse_scenario(R"(
+name: "<script>alert(1)</script> R&D"
+description: "margins \"up\" & <b>down</b>"
+units: "<i>USD</i>"
+drivers:
+  a: {dist: normal, mean: 10, sd: 1}
+metrics:
+  b: a * 2
+guidance:
+  b: [18, 22]
+)",
+                                                 "hostile.yaml"));
+  const RunReport report = analyze(model, simulate(model, {.trials = 2000, .seed = 1}));
+  const std::string page = render_html_run(model, report, {"guidance run 'a b.yaml' --set 'x=<y>'"});
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("<b>down") == std::string::npos);
+  CHECK(page.find("<i>") == std::string::npos);
+  CHECK_THAT(page, Contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt; R&amp;D</h1>"));
+  CHECK_THAT(page, Contains("margins &quot;up&quot; &amp; &lt;b&gt;down&lt;/b&gt;"));
+  CHECK_THAT(page, Contains(">b, &lt;i&gt;USD&lt;/i&gt;</text>"));  // the x axis title
+  CHECK_THAT(page, Contains("--set &#39;x=&lt;y&gt;&#39;"));
+}
+
+TEST_CASE("the HTML compare report overlays every variant's distribution", "[html]") {
+  const TuningSource source = open_scenario(flagship);
+  std::vector<VariantReport> variants;
+  for (const auto& [name, overrides] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"base", {}}, {"weak", {"revenue.p10=1080", "revenue.p90=1110"}}}) {
+    Model model = load_variant(source, "base", overrides);
+    RunReport report = analyze(model, simulate(model, {.trials = 10'000, .seed = 2}));
+    variants.push_back({name, std::move(model), std::move(report)});
+  }
+  const std::string page = render_html_compare(variants, {"guidance compare scenarios/juniper_q4_2012.yaml"});
+  CHECK_THAT(page, StartsWith("<!DOCTYPE html>"));
+  CHECK(page.find("<script") == std::string::npos);
+  // Per guidance line a density overlay and a CDF overlay, one outline per variant in its colour.
+  CHECK(count(page, "<svg ") == 8);
+  CHECK(count(page, "<polyline class=\"series s0\"") == 8);
+  CHECK(count(page, "<polyline class=\"series s1\"") == 8);
+  CHECK(count(page, "<span class=\"swatch s1\"></span>weak") == 4);
+  CHECK_THAT(page, Contains("<dd>base, weak</dd>"));
+  CHECK_THAT(page, Contains("<th>weak</th>"));
+}
+
+TEST_CASE("the HTML sensitivity report draws the tornado and tabulates the other methods", "[html]") {
+  const Flagship& run = flagship_run();
+  SensitivityReport report;
+  report.metric = static_cast<std::size_t>(run.model.find("eps"));
+  report.trials = 1000;
+  report.seed = 4;
+  report.range_low = 0.1;
+  report.range_high = 0.9;
+  Tornado tornado;
+  tornado.base = 0.205;
+  tornado.bars = {{0, 1100, 1130, 0.195, 0.215, 0.02}, {2, 535, 560, 0.21, 0.2, 0.01},
+                  {3, -10, -1, 0.2, std::nan(""), std::nan("")}};
+  report.tornado = tornado;
+  RankCorrelations correlation;
+  correlation.drivers = {{0, 0.8, 0.7}, {2, -0.4, 0.3}};
+  report.correlation = correlation;
+
+  const std::string page = render_html_sensitivity(run.model, report, {});
+  CHECK(count(page, "<svg ") == 1);
+  // Two finite bars (low and high end each); the third driver's output is not finite: a note instead.
+  CHECK(count(page, "<rect class=\"tornado-low\" x") == 1 + 2);  // the legend's swatch and two bars
+  CHECK(count(page, "<rect class=\"tornado-high\" x") == 1 + 2);
+  CHECK_THAT(page, Contains(">not finite at an end</text>"));
+  CHECK_THAT(page, Contains(">base 0.2050</text>"));
+  CHECK_THAT(page, Contains("<h2>Rank correlation</h2>"));
+  CHECK_THAT(page, Contains("<td>revenue</td><td>+0.800</td><td>70.0%</td>"));
+  CHECK_THAT(page, Contains("<dd>eps</dd>"));
+}
