@@ -31,9 +31,9 @@ TEST_CASE("batches are consecutive trials, at most max_batches of them, and cell
 }
 
 TEST_CASE("the percentile bootstrap of a mean covers the true mean at the nominal rate") {
-  // 400 runs of 500 standard normals each (their own seeds); the interval for the mean must cover 0
+  // 500 runs of 500 standard normals each (their own seeds); the interval for the mean must cover 0
   // at 95% within 4.5 binomial standard errors (check_coverage).
-  constexpr std::size_t runs = 400, n = 500;
+  constexpr std::size_t runs = 500, n = 500;
   std::size_t covered = 0;
   for (std::uint64_t seed = 1; seed <= runs; ++seed) {
     std::vector<double> u(n);

@@ -136,7 +136,7 @@ TEST_CASE("sobol indices refuse correlated drivers unless told to ignore the cor
     sobol_indices(model, y, 1000, 1);
     FAIL("no error");
   } catch (const InputError& error) {
-    CHECK(error.message() == "sobol indices assume independent drivers, but a, b are correlated");
+    CHECK(error.message() == "sobol indices assume independent drivers, but a and b are correlated");
     CHECK(error.hint() ==
           "use --method shapley, whose effects stay right with correlated drivers, or add "
           "--ignore-correlations to compute the indices as if the drivers were independent");

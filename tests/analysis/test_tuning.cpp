@@ -70,7 +70,7 @@ std::vector<std::string> texts(const Variation& vary) {
 
 // ---- --vary ----------------------------------------------------------------------------------------
 
-TEST_CASE("--vary ranges are exact decimals, STOP included when a whole number of steps away") {
+TEST_CASE("option --vary ranges are exact decimals, STOP included when a whole number of steps away") {
   struct Case {
     std::string argument;
     std::vector<std::string> texts;
@@ -87,7 +87,7 @@ TEST_CASE("--vary ranges are exact decimals, STOP included when a whole number o
   CHECK(texts(vary) == c.texts);
 }
 
-TEST_CASE("--vary values are read as the loader reads them: percents are fractions, rounded once") {
+TEST_CASE("option --vary values are read as the loader reads them: percents are fractions, rounded once") {
   const Variation percent = parse_variation("tax_rate=30%:31%:0.1%");
   REQUIRE(percent.values.size() == 11);
   CHECK(percent.target == "tax_rate");
@@ -167,7 +167,7 @@ TEST_CASE("an unknown variant is the loader's error, before any run") {
   CHECK(error.hint() == "did you mean `high`?");
 }
 
-TEST_CASE("--scenarios is a comma-separated list of distinct names") {
+TEST_CASE("option --scenarios is a comma-separated list of distinct names") {
   CHECK(parse_variant_list("base, bear,bull") == std::vector<std::string>{"base", "bear", "bull"});
   CHECK(input_error([] { parse_variant_list("base,,bull"); }).render() ==
         "--scenarios:1:6: error: expected a variant name, found nothing\n    base,,bull\n         ^\n"
@@ -250,7 +250,7 @@ TEST_CASE("a sweep refuses too many, too few, repeated or empty variations") {
 
 // ---- solve -----------------------------------------------------------------------------------------
 
-TEST_CASE("--target has five forms") {
+TEST_CASE("option --target has five forms") {
   struct Case {
     std::string text;
     Target::Statistic statistic;
@@ -404,7 +404,7 @@ TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
         }).message() == "solve finds the value itself: give --vary NAME.PARAM without values");
 }
 
-TEST_CASE("--bracket is LO:HI with LO < HI") {
+TEST_CASE("option --bracket is LO:HI with LO < HI") {
   const Bracket percent = parse_bracket("30%:40%");
   CHECK(percent.percent);
   CHECK(percent.low.value == 0.3);
@@ -498,7 +498,7 @@ TEST_CASE("propose refuses a confidence outside (0, 1) and an unknown metric") {
 
 // ---- table selection -------------------------------------------------------------------------------
 
-TEST_CASE("--metric and --percentiles choose what the tables show") {
+TEST_CASE("option --metric and --percentiles choose what the tables show") {
   const TuningSource source = open_test_scenario();
   const std::vector<std::string> metrics = {"profit", "revenue", "profit"};
   const TuningTable table = parse_tuning_table(source.model, metrics, "p5,50,95");

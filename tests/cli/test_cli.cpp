@@ -15,7 +15,7 @@ guidance::test::Outcome cli(const std::string& args) { return guidance::test::gu
 const std::string flagship = "scenarios/juniper_q4_2012.yaml";
 }
 
-TEST_CASE("--version and --help") {
+TEST_CASE("option --version and --help") {
   const auto version = cli("--version");
   CHECK(version.status == 0);
   CHECK_THAT(version.out, StartsWith("guidance "));
@@ -102,7 +102,7 @@ TEST_CASE("run --format csv has one row per variable") {
   CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 12);
 }
 
-TEST_CASE("--samples writes every trial, and --output writes the result to a file") {
+TEST_CASE("option --samples writes every trial, and --output writes the result to a file") {
   const auto samples = scratch_dir() / "samples.csv";
   const auto output = scratch_dir() / "result.json";
   const auto result = cli("run " + flagship + " --trials 500 --format json --samples '" + samples.string() +

@@ -74,7 +74,7 @@ TEST_CASE("run --report writes a self-contained HTML page with the charts") {
   CHECK_THAT(html, Contains("<dd>20,000</dd>"));
 }
 
-TEST_CASE("--report refuses a file name that is not .html before any work") {
+TEST_CASE("run refuses a --report file name that is not .html, before any work") {
   const auto result = run_cli("run " + flagship + " --report out.pdf");
   CHECK(result.status == 2);
   CHECK(result.err == "error: --report writes an HTML page, so its file name must end in .html, found `out.pdf`\n"

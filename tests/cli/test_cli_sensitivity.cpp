@@ -53,7 +53,7 @@ TEST_CASE("by default: a tornado of bars and the rank correlations, in 80 column
   }
 }
 
-TEST_CASE("--format json has the requested methods' keys; --range moves the tornado's ends") {
+TEST_CASE("option --format json has the requested methods' keys; --range moves the tornado's ends") {
   const auto result =
       run(sensitivity + "--trials 5000 --method tornado,spider,shapley --range 25,75 --format json");
   REQUIRE(result.status == 0);
@@ -76,7 +76,7 @@ TEST_CASE("the output is identical on any number of threads") {
   CHECK(one.out == two.out);
 }
 
-TEST_CASE("--format csv writes one row per driver and statistic, and --output a file") {
+TEST_CASE("option --format csv writes one row per driver and statistic, and --output a file") {
   const auto output = scratch_dir() / "sensitivity.csv";
   const auto result =
       run(sensitivity + "--trials 2000 --method correlation --format csv --output '" + output.string() + "'");
@@ -105,7 +105,7 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
     const auto result = run(sensitivity + "--method sobol");
     CHECK(result.status == 2);
     CHECK(result.err ==
-          "error: sobol indices assume independent drivers, but revenue, gross_margin, opex are "
+          "error: sobol indices assume independent drivers, but revenue, gross_margin and opex are "
           "correlated\nhint: use --method shapley, whose effects stay right with correlated drivers, or "
           "add --ignore-correlations to compute the indices as if the drivers were independent\n");
   }

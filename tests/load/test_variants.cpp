@@ -93,7 +93,7 @@ TEST_CASE("a variant extends another, which applies first") {
   CHECK(guidance_names(deep) == std::vector<std::string>{"eps"});
 }
 
-TEST_CASE("--set changes a constant, a parameter or a whole driver, in order, after the variant") {
+TEST_CASE("option --set changes a constant, a parameter or a whole driver, in order, after the variant") {
   LoadOptions options = set({"tax_rate=30%", "opex.mode=550", "revenue={dist: lognormal, median: 1115, p90: 1140}",
                              "shares={mean: 530, sd: 1}", "opex.mode=548"},
                             {"eps=0.21", "revenue=1118"});
@@ -112,12 +112,12 @@ TEST_CASE("--set changes a constant, a parameter or a whole driver, in order, af
   CHECK(s.actuals[1].where.path() == "--actual");
 }
 
-TEST_CASE("--set NAME.PARAM=null removes a parameter") {
+TEST_CASE("option --set NAME.PARAM=null removes a parameter") {
   const Scenario s = load_variants(set({"shares.truncate=null"}));
   CHECK_FALSE(driver(s, "shares").distribution->truncated());
 }
 
-TEST_CASE("--actual replaces a figure from the file") {
+TEST_CASE("option --actual replaces a figure from the file") {
   const Scenario s =
       parse_scenario(load_test::read_data("good/every_distribution.yaml"), "e.yaml", set({}, {"total=100"}));
   REQUIRE(s.actuals.size() == 2);

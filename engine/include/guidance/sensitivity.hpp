@@ -203,10 +203,11 @@ std::vector<std::size_t> sensitivity_inputs(const Model& model);
 /// 1 + 2 D evaluations.
 Tornado tornado(const Model& model, std::size_t metric, double range_low, double range_high);
 
-/// D x points evaluations.
+/// 1 + D x points evaluations (the base is evaluated with them).
 Spider spider(const Model& model, std::size_t metric, double range_low, double range_high, std::size_t points);
 
-/// From a simulation of the model (any sampling): one sort per driver and one for the metric.
+/// From a simulation of the model (any sampling): one sort per driver and one for the metric. Trials
+/// where the metric is not finite are left out (and counted).
 RankCorrelations rank_correlations(const Model& model, const SimulationResult& result, std::size_t metric);
 
 /// Saltelli (2010) first-order and Jansen (1999) total indices from the pick-freeze design: matrices A
@@ -220,7 +221,8 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
 inline constexpr std::size_t max_shapley_drivers = 12;
 
 /// Exact-subset Shapley effects (Song, Nelson & Staum 2016) with conditional sampling under the
-/// Gaussian copula: base_trials x 2^D evaluations.
+/// Gaussian copula: base_trials x 2^D evaluations. Its base trials use salts 2 and 3, not the trials
+/// of `run`.
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                                std::size_t resamples = 1000);
 

@@ -26,10 +26,13 @@ void check_range(double low, double high) {
 
 void check_independent(const Model& model, bool ignore_correlations) {
   if (model.copula.empty() || ignore_correlations) return;
-  std::vector<std::string> names;
-  for (const std::size_t d : model.copula.drivers) names.push_back(model.variables[d].name);
+  // "a and b", "a, b and c".
+  std::string names;
+  const std::vector<std::size_t>& drivers = model.copula.drivers;
+  for (std::size_t k = 0; k < drivers.size(); ++k)
+    names += std::string(k == 0 ? "" : k + 1 == drivers.size() ? " and " : ", ") + model.variables[drivers[k]].name;
   throw InputError(
-      {}, fmt::format("sobol indices assume independent drivers, but {} are correlated", fmt::join(names, ", ")),
+      {}, fmt::format("sobol indices assume independent drivers, but {} are correlated", names),
       "use --method shapley, whose effects stay right with correlated drivers, or add "
       "--ignore-correlations to compute the indices as if the drivers were independent");
 }

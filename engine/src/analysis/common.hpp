@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"

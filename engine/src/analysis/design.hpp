@@ -2,9 +2,16 @@
 // pick-freeze matrices, conditional redraws), evaluated by the model's block evaluator.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"
@@ -33,6 +40,23 @@ class Design {
   std::vector<Column> columns_;
   std::vector<double*> pointers_;
 };
+
+/// Calls work(workspace, chunk, first, n) for each chunk of `chunk_rows` consecutive rows [first, first + n)
+/// of `rows`, in parallel. Each thread makes one workspace with make() and reuses it for its chunks: a
+/// design is megabytes, and allocating one per chunk costs more in page faults than the formulas.
+template <class Make, class Work>
+void for_each_chunk(std::uint64_t rows, std::size_t chunk_rows, Make make, Work work) {
+  tbb::enumerable_thread_specific<std::invoke_result_t<Make>> workspaces(make);
+  const auto chunks = static_cast<std::size_t>((rows + chunk_rows - 1) / chunk_rows);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
+    // A design's evaluation is itself a parallel loop: isolation keeps this thread from starting another
+    // chunk, on the same workspace, while it waits.
+    tbb::this_task_arena::isolate([&] {
+      const std::uint64_t first = chunk * chunk_rows;
+      work(workspaces.local(), chunk, first, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_rows, rows - first)));
+    });
+  });
+}
 
 /// Each driver's median (quantile at 1/2); constants have their value.
 std::vector<double> driver_medians(const Model& model);

@@ -55,18 +55,27 @@ void normals(std::uint64_t seed, std::uint64_t stream, std::uint64_t salt, std::
   for (double& x : out) x = dist_detail::ppnd16(x);
 }
 
-/// One chunk's draws: the base trial's driver values and copula normals, and each driver's redraw
-/// (for copula drivers, per subset of the copula, since the conditional mean depends on what is given).
+/// One chunk's draws: the base trial's driver values, and each driver's redraw (for copula drivers, per
+/// subset of the copula, since the conditional mean depends on what is given). Buffers hold `rows`
+/// trials and are reused from chunk to chunk.
 class Draws {
  public:
   Draws(const Model& model, const Inputs& inputs, const std::vector<analysis::GaussianConditional>& conditionals,
-        std::uint64_t seed, std::uint64_t first, std::size_t n)
-      : base_(inputs.drivers.size(), Vector(n)),
-        redraw_(inputs.drivers.size(), Vector(n)),
+        std::size_t rows)
+      : base_(inputs.drivers.size(), Vector(rows)),
+        redraw_(inputs.drivers.size(), Vector(rows)),
+        independent_(model.copula.drivers.size(), Vector(rows)),
+        correlated_(model.copula.drivers.size(), Vector(rows)),
+        fresh_(model.copula.drivers.size(), Vector(rows)),
         conditional_(conditionals.size() + 1) {
-    const std::size_t copula_size = model.copula.drivers.size();
-    std::vector<Vector> independent(copula_size, Vector(n)), correlated(copula_size, Vector(n)),
-        fresh(copula_size, Vector(n));
+    for (std::size_t mask = 1; mask <= conditionals.size(); ++mask)
+      conditional_[mask].assign(conditionals[mask - 1].redrawn.size(), Vector(rows));
+  }
+
+  /// Draw trials [first, first + n), n <= rows.
+  void draw(const Model& model, const Inputs& inputs, const std::vector<analysis::GaussianConditional>& conditionals,
+            std::uint64_t seed, std::uint64_t first, std::size_t n) {
+    n_ = n;
     for (std::size_t p = 0; p < inputs.drivers.size(); ++p) {
       const std::size_t d = inputs.drivers[p];
       const std::uint64_t stream = model.streams[d];
@@ -74,62 +83,72 @@ class Draws {
       if (c < 0) {  // on its own: a uniform through the quantile
         for (const auto& [salt, values] : {std::pair{analysis::shapley_base_salt, &base_[p]},
                                            std::pair{analysis::shapley_redraw_salt, &redraw_[p]}}) {
-          uniforms(seed, salted_stream(stream, salt), first, *values);
-          quantile(model.distributions[d], *values, *values);
+          const std::span<double> column = std::span<double>(*values).first(n);
+          uniforms(seed, salted_stream(stream, salt), first, column);
+          quantile(model.distributions[d], column, column);
         }
         continue;
       }
-      normals(seed, stream, analysis::shapley_base_salt, first, independent[static_cast<std::size_t>(c)]);
-      normals(seed, stream, analysis::shapley_redraw_salt, first, fresh[static_cast<std::size_t>(c)]);
+      normals(seed, stream, analysis::shapley_base_salt, first, span(independent_[static_cast<std::size_t>(c)]));
+      normals(seed, stream, analysis::shapley_redraw_salt, first, span(fresh_[static_cast<std::size_t>(c)]));
     }
     // The base trial's copula normals z = L e, and the drivers' values.
     const Eigen::MatrixXd& lower = model.copula.cholesky;
-    for (std::size_t c = 0; c < copula_size; ++c)
-      for (std::size_t k = 0; k <= c; ++k) {
-        const double weight = lower(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(k));
-        for (std::size_t r = 0; r < n; ++r) correlated[c][r] += weight * independent[k][r];
-      }
+    for (std::size_t c = 0; c < correlated_.size(); ++c) {
+      std::ranges::fill(span(correlated_[c]), 0.0);
+      for (std::size_t k = 0; k <= c; ++k)
+        add_scaled(lower(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(k)), independent_[k], correlated_[c]);
+    }
     for (std::size_t p = 0; p < inputs.drivers.size(); ++p)
       if (inputs.copula[p] >= 0)
         analysis::values_from_normals(model.distributions[inputs.drivers[p]],
-                                      correlated[static_cast<std::size_t>(inputs.copula[p])], base_[p]);
+                                      span(correlated_[static_cast<std::size_t>(inputs.copula[p])]), span(base_[p]));
 
     // Per subset of the copula: z_J = mean_map z_K + factor e_J, then the drivers' values.
     for (std::size_t mask = 1; mask <= conditionals.size(); ++mask) {
       const analysis::GaussianConditional& conditional = conditionals[mask - 1];
-      std::vector<Vector>& values = conditional_[mask];
-      values.assign(conditional.redrawn.size(), Vector(n, 0.0));
       for (std::size_t j = 0; j < conditional.redrawn.size(); ++j) {
-        Vector& z = values[j];
+        Vector& z = conditional_[mask][j];
+        std::ranges::fill(span(z), 0.0);
         const auto row = static_cast<Eigen::Index>(j);
-        for (std::size_t k = 0; k < conditional.given.size(); ++k) {
-          const double weight = conditional.mean_map(row, static_cast<Eigen::Index>(k));
-          const Vector& given = correlated[conditional.given[k]];
-          for (std::size_t r = 0; r < n; ++r) z[r] += weight * given[r];
-        }
-        for (std::size_t l = 0; l <= j; ++l) {
-          const double weight = conditional.factor(row, static_cast<Eigen::Index>(l));
-          const Vector& e = fresh[conditional.redrawn[l]];
-          for (std::size_t r = 0; r < n; ++r) z[r] += weight * e[r];
-        }
-        analysis::values_from_normals(model.distributions[model.copula.drivers[conditional.redrawn[j]]], z, z);
+        for (std::size_t k = 0; k < conditional.given.size(); ++k)
+          add_scaled(conditional.mean_map(row, static_cast<Eigen::Index>(k)), correlated_[conditional.given[k]], z);
+        for (std::size_t l = 0; l <= j; ++l)
+          add_scaled(conditional.factor(row, static_cast<Eigen::Index>(l)), fresh_[conditional.redrawn[l]], z);
+        analysis::values_from_normals(model.distributions[model.copula.drivers[conditional.redrawn[j]]], span(z),
+                                      span(z));
       }
     }
   }
 
   /// Input p's values in the trials of subset J (J holds the redrawn inputs).
-  const Vector& values(const Inputs& inputs, std::uint64_t subset, std::size_t p) const {
-    if (!(subset >> p & 1)) return base_[p];
-    if (inputs.copula[p] < 0) return redraw_[p];
+  std::span<const double> values(const Inputs& inputs, std::uint64_t subset, std::size_t p) const {
+    if (!(subset >> p & 1)) return span(base_[p]);
+    if (inputs.copula[p] < 0) return span(redraw_[p]);
     const std::uint64_t mask = inputs.copula_mask[subset];
     // The driver's rank among the redrawn copula positions.
     const auto below = static_cast<std::size_t>(std::popcount(mask & ((std::uint64_t{1} << inputs.copula[p]) - 1)));
-    return conditional_[mask][below];
+    return span(conditional_[mask][below]);
   }
 
  private:
+  std::span<double> span(Vector& v) const { return std::span<double>(v).first(n_); }
+  std::span<const double> span(const Vector& v) const { return std::span<const double>(v).first(n_); }
+  /// y += weight * x over the chunk.
+  void add_scaled(double weight, const Vector& x, Vector& y) const {
+    for (std::size_t r = 0; r < n_; ++r) y[r] += weight * x[r];
+  }
+
+  std::size_t n_ = 0;
   std::vector<Vector> base_, redraw_;
-  std::vector<std::vector<Vector>> conditional_;  // per copula mask: per redrawn position
+  std::vector<Vector> independent_, correlated_, fresh_;  // copula normals: base, correlated, redraw
+  std::vector<std::vector<Vector>> conditional_;           // per copula mask: per redrawn position
+};
+
+/// What each thread reuses from chunk to chunk.
+struct Workspace {
+  Draws draws;
+  analysis::Design design;
 };
 
 // Per-trial statistics: the finite-row count, the sum and sum of squares of g = Y - shift over the
@@ -199,39 +218,39 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   const std::size_t segments = std::size_t{1} << dimension;
   const std::size_t chunk_rows = std::max<std::size_t>(1, (std::size_t{1} << 14) >> dimension);
   analysis::BatchedSums sums(base_trials, subsets + segments - 1, chunk_rows);
-  const std::size_t chunks = static_cast<std::size_t>((base_trials + chunk_rows - 1) / chunk_rows);
-  std::vector<std::uint64_t> nonfinite(chunks, 0);
+  std::vector<std::uint64_t> nonfinite((base_trials + chunk_rows - 1) / chunk_rows, 0);
 
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
-    const std::uint64_t first = chunk * chunk_rows;
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_rows, base_trials - first));
-    const Draws draws(model, inputs, conditionals, seed, first, n);
-    analysis::Design design(model, segments * n);
-    for (std::uint64_t subset = 0; subset < segments; ++subset)
-      for (std::size_t p = 0; p < dimension; ++p)
-        std::ranges::copy(draws.values(inputs, subset, p),
-                          design.driver(drivers[p]).begin() + static_cast<std::ptrdiff_t>(subset * n));
-    design.evaluate(segments * n);
+  analysis::for_each_chunk(
+      base_trials, chunk_rows,
+      [&] { return Workspace{Draws(model, inputs, conditionals, chunk_rows), analysis::Design(model, segments * chunk_rows)}; },
+      [&](Workspace& workspace, std::size_t chunk, std::uint64_t first, std::size_t n) {
+        workspace.draws.draw(model, inputs, conditionals, seed, first, n);
+        analysis::Design& design = workspace.design;
+        for (std::uint64_t subset = 0; subset < segments; ++subset)
+          for (std::size_t p = 0; p < dimension; ++p)
+            std::ranges::copy(workspace.draws.values(inputs, subset, p),
+                              design.driver(drivers[p]).begin() + static_cast<std::ptrdiff_t>(subset * n));
+        design.evaluate(segments * n);
 
-    const std::span<const double> y = design.column(metric);
-    for (std::size_t r = 0; r < n; ++r) {
-      bool finite = true;
-      for (std::size_t subset = 0; subset < segments; ++subset) finite = finite && std::isfinite(y[subset * n + r]);
-      if (!finite) {
-        ++nonfinite[chunk];
-        continue;
-      }
-      const double base = y[r];
-      const std::span<double> cell = sums.cell(first + r);
-      cell[count] += 1.0;
-      cell[sum] += base - shift;
-      cell[sum_squares] += (base - shift) * (base - shift);
-      for (std::size_t subset = 1; subset < segments; ++subset) {
-        const double difference = base - y[subset * n + r];
-        cell[subsets + subset - 1] += 0.5 * difference * difference;
-      }
-    }
-  });
+        const std::span<const double> y = design.column(metric);
+        for (std::size_t r = 0; r < n; ++r) {
+          bool finite = true;
+          for (std::size_t subset = 0; subset < segments; ++subset) finite = finite && std::isfinite(y[subset * n + r]);
+          if (!finite) {
+            ++nonfinite[chunk];
+            continue;
+          }
+          const double base = y[r];
+          const std::span<double> cell = sums.cell(first + r);
+          cell[count] += 1.0;
+          cell[sum] += base - shift;
+          cell[sum_squares] += (base - shift) * (base - shift);
+          for (std::size_t subset = 1; subset < segments; ++subset) {
+            const double difference = base - y[subset * n + r];
+            cell[subsets + subset - 1] += 0.5 * difference * difference;
+          }
+        }
+      });
 
   // Reduce each batch's 2^D subset sums to D numerators (linear), then bootstrap the few that remain.
   const std::vector<double> batches = sums.batch_sums();

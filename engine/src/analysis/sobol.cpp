@@ -5,8 +5,6 @@
 #include <cmath>
 #include <limits>
 
-#include <tbb/parallel_for.h>
-
 #include "analysis/bootstrap.hpp"
 #include "analysis/common.hpp"
 #include "analysis/design.hpp"
@@ -67,45 +65,43 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
   const std::size_t drivers = inputs.size(), segments = drivers + 2;
   constexpr std::size_t chunk_rows = block_trials;
   analysis::BatchedSums sums(base_trials, per_driver + 2 * drivers, chunk_rows);
-  const std::size_t chunks = static_cast<std::size_t>((base_trials + chunk_rows - 1) / chunk_rows);
-  std::vector<std::uint64_t> nonfinite(chunks, 0);
+  std::vector<std::uint64_t> nonfinite((base_trials + chunk_rows - 1) / chunk_rows, 0);
 
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
-    const std::uint64_t first = chunk * chunk_rows;
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_rows, base_trials - first));
-    // Segment 0 is A, 1 is B, 2 + i is A with driver i from B; each n rows.
-    analysis::Design design(model, segments * n);
-    sample_drivers(sampled, plan_a, first, n, design.driver_pointers(0));
-    sample_drivers(sampled, plan_b, first, n, design.driver_pointers(n));
-    for (std::size_t i = 0; i < drivers; ++i)
-      for (std::size_t j = 0; j < drivers; ++j) {
-        const std::span<double> column = design.driver(inputs[j]);
-        const std::size_t from = (i == j ? 1 : 0) * n;
-        std::copy_n(column.begin() + static_cast<std::ptrdiff_t>(from), n,
-                    column.begin() + static_cast<std::ptrdiff_t>((2 + i) * n));
-      }
-    design.evaluate(segments * n);
+  analysis::for_each_chunk(
+      base_trials, chunk_rows, [&] { return analysis::Design(model, segments * chunk_rows); },
+      [&](analysis::Design& design, std::size_t chunk, std::uint64_t first, std::size_t n) {
+        // Segment 0 is A, 1 is B, 2 + i is A with driver i from B; each n rows.
+        sample_drivers(sampled, plan_a, first, n, design.driver_pointers(0));
+        sample_drivers(sampled, plan_b, first, n, design.driver_pointers(n));
+        for (std::size_t i = 0; i < drivers; ++i)
+          for (std::size_t j = 0; j < drivers; ++j) {
+            const std::span<double> column = design.driver(inputs[j]);
+            const std::size_t from = (i == j ? 1 : 0) * n;
+            std::copy_n(column.begin() + static_cast<std::ptrdiff_t>(from), n,
+                        column.begin() + static_cast<std::ptrdiff_t>((2 + i) * n));
+          }
+        design.evaluate(segments * n);
 
-    const std::span<const double> f = design.column(metric);
-    for (std::size_t r = 0; r < n; ++r) {
-      bool finite = true;
-      for (std::size_t k = 0; k < segments; ++k) finite = finite && std::isfinite(f[k * n + r]);
-      if (!finite) {
-        ++nonfinite[chunk];
-        continue;
-      }
-      const double a = f[r] - shift, b = f[n + r] - shift;
-      const std::span<double> cell = sums.cell(first + r);
-      cell[count] += 1.0;
-      cell[sum] += a + b;
-      cell[sum_squares] += a * a + b * b;
-      for (std::size_t i = 0; i < drivers; ++i) {
-        const double ab = f[(2 + i) * n + r] - shift;
-        cell[first_of(i)] += b * (ab - a);
-        cell[total_of(i)] += (a - ab) * (a - ab);
-      }
-    }
-  });
+        const std::span<const double> f = design.column(metric);
+        for (std::size_t r = 0; r < n; ++r) {
+          bool finite = true;
+          for (std::size_t k = 0; k < segments; ++k) finite = finite && std::isfinite(f[k * n + r]);
+          if (!finite) {
+            ++nonfinite[chunk];
+            continue;
+          }
+          const double a = f[r] - shift, b = f[n + r] - shift;
+          const std::span<double> cell = sums.cell(first + r);
+          cell[count] += 1.0;
+          cell[sum] += a + b;
+          cell[sum_squares] += a * a + b * b;
+          for (std::size_t i = 0; i < drivers; ++i) {
+            const double ab = f[(2 + i) * n + r] - shift;
+            cell[first_of(i)] += b * (ab - a);
+            cell[total_of(i)] += (a - ab) * (a - ab);
+          }
+        }
+      });
 
   SobolIndices result;
   result.correlations_ignored = !model.copula.empty();

@@ -72,8 +72,10 @@ std::string tick_label(double value, double step, ValueFormat format) {
   return format_with(value, {format.percent, decimals});
 }
 
-/// The smallest tick at or above `value`, so that the tallest mark stays inside the plot.
+/// The smallest tick at or above `value` (1 for nothing to show), so that the tallest mark stays
+/// inside the plot.
 double round_up(double value, int most) {
+  if (!(value > 0) || !std::isfinite(value)) return 1;
   const Ticks ticks = round_ticks(0, value, most);
   return ticks.step * std::ceil(value / ticks.step);
 }
@@ -207,12 +209,14 @@ std::string tornado_svg(const TornadoChart& chart) {
   constexpr double row_height = 36, top = 58, label_width = 220;
   const double height = top + row_height * static_cast<double>(chart.rows.size()) + bottom_margin;
 
-  double low = chart.base.value, high = chart.base.value;
+  // The axis spans every finite output and the base (which, when not finite itself, is drawn at 0).
+  const double base = std::isfinite(chart.base.value) ? chart.base.value : 0.0;
+  double low = base, high = base;
   for (const TornadoRow& row : chart.rows)
     for (const double output : {row.output_low, row.output_high})
       if (std::isfinite(output)) low = std::min(low, output), high = std::max(high, output);
   double pad = (high - low) * 0.12;
-  if (!(pad > 0)) pad = chart.base.value != 0 ? std::abs(chart.base.value) * 0.01 : 1.0;
+  if (!(pad > 0)) pad = base != 0 ? std::abs(base) * 0.01 : 1.0;
   Plot plot{{label_width, top, chart_width - label_width - right_margin - 40, height - top - bottom_margin},
             low - pad, high + pad, 0, 1};
   Canvas canvas(chart_width, height, chart.title);
@@ -222,7 +226,7 @@ std::string tornado_svg(const TornadoChart& chart) {
   canvas.text({label_width + 20, 22}, chart.low_legend, "legend");
   canvas.rect({label_width + 190, 10, 14, 14}, "tornado-high");
   canvas.text({label_width + 210, 22}, chart.high_legend, "legend");
-  const double base_x = plot.x(chart.base.value);
+  const double base_x = plot.x(base);
   canvas.line({base_x, top - 8}, {base_x, plot.bottom()}, "base");
   canvas.text({base_x, top - 12}, fmt::format("{} {}", chart.base.label, format_with(chart.base.value, chart.format)),
               "marker-label", Anchor::middle);

@@ -32,10 +32,10 @@ h3 { margin: 0; font-size: 17px; }
 .facts div { min-width: 0; }
 .facts dt { color: var(--faint); font-size: 11px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase; }
 .facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 12px; margin-top: 22px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin-top: 22px; }
 .tile { padding: 12px 14px; border: 1px solid var(--rule); border-top: 4px solid var(--inside); border-radius: 6px; }
 .tile.joint { border-top-color: var(--ink); background: var(--panel); }
-.tile-name { font-weight: 700; overflow-wrap: anywhere; }
+.tile-name { font-size: 14px; font-weight: 700; overflow-wrap: break-word; }
 .tile-value { font-size: 30px; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; }
 .tile-sub { color: var(--muted); font-size: 13px; }
 .unlikely .tile-value, td.unlikely { color: var(--bad); }

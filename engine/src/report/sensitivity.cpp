@@ -395,6 +395,10 @@ std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const Sens
 Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 Json interval(const Interval& ci) { return Json::array({number(ci.low), number(ci.high)}); }
 
+/// A probability as a percentile label (10 for 0.1), rounded to 1e-9 so that the rounding of p * 100
+/// does not show (0.07 * 100 is 7.000000000000001).
+double percentile_of(double probability) { return std::round(probability * 100.0 * 1e9) / 1e9; }
+
 /// Shortest round-trip form, empty for NaN (as in the run CSV).
 std::string cell(double value) {
   if (std::isnan(value)) return "";
@@ -493,7 +497,7 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
                       {"output_low", number(bar.output_low)},
                       {"output_high", number(bar.output_high)},
                       {"swing", number(bar.swing)}});
-    out["tornado"] = {{"range", {report.range_low * 100.0, report.range_high * 100.0}},
+    out["tornado"] = {{"range", {percentile_of(report.range_low), percentile_of(report.range_high)}},
                       {"base", number(report.tornado->base)},
                       {"bars", bars}};
   }
@@ -502,7 +506,7 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     for (const SpiderLine& line : report.spider->lines) {
       Json points = Json::array();
       for (const SpiderPoint& point : line.points)
-        points.push_back({{"percentile", point.probability * 100.0},
+        points.push_back({{"percentile", percentile_of(point.probability)},
                           {"input", number(point.input)},
                           {"output", number(point.output)}});
       spider[name_of(model, line.driver)] = points;

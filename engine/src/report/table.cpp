@@ -85,7 +85,7 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
     out += paint.dim(fmt::format("  ±: 95% half-widths (mean: 1.96 standard errors; percentiles: order statistics){}",
                                  report.sampling == Sampling::monte_carlo
                                      ? ""
-                                     : ";\n  iid formulas, only approximate under this sampling: repeat with other seeds")) +
+                                     : "\n  iid formulas, only approximate under this sampling: repeat with other seeds")) +
            "\n";
 }
 
