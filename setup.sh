@@ -40,12 +40,13 @@ build() {
   cmake --build "$build_dir"
 }
 
-# build_preset PRESET DEFAULT_DIR: configure and build a CMakePresets.json preset.
+# build_preset PRESET DEFAULT_DIR [TARGET...]: configure a CMakePresets.json preset and build it (all,
+# or the targets named).
 build_preset() {
   install_missing "${packages[@]}"
   build_dir=${BUILD_DIR:-$2}
   cmake --preset "$1" -B "$build_dir" ${BUILD_TYPE:+-DCMAKE_BUILD_TYPE="$BUILD_TYPE"} >/dev/null
-  cmake --build "$build_dir"
+  if [ $# -gt 2 ]; then cmake --build "$build_dir" --target "${@:3}"; else cmake --build "$build_dir"; fi
 }
 
 case "${1:-run}" in
@@ -53,8 +54,11 @@ case "${1:-run}" in
   run)   build; "$build_dir/cli/guidance" run scenarios/juniper_q4_2012.yaml ;;
   test)  install_missing "${test_packages[@]}"; build; ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
   test-sanitize) build_preset asan-ubsan build-sanitize
-                 ctest --preset asan-ubsan --test-dir "$build_dir" -j "$(nproc)" ;;
-  test-tsan) build_preset tsan-harness build-tsan; ctest --preset tsan-harness --test-dir "$build_dir" ;;
+                 # Sanitizer reports are fatal (-fno-sanitize-recover); these add checks and stack traces.
+                 export ASAN_OPTIONS=check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1
+                 export UBSAN_OPTIONS=print_stacktrace=1
+                 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
+  test-tsan) build_preset tsan-harness build-tsan tsan_harness; ctest --test-dir "$build_dir" --output-on-failure ;;
   fuzz) install_missing "${packages[@]}" "${fuzz_packages[@]}"; fuzz/run.sh "${2:-60}" ;;
   *) echo "usage: ./setup.sh [run|test|build|test-sanitize|test-tsan|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

@@ -24,12 +24,28 @@ namespace guidance::fuzz {
 /// is always exercised.
 inline constexpr std::uint64_t load_trials = 37;
 
-/// Load `text` as a scenario; when it loads, build the model and run and analyse a few trials. An
-/// InputError is the expected answer to a bad input (it is rendered, to exercise the caret line);
-/// anything else thrown escapes, and is a finding.
+/// The command-line options a scenario's comment lines ask for: `#--set ARG`, `#--actual ARG` and
+/// `#--scenario NAME` (YAML comments, so the file still parses the same), so that the fuzzer reaches
+/// the parsers of overrides and actuals and the selection of variants too.
+inline LoadOptions options_in(std::string_view text) {
+  LoadOptions options;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    if (line.starts_with("#--set ")) options.overrides.emplace_back(line.substr(7));
+    if (line.starts_with("#--actual ")) options.actuals.emplace_back(line.substr(10));
+    if (line.starts_with("#--scenario ")) options.variant = line.substr(12);
+    start = end + 1;
+  }
+  return options;
+}
+
+/// Load `text` as a scenario (with options_in(text)); when it loads, build the model and run and
+/// analyse a few trials. An InputError is the expected answer to a bad input (it is rendered, to
+/// exercise the caret line); anything else thrown escapes, and is a finding.
 inline void load_one(std::string_view text) {
   try {
-    const Scenario scenario = parse_scenario(std::string(text), "fuzz.yaml");
+    const Scenario scenario = parse_scenario(std::string(text), "fuzz.yaml", options_in(text));
     const Model model = build_model(scenario);
     analyze(model, simulate(model, {.trials = load_trials, .seed = 1}));
   } catch (const InputError& error) {

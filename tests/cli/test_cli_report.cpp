@@ -82,7 +82,7 @@ TEST_CASE("run refuses a --report file name that is not .html, before any work")
   CHECK_FALSE(std::filesystem::exists(std::filesystem::path(GUIDANCE_SOURCE_DIR) / "out.pdf"));
 }
 
-TEST_CASE("run's table draws a histogram per guided metric; --ascii keeps it to ASCII") {
+TEST_CASE("run's table draws a histogram per guided metric, and --ascii keeps it to ASCII") {
   const auto unicode = run_cli("run " + flagship + " --trials 20000");
   REQUIRE(unicode.status == 0);
   CHECK_THAT(unicode.out, Contains("\n  eps  0.19 to 0.22  P(in) "));

@@ -53,7 +53,7 @@ TEST_CASE("by default: a tornado of bars and the rank correlations, in 80 column
   }
 }
 
-TEST_CASE("option --format json has the requested methods' keys; --range moves the tornado's ends") {
+TEST_CASE("option --format json has the requested methods' keys, and --range moves the tornado's ends") {
   const auto result =
       run(sensitivity + "--trials 5000 --method tornado,spider,shapley --range 25,75 --format json");
   REQUIRE(result.status == 0);

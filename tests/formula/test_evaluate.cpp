@@ -98,7 +98,7 @@ TEST_CASE("every operator and function gives the hand-computed value, folded or 
   CHECK(identical(folded, run_time));
 }
 
-TEST_CASE("non-finite values propagate as IEEE 754 says; NaN poisons logic, min, max and clamp") {
+TEST_CASE("non-finite values propagate as IEEE 754 says, and NaN poisons logic, min, max and clamp") {
   const Case c = GENERATE(values<Case>({
       {"x / y", 1, 0, 0, inf},
       {"x / y", -1, 0, 0, -inf},

@@ -57,7 +57,7 @@ TEST_CASE("progress is reported one call at a time, rising to every trial, witho
   CHECK(calls.front() > 0);
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     REQUIRE(watched.columns[v].size() == plain.columns[v].size());
-    CHECK(std::memcmp(watched.columns[v].data(), plain.columns[v].data(), plain.columns[v].size() * sizeof(double)) == 0);
+    CHECK((plain.columns[v].empty() || std::memcmp(watched.columns[v].data(), plain.columns[v].data(), plain.columns[v].size() * sizeof(double)) == 0));
   }
 }
 
