@@ -41,4 +41,9 @@ struct SamplingPlan {
 void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t first_trial,
                     std::size_t n, std::span<double* const> driver_columns);
 
+/// out[k] := a driver's value for the standard normal z[k]: mean + sd z for an untruncated normal,
+/// exp(mu + sigma z) for an untruncated lognormal, else quantile(Phi(z)) with Phi(z) kept inside (0, 1).
+/// Used by the copula and by analyses that sample in the copula's normal space. z and out may alias.
+void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out);
+
 }  // namespace guidance

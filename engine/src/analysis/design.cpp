@@ -1,11 +1,7 @@
 #include "analysis/design.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <stdexcept>
-
-#include "dist/standard_normal.hpp"
 
 namespace guidance::analysis {
 
@@ -43,26 +39,6 @@ std::vector<double> evaluate_moves(const Model& model, std::size_t metric, std::
   design.evaluate(design.rows());
   const std::span<const double> output = design.column(metric);
   return {output.begin(), output.end()};
-}
-
-void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out) {
-  const std::size_t n = z.size();
-  if (!distribution.truncated()) {
-    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
-      for (std::size_t i = 0; i < n; ++i) out[i] = normal->mean + normal->sd * z[i];
-      return;
-    }
-    if (const auto* lognormal = std::get_if<LogNormal>(&distribution.shape)) {
-      for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(lognormal->mu + lognormal->sigma * z[i]);
-      return;
-    }
-  }
-  // A correlated or conditional normal can pass 8.3, where Phi rounds to 1 and the quantile would be
-  // the end of the support (infinite for unbounded shapes): keep u in the open interval.
-  constexpr double smallest = std::numeric_limits<double>::min();
-  const double largest = std::nextafter(1.0, 0.0);
-  for (std::size_t i = 0; i < n; ++i) out[i] = std::clamp(dist_detail::normal_cdf(z[i]), smallest, largest);
-  quantile(distribution, out.first(n), out.first(n));
 }
 
 }  // namespace guidance::analysis

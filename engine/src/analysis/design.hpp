@@ -70,9 +70,4 @@ struct Move {
 /// The metric with every driver at its median (element 0), then at each move (element 1 + k).
 std::vector<double> evaluate_moves(const Model& model, std::size_t metric, std::span<const Move> moves);
 
-/// The value of a driver for the standard normal z: exactly mean + sd z for an untruncated normal and
-/// exp(mu + sigma z) for an untruncated lognormal (no CDF round trip), else quantile(Phi(z)) with the
-/// probability kept inside the open interval (0, 1). `z` and `out` may alias.
-void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out);
-
 }  // namespace guidance::analysis

@@ -16,6 +16,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "guidance/sampler.hpp"
 #include "analysis/bootstrap.hpp"
 #include "analysis/common.hpp"
 #include "analysis/conditional.hpp"
@@ -101,7 +102,7 @@ class Draws {
     }
     for (std::size_t p = 0; p < inputs.drivers.size(); ++p)
       if (inputs.copula[p] >= 0)
-        analysis::values_from_normals(model.distributions[inputs.drivers[p]],
+        values_from_normals(model.distributions[inputs.drivers[p]],
                                       span(correlated_[static_cast<std::size_t>(inputs.copula[p])]), span(base_[p]));
 
     // Per subset of the copula: z_J = mean_map z_K + factor e_J, then the drivers' values.
@@ -115,7 +116,7 @@ class Draws {
           add_scaled(conditional.mean_map(row, static_cast<Eigen::Index>(k)), correlated_[conditional.given[k]], z);
         for (std::size_t l = 0; l <= j; ++l)
           add_scaled(conditional.factor(row, static_cast<Eigen::Index>(l)), fresh_[conditional.redrawn[l]], z);
-        analysis::values_from_normals(model.distributions[model.copula.drivers[conditional.redrawn[j]]], span(z),
+        values_from_normals(model.distributions[model.copula.drivers[conditional.redrawn[j]]], span(z),
                                       span(z));
       }
     }

@@ -4,17 +4,11 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
+#include "report/format.hpp"
 
 namespace guidance {
 
 namespace {
-
-/// Shortest round-trip form, empty for NaN: spreadsheets read an empty cell as missing.
-std::string cell(double value) {
-  if (std::isnan(value)) return "";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return fmt::format("{}", value);
-}
 
 /// Names are identifiers, but the scenario name may hold commas or quotes (RFC 4180 quoting).
 std::string csv_field(std::string_view text) {
@@ -33,10 +27,10 @@ std::string render_csv(const Model& model, const RunReport& report) {
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     const Summary& summary = report.variables[v];
     out += fmt::format("{},{},{},{},{},{},{},{},{}", csv_field(model.variables[v].name),
-                       model.variables[v].kind == VariableKind::driver ? "driver" : "metric", cell(summary.mean),
-                       cell(summary.mean_se), cell(summary.sd), cell(summary.min), cell(summary.max), summary.count,
+                       model.variables[v].kind == VariableKind::driver ? "driver" : "metric", csv_cell(summary.mean),
+                       csv_cell(summary.mean_se), csv_cell(summary.sd), csv_cell(summary.min), csv_cell(summary.max), summary.count,
                        summary.nonfinite);
-    for (const double value : summary.percentiles) out.append(",").append(cell(value));
+    for (const double value : summary.percentiles) out.append(",").append(csv_cell(value));
     out += "\n";
   }
   return out;
@@ -50,7 +44,7 @@ void write_samples_csv(std::ostream& out, const Model& model, const SimulationRe
     line = fmt::format("{}", trial);
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const std::span<const double> column = result.column(v);
-      line.append(",").append(cell(column.empty() ? model.variables[v].constant_value : column[trial]));
+      line.append(",").append(csv_cell(column.empty() ? model.variables[v].constant_value : column[trial]));
     }
     out << line << '\n';
   }

@@ -28,6 +28,16 @@ ValueFormat choose_format(bool percent, double magnitude) {
   return {false, 4};
 }
 
+std::string Painter::wrap(std::string_view code, std::string_view text) const {
+  return color_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+}
+
+std::string csv_cell(double value) {
+  if (std::isnan(value)) return "";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
 std::string_view sampling_name(Sampling sampling) {
   switch (sampling) {
     case Sampling::monte_carlo: return "Monte Carlo";
@@ -98,6 +108,10 @@ std::string format_run_header(const Model& model, const RunReport& report, bool 
 
 nlohmann::ordered_json json_number(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json json_interval(const Interval& interval) {
+  return nlohmann::ordered_json::array({json_number(interval.low), json_number(interval.high)});
 }
 
 }  // namespace guidance

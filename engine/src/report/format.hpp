@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,24 @@ std::string format_with(double value, ValueFormat format);
 /// that a rare event never reads as impossible).
 std::string format_probability(double p);
 
+/// ANSI styling for terminal tables; plain text when colour is off.
+class Painter {
+ public:
+  explicit Painter(bool color) : color_(color) {}
+  std::string bold(std::string_view text) const { return wrap("1", text); }
+  std::string dim(std::string_view text) const { return wrap("2", text); }
+  std::string warn(std::string_view text) const { return wrap("33", text); }
+  std::string bad(std::string_view text) const { return wrap("31", text); }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view text) const;
+  bool color_;
+};
+
+/// A number for a CSV cell: shortest round-trip form, empty for NaN (spreadsheets read an empty cell
+/// as missing), "inf" and "-inf".
+std::string csv_cell(double value);
+
 /// A guidance bound as the user would write it: up to 10 significant digits, "1,100", "63.5%".
 std::string format_bound(double value, bool percent);
 
@@ -53,5 +72,8 @@ std::string format_run_header(const Model& model, const RunReport& report, bool 
 
 /// A number for JSON: non-finite numbers have no JSON form and are written as null.
 nlohmann::ordered_json json_number(double value);
+
+/// An interval as a JSON pair [low, high], non-finite ends as null.
+nlohmann::ordered_json json_interval(const Interval& interval);
 
 }  // namespace guidance

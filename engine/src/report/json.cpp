@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
+#include "report/format.hpp"
 #include "model/correlation.hpp"
 
 namespace guidance {
@@ -11,11 +12,6 @@ namespace guidance {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-/// Non-finite numbers have no JSON form: they are written as null.
-Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
-
-Json interval(const Interval& interval) { return Json::array({number(interval.low), number(interval.high)}); }
 
 std::string_view sampling_key(Sampling sampling) {
   switch (sampling) {
@@ -30,17 +26,17 @@ Json variable_json(const Variable& variable, const Summary& summary) {
   Json percentiles = Json::object(), percentiles_ci = Json::object();
   for (std::size_t p = 0; p < reported_percentiles.size(); ++p) {
     const std::string key = fmt::format("p{}", reported_percentiles[p]);
-    percentiles[key] = number(summary.percentiles[p]);
-    percentiles_ci[key] = interval(summary.percentile_ci[p]);
+    percentiles[key] = json_number(summary.percentiles[p]);
+    percentiles_ci[key] = json_interval(summary.percentile_ci[p]);
   }
   return Json{{"kind", variable.kind == VariableKind::driver ? "driver" : "metric"},
               {"constant", !variable.stochastic},
               {"percent", variable.percent},
-              {"mean", number(summary.mean)},
-              {"mean_se", number(summary.mean_se)},
-              {"sd", number(summary.sd)},
-              {"min", number(summary.min)},
-              {"max", number(summary.max)},
+              {"mean", json_number(summary.mean)},
+              {"mean_se", json_number(summary.mean_se)},
+              {"sd", json_number(summary.sd)},
+              {"min", json_number(summary.min)},
+              {"max", json_number(summary.max)},
               {"count", summary.count},
               {"nonfinite", summary.nonfinite},
               {"percentiles", percentiles},
@@ -57,14 +53,14 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
   Json guidance = Json::array();
   for (const GuidanceProbability& line : report.guidance)
     guidance.push_back({{"name", line.name},
-                        {"low", number(line.low)},
-                        {"high", number(line.high)},
+                        {"low", json_number(line.low)},
+                        {"high", json_number(line.high)},
                         {"p_in", line.p_in},
-                        {"p_in_ci", interval(line.p_in_ci)},
+                        {"p_in_ci", json_interval(line.p_in_ci)},
                         {"p_below", line.p_below},
-                        {"p_below_ci", interval(line.p_below_ci)},
+                        {"p_below_ci", json_interval(line.p_below_ci)},
                         {"p_above", line.p_above},
-                        {"p_above_ci", interval(line.p_above_ci)},
+                        {"p_above_ci", json_interval(line.p_above_ci)},
                         {"nonfinite", line.nonfinite}});
 
   Json out{{"scenario", model.name},
@@ -76,7 +72,7 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
            {"se_method", report.sampling == Sampling::monte_carlo ? "iid" : "iid-approximate"},
            {"variables", variables},
            {"guidance", guidance},
-           {"guidance_joint", {{"p_in", report.joint_p_in}, {"p_in_ci", interval(report.joint_p_in_ci)}}},
+           {"guidance_joint", {{"p_in", report.joint_p_in}, {"p_in_ci", json_interval(report.joint_p_in_ci)}}},
            {"nonfinite_trials", report.nonfinite_trials}};
   if (const std::vector<CorrelationPair> pairs = repaired_correlations(model); !pairs.empty()) {
     Json correlations = Json::array();
@@ -90,7 +86,7 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
                         {"max_trials", stop.max_trials},
                         {"stopped_because", stop.reached ? "precision reached" : "max trials"},
                         {"rounds", stop.rounds},
-                        {"largest_half_width", number(stop.largest)},
+                        {"largest_half_width", json_number(stop.largest)},
                         {"largest_at", stop.largest_at}};
   }
   if (!report.actuals.empty()) {

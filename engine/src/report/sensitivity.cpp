@@ -40,16 +40,6 @@ std::string join_names(const Model& model, const std::vector<std::size_t>& varia
   return out;
 }
 
-struct Style {
-  bool color = false;
-  std::string paint(std::string_view code, std::string_view text) const {
-    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
-  }
-  std::string bold(std::string_view text) const { return paint("1", text); }
-  std::string dim(std::string_view text) const { return paint("2", text); }
-  std::string warn(std::string_view text) const { return paint("33", text); }
-};
-
 /// Columns (UTF-8 code points) of a line.
 std::size_t columns(std::string_view text) {
   return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
@@ -156,7 +146,7 @@ std::string tornado_axis(const std::string& low, const std::string& base, const 
   return axis;
 }
 
-void render_tornado(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_tornado(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const Tornado& tornado = *report.tornado;
   const Variable& metric = model.variables[report.metric];
   const std::string low = percent_label(report.range_low), high = percent_label(report.range_high);
@@ -214,7 +204,7 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
 
 // ---- spider --------------------------------------------------------------------------------------
 
-void render_spider(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_spider(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const Spider& spider = *report.spider;
   const Variable& metric = model.variables[report.metric];
   out += "\n";
@@ -259,7 +249,7 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
 
 // ---- correlation, sobol, shapley ----------------------------------------------------------------
 
-void render_correlation(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_correlation(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   std::vector<RankCorrelation> rows = report.correlation->drivers;
   std::ranges::stable_sort(rows, [](const RankCorrelation& a, const RankCorrelation& b) {
     return std::abs(a.spearman) > std::abs(b.spearman);
@@ -280,7 +270,7 @@ void render_correlation(std::string& out, const Model& model, const SensitivityR
                        share_bar(row.contribution, bar_width));
 }
 
-void render_sobol(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_sobol(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const SobolIndices& sobol = *report.sobol;
   std::vector<SobolIndex> rows = sobol.drivers;
   std::ranges::stable_sort(rows, [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
@@ -304,7 +294,7 @@ void render_sobol(std::string& out, const Model& model, const SensitivityReport&
                        index_text(row.first), interval(row.first_ci), index_text(row.total), interval(row.total_ci));
 }
 
-void render_shapley(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_shapley(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const ShapleyEffects& shapley = *report.shapley;
   std::vector<ShapleyEffect> rows = shapley.drivers;
   std::ranges::stable_sort(rows, [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.effect > b.effect; });
@@ -327,7 +317,7 @@ void render_shapley(std::string& out, const Model& model, const SensitivityRepor
 
 // ---- regional ------------------------------------------------------------------------------------
 
-void render_regional(std::string& out, const Model& model, const SensitivityReport& report, const Style& style) {
+void render_regional(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const Regional& regional = *report.regional;
   const std::string& metric = name_of(model, report.metric);
   out += "\n";
@@ -391,20 +381,10 @@ std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const Sens
 
 // ---- JSON and CSV helpers -------------------------------------------------------------------------
 
-/// Non-finite numbers have no JSON form: they are written as null.
-Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
-Json interval(const Interval& ci) { return Json::array({number(ci.low), number(ci.high)}); }
 
 /// A probability as a percentile label (10 for 0.1), rounded to 1e-9 so that the rounding of p * 100
 /// does not show (0.07 * 100 is 7.000000000000001).
 double percentile_of(double probability) { return std::round(probability * 100.0 * 1e9) / 1e9; }
-
-/// Shortest round-trip form, empty for NaN (as in the run CSV).
-std::string cell(double value) {
-  if (std::isnan(value)) return "";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return fmt::format("{}", value);
-}
 
 }  // namespace
 
@@ -452,7 +432,7 @@ std::string trim_line_ends(const std::string& text) {
 }
 
 std::string render_sensitivity_table(const Model& model, const SensitivityReport& report, bool color) {
-  const Style style{color};
+  const Painter style(color);
   std::string out = style.bold(model.name) + "\n";
   // The one-at-a-time views sample nothing: trials and seed only matter to the other methods.
   const bool sampled = report.correlation || report.sobol || report.shapley || report.regional;
@@ -492,13 +472,13 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     Json bars = Json::array();
     for (const TornadoBar& bar : report.tornado->bars)
       bars.push_back({{"driver", name_of(model, bar.driver)},
-                      {"low_input", number(bar.low_input)},
-                      {"high_input", number(bar.high_input)},
-                      {"output_low", number(bar.output_low)},
-                      {"output_high", number(bar.output_high)},
-                      {"swing", number(bar.swing)}});
+                      {"low_input", json_number(bar.low_input)},
+                      {"high_input", json_number(bar.high_input)},
+                      {"output_low", json_number(bar.output_low)},
+                      {"output_high", json_number(bar.output_high)},
+                      {"swing", json_number(bar.swing)}});
     out["tornado"] = {{"range", {percentile_of(report.range_low), percentile_of(report.range_high)}},
-                      {"base", number(report.tornado->base)},
+                      {"base", json_number(report.tornado->base)},
                       {"bars", bars}};
   }
   if (report.spider) {
@@ -507,8 +487,8 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       Json points = Json::array();
       for (const SpiderPoint& point : line.points)
         points.push_back({{"percentile", percentile_of(point.probability)},
-                          {"input", number(point.input)},
-                          {"output", number(point.output)}});
+                          {"input", json_number(point.input)},
+                          {"output", json_number(point.output)}});
       spider[name_of(model, line.driver)] = points;
     }
     out["spider"] = spider;
@@ -516,23 +496,23 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
   if (report.correlation) {
     Json correlation = Json::object();
     for (const RankCorrelation& row : report.correlation->drivers)
-      correlation[name_of(model, row.driver)] = {{"spearman", number(row.spearman)},
-                                                 {"contribution", number(row.contribution)}};
+      correlation[name_of(model, row.driver)] = {{"spearman", json_number(row.spearman)},
+                                                 {"contribution", json_number(row.contribution)}};
     out["correlation"] = correlation;
   }
   if (report.sobol) {
     Json sobol = Json::object();
     for (const SobolIndex& row : report.sobol->drivers)
-      sobol[name_of(model, row.driver)] = {{"first", number(row.first)},
-                                           {"first_ci", interval(row.first_ci)},
-                                           {"total", number(row.total)},
-                                           {"total_ci", interval(row.total_ci)}};
+      sobol[name_of(model, row.driver)] = {{"first", json_number(row.first)},
+                                           {"first_ci", json_interval(row.first_ci)},
+                                           {"total", json_number(row.total)},
+                                           {"total_ci", json_interval(row.total_ci)}};
     out["sobol"] = sobol;
   }
   if (report.shapley) {
     Json shapley = Json::object();
     for (const ShapleyEffect& row : report.shapley->drivers)
-      shapley[name_of(model, row.driver)] = {{"effect", number(row.effect)}, {"ci", interval(row.ci)}};
+      shapley[name_of(model, row.driver)] = {{"effect", json_number(row.effect)}, {"ci", json_interval(row.ci)}};
     out["shapley"] = shapley;
   }
   if (report.regional) {
@@ -542,10 +522,10 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       const bool below = miss.side == MissSide::below;
       Json drivers = Json::array();
       for (const RegionalShift& shift : miss.drivers)
-        drivers.push_back({{"driver", name_of(model, shift.driver)}, {"shift_sd", number(shift.shift_sd)}});
+        drivers.push_back({{"driver", name_of(model, shift.driver)}, {"shift_sd", json_number(shift.shift_sd)}});
       regional.push_back({{"guidance", line.name},
                           {"side", below ? "below" : "above"},
-                          {"bound", number(below ? line.low : line.high)},
+                          {"bound", json_number(below ? line.low : line.high)},
                           {"probability", miss.probability},
                           {"trials", miss.trials},
                           {"drivers", drivers}});
@@ -556,10 +536,10 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
   for (const auto& [method, design] : designs(report)) {
     Json entry{{"evaluations", design->evaluations}, {"nonfinite", design->nonfinite}};
     if (method == SensitivityMethod::sobol) {
-      entry["variance"] = number(report.sobol->variance);
+      entry["variance"] = json_number(report.sobol->variance);
       entry["correlations_ignored"] = report.sobol->correlations_ignored;
     }
-    if (method == SensitivityMethod::shapley) entry["variance"] = number(report.shapley->variance);
+    if (method == SensitivityMethod::shapley) entry["variance"] = json_number(report.shapley->variance);
     costs[std::string(method_name(method))] = entry;
   }
   out["designs"] = costs;
@@ -571,8 +551,8 @@ std::string render_sensitivity_csv(const Model& model, const SensitivityReport& 
   std::string out = "method,driver,statistic,value,ci_low,ci_high\n";
   const auto row = [&](std::string_view method, std::string_view driver, std::string_view statistic, double value,
                        const Interval* ci = nullptr) {
-    out += fmt::format("{},{},{},{},{},{}\n", method, driver, statistic, cell(value), ci ? cell(ci->low) : "",
-                       ci ? cell(ci->high) : "");
+    out += fmt::format("{},{},{},{},{},{}\n", method, driver, statistic, csv_cell(value), ci ? csv_cell(ci->low) : "",
+                       ci ? csv_cell(ci->high) : "");
   };
   if (report.tornado) {
     row("tornado", "", "base", report.tornado->base);

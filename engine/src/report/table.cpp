@@ -19,21 +19,6 @@ constexpr std::size_t max_name_width = 18;
 // reported_percentiles: P5, P10, P50, P90, P95).
 constexpr std::array<std::size_t, 5> table_percentiles = {1, 2, 4, 6, 7};
 
-class Painter {
- public:
-  explicit Painter(bool color) : color_(color) {}
-  std::string bold(std::string_view text) const { return wrap("1", text); }
-  std::string dim(std::string_view text) const { return wrap("2", text); }
-  std::string warn(std::string_view text) const { return wrap("33", text); }
-  std::string bad(std::string_view text) const { return wrap("31", text); }
-
- private:
-  std::string wrap(std::string_view code, std::string_view text) const {
-    return color_ ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
-  }
-  bool color_;
-};
-
 std::string name_cell(std::string_view name, std::size_t width) {
   // A name longer than the column gets a line of its own, so that the numbers still line up.
   if (name.size() > width) return fmt::format("  {}\n  {:<{}}", name, "", width);

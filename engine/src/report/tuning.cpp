@@ -110,7 +110,6 @@ Json run_json_part(const Model& model, const RunReport& report, bool header) {
   return out;
 }
 
-Json interval_json(const Interval& interval) { return Json::array({json_number(interval.low), json_number(interval.high)}); }
 
 // ---- sweep ---------------------------------------------------------------------------------------
 
@@ -224,7 +223,7 @@ Json line_rank_json(const LineRank& line) {
               {"low_rank", line.low_rank},
               {"high_rank", line.high_rank},
               {"p_in", line.p_in},
-              {"p_in_ci", interval_json(line.p_in_ci)}};
+              {"p_in_ci", json_interval(line.p_in_ci)}};
 }
 
 }  // namespace
@@ -390,10 +389,10 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
   out["vary"] = solution.vary;
   out["value"] = solution.value;
   out["achieved"] = solution.achieved;
-  out["achieved_ci"] = interval_json(solution.achieved_ci);
-  out["bracket"] = interval_json(solution.bracket);
+  out["achieved_ci"] = json_interval(solution.achieved_ci);
+  out["bracket"] = json_interval(solution.bracket);
   out["iterations"] = solution.iterations;
-  out["searched"] = interval_json(solution.searched);
+  out["searched"] = json_interval(solution.searched);
   out["current"] = solution.current ? json_number(*solution.current) : Json(nullptr);
   out["steps"] = steps;
   out["run"] = run_json_part(solution.model, solution.report, false);
@@ -443,13 +442,13 @@ nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report
   Json out = run_json_part(model, report, true);
   out["metric"] = proposal.metric;
   out["confidence"] = proposal.confidence;
-  out["narrowest"] = interval_json(proposal.narrowest);
-  out["central"] = interval_json(proposal.central);
+  out["narrowest"] = json_interval(proposal.narrowest);
+  out["central"] = json_interval(proposal.central);
   out["guidance"] = proposal.guidance ? line_rank_json(*proposal.guidance) : Json(nullptr);
   out["narrowest_p_in"] = proposal.narrowest_p_in;
   out["central_p_in"] = proposal.central_p_in;
-  out["narrowest_ranks"] = interval_json(proposal.narrowest_ranks);
-  out["central_ranks"] = interval_json(proposal.central_ranks);
+  out["narrowest_ranks"] = json_interval(proposal.narrowest_ranks);
+  out["central_ranks"] = json_interval(proposal.central_ranks);
   Json lines = Json::array();
   for (const LineRank& line : proposal.lines) lines.push_back(line_rank_json(line));
   out["lines"] = lines;

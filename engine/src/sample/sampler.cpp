@@ -30,28 +30,11 @@ bool takes_normal_directly(const Distribution& distribution) {
          (std::holds_alternative<Normal>(distribution.shape) || std::holds_alternative<LogNormal>(distribution.shape));
 }
 
-/// column[k] := the driver's value for the standard normal column[k].
-void from_standard_normal(const Distribution& distribution, std::span<double> column) {
-  if (takes_normal_directly(distribution)) {
-    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
-      for (double& x : column) x = normal->mean + normal->sd * x;
-    } else {
-      const auto& lognormal = std::get<LogNormal>(distribution.shape);
-      for (double& x : column) x = std::exp(lognormal.mu + lognormal.sigma * x);
-    }
-    return;
-  }
-  // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
-  constexpr double largest_below_one = 1.0 - 0x1p-53;
-  for (double& x : column) x = std::clamp(standard_normal_cdf(x), std::numeric_limits<double>::min(), largest_below_one);
-  quantile(distribution, column, column);
-}
-
 /// column[k] := the driver's value for the uniform column[k].
 void from_uniform(const Distribution& distribution, std::span<double> column) {
   if (takes_normal_directly(distribution)) {
     for (double& x : column) x = standard_normal_quantile(x);
-    from_standard_normal(distribution, column);
+    values_from_normals(distribution, column, column);
   } else {
     quantile(distribution, column, column);
   }
@@ -91,6 +74,24 @@ void design_uniforms(const SamplingPlan& plan, const std::optional<SobolPoints>&
 }
 
 }  // namespace
+
+void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out) {
+  const std::size_t n = z.size();
+  if (takes_normal_directly(distribution)) {
+    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = normal->mean + normal->sd * z[i];
+    } else {
+      const auto& lognormal = std::get<LogNormal>(distribution.shape);
+      for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(lognormal.mu + lognormal.sigma * z[i]);
+    }
+    return;
+  }
+  // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
+  constexpr double largest_below_one = 1.0 - 0x1p-53;
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = std::clamp(standard_normal_cdf(z[i]), std::numeric_limits<double>::min(), largest_below_one);
+  quantile(distribution, out.first(n), out.first(n));
+}
 
 void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t first_trial, std::size_t n,
                     std::span<double* const> driver_columns) {
@@ -132,7 +133,7 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
   correlate(model.copula.cholesky, copula_columns, n);
 
   for (const std::size_t d : stochastic) {
-    if (in_copula[d]) from_standard_normal(model.distributions[d], column(d));
+    if (in_copula[d]) values_from_normals(model.distributions[d], column(d), column(d));
     else from_uniform(model.distributions[d], column(d));
   }
 }
