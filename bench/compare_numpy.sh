@@ -11,5 +11,5 @@ measure() {
   awk -F': ' '/Elapsed \(wall clock\)/ {w=$2} /Maximum resident set size/ {m=$2} END {printf "wall %s  peak %.0f MiB\n", w, m/1024}' /tmp/guidance-time.$$
 }
 echo "guidance run, $trials trials:  $(measure "$build/cli/guidance" run scenarios/juniper_q4_2012.yaml --trials "$trials")"
-echo "numpy + scipy, $trials trials: $(measure python3 bench/numpy_flagship.py "$trials")"
+echo "numpy + scipy, $trials trials: $(measure /usr/bin/python3 bench/numpy_flagship.py "$trials")"
 rm -f /tmp/guidance-time.$$

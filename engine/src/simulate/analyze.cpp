@@ -1,4 +1,6 @@
 // From stored trials to what a run reports: summaries, guidance probabilities (with chart data), actuals' ranks.
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <tbb/blocked_range.h>
@@ -48,38 +50,55 @@ struct GuidanceCounts {
   }
 };
 
-/// A variable's value in one trial, whether stored or constant.
-double value_at(const Model& model, const SimulationResult& result, std::size_t variable, std::uint64_t trial) {
-  const std::span<const double> column = result.column(variable);
-  return column.empty() ? model.variables[variable].constant_value : column[trial];
+/// Adds the lines' and the joint event's counts for trials [first, first + n) (n <= tile): column by
+/// column, so that each loop is branch-free over contiguous values.
+constexpr std::size_t tile = 4096;
+void count_tile(const Model& model, const SimulationResult& result, std::span<const std::size_t> with_nonfinite,
+                std::uint64_t first, std::size_t n, GuidanceCounts& counts) {
+  std::array<unsigned char, tile> all_inside;
+  std::array<unsigned char, tile> any_nonfinite{};
+  all_inside.fill(1);
+  for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+    const GuidanceRange& line = model.guidance[g];
+    const std::span<const double> column = result.column(line.variable);
+    std::uint64_t inside = 0, below = 0, above = 0, nonfinite = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = column.empty() ? model.variables[line.variable].constant_value : column[first + i];
+      const bool finite = std::isfinite(x);
+      const bool is_below = finite && x < line.low;
+      const bool is_above = finite && x > line.high;
+      const bool is_inside = finite && !is_below && !is_above;
+      nonfinite += !finite;
+      below += is_below;
+      above += is_above;
+      inside += is_inside;
+      all_inside[i] &= static_cast<unsigned char>(is_inside);
+    }
+    counts.inside[g] += inside;
+    counts.below[g] += below;
+    counts.above[g] += above;
+    counts.nonfinite[g] += nonfinite;
+  }
+  for (const std::size_t v : with_nonfinite) {
+    const std::span<const double> column = result.column(v);
+    for (std::size_t i = 0; i < n; ++i) any_nonfinite[i] |= static_cast<unsigned char>(!std::isfinite(column[first + i]));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    counts.joint_inside += all_inside[i];
+    counts.nonfinite_trials += any_nonfinite[i];
+  }
 }
 
-GuidanceCounts count_guidance(const Model& model, const SimulationResult& result) {
-  const std::size_t lines = model.guidance.size();
-  std::vector<std::size_t> stochastic;
-  for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (model.variables[v].stochastic) stochastic.push_back(v);
-
+/// `with_nonfinite`: the stored variables with a non-finite value somewhere (known from their
+/// summaries), the only columns a trial's non-finite flag needs to read.
+GuidanceCounts count_guidance(const Model& model, const SimulationResult& result,
+                              std::span<const std::size_t> with_nonfinite) {
   return tbb::parallel_reduce(
-      tbb::blocked_range<std::uint64_t>(0, result.trials, 1 << 16), GuidanceCounts(lines),
+      tbb::blocked_range<std::uint64_t>(0, result.trials, 1 << 16), GuidanceCounts(model.guidance.size()),
       [&](const tbb::blocked_range<std::uint64_t>& range, GuidanceCounts counts) {
-        for (std::uint64_t trial = range.begin(); trial != range.end(); ++trial) {
-          bool all_inside = true;
-          for (std::size_t g = 0; g < lines; ++g) {
-            const GuidanceRange& line = model.guidance[g];
-            const double x = value_at(model, result, line.variable, trial);
-            if (!std::isfinite(x)) ++counts.nonfinite[g], all_inside = false;
-            else if (x < line.low) ++counts.below[g], all_inside = false;
-            else if (x > line.high) ++counts.above[g], all_inside = false;
-            else ++counts.inside[g];
-          }
-          counts.joint_inside += all_inside ? 1 : 0;
-          for (const std::size_t v : stochastic)
-            if (!std::isfinite(result.columns[v][trial])) {
-              ++counts.nonfinite_trials;
-              break;
-            }
-        }
+        for (std::uint64_t first = range.begin(); first < range.end(); first += tile)
+          count_tile(model, result, with_nonfinite, first, static_cast<std::size_t>(std::min<std::uint64_t>(tile, range.end() - first)),
+                     counts);
         return counts;
       },
       [](GuidanceCounts left, const GuidanceCounts& right) {
@@ -103,7 +122,10 @@ RunReport analyze(const Model& model, const SimulationResult& result) {
                                               : constant_summary(variable.constant_value, result.trials);
   });
 
-  const GuidanceCounts counts = count_guidance(model, result);
+  std::vector<std::size_t> with_nonfinite;
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic && report.variables[v].nonfinite > 0) with_nonfinite.push_back(v);
+  const GuidanceCounts counts = count_guidance(model, result, with_nonfinite);
   const auto share = [&](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(result.trials); };
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {
     const GuidanceRange& line = model.guidance[g];

@@ -3,10 +3,14 @@
 // on the schedule.
 #include "guidance/simulate.hpp"
 
+#include <sys/mman.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <string>
 
 #include <fmt/format.h>
@@ -16,6 +20,31 @@
 namespace guidance {
 
 std::size_t bytes_per_trial(const Model& model) { return sizeof(double) * model.stochastic_count(); }
+
+namespace detail {
+
+namespace {
+constexpr std::size_t huge_page = std::size_t{2} << 20;
+constexpr std::size_t huge_page_threshold = 2 * huge_page;
+std::size_t round_to_huge_pages(std::size_t bytes) { return (bytes + huge_page - 1) / huge_page * huge_page; }
+}  // namespace
+
+void* allocate_column_storage(std::size_t bytes) {
+  if (bytes < huge_page_threshold) return ::operator new(bytes);
+  const std::size_t rounded = round_to_huge_pages(bytes);
+  void* storage = std::aligned_alloc(huge_page, rounded);
+  if (storage == nullptr) throw std::bad_alloc();
+  // Advice only: without transparent huge pages the kernel ignores it and the run is merely slower.
+  ::madvise(storage, rounded, MADV_HUGEPAGE);
+  return storage;
+}
+
+void free_column_storage(void* storage, std::size_t bytes) noexcept {
+  if (bytes < huge_page_threshold) ::operator delete(storage);
+  else std::free(storage);
+}
+
+}  // namespace detail
 
 namespace {
 
