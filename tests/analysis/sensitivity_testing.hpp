@@ -11,6 +11,7 @@
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
+#include "guidance/stats.hpp"
 
 namespace guidance::test {
 
@@ -89,5 +90,8 @@ inline void check_coverage(std::size_t covered, std::size_t runs) {
   CAPTURE(covered, runs, rate, se);
   CHECK(std::abs(rate - 0.95) <= 4.5 * se);
 }
+
+/// The standard error a 95% interval implies, as if it were normal: its half-width / 1.96.
+inline double implied_se(const Interval& ci) { return (ci.high - ci.low) / (2 * 1.96); }
 
 }  // namespace guidance::test

@@ -15,7 +15,7 @@ using guidance::test::model_of;
 namespace {
 
 // y = 2a - 5b + c + 0 * unused: a ~ N(10, 2), b ~ U(0, 1), c = 3 (a constant), unused ~ N(0, 1).
-const std::string linear_yaml = R"(
+const std::string mixed_yaml = R"(
 name: linear
 drivers:
   a: {dist: normal, mean: 10, sd: 2}
@@ -32,7 +32,7 @@ double normal_quantile(double p) { return boost::math::quantile(boost::math::nor
 }  // namespace
 
 TEST_CASE("the tornado moves each driver to the ends of its range, the others at their medians") {
-  const Model model = model_of(linear_yaml);
+  const Model model = model_of(mixed_yaml);
   const auto [low, high] = GENERATE(std::pair{0.10, 0.90}, std::pair{0.25, 0.75}, std::pair{0.05, 0.95});
   CAPTURE(low, high);
   const Tornado result = tornado(model, index_of(model, "y"), low, high);
@@ -64,7 +64,7 @@ TEST_CASE("the tornado moves each driver to the ends of its range, the others at
 }
 
 TEST_CASE("the spider walks each driver through its range in even steps") {
-  const Model model = model_of(linear_yaml);
+  const Model model = model_of(mixed_yaml);
   const Spider result = spider(model, index_of(model, "y"), 0.10, 0.90, 9);
   REQUIRE(result.lines.size() == 3);
   const SpiderLine& b = result.lines[1];
@@ -101,7 +101,7 @@ metrics:
 }
 
 TEST_CASE("a metric that no driver moves has no sensitivity") {
-  const Model model = model_of(linear_yaml);
+  const Model model = model_of(mixed_yaml);
   const auto constant = index_of(model, "constant");
   CHECK_THROWS_WITH(tornado(model, constant, 0.1, 0.9),
                     "`constant` is the same in every trial (6): no driver moves it");

@@ -16,6 +16,7 @@
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
+using guidance::test::implied_se;
 using guidance::test::index_of;
 using guidance::test::model_of;
 
@@ -87,7 +88,6 @@ std::vector<double> correlated_truth() {
   return linear_gaussian_shapley(Eigen::Vector4d(2, 1, -1, 0), sigma);
 }
 
-double implied_se(const Interval& ci) { return (ci.high - ci.low) / (2 * 1.96); }
 
 }  // namespace
 

@@ -9,13 +9,13 @@
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
+using guidance::test::implied_se;
 using guidance::test::index_of;
 using guidance::test::model_of;
 
 namespace {
 
 /// The bootstrap interval's implied standard error (half-width / 1.96), for tolerances.
-double implied_se(const Interval& ci) { return (ci.high - ci.low) / (2 * 1.96); }
 
 /// The estimate within 4.5 implied standard errors of the truth, and an interval narrow enough that
 /// the check means something.
@@ -25,7 +25,7 @@ void check_index(double estimate, const Interval& ci, double truth, double max_w
   CHECK_THAT(estimate, WithinAbs(truth, 4.5 * implied_se(ci)));
 }
 
-const std::string linear_yaml = R"(
+const std::string normal_linear_yaml = R"(
 name: linear
 drivers:
   a: {dist: normal, mean: 1, sd: 1}
@@ -75,7 +75,7 @@ TEST_CASE("sobol indices of the G-function match the closed form") {
 }
 
 TEST_CASE("a linear model of independent normals has first = total = each term's share of the variance") {
-  const Model model = model_of(linear_yaml);
+  const Model model = model_of(normal_linear_yaml);
   const SobolIndices result = sobol_indices(model, index_of(model, "y"), 50'000, 3);
   // Var y = 9 x 1 + 1 x 4 + 0.25 x 9 = 15.25.
   const double shares[] = {9 / 15.25, 4 / 15.25, 2.25 / 15.25};
@@ -130,7 +130,7 @@ TEST_CASE("sobol indices are identical on any number of threads") {
 }
 
 TEST_CASE("sobol indices refuse correlated drivers unless told to ignore the correlations") {
-  const Model model = model_of(linear_yaml + "correlations:\n  - [a, b, 0.6]\n");
+  const Model model = model_of(normal_linear_yaml + "correlations:\n  - [a, b, 0.6]\n");
   const std::size_t y = index_of(model, "y");
   try {
     sobol_indices(model, y, 1000, 1);
@@ -143,7 +143,7 @@ TEST_CASE("sobol indices refuse correlated drivers unless told to ignore the cor
   }
   // Ignoring them gives the indices of the independent model.
   const SobolIndices ignored = sobol_indices(model, y, 50'000, 3, true);
-  const SobolIndices independent = sobol_indices(model_of(linear_yaml), y, 50'000, 3);
+  const SobolIndices independent = sobol_indices(model_of(normal_linear_yaml), y, 50'000, 3);
   CHECK(ignored.correlations_ignored);
   CHECK_FALSE(independent.correlations_ignored);
   for (std::size_t i = 0; i < 4; ++i) CHECK(ignored.drivers[i].first == independent.drivers[i].first);

@@ -10,13 +10,15 @@
 #include <catch2/catch.hpp>
 
 #include "guidance/distribution.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
+using guidance::test::infinity;
+using guidance::test::not_a_number;
 using Catch::Matchers::WithinRel;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 using FromPercentiles = Distribution (*)(double, double, double, double);
@@ -98,7 +100,7 @@ std::vector<BadParameters> bad_parameters() {
       {"normal sd < 0", [] { return make_normal(1115, -0.4); }, "sd", "sd must be > 0, found -0.4", sd_hint},
       {"normal sd = 0", [] { return make_normal(1115, 0); }, "sd", "sd must be > 0, found 0", sd_hint},
       {"normal mean NaN", [] { return make_normal(nan, 1); }, "mean", "mean must be finite, found nan", ""},
-      {"normal sd infinite", [] { return make_normal(1, inf); }, "sd", "sd must be finite, found inf", ""},
+      {"normal sd infinite", [] { return make_normal(1, infinity); }, "sd", "sd must be finite, found inf", ""},
       {"percentiles out of order", [] { return normal_from_percentiles(0.1, 1130, 0.9, 1100); }, "p90",
        "percentiles out of order: p10 = 1130 is above p90 = 1100", order_hint},
       {"percentiles out of order, given high first", [] { return normal_from_percentiles(0.9, 1100, 0.1, 1130); },
@@ -109,7 +111,7 @@ std::vector<BadParameters> bad_parameters() {
        "two different percentiles are needed, found p90 twice", ""},
       {"percentile p0", [] { return normal_from_percentiles(0, 1, 0.9, 2); }, "p0",
        "percentile p0 must be strictly between p0 and p100", ""},
-      {"percentile p2.5 infinite", [] { return uniform_from_percentiles(0.025, -inf, 0.9, 2); }, "p2.5",
+      {"percentile p2.5 infinite", [] { return uniform_from_percentiles(0.025, -infinity, 0.9, 2); }, "p2.5",
        "p2.5 must be finite, found -inf", ""},
       {"lognormal mean < 0", [] { return make_lognormal(-3, 1); }, "mean",
        "mean must be > 0 for a lognormal, found -3", lognormal_hint},
@@ -128,7 +130,7 @@ std::vector<BadParameters> bad_parameters() {
        "p10 must be > 0 for a lognormal, found 0", lognormal_hint},
       {"uniform min > max", [] { return make_uniform(5, 3); }, "max", "max must be > min = 5, found 3", ""},
       {"uniform min = max", [] { return make_uniform(5, 5); }, "max", "max must be > min = 5, found 5", ""},
-      {"uniform min infinite", [] { return make_uniform(-inf, 3); }, "min", "min must be finite, found -inf", ""},
+      {"uniform min infinite", [] { return make_uniform(-infinity, 3); }, "min", "min must be finite, found -inf", ""},
       {"uniform percentiles out of order", [] { return uniform_from_percentiles(0.25, 10, 0.75, 9.5); }, "p75",
        "percentiles out of order: p25 = 10 is above p75 = 9.5", order_hint},
       {"triangular mode above max", [] { return make_triangular(535, 570, 560); }, "mode",
@@ -160,7 +162,7 @@ std::vector<BadParameters> bad_parameters() {
        "truncate range [2, 3] has zero probability under uniform min=0 max=1", ""},
       {"truncate below a lognormal", [] { return truncate(make_lognormal(100, 30), -5, 0); }, "truncate",
        "truncate range [-5, 0] has zero probability under lognormal mean=100 sd=30", ""},
-      {"truncate a normal beyond 40 sd", [] { return truncate(make_normal(0, 1), 40, inf); }, "truncate",
+      {"truncate a normal beyond 40 sd", [] { return truncate(make_normal(0, 1), 40, infinity); }, "truncate",
        "truncate range [40, inf] has zero probability under normal mean=0 sd=1", ""},
       {"truncate a normal to a sliver", [] { return truncate(make_normal(0, 1), 0, 1e-12); }, "truncate",
        "truncate range [0, 1e-12] is too narrow to sample under normal mean=0 sd=1 (probability 3.99e-13)", ""},
@@ -197,17 +199,17 @@ TEST_CASE("kind_name and describe give the distribution in the user's terms") {
       Described{make_pert(535, 546, 560, 2.5), "pert", "min=535 mode=546 max=560 lambda=2.5"},
       Described{make_discrete({3, 1, 10, 2}, {0.33, 0.15, 0.22, 0.3}), "discrete",
                 "values=[1, 2, 3, 10] probabilities=[0.15, 0.3, 0.33, 0.22]"},
-      Described{truncate(make_normal(0.05, 0.1), 0, inf), "normal", "mean=0.05 sd=0.1 truncate=[0, inf]"});
+      Described{truncate(make_normal(0.05, 0.1), 0, infinity), "normal", "mean=0.05 sd=0.1 truncate=[0, inf]"});
   CHECK(kind_name(d) == kind);
   CHECK(describe(d) == text);
 }
 
 TEST_CASE("support_min and support_max give the range after truncation") {
   using Range = std::tuple<Distribution, double, double>;
-  const auto [d, low, high] = GENERATE(Range{make_normal(0, 1), -inf, inf}, Range{make_lognormal(1, 1), 0, inf},
+  const auto [d, low, high] = GENERATE(Range{make_normal(0, 1), -infinity, infinity}, Range{make_lognormal(1, 1), 0, infinity},
                                        Range{make_uniform(-1, 2), -1, 2}, Range{make_pert(1, 2, 4), 1, 4},
                                        Range{make_discrete({0, 1, 2}, {0, 0.5, 0.5}), 1, 2},
-                                       Range{truncate(make_normal(0, 1), 0, inf), 0, inf},
+                                       Range{truncate(make_normal(0, 1), 0, infinity), 0, infinity},
                                        Range{truncate(make_lognormal(1, 1), -5, 3), 0, 3},
                                        Range{truncate(make_triangular(0, 1, 2), 0.5, 5), 0.5, 2});
   CHECK(support_min(d) == low);

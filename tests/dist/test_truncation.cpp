@@ -9,22 +9,19 @@
 #include "dist/goodness_of_fit.hpp"
 #include "dist/moments.hpp"
 #include "guidance/distribution.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
+using guidance::test::infinity;
+using guidance::test::not_a_number;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-
-namespace {
-
-constexpr double inf = std::numeric_limits<double>::infinity();
-
-}  // namespace
 
 TEST_CASE("a normal truncated far in the upper tail keeps full precision") {
   // Through F alone, F(6) = 1 - 9.9e-10 would leave about 7 significant digits for the quantile;
   // through the survival function S the quantile at u is S^-1(S(low) (1 - u)), exact to rounding.
   const double low = GENERATE(6.0, 12.0, 30.0);
-  const Distribution d = truncate(make_normal(2, 3), 2 + 3 * low, inf);
+  const Distribution d = truncate(make_normal(2, 3), 2 + 3 * low, infinity);
   const boost::math::normal standard;
   const double survival_low = boost::math::cdf(boost::math::complement(standard, low));
   for (double u : {0.0, 1e-9, 0.001, 0.25, 0.5, 0.75, 0.999, 1 - 0x1p-40}) {
@@ -42,7 +39,7 @@ TEST_CASE("a normal truncated far in the upper tail keeps full precision") {
 
 TEST_CASE("a normal truncated far in the lower tail keeps full precision") {
   const double high = GENERATE(-6.0, -30.0);
-  const Distribution d = truncate(make_normal(0, 1), -inf, high);
+  const Distribution d = truncate(make_normal(0, 1), -infinity, high);
   const boost::math::normal standard;
   const double f_high = boost::math::cdf(standard, high);
   for (double u : {1e-9, 0.25, 0.5, 0.999}) {
@@ -54,7 +51,7 @@ TEST_CASE("a normal truncated far in the lower tail keeps full precision") {
 TEST_CASE("the truncated normal's closed-form moments agree with numerical integration") {
   using Range = std::pair<double, double>;
   const auto [low, high] =
-      GENERATE(Range{-1, 2}, Range{6, inf}, Range{30, inf}, Range{-inf, -3}, Range{0.5, 0.6}, Range{-8, 8}, Range{6, 7});
+      GENERATE(Range{-1, 2}, Range{6, infinity}, Range{30, infinity}, Range{-infinity, -3}, Range{0.5, 0.6}, Range{-8, 8}, Range{6, 7});
   INFO("standard normal on [" << low << ", " << high << "]");
   const Distribution d = truncate(make_normal(10, 2), 10 + 2 * low, 10 + 2 * high);
   const dist_detail::Moments closed = dist_detail::truncated_normal_moments(d);
@@ -86,10 +83,10 @@ TEST_CASE("a sliver of a normal has its exact moments although the closed form c
 }
 
 TEST_CASE("a heavy-tailed lognormal truncated below has the closed-form partial moments") {
-  // Lognormal(0, sigma) on [1, inf): E X^k = e^(k^2 sigma^2 / 2) Phi(k sigma) / (1/2). The quantile
+  // Lognormal(0, sigma) on [1, infinity): E X^k = e^(k^2 sigma^2 / 2) Phi(k sigma) / (1/2). The quantile
   // grows like e^(sigma z) as u -> 1, which the quadrature must follow through the survival function.
   const double sigma = GENERATE(0.5, 1.0, 2.0);
-  const Distribution d = truncate(lognormal_from_median(1, 0.5 + 0.5 * std::erf(1 / std::sqrt(2.0)), std::exp(sigma)), 1, inf);
+  const Distribution d = truncate(lognormal_from_median(1, 0.5 + 0.5 * std::erf(1 / std::sqrt(2.0)), std::exp(sigma)), 1, infinity);
   const boost::math::normal standard;
   const auto moment = [&](double k) {
     return std::exp(k * k * sigma * sigma / 2) * boost::math::cdf(standard, k * sigma) / 0.5;
@@ -100,7 +97,7 @@ TEST_CASE("a heavy-tailed lognormal truncated below has the closed-form partial 
 
 TEST_CASE("a truncated uniform has the moments of the uniform on the overlap") {
   using Range = std::pair<double, double>;
-  const auto [low, high] = GENERATE(Range{-inf, 0.25}, Range{0.5, inf}, Range{0.1, 0.2}, Range{0.999, 5});
+  const auto [low, high] = GENERATE(Range{-infinity, 0.25}, Range{0.5, infinity}, Range{0.1, 0.2}, Range{0.999, 5});
   const Distribution d = truncate(make_uniform(0, 1), low, high);
   const double a = std::max(low, 0.0);
   const double b = std::min(high, 1.0);
@@ -139,7 +136,7 @@ TEST_CASE("the CDF of a truncated distribution is 0 below the range and 1 from i
 TEST_CASE("a normal truncated far in the upper tail passes a goodness-of-fit test") {
   // KS against Boost's survival function, the only form that resolves this range.
   constexpr std::size_t n = 100'000;
-  const Distribution d = truncate(make_normal(0, 1), 6, inf);
+  const Distribution d = truncate(make_normal(0, 1), 6, infinity);
   std::vector<double> x(n);
   quantile(d, testing::uniforms(n, 99), x);
   const boost::math::normal standard;

@@ -4,6 +4,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <variant>
+
+#include <catch2/catch.hpp>
 
 #include "guidance/load.hpp"
 
@@ -39,6 +42,23 @@ inline std::string error_of_file(const std::string& relative, const guidance::Lo
   } catch (const guidance::InputError& error) {
     return error.render();
   }
+}
+
+/// The scenario's driver of that name; fails the test when there is none.
+inline const guidance::Driver& driver(const guidance::Scenario& scenario, const std::string& name) {
+  for (const guidance::Driver& d : scenario.drivers)
+    if (d.name == name) return d;
+  FAIL("no driver " << name);
+  throw;
+}
+
+/// Its distribution's shape, which must be a Shape.
+template <typename Shape>
+const Shape& shape(const guidance::Scenario& scenario, const std::string& name) {
+  const guidance::Driver& d = driver(scenario, name);
+  REQUIRE(d.distribution);
+  REQUIRE(std::holds_alternative<Shape>(d.distribution->shape));
+  return std::get<Shape>(d.distribution->shape);
 }
 
 /// One catalogue entry: what is wrong, the input, and the exact rendered message.

@@ -11,24 +11,11 @@
 using namespace guidance;
 using Catch::Matchers::WithinRel;
 using load_test::Case;
+using load_test::driver;
 using load_test::error_of;
+using load_test::shape;
 
 namespace {
-
-const Driver& driver(const Scenario& scenario, const std::string& name) {
-  for (const Driver& d : scenario.drivers)
-    if (d.name == name) return d;
-  FAIL("no driver " << name);
-  throw;
-}
-
-template <typename Shape>
-const Shape& shape(const Scenario& scenario, const std::string& name) {
-  const Driver& d = driver(scenario, name);
-  REQUIRE(d.distribution);
-  REQUIRE(std::holds_alternative<Shape>(d.distribution->shape));
-  return std::get<Shape>(d.distribution->shape);
-}
 
 // The text a location spans in its source.
 std::string_view spanned(const SourceLocation& where) {

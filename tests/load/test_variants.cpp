@@ -8,7 +8,9 @@
 using namespace guidance;
 using Catch::Matchers::WithinRel;
 using load_test::Case;
+using load_test::driver;
 using load_test::error_of;
+using load_test::shape;
 
 namespace {
 
@@ -27,21 +29,6 @@ LoadOptions set(std::vector<std::string> overrides, std::vector<std::string> act
   options.overrides = std::move(overrides);
   options.actuals = std::move(actuals);
   return options;
-}
-
-const Driver& driver(const Scenario& scenario, const std::string& name) {
-  for (const Driver& d : scenario.drivers)
-    if (d.name == name) return d;
-  FAIL("no driver " << name);
-  throw;
-}
-
-template <typename Shape>
-const Shape& shape(const Scenario& scenario, const std::string& name) {
-  const Driver& d = driver(scenario, name);
-  REQUIRE(d.distribution);
-  REQUIRE(std::holds_alternative<Shape>(d.distribution->shape));
-  return std::get<Shape>(d.distribution->shape);
 }
 
 std::vector<std::string> guidance_names(const Scenario& scenario) {

@@ -9,15 +9,16 @@
 
 #include "guidance/histogram.hpp"
 #include "stats/stats_testing.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
+using guidance::test::infinity;
+using guidance::test::not_a_number;
 using Catch::Matchers::WithinRel;
 using guidance::testing::unit;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 /// The definition, value by value: bin floor((x - low) / width).
 Histogram reference(const std::vector<double>& values, const HistogramBins& bins) {
@@ -48,8 +49,8 @@ TEST_CASE("histogram counts every finite value once, the same on any number of t
   std::vector<double> values(200'003);
   for (double& x : values) x = -1.0 + 4.0 * unit(engine);
   values[5] = not_a_number;
-  values[70'000] = inf;
-  values[140'000] = -inf;
+  values[70'000] = infinity;
+  values[140'000] = -infinity;
   values[9] = 0.0;   // exactly the low edge: the first bin
   values[10] = 2.0;  // exactly the high edge: above (every bin is half-open)
   const HistogramBins bins{0.0, 0.05, 40};
@@ -84,7 +85,7 @@ TEST_CASE("histogram of a small sample, bin by bin", "[histogram]") {
 }
 
 TEST_CASE("histogram of nothing finite, and bad bins", "[histogram]") {
-  const std::vector<double> values = {not_a_number, inf};
+  const std::vector<double> values = {not_a_number, infinity};
   const Histogram h = histogram(values, {0.0, 1.0, 2});
   CHECK(h.finite == 0);
   CHECK(h.nonfinite == 2);
@@ -124,22 +125,22 @@ TEST_CASE("chart bins cover the bulk and the range, with both bounds on bin edge
 }
 
 TEST_CASE("chart bins with an open side, a single value, and bad arguments", "[histogram]") {
-  const HistogramBins at_least = chart_bins({0.10, 0.20}, 0.14, inf, 40);
+  const HistogramBins at_least = chart_bins({0.10, 0.20}, 0.14, infinity, 40);
   const double edge = (0.14 - at_least.low) / at_least.width;
   CHECK_THAT(edge, WithinRel(std::round(edge), 1e-9));
   CHECK(at_least.low < 0.10);
   CHECK(at_least.high() > 0.20);
 
-  const HistogramBins at_most = chart_bins({5.0, 9.0}, -inf, 12.0, 40);
+  const HistogramBins at_most = chart_bins({5.0, 9.0}, -infinity, 12.0, 40);
   CHECK(at_most.high() > 12.0);
   CHECK(at_most.low < 5.0);
 
   // One value: 10% of its magnitude around it (and 1 around zero), plus the 4% margins.
-  const HistogramBins single = chart_bins({50.0, 50.0}, -inf, inf, 10);
+  const HistogramBins single = chart_bins({50.0, 50.0}, -infinity, infinity, 10);
   CHECK(single.low < 47.5);
   CHECK(single.high() > 52.5);
   CHECK(single.high() < 53.0);
-  const HistogramBins zero = chart_bins({0.0, 0.0}, -inf, inf, 10);
+  const HistogramBins zero = chart_bins({0.0, 0.0}, -infinity, infinity, 10);
   CHECK(zero.low < -0.5);
   CHECK(zero.high() > 0.5);
 

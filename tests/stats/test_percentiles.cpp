@@ -7,14 +7,15 @@
 
 #include "guidance/stats.hpp"
 #include "stats/stats_testing.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
+using guidance::test::infinity;
+using guidance::test::not_a_number;
 using guidance::testing::unit;
 
 namespace {
 
-constexpr double infinity = std::numeric_limits<double>::infinity();
-constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 const std::vector<double> probabilities = {0.0,  0.001, 0.01, 0.05, 0.1,  0.25,   0.3333, 0.5,
                                            0.6,  0.75,  0.9,  0.95, 0.99, 0.9999, 1.0};

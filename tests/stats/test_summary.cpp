@@ -7,14 +7,15 @@
 
 #include "guidance/stats.hpp"
 #include "stats/stats_testing.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
+using guidance::test::infinity;
+using guidance::test::not_a_number;
 using Catch::Matchers::WithinRel;
 using guidance::testing::unit;
 
 namespace {
-constexpr double infinity = std::numeric_limits<double>::infinity();
-constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double dbl_max = std::numeric_limits<double>::max();
 }  // namespace
 

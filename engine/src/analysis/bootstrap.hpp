@@ -21,6 +21,10 @@ namespace guidance::analysis {
 /// enough for the percentiles of the bootstrap.
 inline constexpr std::size_t max_batches = 1024;
 
+/// The first statistics of a trial in the Sobol and Shapley designs: a count, the output's sum and its
+/// sum of squares; each design's own statistics follow from `design_statistics` on.
+enum OutputSum : std::size_t { count, sum, sum_squares, design_statistics };
+
 class BatchedSums {
  public:
   /// `rows` base trials processed in chunks of `chunk_rows` (a power of two) consecutive trials, each

@@ -154,7 +154,8 @@ struct Workspace {
 
 // Per-trial statistics: the finite-row count, the sum and sum of squares of g = Y - shift over the
 // base trials, and for each non-empty subset J (1 .. 2^D - 1) the half squared difference (Y - Y_J)^2 / 2.
-enum Statistic : std::size_t { count, sum, sum_squares, subsets };
+using analysis::count, analysis::sum, analysis::sum_squares, analysis::design_statistics;
+constexpr std::size_t subsets = design_statistics;
 
 // Batch statistics after reduction: the count, sum and sum of squares, c(all), and each driver's
 // Shapley numerator.

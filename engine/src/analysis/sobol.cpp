@@ -19,7 +19,8 @@ namespace {
 // the A and B outputs, then per driver i
 //   first_i = g(B) (g(A_B^i) - g(A))     (Saltelli 2010, table 2 (b))
 //   total_i = (g(A) - g(A_B^i))^2        (Jansen 1999; Saltelli 2010, table 2 (f))
-enum Statistic : std::size_t { count, sum, sum_squares, per_driver };
+using analysis::count, analysis::sum, analysis::sum_squares, analysis::design_statistics;
+constexpr std::size_t per_driver = design_statistics;
 std::size_t first_of(std::size_t i) { return per_driver + 2 * i; }
 std::size_t total_of(std::size_t i) { return per_driver + 2 * i + 1; }
 

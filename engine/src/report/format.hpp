@@ -1,6 +1,7 @@
 // Number formatting shared by the table, CSV and HTML renderers.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,9 @@
 #include "guidance/simulate.hpp"
 
 namespace guidance {
+
+/// Terminal tables and wrapped text fit this many columns.
+constexpr std::size_t page_width = 80;
 
 /// How one variable's numbers are written: percents with two decimals, or a fixed number of decimals
 /// chosen from the variable's magnitude so that a column lines up.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,7 +17,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::size_t page_width = 80;
 constexpr std::size_t min_name_width = 8;
 constexpr std::size_t max_name_width = 16;
 
@@ -78,6 +78,15 @@ std::size_t name_width(const Model& model, const std::vector<std::size_t>& drive
   std::size_t width = min_name_width;
   for (const std::size_t d : drivers) width = std::max(width, name_of(model, d).size());
   return std::min(width, max_name_width);
+}
+
+/// The rows sorted by `size` (largest first, ties in their order) and the width of their drivers' names.
+template <class Row, class Size>
+std::pair<std::vector<Row>, std::size_t> ranked_rows(const Model& model, std::vector<Row> rows, Size size) {
+  std::ranges::stable_sort(rows, [&](const Row& a, const Row& b) { return size(a) > size(b); });
+  std::vector<std::size_t> drivers;
+  for (const Row& row : rows) drivers.push_back(row.driver);
+  return {std::move(rows), name_width(model, drivers)};
 }
 
 /// `cells` full blocks.
@@ -250,13 +259,8 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
 // ---- correlation, sobol, shapley ----------------------------------------------------------------
 
 void render_correlation(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
-  std::vector<RankCorrelation> rows = report.correlation->drivers;
-  std::ranges::stable_sort(rows, [](const RankCorrelation& a, const RankCorrelation& b) {
-    return std::abs(a.spearman) > std::abs(b.spearman);
-  });
-  std::vector<std::size_t> drivers;
-  for (const RankCorrelation& row : rows) drivers.push_back(row.driver);
-  const std::size_t names = name_width(model, drivers);
+  const auto [rows, names] =
+      ranked_rows(model, report.correlation->drivers, [](const RankCorrelation& row) { return std::abs(row.spearman); });
   out += "\n";
   out += wrap(fmt::format("{}: Spearman rank correlation of each driver with {} over {} trials, and its share "
                           "of the sum of squared rank correlations",
@@ -272,11 +276,7 @@ void render_correlation(std::string& out, const Model& model, const SensitivityR
 
 void render_sobol(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const SobolIndices& sobol = *report.sobol;
-  std::vector<SobolIndex> rows = sobol.drivers;
-  std::ranges::stable_sort(rows, [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
-  std::vector<std::size_t> drivers;
-  for (const SobolIndex& row : rows) drivers.push_back(row.driver);
-  const std::size_t names = name_width(model, drivers);
+  const auto [rows, names] = ranked_rows(model, sobol.drivers, [](const SobolIndex& row) { return row.total; });
   out += "\n";
   out += wrap(fmt::format("{}: first-order and total Sobol indices of {} ({} base trials, {} evaluations), "
                           "with 95% bootstrap intervals",
@@ -296,11 +296,7 @@ void render_sobol(std::string& out, const Model& model, const SensitivityReport&
 
 void render_shapley(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const ShapleyEffects& shapley = *report.shapley;
-  std::vector<ShapleyEffect> rows = shapley.drivers;
-  std::ranges::stable_sort(rows, [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.effect > b.effect; });
-  std::vector<std::size_t> drivers;
-  for (const ShapleyEffect& row : rows) drivers.push_back(row.driver);
-  const std::size_t names = name_width(model, drivers);
+  const auto [rows, names] = ranked_rows(model, shapley.drivers, [](const ShapleyEffect& row) { return row.effect; });
   out += "\n";
   out += wrap(fmt::format("{}: each driver's share of the variance of {}, correlations included ({} base "
                           "trials, {} evaluations), with 95% bootstrap intervals",

@@ -14,7 +14,7 @@ namespace guidance {
 namespace {
 
 constexpr std::size_t number_width = 10;
-constexpr std::size_t max_name_width = 18;
+constexpr std::size_t max_variable_name_width = 18;
 // The columns of the variables table: the mean, then these percentiles (indices into
 // reported_percentiles: P5, P10, P50, P90, P95).
 constexpr std::array<std::size_t, 5> table_percentiles = {1, 2, 4, 6, 7};
@@ -154,7 +154,7 @@ std::string render_table(const Model& model, const RunReport& report, const Tabl
 
   std::size_t name_width = 10;
   for (const Variable& variable : model.variables) name_width = std::max(name_width, variable.name.size());
-  name_width = std::min(name_width, max_name_width);
+  name_width = std::min(name_width, max_variable_name_width);
 
   if (options.variables) render_variables(out, model, report, name_width, options.show_error, paint);
   if (!model.guidance.empty()) {

@@ -15,7 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::size_t page_width = 80;
 constexpr std::string_view common_numbers = "the same trials in each (common random numbers)";
 
 /// Left-aligned label columns, then right-aligned data columns. Data columns that do not fit the page

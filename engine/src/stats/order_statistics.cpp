@@ -36,6 +36,11 @@ double from_ordered_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
 }
 
+/// min and max with -0 below +0. std::min keeps whichever zero it saw first, and which thread sees
+/// which values depends on the schedule: a bin of zeros would report -0 on one run and +0 on the next.
+double ordered_min(double a, double b) { return ordered_key(b) < ordered_key(a) ? b : a; }
+double ordered_max(double a, double b) { return ordered_key(b) > ordered_key(a) ? b : a; }
+
 /// A non-decreasing map of [lo, hi] (lo < hi) onto bins: every bin holds the values of one interval.
 ///  - linear in value (the root): a composition of rounded monotone operations is monotone. The values
 ///    are scaled by a power of two first so that neither hi - lo nor its inverse can overflow.
@@ -118,31 +123,31 @@ struct Cell {
 /// One cell's histogram: per bin the count and, except for the root (whose pass is the hot one), the
 /// smallest and largest value. Those are a child's exact bounds, so a bin of ties (a discrete driver,
 /// a floor at zero) becomes a single-value child at once, without another pass.
-struct Histogram {
+struct CellHistogram {
   std::vector<std::uint64_t> counts;
   std::vector<double> lows, highs;  // empty for the root
 
-  explicit Histogram(bool extremes)
+  explicit CellHistogram(bool extremes)
       : counts(bin_count), lows(extremes ? bin_count : 0, std::numeric_limits<double>::infinity()),
         highs(extremes ? bin_count : 0, -std::numeric_limits<double>::infinity()) {}
 
   void add(std::size_t bin, double x) {
     ++counts[bin];
     if (lows.empty()) return;
-    lows[bin] = std::min(lows[bin], x);
-    highs[bin] = std::max(highs[bin], x);
+    lows[bin] = ordered_min(lows[bin], x);
+    highs[bin] = ordered_max(highs[bin], x);
   }
-  void merge(const Histogram& other) {
+  void merge(const CellHistogram& other) {
     for (std::size_t b = 0; b < bin_count; ++b) counts[b] += other.counts[b];
     for (std::size_t b = 0; b < lows.size(); ++b) {
-      lows[b] = std::min(lows[b], other.lows[b]);
-      highs[b] = std::max(highs[b], other.highs[b]);
+      lows[b] = ordered_min(lows[b], other.lows[b]);
+      highs[b] = ordered_max(highs[b], other.highs[b]);
     }
   }
 };
 
 /// Per thread: the histograms of one pass, by slot.
-using HistogramScratch = std::vector<Histogram>;
+using HistogramScratch = std::vector<CellHistogram>;
 
 class Selector {
  public:
@@ -195,7 +200,7 @@ class Selector {
 
     std::vector<std::size_t> children;
     for (const std::size_t c : std::exchange(histogram_cells_, {})) {
-      Histogram total(c != 0);
+      CellHistogram total(c != 0);
       for (const HistogramScratch& thread : scratch) total.merge(thread[cells_[c].slot]);
       split(c, total, children);
     }
@@ -268,7 +273,7 @@ class Selector {
   }
 
   /// Route each requested rank to the child cell of the bin it falls in.
-  void split(std::size_t c, const Histogram& histogram, std::vector<std::size_t>& children) {
+  void split(std::size_t c, const CellHistogram& histogram, std::vector<std::size_t>& children) {
     const std::vector<std::uint64_t>& counts = histogram.counts;
     std::vector<std::size_t> requests = std::move(cells_[c].requests);
     std::ranges::sort(requests, {}, [&](std::size_t r) { return ranks_[r]; });
