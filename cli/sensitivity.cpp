@@ -93,8 +93,9 @@ void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
                          "Shapley indices, regional analysis");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run);
-  // The designs are plain Monte Carlo (their bootstrap intervals assume independent trials).
-  sub->remove_option(sub->get_option("--sampling"));
+  sub->get_option("--sampling")
+      ->description("mc, lhs or sobol: how the correlation and regional trials are drawn (the sobol and shapley "
+                    "designs are Monte Carlo, as their bootstrap intervals need independent trials)");
   sub->get_option("--trials")
       ->description(
           "Monte Carlo trials (correlation, regional) and base trials of sobol and shapley (default: the scenario's, "
@@ -122,6 +123,7 @@ int SensitivityCommand::operator()() const {
   const RunOptions resolved = resolve_run_options(model, run);
   options.trials = resolved.trials;
   options.seed = resolved.seed;
+  options.sampling = resolved.sampling;
 
   const SensitivityReport report = sensitivity(model, options);
   // Tables carry their warnings inline; the other formats on stderr.

@@ -88,7 +88,7 @@ TEST_CASE("the JSON has the documented keys of the requested methods only") {
       model, options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider, SensitivityMethod::correlation,
                                  SensitivityMethod::shapley, SensitivityMethod::regional}));
   const nlohmann::ordered_json json = sensitivity_json(model, report);
-  for (const std::string key : {"scenario", "metric", "trials", "seed", "tornado", "spider", "correlation", "shapley",
+  for (const std::string key : {"scenario", "metric", "trials", "seed", "sampling", "tornado", "spider", "correlation", "shapley",
                                 "regional", "designs", "notes"})
     CHECK(json.contains(key));
   CHECK_FALSE(json.contains("sobol"));

@@ -29,9 +29,8 @@ TEST_CASE("sensitivity --help lists its flags") {
   const auto help = run("sensitivity --help");
   CHECK(help.status == 0);
   for (const std::string flag : {"--metric", "--method", "--range", "--ignore-correlations", "--trials", "--seed",
-                                 "--threads", "--format", "--output"})
+                                 "--threads", "--format", "--output", "--sampling"})
     CHECK_THAT(help.out, Contains(flag));
-  CHECK_FALSE(help.out.find("--sampling") != std::string::npos);
 }
 
 TEST_CASE("by default: a tornado of bars and the rank correlations, in 80 columns") {
@@ -66,6 +65,20 @@ TEST_CASE("option --format json has the requested methods' keys, and --range mov
   CHECK(json["shapley"].size() == 5);
   CHECK_FALSE(json.contains("correlation"));
   CHECK_FALSE(json.contains("sobol"));
+}
+
+TEST_CASE("option --sampling draws the correlation and regional trials, and says so") {
+  const std::string args = sensitivity + "--trials 4000 --method correlation,regional";
+  const auto lhs = run(args + " --sampling lhs");
+  REQUIRE(lhs.status == 0);
+  CHECK_THAT(lhs.out, StartsWith("Juniper Networks Q4 2012 outlook (non-GAAP)\nsensitivity of eps: 4,000 trials, "
+                                 "seed 20121023, Latin hypercube sampling\n"));
+  const auto lhs_json = nlohmann::json::parse(run(args + " --sampling lhs --format json").out);
+  const auto mc_json = nlohmann::json::parse(run(args + " --format json").out);
+  CHECK(lhs_json["sampling"] == "lhs");
+  CHECK(mc_json["sampling"] == "mc");
+  // Other trials, so other estimates of the same rank correlation.
+  CHECK(lhs_json["correlation"]["revenue"]["spearman"] != mc_json["correlation"]["revenue"]["spearman"]);
 }
 
 TEST_CASE("the output is identical on any number of threads") {

@@ -61,6 +61,9 @@ struct SensitivityOptions {
   /// Monte Carlo trials (correlation, regional) and base trials N of the sobol and shapley designs.
   std::uint64_t trials = default_trials;
   std::uint64_t seed = default_seed;
+  /// How the correlation and regional trials are drawn. The sobol and shapley designs are always
+  /// Monte Carlo: their bootstrap intervals need independent trials.
+  Sampling sampling = Sampling::monte_carlo;
   /// Probabilities of the tornado's low and high ends and of the spider's range: 0 < low < high < 1.
   double range_low = 0.10;
   double range_high = 0.90;
@@ -176,6 +179,7 @@ struct SensitivityReport {
   std::size_t metric = 0;
   std::uint64_t trials = 0;
   std::uint64_t seed = 0;
+  Sampling sampling = Sampling::monte_carlo;  // of the correlation and regional trials
   double range_low = 0.0, range_high = 0.0;
   std::vector<std::size_t> inputs;      // the stochastic drivers, in driver order
   std::vector<std::size_t> correlated;  // drivers in the copula (the one-at-a-time views ignore it)

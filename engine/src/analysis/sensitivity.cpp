@@ -29,6 +29,7 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& opti
   report.metric = options.metric;
   report.trials = options.trials;
   report.seed = options.seed;
+  report.sampling = options.sampling;
   report.range_low = options.range_low;
   report.range_high = options.range_high;
   report.correlated = model.copula.drivers;
@@ -38,7 +39,7 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& opti
   if (wanted(SensitivityMethod::spider))
     report.spider = spider(model, options.metric, options.range_low, options.range_high, options.spider_points);
   if (wanted(SensitivityMethod::correlation) || wanted(SensitivityMethod::regional)) {
-    const SimulationResult result = simulate(model, {.trials = options.trials, .seed = options.seed});
+    const SimulationResult result = simulate(model, {.trials = options.trials, .seed = options.seed, .sampling = options.sampling});
     if (wanted(SensitivityMethod::correlation)) report.correlation = rank_correlations(model, result, options.metric);
     if (wanted(SensitivityMethod::regional)) report.regional = regional(model, result, options.metric);
   }

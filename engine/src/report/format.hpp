@@ -25,6 +25,9 @@ struct ValueFormat {
 /// The format for numbers of about `magnitude` (e.g. the largest |P50| or |mean| of a variable).
 ValueFormat choose_format(bool percent, double magnitude);
 
+/// "mc", "lhs", "sobol": the JSON value, as the command line spells it.
+std::string_view sampling_key(Sampling sampling);
+
 /// "Monte Carlo", "Latin hypercube", "Sobol (scrambled)".
 std::string_view sampling_name(Sampling sampling);
 

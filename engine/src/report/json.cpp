@@ -13,15 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string_view sampling_key(Sampling sampling) {
-  switch (sampling) {
-    case Sampling::monte_carlo: return "mc";
-    case Sampling::latin_hypercube: return "lhs";
-    case Sampling::sobol: return "sobol";
-  }
-  return "";
-}
-
 Json variable_json(const Variable& variable, const Summary& summary) {
   Json percentiles = Json::object(), percentiles_ci = Json::object();
   for (std::size_t p = 0; p < reported_percentiles.size(); ++p) {

@@ -432,8 +432,13 @@ std::string render_sensitivity_table(const Model& model, const SensitivityReport
   std::string out = style.bold(model.name) + "\n";
   // The one-at-a-time views sample nothing: trials and seed only matter to the other methods.
   const bool sampled = report.correlation || report.sobol || report.shapley || report.regional;
-  out += style.dim(sampled ? fmt::format("sensitivity of {}: {} trials, seed {}", name_of(model, report.metric),
-                                         format_with(static_cast<double>(report.trials), {false, 0}), report.seed)
+  // Only the correlation and regional trials follow --sampling; Monte Carlo, the default, goes unsaid.
+  const std::string sampling = report.sampling != Sampling::monte_carlo && (report.correlation || report.regional)
+                                   ? fmt::format(", {} sampling", sampling_name(report.sampling))
+                                   : "";
+  out += style.dim(sampled ? fmt::format("sensitivity of {}: {} trials, seed {}{}", name_of(model, report.metric),
+                                         format_with(static_cast<double>(report.trials), {false, 0}), report.seed,
+                                         sampling)
                            : fmt::format("sensitivity of {}", name_of(model, report.metric))) +
          "\n";
   if (model.variant != "base") out += style.dim(fmt::format("scenario: {}", model.variant)) + "\n";
@@ -462,6 +467,7 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
            {"metric", name_of(model, report.metric)},
            {"trials", report.trials},
            {"seed", report.seed},
+           {"sampling", sampling_key(report.sampling)},
            {"drivers", names(report.inputs)},
            {"correlated", names(report.correlated)}};
   if (report.tornado) {
