@@ -15,7 +15,7 @@ using Catch::Matchers::WithinAbs;
 
 namespace {
 
-using BoolMatrix = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
+using BoolMatrix = PinnedEntries;
 
 double smallest_eigenvalue(const Eigen::MatrixXd& matrix) {
   return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(matrix).eigenvalues()(0);
@@ -142,4 +142,35 @@ TEST_CASE("a valid matrix is used as requested even when repair is allowed") {
   const RunReport report = analyze(model, simulate(model, {.trials = 1000, .seed = 1}));
   CHECK_FALSE(run_json(model, report).contains("correlations"));
   CHECK_THAT(render_table(model, report), !Contains("correlations repaired"));
+}
+
+TEST_CASE("a pinned correlation keeps its requested value when the matrix is repaired") {
+  std::string yaml = conflicting(true);
+  yaml.replace(yaml.find("[revenue, gross_margin, 0.9]"), 28, "[revenue, gross_margin, 0.9, pin]");
+  const Scenario scenario = parse_scenario(yaml, "pinned.yaml");
+  REQUIRE(scenario.correlations[0].pinned);
+  CHECK_FALSE(scenario.correlations[1].pinned);
+  const Model model = build_model(scenario);
+  check_correlation_matrix(model.copula.gaussian);
+  const std::vector<CorrelationPair> pairs = repaired_correlations(model);
+  REQUIRE(pairs.size() == 3);
+  CHECK_THAT(pairs[0].used, WithinAbs(0.9, 1e-9));  // pinned: the others give way
+  CHECK(pairs[1].used < 0.9);
+  CHECK(pairs[2].used > -0.9);
+  // Unpinned, the same request weakens revenue ~ gross_margin as well.
+  const std::vector<CorrelationPair> free = repaired_correlations(build_model(parse_scenario(conflicting(true), "c.yaml")));
+  CHECK(free[0].used < 0.9 - 1e-3);
+}
+
+TEST_CASE("only `pin` may follow a correlation") {
+  std::string yaml = conflicting(true);
+  yaml.replace(yaml.find("[revenue, opex, 0.9]"), 20, "[revenue, opex, 0.9, fixed]");
+  try {
+    (void)parse_scenario(yaml, "bad.yaml");
+    FAIL("no error");
+  } catch (const InputError& error) {
+    CHECK(error.message() == "expected `pin` after the correlation, found `fixed`");
+    CHECK(error.where().line == 9);
+    CHECK(error.where().column == 26);  // the `fixed`
+  }
 }

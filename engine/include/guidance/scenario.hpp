@@ -48,6 +48,7 @@ struct Correlation {
   double rho = 0.0;
   SourceLocation where;  // the [a, b, rho] entry
   SourceLocation first_where, second_where, rho_where;
+  bool pinned = false;  // [a, b, rho, pin]: a repair of the matrix keeps this pair as written
 };
 
 /// A published range for a driver or metric: inclusive; an open end is infinite.

@@ -106,7 +106,7 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
   require_list(node, "`correlations`");
   std::vector<Correlation> correlations;
   for (const YamlNode& item : node.children) {
-    if (!item.is_list() || item.children.size() != 3) {
+    if (!item.is_list() || item.children.size() < 3 || item.children.size() > 4) {
       const std::string found = item.is_list() ? fmt::format("a list of {}", item.children.size()) : item.describe();
       throw InputError(item.where, fmt::format("expected [driver, driver, rho], found {}", found),
                        "write one correlation per line, e.g. - [revenue, opex, 0.4]");
@@ -116,6 +116,13 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
     const YamlNode& rho = item.children[2];
     Correlation c{correlated_driver(first, names).name, correlated_driver(second, names).name, read_number(rho).value,
                   item.where, first.where, second.where, rho.where};
+    if (item.children.size() == 4) {
+      const YamlNode& pin = item.children[3];
+      if (!pin.is_scalar() || pin.text != "pin")
+        throw InputError(pin.where, fmt::format("expected `pin` after the correlation, found {}", pin.describe()),
+                         "[driver, driver, rho, pin] keeps that correlation as written when the matrix is repaired");
+      c.pinned = true;
+    }
     if (c.first == c.second) throw InputError(second.where, fmt::format("`{}` is correlated with itself", c.first));
     if (!(std::fabs(c.rho) <= 1.0)) {
       throw InputError(rho.where, fmt::format("a correlation must be between -1 and 1, found {}", rho.text));

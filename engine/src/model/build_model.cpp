@@ -77,16 +77,18 @@ void add_copula(const Scenario& scenario, Model& model) {
     return static_cast<Eigen::Index>(std::lower_bound(drivers.begin(), drivers.end(), driver) - drivers.begin());
   };
   model.copula.spearman = Eigen::MatrixXd::Identity(size, size);
+  PinnedEntries pinned = PinnedEntries::Constant(size, size, false);
   for (const Correlation& correlation : scenario.correlations) {
     const Eigen::Index a = position(correlation.first), b = position(correlation.second);
     model.copula.spearman(a, b) = model.copula.spearman(b, a) = correlation.rho;
+    pinned(a, b) = pinned(b, a) = correlation.pinned;
   }
   model.copula.gaussian = gaussian_from_spearman(model.copula.spearman);
 
   std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(model.copula.gaussian);
   // A valid matrix is used as written, with or without repair: repair never moves a good request.
   if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
-    model.copula.gaussian = nearest_correlation(model.copula.gaussian);
+    model.copula.gaussian = nearest_correlation(model.copula.gaussian, &pinned);
     factor = semidefinite_cholesky(model.copula.gaussian);
   }
   if (!factor) {

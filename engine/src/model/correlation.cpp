@@ -50,8 +50,7 @@ std::optional<Eigen::MatrixXd> semidefinite_cholesky(const Eigen::MatrixXd& matr
   return lower;
 }
 
-Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix,
-                                    const Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>* pinned,
+Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix, const PinnedEntries* pinned,
                                     double min_eigenvalue) {
   const Eigen::Index n = matrix.rows();
   // Projection onto the affine set {unit diagonal, pinned entries as given}.

@@ -23,11 +23,13 @@ Eigen::MatrixXd spearman_from_gaussian(const Eigen::MatrixXd& gaussian);
 /// negative eigenvalue beyond rounding.
 std::optional<Eigen::MatrixXd> semidefinite_cholesky(const Eigen::MatrixXd& matrix);
 
+/// Per entry of a correlation matrix: whether a repair must keep it.
+using PinnedEntries = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
+
 /// The nearest correlation matrix in the Frobenius norm (Higham 2002, alternating projections with
 /// Dykstra's correction). Entries where `pinned` is true keep their value (the diagonal is always 1).
 /// The result's eigenvalues are at least `min_eigenvalue`.
-Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix,
-                                    const Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>* pinned = nullptr,
+Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix, const PinnedEntries* pinned = nullptr,
                                     double min_eigenvalue = 1e-8);
 
 /// One pair of the copula: the rank correlation the scenario asked for (0 where it named none) and
