@@ -49,25 +49,60 @@ namespace {
 
 using namespace stats_detail;
 
-/// Compensated sums of terms(x) (an array of K values) over the finite x, in chunks merged in order.
-template <std::size_t K, class Terms>
-std::array<double, K> chunked_sums(std::span<const double> values, Terms terms) {
-  std::vector<std::array<CompensatedSum, K>> chunks(chunk_count(values.size()));
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    std::array<LaneSums, K> sums{};
-    for_each_in_lanes(part, [&](std::size_t lane, double x) {
-      if (!std::isfinite(x)) return;
-      const std::array<double, K> t = terms(x);
-      for (std::size_t k = 0; k < K; ++k) sums[k].lanes[lane].add(t[k]);
-    });
-    for (std::size_t k = 0; k < K; ++k) chunks[c][k] = sums[k].total();
+/// One chunk's count, extent and moments. The chunk is read once from memory; the deviations are
+/// taken about the chunk's own mean in a second pass over it while it is still in cache, with the
+/// values scaled by 2^-exponent (the chunk's scale_exponent) so that neither the mean nor the squares
+/// can overflow or lose bits to underflow.
+struct ChunkMoments {
+  Extent extent;
+  CompensatedSum sum;  // of the unscaled values (may overflow; the scaled mean below cannot)
+  int exponent = 0;
+  double scaled_mean = 0.0;     // the chunk's mean times 2^-exponent
+  double scaled_squares = 0.0;  // the sum of squared deviations from it, times 2^-2 exponent
+};
+
+ChunkMoments chunk_moments(std::span<const double> part) {
+  ChunkMoments chunk;
+  LaneSums sums;
+  for_each_in_lanes(part, [&](std::size_t lane, double x) {
+    if (!std::isfinite(x)) {
+      ++chunk.extent.nonfinite;
+      return;
+    }
+    ++chunk.extent.count;
+    chunk.extent.min = std::min(chunk.extent.min, x);
+    chunk.extent.max = std::max(chunk.extent.max, x);
+    sums.lanes[lane].add(x);
   });
-  std::array<CompensatedSum, K> total{};
-  for (const auto& chunk : chunks)
-    for (std::size_t k = 0; k < K; ++k) total[k].add(chunk[k]);
-  std::array<double, K> result{};
-  for (std::size_t k = 0; k < K; ++k) result[k] = total[k].value();
-  return result;
+  chunk.sum = sums.total();
+  if (chunk.extent.count == 0) return chunk;
+
+  const double n = static_cast<double>(chunk.extent.count);
+  chunk.exponent = scale_exponent(chunk.extent);
+  const double scale = std::ldexp(1.0, -chunk.exponent);
+  if (std::isfinite(chunk.sum.value())) {
+    chunk.scaled_mean = chunk.sum.value() / n * scale;
+  } else {  // the plain sum overflowed: sum the scaled values instead
+    LaneSums scaled;
+    for_each_in_lanes(part, [&](std::size_t lane, double x) {
+      if (std::isfinite(x)) scaled.lanes[lane].add(x * scale);
+    });
+    chunk.scaled_mean = scaled.total().value() / n;
+  }
+  // Corrected two-pass (Chan, Golub and LeVeque 1983): the sum of the deviations corrects the
+  // rounding of the mean.
+  std::array<double, 4> deviations{}, squares{};
+  for_each_in_lanes(part, [&](std::size_t lane, double x) {
+    if (!std::isfinite(x)) return;
+    const double d = x * scale - chunk.scaled_mean;
+    deviations[lane] += d;
+    squares[lane] += d * d;
+  });
+  const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
+  const double square = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+  chunk.scaled_mean += deviation / n;
+  chunk.scaled_squares = std::max(0.0, square - deviation * deviation / n);
+  return chunk;
 }
 
 Summary empty_summary(std::uint64_t nonfinite) {
@@ -83,8 +118,15 @@ Summary empty_summary(std::uint64_t nonfinite) {
 }  // namespace
 
 Summary summarize(std::span<const double> values) {
-  const Scan first = scan(values);
-  const Extent& extent = first.extent;
+  // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
+  std::vector<ChunkMoments> chunks(chunk_count(values.size()));
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = chunk_moments(part); });
+  Extent extent;
+  CompensatedSum sum;
+  for (const ChunkMoments& chunk : chunks) {
+    extent.merge(chunk.extent);
+    sum.add(chunk.sum);
+  }
   if (extent.count == 0) return empty_summary(extent.nonfinite);
 
   Summary summary;
@@ -93,23 +135,30 @@ Summary summarize(std::span<const double> values) {
   summary.min = extent.min;
   summary.max = extent.max;
 
-  // Scaling by 2^-e changes no bit of the result unless the plain sum overflowed.
+  // Scaling by 2^-e changes no bit of the mean unless the plain sum overflowed.
   const double n = static_cast<double>(extent.count);
   const int exponent = scale_exponent(extent);
-  const double scale = std::ldexp(1.0, -exponent);
-  const double scaled_mean = std::isfinite(first.sum.value())
-                                 ? first.sum.value() / n * scale
-                                 : chunked_sums<1>(values, [&](double x) { return std::array{x * scale}; })[0] / n;
+  const auto rescale = [&](const ChunkMoments& chunk) { return std::ldexp(1.0, chunk.exponent - exponent); };
+  double scaled_mean = sum.value() / n * std::ldexp(1.0, -exponent);
+  if (!std::isfinite(sum.value())) {
+    CompensatedSum scaled;
+    for (const ChunkMoments& chunk : chunks)
+      scaled.add(static_cast<double>(chunk.extent.count) * chunk.scaled_mean * rescale(chunk));
+    scaled_mean = scaled.value() / n;
+  }
   summary.mean = std::ldexp(scaled_mean, exponent);
 
-  // Corrected two-pass variance (Chan, Golub and LeVeque 1983): the sum of deviations corrects the
-  // rounding of the mean.
+  // The total sum of squares is the chunks' own plus their means' spread about the overall mean.
   if (extent.count >= 2) {
-    const auto [deviations, squares] = chunked_sums<2>(values, [&](double x) {
-      const double d = x * scale - scaled_mean;
-      return std::array{d, d * d};
-    });
-    const double variance = std::max(0.0, squares - deviations * deviations / n) / (n - 1.0);
+    CompensatedSum squares;
+    for (const ChunkMoments& chunk : chunks) {
+      if (chunk.extent.count == 0) continue;
+      const double factor = rescale(chunk);
+      const double offset = chunk.scaled_mean * factor - scaled_mean;
+      squares.add(chunk.scaled_squares * factor * factor);
+      squares.add(static_cast<double>(chunk.extent.count) * offset * offset);
+    }
+    const double variance = squares.value() / (n - 1.0);
     summary.sd = std::ldexp(std::sqrt(variance), exponent);
     summary.mean_se = summary.sd / std::sqrt(n);
   } else {
