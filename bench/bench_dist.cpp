@@ -67,7 +67,19 @@ BENCHMARK_CAPTURE(block_quantile, discrete_64, equally_likely(64));
 BENCHMARK_CAPTURE(block_quantile, normal_truncated, truncate(make_normal(1115, 11.7), 1100, inf));
 BENCHMARK_CAPTURE(block_quantile, pert_truncated, truncate(make_pert(535, 546, 560), 540, 555));
 
-void standard_normal_as241(benchmark::State& state) { scalar_loop(state, standard_normal_quantile); }
+void standard_normal_as241(benchmark::State& state) {
+  scalar_loop(state, [](double u) { return standard_normal_quantile(u); });
+}
+void standard_normal_as241_block(benchmark::State& state) {
+  const std::vector<double> u = uniforms();
+  std::vector<double> z(block_size);
+  for (auto _ : state) {
+    standard_normal_quantile(u, z);
+    benchmark::DoNotOptimize(z.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block_size));
+}
 void standard_normal_boost(benchmark::State& state) {
   const boost::math::normal normal;
   scalar_loop(state, [&](double u) { return boost::math::quantile(normal, u); });
@@ -77,6 +89,7 @@ void standard_normal_boost_no_promotion(benchmark::State& state) {
   scalar_loop(state, [&](double u) { return boost::math::quantile(normal, u); });
 }
 BENCHMARK(standard_normal_as241);
+BENCHMARK(standard_normal_as241_block);
 BENCHMARK(standard_normal_boost);
 BENCHMARK(standard_normal_boost_no_promotion);
 

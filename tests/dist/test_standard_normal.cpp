@@ -1,6 +1,10 @@
 // standard_normal_quantile (Wichura's AS241) against Boost.Math, and standard_normal_cdf against a
 // long double reference, across both tails.
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -54,6 +58,29 @@ TEST_CASE("standard_normal_quantile at the ends and outside [0, 1]") {
   CHECK(std::isnan(standard_normal_quantile(-0.1)));
   CHECK(std::isnan(standard_normal_quantile(1.1)));
   CHECK(std::isnan(standard_normal_quantile(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("the block standard_normal_quantile is the scalar one, bit for bit, also in place") {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> u = probabilities_across_both_tails();  // both tails and the central region
+  u.insert(u.end(), {0.0, 1.0, 0.5, 0.075, 0.925, std::nextafter(0.075, 0.0), std::nextafter(0.925, 1.0), -0.1, 1.1,
+                     -inf, inf, std::numeric_limits<double>::quiet_NaN()});
+  std::vector<double> z(u.size());
+  standard_normal_quantile(u, z);
+  std::vector<double> in_place = u;
+  standard_normal_quantile(in_place, in_place);
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    INFO("u = " << u[i]);
+    const double expected = standard_normal_quantile(u[i]);
+    if (std::isnan(expected)) {
+      CHECK(std::isnan(z[i]));
+      CHECK(std::isnan(in_place[i]));
+    } else {
+      CHECK(std::bit_cast<std::uint64_t>(z[i]) == std::bit_cast<std::uint64_t>(expected));
+      CHECK(std::bit_cast<std::uint64_t>(in_place[i]) == std::bit_cast<std::uint64_t>(expected));
+    }
+  }
+  CHECK_THROWS_AS(standard_normal_quantile(u, std::span<double>(z).first(1)), std::invalid_argument);
 }
 
 TEST_CASE("standard_normal_quantile is antisymmetric") {

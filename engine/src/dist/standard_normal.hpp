@@ -6,6 +6,20 @@
 
 namespace guidance::dist_detail {
 
+/// AS241's rational function for the central region, |q| <= 0.425 with q = p - 0.5 (0.075 <= p <= 0.925).
+inline double ppnd16_central(double q) {
+  const double r = 0.180625 - q * q;
+  return q *
+         (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
+               6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r +
+             1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
+           1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
+         (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
+               3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r +
+             5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
+           4.2313330701600911252e+1) * r + 1.0);
+}
+
 /// Phi^-1(p) by Wichura's PPND16: M. J. Wichura (1988), "Algorithm AS 241: The percentage points of
 /// the normal distribution", Applied Statistics 37(3), 477-484. Relative accuracy about 1e-16.
 /// Hand-written rather than boost::math::quantile(normal) because it is on the hot path (tens of
@@ -18,18 +32,7 @@ inline double ppnd16(double p) {
     return std::numeric_limits<double>::quiet_NaN();
   }
   const double q = p - 0.5;
-  if (std::fabs(q) <= 0.425) {  // central region, 0.075 <= p <= 0.925
-    const double r = 0.180625 - q * q;
-    return q *
-           (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
-                 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r +
-               1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-             1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
-           (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
-                 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r +
-               5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-             4.2313330701600911252e+1) * r + 1.0);
-  }
+  if (std::fabs(q) <= 0.425) return ppnd16_central(q);
   // Tails: r = sqrt(-log(min(p, 1 - p))); 1 - p is exact here because p > 0.5.
   double r = std::sqrt(-std::log(q < 0.0 ? p : 1.0 - p));
   double z;

@@ -33,7 +33,7 @@ bool takes_normal_directly(const Distribution& distribution) {
 /// column[k] := the driver's value for the uniform column[k].
 void from_uniform(const Distribution& distribution, std::span<double> column) {
   if (takes_normal_directly(distribution)) {
-    for (double& x : column) x = standard_normal_quantile(x);
+    standard_normal_quantile(column, column);
     values_from_normals(distribution, column, column);
   } else {
     quantile(distribution, column, column);
@@ -127,7 +127,7 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
     if (!model.variables[d].stochastic)
       throw std::invalid_argument(fmt::format("sample_drivers: constant driver {} in the copula", model.variables[d].name));
     in_copula[d] = true;
-    for (double& x : column(d)) x = standard_normal_quantile(x);
+    standard_normal_quantile(column(d), column(d));
     copula_columns.push_back(driver_columns[d]);
   }
   correlate(model.copula.cholesky, copula_columns, n);
