@@ -12,24 +12,30 @@ namespace guidance {
 
 namespace stats_detail {
 
+namespace {
+
+Scan scan_chunk(std::span<const double> part) {
+  Scan local;
+  LaneSums sums;
+  for_each_in_lanes(part, [&](std::size_t lane, double x) {
+    if (!std::isfinite(x)) {
+      ++local.extent.nonfinite;
+      return;
+    }
+    ++local.extent.count;
+    local.extent.min = std::min(local.extent.min, x);
+    local.extent.max = std::max(local.extent.max, x);
+    sums.lanes[lane].add(x);
+  });
+  local.sum = sums.total();
+  return local;
+}
+
+}  // namespace
+
 Scan scan(std::span<const double> values) {
   std::vector<Scan> chunks(chunk_count(values.size()));
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    Scan local;
-    LaneSums sums;
-    for_each_in_lanes(part, [&](std::size_t lane, double x) {
-      if (!std::isfinite(x)) {
-        ++local.extent.nonfinite;
-        return;
-      }
-      ++local.extent.count;
-      local.extent.min = std::min(local.extent.min, x);
-      local.extent.max = std::max(local.extent.max, x);
-      sums.lanes[lane].add(x);
-    });
-    local.sum = sums.total();
-    chunks[c] = local;
-  });
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = scan_chunk(part); });
   Scan total;
   for (const Scan& chunk : chunks) {
     total.extent.merge(chunk.extent);
@@ -63,18 +69,9 @@ struct ChunkMoments {
 
 ChunkMoments chunk_moments(std::span<const double> part) {
   ChunkMoments chunk;
-  LaneSums sums;
-  for_each_in_lanes(part, [&](std::size_t lane, double x) {
-    if (!std::isfinite(x)) {
-      ++chunk.extent.nonfinite;
-      return;
-    }
-    ++chunk.extent.count;
-    chunk.extent.min = std::min(chunk.extent.min, x);
-    chunk.extent.max = std::max(chunk.extent.max, x);
-    sums.lanes[lane].add(x);
-  });
-  chunk.sum = sums.total();
+  const Scan first = scan_chunk(part);
+  chunk.extent = first.extent;
+  chunk.sum = first.sum;
   if (chunk.extent.count == 0) return chunk;
 
   const double n = static_cast<double>(chunk.extent.count);
