@@ -11,6 +11,7 @@
 #include "guidance/report.hpp"
 #include "guidance/sensitivity.hpp"
 #include "html_report.hpp"
+#include "progress.hpp"
 
 namespace guidance::cli {
 
@@ -125,7 +126,10 @@ int SensitivityCommand::operator()() const {
   options.seed = resolved.seed;
   options.sampling = resolved.sampling;
 
+  ProgressReporter progress(options.trials, sensitivity_stages(options));  // a bar for long work; Ctrl-C
+  options.progress = progress.callback();
   const SensitivityReport report = sensitivity(model, options);
+  progress.finish();
   // Tables carry their warnings inline; the other formats on stderr.
   if (run.format != "table")
     for (const std::string& warning : sensitivity_warnings(model, report)) std::cerr << "warning: " << warning << "\n";

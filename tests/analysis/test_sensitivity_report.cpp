@@ -2,6 +2,7 @@
 // 80 columns, the documented JSON keys, one CSV row per driver and statistic.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "analysis/sensitivity_testing.hpp"
@@ -46,6 +47,52 @@ TEST_CASE("sensitivity runs the requested methods once each, and nothing else") 
   // tax_rate is a constant: five inputs; revenue, gross_margin and opex are in the copula.
   CHECK(report.inputs.size() == 5);
   CHECK(report.correlated.size() == 3);
+}
+
+TEST_CASE("sensitivity reports its progress across the sampling stages, and stops when told") {
+  const Model model = flagship();
+  SensitivityOptions options =
+      options_for(model, {SensitivityMethod::tornado, SensitivityMethod::correlation, SensitivityMethod::regional,
+                          SensitivityMethod::shapley, SensitivityMethod::sobol});
+  options.ignore_correlations = true;
+  options.trials = 200'000;
+  // The Monte Carlo run (shared by correlation and regional), sobol's base trials, shapley's.
+  REQUIRE(sensitivity_stages(options) == 3);
+  CHECK(sensitivity_stages(options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider})) == 0);
+
+  std::vector<std::uint64_t> calls;
+  options.progress = [&](std::uint64_t done) {
+    calls.push_back(done);
+    return true;
+  };
+  const SensitivityReport watched = sensitivity(model, options);
+  REQUIRE_FALSE(calls.empty());
+  CHECK(std::is_sorted(calls.begin(), calls.end()));
+  CHECK(calls.back() == 3 * options.trials);
+  // Every stage ends with a call at its last trial.
+  for (std::uint64_t stage = 1; stage <= 3; ++stage) CHECK(std::ranges::count(calls, stage * options.trials) == 1);
+
+  options.progress = nullptr;
+  const SensitivityReport plain = sensitivity(model, options);
+  REQUIRE(plain.sobol);
+  REQUIRE(plain.shapley);
+  REQUIRE(plain.correlation);
+  for (std::size_t i = 0; i < plain.inputs.size(); ++i) {
+    CHECK(watched.sobol->drivers[i].first == plain.sobol->drivers[i].first);
+    CHECK(watched.shapley->drivers[i].effect == plain.shapley->drivers[i].effect);
+    CHECK(watched.correlation->drivers[i].spearman == plain.correlation->drivers[i].spearman);
+  }
+
+  // Told to stop in the second stage (sobol): RunCancelled, and no call after the one that said stop.
+  calls.clear();
+  options.progress = [&](std::uint64_t done) {
+    calls.push_back(done);
+    return done <= options.trials;
+  };
+  CHECK_THROWS_AS(sensitivity(model, options), RunCancelled);
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.back() > options.trials);
+  CHECK(calls.back() <= 2 * options.trials);
 }
 
 TEST_CASE("sensitivity checks every method before running any") {

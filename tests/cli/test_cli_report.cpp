@@ -124,6 +124,12 @@ TEST_CASE("a progress bar on a terminal for work longer than a second, and none 
   const auto piped = run_cli(args);
   REQUIRE(piped.status == 0);
   CHECK(piped.err.empty());
+
+  // sensitivity too (its engine test covers the counting across several sampling stages).
+  const std::string sensitivity_screen = on_terminal(
+      "NO_COLOR=1", "sensitivity '" + slow + "' --metric total --method correlation --trials 3e5 --threads 1 --format json");
+  CHECK_THAT(sensitivity_screen, Contains(" of 300,000 trials"));
+  CHECK_THAT(sensitivity_screen, Contains("\r\x1b[K"));
 }
 
 TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {

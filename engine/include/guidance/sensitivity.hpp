@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,7 +72,16 @@ struct SensitivityOptions {
   /// Sobol indices with correlated drivers: compute them as if the drivers were independent.
   bool ignore_correlations = false;
   std::size_t bootstrap_resamples = 1000;  // for the sobol and shapley 95% intervals
+  /// Hears the work done, in trials, counted across the sampling stages one after the other (the
+  /// Monte Carlo run of correlation and regional, then sobol's base trials, then shapley's):
+  /// sensitivity_stages(options) x trials in all. Same rules as RunOptions::progress: returning false
+  /// stops the work, which throws RunCancelled. Empty: no calls.
+  std::function<bool(std::uint64_t trials_done)> progress = nullptr;
 };
+
+/// How many sampling stages of `trials` each the requested methods run (0 to 3; tornado and spider
+/// take a handful of evaluations and count for nothing).
+std::uint64_t sensitivity_stages(const SensitivityOptions& options);
 
 /// Cost and non-finite outputs of one method's design.
 struct DesignCount {
@@ -217,8 +227,10 @@ RankCorrelations rank_correlations(const Model& model, const SimulationResult& r
 /// Saltelli (2010) first-order and Jansen (1999) total indices from the pick-freeze design: matrices A
 /// (salt 0, the trials of `run`) and B (salt 1) of `base_trials` rows each, and A with column i from B
 /// for each driver: base_trials x (D + 2) evaluations.
+/// `progress` hears the base trials done (RunOptions::progress's rules).
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
-                           bool ignore_correlations = false, std::size_t resamples = 1000);
+                           bool ignore_correlations = false, std::size_t resamples = 1000,
+                           const std::function<bool(std::uint64_t)>& progress = nullptr);
 
 /// Above this many stochastic drivers the exact Shapley design (2^D evaluations per base trial) is
 /// refused.
@@ -227,8 +239,9 @@ inline constexpr std::size_t max_shapley_drivers = 12;
 /// Exact-subset Shapley effects (Song, Nelson & Staum 2016) with conditional sampling under the
 /// Gaussian copula: base_trials x 2^D evaluations. Its base trials use salts 2 and 3, not the trials
 /// of `run`.
+/// `progress` as for sobol_indices.
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
-                               std::size_t resamples = 1000);
+                               std::size_t resamples = 1000, const std::function<bool(std::uint64_t)>& progress = nullptr);
 
 /// For each guidance line on the metric, from a simulation of the model.
 Regional regional(const Model& model, const SimulationResult& result, std::size_t metric);

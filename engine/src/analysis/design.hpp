@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"
+#include "simulate/progress_meter.hpp"
 
 namespace guidance::analysis {
 
@@ -44,18 +46,26 @@ class Design {
 /// Calls work(workspace, chunk, first, n) for each chunk of `chunk_rows` consecutive rows [first, first + n)
 /// of `rows`, in parallel. Each thread makes one workspace with make() and reuses it for its chunks: a
 /// design is megabytes, and allocating one per chunk costs more in page faults than the formulas.
+/// `progress` (may be empty) hears the rows done, as RunOptions::progress; when it returns false the
+/// remaining chunks are skipped and RunCancelled is thrown.
 template <class Make, class Work>
-void for_each_chunk(std::uint64_t rows, std::size_t chunk_rows, Make make, Work work) {
+void for_each_chunk(std::uint64_t rows, std::size_t chunk_rows, Make make, Work work,
+                    const std::function<bool(std::uint64_t)>& progress) {
   tbb::enumerable_thread_specific<std::invoke_result_t<Make>> workspaces(make);
   const auto chunks = static_cast<std::size_t>((rows + chunk_rows - 1) / chunk_rows);
+  detail::ProgressMeter meter(progress);
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
+    if (meter.stopped()) return;
     // A design's evaluation is itself a parallel loop: isolation keeps this thread from starting another
     // chunk, on the same workspace, while it waits.
     tbb::this_task_arena::isolate([&] {
       const std::uint64_t first = chunk * chunk_rows;
-      work(workspaces.local(), chunk, first, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_rows, rows - first)));
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_rows, rows - first));
+      work(workspaces.local(), chunk, first, n);
+      meter.add(n);
     });
   });
+  if (!meter.finish(rows)) throw RunCancelled();
 }
 
 /// Each driver's median (quantile at 1/2); constants have their value.

@@ -193,7 +193,7 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 }  // namespace
 
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
-                               std::size_t resamples) {
+                               std::size_t resamples, const std::function<bool(std::uint64_t)>& progress) {
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> drivers = sensitivity_inputs(model);
   analysis::check_shapley_size(drivers.size());
@@ -252,7 +252,8 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
             cell[subsets + subset - 1] += 0.5 * difference * difference;
           }
         }
-      });
+      },
+      progress);
 
   // Reduce each batch's 2^D subset sums to D numerators (linear), then bootstrap the few that remain.
   const std::vector<double> batches = sums.batch_sums();

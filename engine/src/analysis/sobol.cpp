@@ -43,7 +43,8 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 }  // namespace
 
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
-                           bool ignore_correlations, std::size_t resamples) {
+                           bool ignore_correlations, std::size_t resamples,
+                           const std::function<bool(std::uint64_t)>& progress) {
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   analysis::check_independent(model, ignore_correlations);
@@ -102,7 +103,8 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
             cell[total_of(i)] += (a - ab) * (a - ab);
           }
         }
-      });
+      },
+      progress);
 
   SobolIndices result;
   result.correlations_ignored = !model.copula.empty();
