@@ -283,6 +283,22 @@ const std::vector<Case>& catalogue() {
        "      gross_margin: {dist: normal, mean: \"64%\", sd: -0.4}\n"
        "                                                    ^~~~\n"
        "hint: the standard deviation must be positive\n"},
+      {"a value written as a percent is shown as one", with_driver("gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}"),
+       "x.yaml:3:49: error: sd must be > 0, found -0.4%\n"
+       "      gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}\n"
+       "                                                    ^~~~~~~\n"
+       "hint: the standard deviation must be positive\n"},
+      {"percentiles written as percents, out of order",
+       with_driver("gross_margin: {dist: normal, p10: \"64.5%\", p90: \"63.5%\"}"),
+       "x.yaml:3:51: error: percentiles out of order: p10 = 64.5% is above p90 = 63.5%\n"
+       "      gross_margin: {dist: normal, p10: \"64.5%\", p90: \"63.5%\"}\n"
+       "                                                      ^~~~~~~\n"
+       "hint: a higher percentile needs a higher value\n"},
+      {"the mode outside a range written in percents",
+       with_driver("gross_margin: {dist: triangular, min: \"60%\", mode: \"70%\", max: \"65%\"}"),
+       "x.yaml:3:54: error: mode must be in [min, max] = [60%, 65%], found 70%\n"
+       "      gross_margin: {dist: triangular, min: \"60%\", mode: \"70%\", max: \"65%\"}\n"
+       "                                                         ^~~~~\n"},
       {"min >= max", with_driver("other: {dist: uniform, min: 8, max: -2}"),
        "x.yaml:3:39: error: max must be > min = 8, found -2\n"
        "      other: {dist: uniform, min: 8, max: -2}\n"

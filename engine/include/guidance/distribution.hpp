@@ -27,12 +27,23 @@ class ParameterError : public std::invalid_argument {
   /// `parameter` is the scenario key at fault ("sd", "p90", "probabilities", "truncate", ...).
   ParameterError(std::string parameter, const std::string& message, std::string hint = {})
       : std::invalid_argument(message), parameter_(std::move(parameter)), hint_(std::move(hint)) {}
+  /// A message about the scenario's own numbers: `pattern` has a {} for each of `values`. what() shows
+  /// them as plain numbers ("found -0.004"); message(true) as percents ("found -0.4%"), for a
+  /// parameter the scenario wrote as a percent.
+  static ParameterError with_numbers(std::string parameter, std::string pattern, std::vector<double> values,
+                                     std::string hint = {});
+
   const std::string& parameter() const { return parameter_; }
   const std::string& hint() const { return hint_; }
+  std::string message(bool percent) const;
 
  private:
+  ParameterError(std::string parameter, std::string pattern, std::vector<double> values, std::string hint);
+
   std::string parameter_;
   std::string hint_;
+  std::string pattern_;  // empty: the message has no numbers to convert
+  std::vector<double> values_;
 };
 
 struct Normal {

@@ -104,7 +104,7 @@ void require_mode_in_range(double min, double mode, double max) {
   dist_detail::require_ordered_range(min, max);
   require_finite("mode", mode);
   if (!(mode >= min && mode <= max)) {
-    throw ParameterError("mode", fmt::format("mode must be in [min, max] = [{}, {}], found {}", min, max, mode));
+    throw ParameterError::with_numbers("mode", "mode must be in [min, max] = [{}, {}], found {}", {min, max, mode});
   }
 }
 
@@ -143,7 +143,7 @@ Distribution make_discrete(std::vector<double> values, std::vector<double> proba
   Discrete d;
   for (std::size_t i : order) {
     if (!d.values.empty() && d.values.back() == values[i]) {
-      throw ParameterError("values", fmt::format("values must be distinct, found {} twice", values[i]));
+      throw ParameterError::with_numbers("values", "values must be distinct, found {} twice", {values[i]});
     }
     d.values.push_back(values[i]);
     d.probabilities.push_back(probabilities[i] / sum);
@@ -158,10 +158,11 @@ Distribution make_discrete(std::vector<double> values, std::vector<double> proba
 
 Distribution truncate(Distribution distribution, double low, double high) {
   if (std::isnan(low) || std::isnan(high)) {
-    throw ParameterError("truncate", fmt::format("truncate must be a range [low, high], found [{}, {}]", low, high));
+    throw ParameterError::with_numbers("truncate", "truncate must be a range [low, high], found [{}, {}]", {low, high});
   }
   if (!(low < high)) {
-    throw ParameterError("truncate", fmt::format("truncate range [{}, {}] is empty: low must be below high", low, high));
+    throw ParameterError::with_numbers("truncate", "truncate range [{}, {}] is empty: low must be below high",
+                                       {low, high});
   }
   if (std::holds_alternative<Discrete>(distribution.shape)) {
     throw ParameterError("truncate", "a discrete distribution cannot be truncated",

@@ -194,10 +194,17 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
                    kind.usage);
 }
 
-// A construction function's ParameterError, at the value of the key it names.
+/// A number, or a list holding one, written as a percent (the value was read already: the sign is enough).
+bool written_as_percent(const YamlNode& node) {
+  if (node.is_list()) return std::ranges::any_of(node.children, written_as_percent);
+  return node.is_scalar() && node.text.ends_with('%');
+}
+
+// A construction function's ParameterError, at the value of the key it names, with the numbers in
+// the form that key was written in ("found -0.4%" for `sd: "-0.4%"`).
 [[noreturn]] void rethrow_at(const ParameterError& error, const YamlNode& map) {
   const YamlNode* entry = map.find(error.parameter());
-  throw InputError(entry ? entry->where : map.where, error.what(), error.hint());
+  throw InputError(entry ? entry->where : map.where, error.message(entry && written_as_percent(*entry)), error.hint());
 }
 
 Distribution read_distribution(const YamlNode& map, const std::string& driver, bool& percent) {
