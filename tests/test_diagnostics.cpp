@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <string>
+
 #include "guidance/diagnostics.hpp"
 
 using guidance::InputError;
@@ -14,6 +17,36 @@ TEST_CASE("a diagnostic shows file, line, column, the source line and a caret un
         "    revenue: {sd: -2}\n"
         "                  ^~\n"
         "hint: use a positive sd\n");
+}
+
+TEST_CASE("the caret counts characters, not bytes, and keeps tabs") {
+  // "é" is two bytes and one column: the `-` is at byte column 16, the 15th character.
+  auto source = std::make_shared<const SourceText>(SourceText{"x.yaml", "\tprix_é: {sd: -2}\n"});
+  CHECK(InputError(SourceLocation{source, 1, 16, 2}, "sd must be > 0, found -2").render() ==
+        "x.yaml:1:16: error: sd must be > 0, found -2\n"
+        "    \tprix_é: {sd: -2}\n"
+        "    \t             ^~\n");
+  // A span over a multi-byte character marks one column per character.
+  auto minus = std::make_shared<const SourceText>(SourceText{"f.yaml", "m: a \u2212 b\n"});
+  CHECK(InputError(SourceLocation{minus, 1, 6, 3}, "unexpected character").render() ==
+        "f.yaml:1:6: error: unexpected character\n"
+        "    m: a \u2212 b\n"
+        "         ^\n");
+}
+
+TEST_CASE("a long line is shown as a window around the caret") {
+  const std::string head(150, 'a'), tail(150, 'b');
+  auto source = std::make_shared<const SourceText>(SourceText{"x.yaml", "m: " + head + " + bad + " + tail + "\n"});
+  const int column = static_cast<int>(3 + head.size() + 4);  // the `b` of `bad`
+  const std::string rendered = InputError(SourceLocation{source, 1, column, 3}, "unknown name `bad`").render();
+  // 30 bytes before the error, 100 bytes in all, "..." at each cut end; the caret under `bad`.
+  const std::string window = std::string(27, 'a') + " + bad + " + std::string(64, 'b');
+  CHECK(rendered == "x.yaml:1:" + std::to_string(column) + ": error: unknown name `bad`\n" + "    ..." + window + "...\n" +
+                        "    " + std::string(3 + 30, ' ') + "^~~\n");
+  // A short line, or the start of a long one, is not cut at the front.
+  auto start = std::make_shared<const SourceText>(SourceText{"x.yaml", "bad: " + tail + "\n"});
+  CHECK(InputError(SourceLocation{start, 1, 1, 3}, "unknown key").render() ==
+        "x.yaml:1:1: error: unknown key\n    bad: " + std::string(95, 'b') + "...\n    ^~~\n");
 }
 
 TEST_CASE("a diagnostic without a location names only the input") {

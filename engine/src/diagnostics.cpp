@@ -34,21 +34,58 @@ InputError::InputError(SourceLocation where, std::string message, std::string hi
     : std::runtime_error(message), where_(std::move(where)), message_(std::move(message)),
       hint_(std::move(hint)) {}
 
+namespace {
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+/// Characters (UTF-8 code points) in `text`: the terminal columns the caret line must match.
+std::size_t characters(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return !continuation_byte(c); }));
+}
+
+/// The start of the character holding byte `at` (at most text.size()).
+std::size_t character_start(std::string_view text, std::size_t at) {
+  while (at > 0 && at < text.size() && continuation_byte(text[at])) --at;
+  return at;
+}
+
+/// Lines longer than this are shown as a window around the caret, cut at both ends with "...".
+constexpr std::size_t widest_line = 100;
+constexpr std::size_t context_before = 30;
+
+/// The source line with a caret line under [first, first + length) (bytes), both indented by 4.
+std::string caret_lines(std::string_view text, std::size_t first, std::size_t length) {
+  first = std::min(first, text.size());
+  std::size_t end = std::min(text.size(), first + length);
+  std::string before, after;
+  if (text.size() > widest_line) {
+    const std::size_t from = first > context_before ? character_start(text, first - context_before) : 0;
+    const std::size_t to = character_start(text, std::min(text.size(), from + widest_line));
+    if (from > 0) before = "...";
+    if (to < text.size()) after = "...";
+    text = text.substr(from, to - from);
+    first = std::min(first - from, text.size());
+    end = std::min(end - from, text.size());
+  }
+  // Tabs are kept so that the caret lines up under the same characters in a terminal.
+  std::string pad(before.size(), ' ');
+  for (std::size_t i = 0; i < first; ++i)
+    if (!continuation_byte(text[i])) pad += text[i] == '\t' ? '\t' : ' ';
+  const std::size_t marked = std::max<std::size_t>(1, characters(text.substr(first, end - first)));
+  return fmt::format("    {}{}{}\n    {}^{}\n", before, text, after, pad, std::string(marked - 1, '~'));
+}
+
+}  // namespace
+
 std::string InputError::render() const {
   std::string out;
   const std::string_view path = where_.path();
   if (!path.empty() && where_.line > 0) {
     out = fmt::format("{}:{}:{}: error: {}\n", path, where_.line, where_.column, message_);
     const std::string_view text = where_.source->line(where_.line);
-    if (!text.empty()) {
-      // Tabs are kept so that the caret lines up under the same characters in a terminal.
-      std::string pad;
-      for (int i = 0; i + 1 < where_.column && i < static_cast<int>(text.size()); ++i)
-        pad += text[i] == '\t' ? '\t' : ' ';
-      const int room = std::max(1, static_cast<int>(text.size()) - where_.column + 1);
-      out += fmt::format("    {}\n    {}^{}\n", text, pad,
-                         std::string(std::min(where_.length, room) - 1, '~'));
-    }
+    if (!text.empty())
+      out += caret_lines(text, static_cast<std::size_t>(std::max(1, where_.column) - 1),
+                         static_cast<std::size_t>(std::max(1, where_.length)));
   } else if (!path.empty()) {
     out = fmt::format("{}: error: {}\n", path, message_);
   } else {

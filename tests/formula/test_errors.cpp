@@ -77,7 +77,7 @@ TEST_CASE("characters outside the language and numbers out of range") {
   CHECK(error_in({{"eps", "revenue \u2212 opex"}}) ==
         "scenario.yaml:2:17: error: unexpected character `\u2212`\n"
         "      eps: \"revenue \u2212 opex\"\n"
-        "                    ^~~\n"
+        "                    ^\n"  // one column: the caret counts characters, not bytes
         "hint: formulas use the ASCII operators + - * / ^\n");
   CHECK(error_in({{"eps", "1e999 * revenue"}}) ==
         "scenario.yaml:2:9: error: number `1e999` is out of range\n"
