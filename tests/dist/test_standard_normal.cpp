@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <stdexcept>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include <boost/math/special_functions/next.hpp>
 #include <catch2/catch.hpp>
 
+#include "dist/standard_normal.hpp"
 #include "guidance/distribution.hpp"
 
 using guidance::standard_normal_cdf;
@@ -81,6 +83,18 @@ TEST_CASE("the block standard_normal_quantile is the scalar one, bit for bit, al
     }
   }
   CHECK_THROWS_AS(standard_normal_quantile(u, std::span<double>(z).first(1)), std::invalid_argument);
+}
+
+TEST_CASE("the block quantile's baseline and AVX2 builds agree bit for bit") {
+  // Every machine must compute the same trials: the AVX2 loop (picked where the CPU has it) and the
+  // baseline one are the same operations without FMA.
+  const std::vector<double> u = probabilities_across_both_tails();
+  std::vector<double> baseline(u.size()), avx2(u.size());
+  guidance::dist_detail::block_quantiles_baseline(u.data(), baseline.data(), u.size());
+  if (!guidance::dist_detail::block_quantiles_avx2(u.data(), avx2.data(), u.size())) SUCCEED("no AVX2 here");
+  else CHECK(std::memcmp(baseline.data(), avx2.data(), u.size() * sizeof(double)) == 0);
+  for (std::size_t i = 0; i < u.size(); ++i)
+    CHECK(std::bit_cast<std::uint64_t>(baseline[i]) == std::bit_cast<std::uint64_t>(standard_normal_quantile(u[i])));
 }
 
 TEST_CASE("standard_normal_quantile is antisymmetric") {

@@ -7,27 +7,62 @@
 
 namespace guidance {
 
-double standard_normal_quantile(double u) { return dist_detail::ppnd16(u); }
+namespace {
 
-// Cloned for AVX2 (4 lanes instead of 2; chosen at load time): the same operations without FMA
-// (-ffp-contract=off), so both clones give the same bits.
-__attribute__((target_clones("avx2", "default"))) void standard_normal_quantile(std::span<const double> u,
-                                                                                 std::span<double> z) {
-  if (u.size() != z.size()) throw std::invalid_argument("standard_normal_quantile: u and z differ in length");
-  // 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
-  // tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
-  // computed for the other 15% finite), and those are then redone one by one. The central values
-  // are the scalar function's operations in the same order: the same bits.
+/// 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
+/// tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
+/// computed for the other 15% finite), and those are then redone one by one. The central values are
+/// the scalar function's operations in the same order: the same bits.
+[[gnu::always_inline]] inline void quantiles(const double* u, double* z, std::size_t size) {
   constexpr std::size_t tile = 512;
   double p[tile];
-  for (std::size_t first = 0; first < u.size(); first += tile) {
-    const std::size_t n = std::min(tile, u.size() - first);
-    std::copy_n(u.data() + first, n, p);  // z may be u
-    double* out = z.data() + first;
+  for (std::size_t first = 0; first < size; first += tile) {
+    const std::size_t n = std::min(tile, size - first);
+    std::copy_n(u + first, n, p);  // z may be u
+    double* out = z + first;
     for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::ppnd16_central(std::clamp(p[i] - 0.5, -0.425, 0.425));
     for (std::size_t i = 0; i < n; ++i)
       if (!(std::fabs(p[i] - 0.5) <= 0.425)) out[i] = dist_detail::ppnd16(p[i]);
   }
+}
+
+
+#if defined(__x86_64__)
+// The same loop compiled for AVX2 (4 lanes instead of 2), chosen at the first call. Without FMA
+// (-ffp-contract=off) both compute the same bits. Not an ifunc (target_clones): its resolver runs
+// before the sanitizers' runtimes start, and crashes under ThreadSanitizer.
+[[gnu::target("avx2")]] void avx2_quantiles(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
+
+bool has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+#endif
+
+}  // namespace
+
+namespace dist_detail {
+
+void block_quantiles_baseline(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
+
+bool block_quantiles_avx2(const double* u, double* z, std::size_t size) {
+#if defined(__x86_64__)
+  static const bool avx2 = has_avx2();
+  if (avx2) avx2_quantiles(u, z, size);
+  return avx2;
+#else
+  return false;
+#endif
+}
+
+}  // namespace dist_detail
+
+double standard_normal_quantile(double u) { return dist_detail::ppnd16(u); }
+
+void standard_normal_quantile(std::span<const double> u, std::span<double> z) {
+  if (u.size() != z.size()) throw std::invalid_argument("standard_normal_quantile: u and z differ in length");
+  if (!dist_detail::block_quantiles_avx2(u.data(), z.data(), u.size()))
+    dist_detail::block_quantiles_baseline(u.data(), z.data(), u.size());
 }
 
 double standard_normal_cdf(double z) { return dist_detail::normal_cdf(z); }

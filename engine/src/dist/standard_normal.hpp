@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 
 namespace guidance::dist_detail {
@@ -79,5 +80,11 @@ inline double normal_pdf(double z) {
   constexpr double one_over_sqrt_2pi = 0.39894228040143267794;
   return one_over_sqrt_2pi * std::exp(-0.5 * z * z);
 }
+
+/// The block standard_normal_quantile's two builds of one loop, which must agree bit for bit (a test
+/// runs both): for the baseline x86-64 (SSE2) or any other target, and for AVX2. The AVX2 one returns
+/// false, computing nothing, where the CPU has no AVX2 (or the target is not x86-64).
+void block_quantiles_baseline(const double* u, double* z, std::size_t size);
+bool block_quantiles_avx2(const double* u, double* z, std::size_t size);
 
 }  // namespace guidance::dist_detail
