@@ -69,8 +69,8 @@ TEST_CASE("sensitivity reports its progress across the sampling stages, and stop
   REQUIRE_FALSE(calls.empty());
   CHECK(std::is_sorted(calls.begin(), calls.end()));
   CHECK(calls.back() == 3 * options.trials);
-  // Every stage ends with a call at its last trial.
-  for (std::uint64_t stage = 1; stage <= 3; ++stage) CHECK(std::ranges::count(calls, stage * options.trials) == 1);
+  // Every stage ends with a call at its last trial (sometimes two: the last chunk's, and the final one).
+  for (std::uint64_t stage = 1; stage <= 3; ++stage) CHECK(std::ranges::count(calls, stage * options.trials) >= 1);
 
   options.progress = nullptr;
   const SensitivityReport plain = sensitivity(model, options);
