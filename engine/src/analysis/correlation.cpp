@@ -2,7 +2,6 @@
 // of the sum of squared rank correlations (the "contribution to variance" of spreadsheet tools).
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -11,16 +10,13 @@
 
 #include "analysis/common.hpp"
 #include "guidance/sensitivity.hpp"
+#include "stats/order_statistics.hpp"
 
 namespace guidance {
 
 namespace {
 
-/// Orders doubles as their values, -0 just below +0 (NaN above +inf or below -inf, by its sign).
-std::uint64_t ordered_key(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
-}
+using stats_detail::ordered_key;
 
 /// The positions of `values` in ascending order: a least-significant-digit radix sort of their
 /// ordered keys, a byte a pass, skipping the passes in which every key has the same digit (the sign

@@ -26,12 +26,6 @@ constexpr std::size_t bin_count = std::size_t{1} << 14;
 /// Cells with at most this many values are gathered whatever the column's size.
 constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
 
-/// Orders doubles as their values, -0 just below +0: bisection over the doubles in a range.
-std::uint64_t ordered_key(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
-}
-
 double from_ordered_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
 }

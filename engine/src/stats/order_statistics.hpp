@@ -2,6 +2,7 @@
 // and their confidence intervals need.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,6 +11,13 @@
 #include "stats/chunks.hpp"
 
 namespace guidance::stats_detail {
+
+/// An unsigned key that orders doubles as their values, -0 just below +0 (NaN beyond the infinities,
+/// by its sign): for bisection over the doubles of a range, and for radix sorts.
+inline std::uint64_t ordered_key(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
 
 /// x[rank] for each rank (0-based among the finite values in ascending order; any order, repeats
 /// allowed, each < extent.count), where `extent` is the extent of `values`. Exact: equal to sorting.
