@@ -57,7 +57,8 @@ struct BlockStats {
   std::uint64_t joint = 0;
 };
 
-/// Four uniforms on (0, 1) per Philox call: trial pair and driver as the counter, the seed as the key.
+/// Two uniforms on (0, 1) per Philox call (a 64-bit word each): trial pair and driver as the counter,
+/// the seed as the key.
 void uniforms(std::uint64_t first, std::size_t n, std::uint32_t driver, double* out) {
   const r123::Philox4x32_R<10> philox;
   const r123::Philox4x32_R<10>::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
