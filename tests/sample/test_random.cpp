@@ -2,6 +2,7 @@
 // and independent across streams.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "guidance/random.hpp"
+#include "sample/philox.hpp"
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
@@ -69,6 +71,19 @@ TEST_CASE("pinned values: a seed gives the same numbers in every version", "[ran
   CHECK(uniform(42, revenue, 1) == 0x1.70e49ff1d3af9p-1);
   CHECK(uniform(42, revenue, 123'456'789) == 0x1.724237eabba48p-4);
   CHECK(uniform(7, stream_id("gross_margin", 3), 10'000'000'000) == 0x1.d6e76cec0a4b8p-4);
+}
+
+TEST_CASE("the block loop's baseline and AVX-512 builds agree bit for bit, and with uniform()", "[random]") {
+  // Every machine must draw the same trials, whichever build the CPU picks. Pairs whose counter
+  // crosses a 32-bit boundary check the carry into the counter's second word.
+  const std::uint64_t stream = stream_id("revenue");
+  const std::uint64_t first_pair = GENERATE(std::uint64_t{0}, std::uint64_t{0xffffffff} - 100, std::uint64_t{1} << 40);
+  const std::size_t pairs = GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{1031});
+  std::vector<double> baseline(2 * pairs), avx512(2 * pairs);
+  sample_detail::uniform_pairs_baseline(42, stream, first_pair, pairs, baseline.data());
+  if (!sample_detail::uniform_pairs_avx512(42, stream, first_pair, pairs, avx512.data())) SUCCEED("no AVX-512 here");
+  else CHECK(std::memcmp(baseline.data(), avx512.data(), baseline.size() * sizeof(double)) == 0);
+  for (std::size_t k = 0; k < baseline.size(); ++k) CHECK(baseline[k] == uniform(42, stream, 2 * first_pair + k));
 }
 
 TEST_CASE("stream ids: FNV-1a of the name, salted by a bijection", "[random]") {

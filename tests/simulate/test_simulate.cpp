@@ -2,11 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <tbb/global_control.h>
 
+#include "cpu_features.hpp"
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
@@ -186,6 +188,28 @@ TEST_CASE("the flagship's JSON is bit-identical on 1, 2, 3 and 8 threads") {
   const int threads = GENERATE(2, 3, 8);
   CAPTURE(threads);
   CHECK(json_on(threads) == reference);
+}
+
+TEST_CASE("the flagship's trials and JSON are bit-identical with and without the vector builds") {
+  // A machine without AVX2 or AVX-512 runs every loop's baseline build (cpu_features.hpp): it must
+  // draw the same trials and report the same numbers. 50,001 trials end on a partial block and chunk.
+  const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));
+  const auto run_with = [&](bool vector_builds) {
+    detail::use_vector_builds(vector_builds);
+    SimulationResult result = simulate(model, {.trials = 50'001, .seed = 20121023});
+    std::string json = run_json(model, analyze(model, result)).dump();
+    detail::use_vector_builds(true);
+    return std::pair(std::move(result), std::move(json));
+  };
+  const auto [baseline, baseline_json] = run_with(false);
+  const auto [vector, vector_json] = run_with(true);
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    CAPTURE(model.variables[v].name);
+    const auto a = baseline.column(v), b = vector.column(v);
+    REQUIRE(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
+  }
+  CHECK(baseline_json == vector_json);
 }
 
 TEST_CASE("a trial's values do not depend on the run's length") {

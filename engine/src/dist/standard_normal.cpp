@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "cpu_features.hpp"
 #include "guidance/distribution.hpp"
 
 namespace guidance {
@@ -26,18 +27,9 @@ namespace {
   }
 }
 
-
-#if defined(__x86_64__)
-// The same loop compiled for AVX2 (4 lanes instead of 2), chosen at the first call. Without FMA
-// (-ffp-contract=off) both compute the same bits. Not an ifunc (target_clones): its resolver runs
-// before the sanitizers' runtimes start, and crashes under ThreadSanitizer.
-[[gnu::target("avx2")]] void avx2_quantiles(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
-
-bool has_avx2() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-#endif
+// The same loop compiled for AVX2 (4 lanes instead of 2). Without FMA (-ffp-contract=off) both
+// compute the same bits.
+GUIDANCE_TARGET_AVX2 void avx2_quantiles(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
 
 }  // namespace
 
@@ -46,13 +38,9 @@ namespace dist_detail {
 void block_quantiles_baseline(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
 
 bool block_quantiles_avx2(const double* u, double* z, std::size_t size) {
-#if defined(__x86_64__)
-  static const bool avx2 = has_avx2();
-  if (avx2) avx2_quantiles(u, z, size);
-  return avx2;
-#else
-  return false;
-#endif
+  if (!detail::cpu_has_avx2()) return false;
+  avx2_quantiles(u, z, size);
+  return true;
 }
 
 }  // namespace dist_detail

@@ -62,9 +62,9 @@ struct LaneSums {
 };
 
 /// Calls visit(lane, x) for each value of a chunk, x in lane i % 4, unrolled so that the lanes are
-/// compile-time constants.
+/// compile-time constants. Always inline, so that a caller's vector build (cpu_features.hpp) covers it.
 template <class Visit>
-void for_each_in_lanes(std::span<const double> part, Visit&& visit) {
+[[gnu::always_inline]] inline void for_each_in_lanes(std::span<const double> part, Visit&& visit) {
   std::size_t i = 0;
   for (; i + 4 <= part.size(); i += 4) {
     visit(0, part[i]);

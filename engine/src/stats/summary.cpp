@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
+#include "cpu_features.hpp"
 #include "guidance/stats.hpp"
 #include "stats/order_statistics.hpp"
 
@@ -14,28 +17,75 @@ namespace stats_detail {
 
 namespace {
 
-Scan scan_chunk(std::span<const double> part) {
+/// Four doubles, one a lane, and a lane mask (all bits set where true): GCC's vector extensions, which
+/// the baseline build runs as two SSE2 halves and the AVX2 build as one register. Every operation is
+/// the scalar IEEE one, lane by lane. The functions that take them are always inlined, so GCC's note
+/// that their calling convention differs with AVX (reported at the end of the file) is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Lanes = double __attribute__((vector_size(32)));
+using LaneMask = std::int64_t __attribute__((vector_size(32)));
+
+[[gnu::always_inline]] inline Lanes lanes_abs(Lanes x) {
+  return reinterpret_cast<Lanes>(reinterpret_cast<LaneMask>(x) & INT64_MAX);
+}
+
+/// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
+/// lane a Neumaier sum (CompensatedSum::add). A non-finite value adds zero, which changes no sum (a sum
+/// that starts at +0 never becomes -0), and leaves min and max alone; the last partial group is padded
+/// with NaN.
+[[gnu::always_inline]] inline Scan scan_lanes(std::span<const double> part) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  constexpr double largest = std::numeric_limits<double>::max();
+  Lanes sum{}, compensation{}, low = {inf, inf, inf, inf}, high = {-inf, -inf, -inf, -inf};
+  LaneMask count{};
+  const auto add = [&](Lanes x) __attribute__((always_inline)) {
+    const LaneMask finite = lanes_abs(x) <= largest;
+    const Lanes v = finite ? x : Lanes{};
+    count -= finite;
+    low = (finite & (x < low)) ? x : low;
+    high = (finite & (x > high)) ? x : high;
+    const Lanes t = sum + v;
+    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  };
+  std::size_t i = 0;
+  for (; i + 4 <= part.size(); i += 4) {
+    Lanes x;
+    std::memcpy(&x, part.data() + i, sizeof x);
+    add(x);
+  }
+  if (i < part.size()) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    Lanes x = {nan, nan, nan, nan};
+    for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
+    add(x);
+  }
   Scan local;
   LaneSums sums;
-  for_each_in_lanes(part, [&](std::size_t lane, double x) {
-    if (!std::isfinite(x)) {
-      ++local.extent.nonfinite;
-      return;
-    }
-    ++local.extent.count;
-    local.extent.min = std::min(local.extent.min, x);
-    local.extent.max = std::max(local.extent.max, x);
-    sums.lanes[lane].add(x);
-  });
+  for (std::size_t lane = 0; lane < 4; ++lane) {
+    local.extent.count += static_cast<std::uint64_t>(count[lane]);
+    local.extent.min = std::min(local.extent.min, low[lane]);
+    local.extent.max = std::max(local.extent.max, high[lane]);
+    sums.lanes[lane] = {sum[lane], compensation[lane]};
+  }
+  local.extent.nonfinite = part.size() - local.extent.count;
   local.sum = sums.total();
   return local;
 }
+
+// Two builds that compute the same bits (the same operations in the same lanes, no FMA): the
+// baseline one, two lanes a vector, and an AVX2 one, four.
+Scan scan_chunk(std::span<const double> part) { return scan_lanes(part); }
+GUIDANCE_TARGET_AVX2 Scan avx2_scan_chunk(std::span<const double> part) { return scan_lanes(part); }
 
 }  // namespace
 
 Scan scan(std::span<const double> values) {
   std::vector<Scan> chunks(chunk_count(values.size()));
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = scan_chunk(part); });
+  const bool avx2 = detail::cpu_has_avx2();
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
+    chunks[c] = avx2 ? avx2_scan_chunk(part) : scan_chunk(part);
+  });
   Scan total;
   for (const Scan& chunk : chunks) {
     total.extent.merge(chunk.extent);
@@ -67,9 +117,9 @@ struct ChunkMoments {
   double scaled_squares = 0.0;  // the sum of squared deviations from it, times 2^-2 exponent
 };
 
-ChunkMoments chunk_moments(std::span<const double> part) {
+[[gnu::always_inline]] inline ChunkMoments chunk_moments_lanes(std::span<const double> part) {
   ChunkMoments chunk;
-  const Scan first = scan_chunk(part);
+  const Scan first = scan_lanes(part);
   chunk.extent = first.extent;
   chunk.sum = first.sum;
   if (chunk.extent.count == 0) return chunk;
@@ -90,8 +140,7 @@ ChunkMoments chunk_moments(std::span<const double> part) {
   // rounding of the mean.
   std::array<double, 4> deviations{}, squares{};
   for_each_in_lanes(part, [&](std::size_t lane, double x) {
-    if (!std::isfinite(x)) return;
-    const double d = x * scale - chunk.scaled_mean;
+    const double d = std::isfinite(x) ? x * scale - chunk.scaled_mean : 0.0;  // adding +0 changes nothing
     deviations[lane] += d;
     squares[lane] += d * d;
   });
@@ -101,6 +150,10 @@ ChunkMoments chunk_moments(std::span<const double> part) {
   chunk.scaled_squares = std::max(0.0, square - deviation * deviation / n);
   return chunk;
 }
+
+// Two builds, as scan_chunk.
+ChunkMoments chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
+GUIDANCE_TARGET_AVX2 ChunkMoments avx2_chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
 
 Summary empty_summary(std::uint64_t nonfinite) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -117,7 +170,10 @@ Summary empty_summary(std::uint64_t nonfinite) {
 Summary summarize(std::span<const double> values) {
   // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
   std::vector<ChunkMoments> chunks(chunk_count(values.size()));
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = chunk_moments(part); });
+  const bool avx2 = detail::cpu_has_avx2();
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
+    chunks[c] = avx2 ? avx2_chunk_moments(part) : chunk_moments(part);
+  });
   Extent extent;
   CompensatedSum sum;
   for (const ChunkMoments& chunk : chunks) {

@@ -1,0 +1,31 @@
+// Which vector extensions this CPU runs, for the hot loops that carry a second build of themselves
+// (a function with [[gnu::target(...)]]) and choose it at run time. Those builds must compute the same
+// bits as the baseline one, and each has a test that says so.
+//
+// Not an ifunc (GCC's target_clones): its resolver runs before the sanitizers' runtimes start and
+// crashes under ThreadSanitizer.
+#pragma once
+
+// Attributes for a function's second build; on other targets the function is a plain copy of the
+// baseline build that the checks below never choose.
+#if defined(__x86_64__)
+#define GUIDANCE_TARGET_AVX2 [[gnu::target("avx2")]]
+#define GUIDANCE_TARGET_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl")]]
+#else
+#define GUIDANCE_TARGET_AVX2
+#define GUIDANCE_TARGET_AVX512
+#endif
+
+namespace guidance::detail {
+
+/// AVX2 (x86-64 only; false elsewhere). Checked once.
+bool cpu_has_avx2();
+
+/// AVX-512 F, DQ and VL (x86-64 only; false elsewhere). Checked once.
+bool cpu_has_avx512();
+
+/// With false, both checks above answer false from then on, so that every loop takes its baseline
+/// build: for tests that compare whole runs on both. Not for use while another thread runs a loop.
+void use_vector_builds(bool use);
+
+}  // namespace guidance::detail
