@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 
+#include "cpu_features.hpp"
 #include "guidance/simulate.hpp"
 
 namespace guidance {
@@ -51,24 +53,28 @@ struct GuidanceCounts {
 };
 
 /// Adds the lines' and the joint event's counts for trials [first, first + n) (n <= tile): column by
-/// column, so that each loop is branch-free over contiguous values.
+/// column, each loop branch-free over contiguous values so that it vectorises.
 constexpr std::size_t tile = 4096;
-void count_tile(const Model& model, const SimulationResult& result, std::span<const std::size_t> with_nonfinite,
-                std::uint64_t first, std::size_t n, GuidanceCounts& counts) {
+[[gnu::always_inline]] inline void count_tile_lanes(const Model& model, const SimulationResult& result,
+                                                    std::span<const std::size_t> with_nonfinite, std::uint64_t first,
+                                                    std::size_t n, GuidanceCounts& counts) {
+  constexpr double largest = std::numeric_limits<double>::max();
   std::array<unsigned char, tile> all_inside;
   std::array<unsigned char, tile> any_nonfinite{};
   all_inside.fill(1);
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {
     const GuidanceRange& line = model.guidance[g];
     const std::span<const double> column = result.column(line.variable);
-    std::uint64_t inside = 0, below = 0, above = 0, nonfinite = 0;
+    const double constant = model.variables[line.variable].constant_value;
+    const double* x = column.empty() ? nullptr : column.data() + first;
+    std::uint64_t inside = 0, below = 0, above = 0, finite = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double x = column.empty() ? model.variables[line.variable].constant_value : column[first + i];
-      const bool finite = std::isfinite(x);
-      const bool is_below = finite && x < line.low;
-      const bool is_above = finite && x > line.high;
-      const bool is_inside = finite && !is_below && !is_above;
-      nonfinite += !finite;
+      const double value = x != nullptr ? x[i] : constant;
+      const bool is_finite = std::fabs(value) <= largest;
+      const bool is_below = is_finite & (value < line.low);
+      const bool is_above = is_finite & (value > line.high);
+      const bool is_inside = is_finite & !is_below & !is_above;
+      finite += is_finite;
       below += is_below;
       above += is_above;
       inside += is_inside;
@@ -77,28 +83,45 @@ void count_tile(const Model& model, const SimulationResult& result, std::span<co
     counts.inside[g] += inside;
     counts.below[g] += below;
     counts.above[g] += above;
-    counts.nonfinite[g] += nonfinite;
+    counts.nonfinite[g] += n - finite;
   }
   for (const std::size_t v : with_nonfinite) {
-    const std::span<const double> column = result.column(v);
-    for (std::size_t i = 0; i < n; ++i) any_nonfinite[i] |= static_cast<unsigned char>(!std::isfinite(column[first + i]));
+    const double* x = result.column(v).data() + first;
+    for (std::size_t i = 0; i < n; ++i) any_nonfinite[i] |= static_cast<unsigned char>(!(std::fabs(x[i]) <= largest));
   }
+  std::uint64_t joint_inside = 0, nonfinite_trials = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    counts.joint_inside += all_inside[i];
-    counts.nonfinite_trials += any_nonfinite[i];
+    joint_inside += all_inside[i];
+    nonfinite_trials += any_nonfinite[i];
   }
+  counts.joint_inside += joint_inside;
+  counts.nonfinite_trials += nonfinite_trials;
+}
+
+// Two builds (cpu_features.hpp); integer counts, the same in any.
+void count_tile(const Model& model, const SimulationResult& result, std::span<const std::size_t> with_nonfinite,
+                std::uint64_t first, std::size_t n, GuidanceCounts& counts) {
+  count_tile_lanes(model, result, with_nonfinite, first, n, counts);
+}
+GUIDANCE_TARGET_AVX2 void avx2_count_tile(const Model& model, const SimulationResult& result,
+                                          std::span<const std::size_t> with_nonfinite, std::uint64_t first,
+                                          std::size_t n, GuidanceCounts& counts) {
+  count_tile_lanes(model, result, with_nonfinite, first, n, counts);
 }
 
 /// `with_nonfinite`: the stored variables with a non-finite value somewhere (known from their
 /// summaries), the only columns a trial's non-finite flag needs to read.
 GuidanceCounts count_guidance(const Model& model, const SimulationResult& result,
                               std::span<const std::size_t> with_nonfinite) {
+  const bool avx2 = detail::cpu_has_avx2();
   return tbb::parallel_reduce(
       tbb::blocked_range<std::uint64_t>(0, result.trials, 1 << 16), GuidanceCounts(model.guidance.size()),
       [&](const tbb::blocked_range<std::uint64_t>& range, GuidanceCounts counts) {
-        for (std::uint64_t first = range.begin(); first < range.end(); first += tile)
-          count_tile(model, result, with_nonfinite, first, static_cast<std::size_t>(std::min<std::uint64_t>(tile, range.end() - first)),
-                     counts);
+        for (std::uint64_t first = range.begin(); first < range.end(); first += tile) {
+          const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(tile, range.end() - first));
+          if (avx2) avx2_count_tile(model, result, with_nonfinite, first, n, counts);
+          else count_tile(model, result, with_nonfinite, first, n, counts);
+        }
         return counts;
       },
       [](GuidanceCounts left, const GuidanceCounts& right) {
