@@ -1,6 +1,7 @@
 #include "dist/standard_normal.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 #include "cpu_features.hpp"
@@ -12,18 +13,32 @@ namespace {
 
 /// 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
 /// tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
-/// computed for the other 15% finite), and those are then redone one by one. The central values are
-/// the scalar function's operations in the same order: the same bits.
+/// computed for the other 15% finite). The other 15% are listed without a branch; their logarithms
+/// are taken one by one, and the tails' rational functions for the list in a second vectorised loop.
+/// Every value is the scalar function's operations in the same order: the same bits.
 [[gnu::always_inline]] inline void quantiles(const double* u, double* z, std::size_t size) {
   constexpr std::size_t tile = 512;
-  double p[tile];
+  double p[tile], r[tile];
+  std::uint32_t tails[tile];
   for (std::size_t first = 0; first < size; first += tile) {
     const std::size_t n = std::min(tile, size - first);
     std::copy_n(u + first, n, p);  // z may be u
     double* out = z + first;
     for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::ppnd16_central(std::clamp(p[i] - 0.5, -0.425, 0.425));
-    for (std::size_t i = 0; i < n; ++i)
-      if (!(std::fabs(p[i] - 0.5) <= 0.425)) out[i] = dist_detail::ppnd16(p[i]);
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      tails[count] = static_cast<std::uint32_t>(i);
+      count += std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      const double x = p[tails[k]];
+      r[k] = std::sqrt(-std::log(x < 0.5 ? x : 1.0 - x));  // NaN, or 0 and inf at 1 and 0: redone below
+    }
+    for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(r[k]);
+    for (std::size_t k = 0; k < count; ++k) {
+      const double x = p[tails[k]];
+      out[tails[k]] = !(x > 0.0 && x < 1.0) ? dist_detail::ppnd16(x) : x - 0.5 < 0.0 ? -r[k] : r[k];
+    }
   }
 }
 
