@@ -1,7 +1,8 @@
 // The flagship scenario (scenarios/juniper_q4_2012.yaml) as a hand-written program that knows nothing
 // but that one model: the yardstick the engine's speed is measured against (docs/performance.md).
-// It does what such a program would: one parallel loop over blocks of trials that draws, correlates,
-// evaluates the formulas inline, stores each variable's column and takes the block's moments and
+// It does what such a program would: one parallel loop over blocks of trials that draws (with the
+// engine's block uniforms and normal quantile, the two library calls such a program would reuse),
+// correlates, evaluates the formulas inline, stores each variable's column and takes the block's moments and
 // guidance counts while the block is in cache; then exact percentiles of every column by a histogram
 // pass that narrows each needed rank to one bin and a selection inside the gathered bins.
 //
@@ -20,15 +21,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <numbers>
+#include <span>
 #include <string>
 #include <vector>
 
-#include <Random123/philox.h>
-#include <Random123/u01fixedpt.h>
 #include <tbb/combinable.h>
 #include <tbb/parallel_for.h>
 
-#include "dist/standard_normal.hpp"
+#include "dist/standard_normal.hpp"  // ppnd16, for the P10/P90 conversion
+#include "guidance/distribution.hpp"
+#include "guidance/random.hpp"
 
 namespace {
 
@@ -56,21 +58,6 @@ struct BlockStats {
   std::array<std::uint64_t, guidance_lines.size()> inside{};
   std::uint64_t joint = 0;
 };
-
-/// Two uniforms on (0, 1) per Philox call (a 64-bit word each): trial pair and driver as the counter,
-/// the seed as the key.
-void uniforms(std::uint64_t first, std::size_t n, std::uint32_t driver, double* out) {
-  const r123::Philox4x32_R<10> philox;
-  const r123::Philox4x32_R<10>::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  for (std::size_t i = 0; i < n; i += 2) {
-    const std::uint64_t pair = (first + i) / 2;
-    const r123::Philox4x32_R<10>::ctr_type counter = {{static_cast<std::uint32_t>(pair),
-                                                       static_cast<std::uint32_t>(pair >> 32), driver, 0}};
-    const auto words = philox(counter, key);
-    out[i] = u01fixedpt_open_open_64_double(words[0] | std::uint64_t{words[1]} << 32);
-    if (i + 1 < n) out[i + 1] = u01fixedpt_open_open_64_double(words[2] | std::uint64_t{words[3]} << 32);
-  }
-}
 
 void* huge_page_columns(std::size_t bytes) {
   constexpr std::size_t huge = std::size_t{2} << 20;
@@ -151,17 +138,19 @@ int main(int argc, char** argv) {
     const std::size_t first = b * block, n = std::min(block, trials - first);
     std::array<double*, columns> x;
     for (int c = 0; c < columns; ++c) x[c] = column(c) + first;
-    for (std::uint32_t d = 0; d < 5; ++d) uniforms(first, n, d, x[d]);
+    for (std::uint32_t d = 0; d < 5; ++d) {
+      const std::span<double> values(x[d], n);
+      guidance::uniforms(seed, d, first, values);
+      guidance::standard_normal_quantile(values, values);
+    }
     for (std::size_t i = 0; i < n; ++i) {
-      const double z1 = guidance::dist_detail::ppnd16(x[revenue][i]);
-      const double z2 = guidance::dist_detail::ppnd16(x[gross_margin][i]);
-      const double z3 = guidance::dist_detail::ppnd16(x[opex][i]);
+      const double z1 = x[revenue][i], z2 = x[gross_margin][i], z3 = x[opex][i];
       x[revenue][i] = 1115 + revenue_sd * z1;
       x[gross_margin][i] = 0.64 + margin_sd * (r * z1 + l22 * z2);
       const double u = 0.5 * std::erfc(-(r * z1 + l32 * z2 + l33 * z3) * std::numbers::sqrt2 / 2);
       x[opex][i] = u < 11.0 / 25.0 ? 535 + std::sqrt(u * 25 * 11) : 560 - std::sqrt((1 - u) * 25 * 14);
-      x[other_income][i] = -5.7 + 4 * guidance::dist_detail::ppnd16(x[other_income][i]);
-      x[diluted_shares][i] = std::max(0.0, 536 + 3 * guidance::dist_detail::ppnd16(x[diluted_shares][i]));
+      x[other_income][i] = -5.7 + 4 * x[other_income][i];
+      x[diluted_shares][i] = std::max(0.0, 536 + 3 * x[diluted_shares][i]);
       x[gross_profit][i] = x[revenue][i] * x[gross_margin][i];
       x[operating_income][i] = x[gross_profit][i] - x[opex][i];
       x[operating_margin][i] = x[operating_income][i] / x[revenue][i];

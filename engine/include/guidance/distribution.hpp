@@ -160,8 +160,8 @@ std::string describe(const Distribution& distribution);
 /// deep in the lower tail). Used by the copula and by Normal and LogNormal.
 double standard_normal_quantile(double u);
 double standard_normal_cdf(double z);
-/// z[i] := standard_normal_quantile(u[i]), bit for bit, for a block (vectorised: about 1.7 times
-/// the scalar loop's rate with AVX2, 1.2 times without; bench_dist). u and z may be the same span;
+/// z[i] := standard_normal_quantile(u[i]), bit for bit, for a block (vectorised: about twice the
+/// scalar loop's rate with AVX2; bench_dist). u and z may be the same span;
 /// they must have the same length (std::invalid_argument otherwise).
 void standard_normal_quantile(std::span<const double> u, std::span<double> z);
 
