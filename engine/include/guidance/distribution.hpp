@@ -12,6 +12,7 @@
 #pragma once
 
 #include <limits>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,10 @@
 #include <vector>
 
 namespace guidance {
+
+namespace dist_detail {
+class BetaQuantileTable;
+}
 
 /// A parameter value that no distribution of that kind accepts.
 class ParameterError : public std::invalid_argument {
@@ -71,6 +76,9 @@ struct Pert {
   double mode;
   double max;
   double lambda = 4.0;  // > 0
+  /// Set by make_pert: the Beta quantile by table (about 1e-13 relative; docs/methods.md), used while
+  /// its shape is this one's. Without it, or after the fields change, Boost's ibeta_inv (2 µs a call).
+  std::shared_ptr<const dist_detail::BetaQuantileTable> quantile_table;
 };
 /// Finitely many values; `cumulative` holds the running sum of probabilities, exactly 1 from the last
 /// value of positive probability on (values of zero probability are kept but never drawn).

@@ -118,7 +118,10 @@ Distribution make_triangular(double min, double mode, double max) {
 Distribution make_pert(double min, double mode, double max, double lambda) {
   require_mode_in_range(min, mode, max);
   require_positive("lambda", lambda, "lambda weights the mode; the usual value is 4");
-  return {Pert{min, mode, max, lambda}};
+  Pert pert{min, mode, max, lambda, nullptr};
+  const dist_detail::BetaShape shape = dist_detail::beta_shape(pert);
+  pert.quantile_table = dist_detail::beta_quantile_table(shape.alpha, shape.beta);
+  return {pert};
 }
 
 Distribution make_discrete(std::vector<double> values, std::vector<double> probabilities) {

@@ -16,6 +16,7 @@
 
 #include <boost/math/special_functions/beta.hpp>
 
+#include "dist/beta_quantile.hpp"
 #include "dist/boost_policy.hpp"
 #include "dist/standard_normal.hpp"
 #include "guidance/distribution.hpp"
@@ -120,13 +121,22 @@ inline BetaShape beta_shape(const Pert& s) {
   const double w = s.max - s.min;
   return {1.0 + s.lambda * (s.mode - s.min) / w, 1.0 + s.lambda * (s.max - s.mode) / w};
 }
+/// The table, if the shape is still the one it was built for.
+inline const BetaQuantileTable* quantile_table(const Pert& s, const BetaShape& b) {
+  const BetaQuantileTable* table = s.quantile_table.get();
+  return table != nullptr && table->alpha() == b.alpha && table->beta() == b.beta ? table : nullptr;
+}
 inline double lower_quantile(const Pert& s, double p) {
   const BetaShape b = beta_shape(s);
-  return s.min + (s.max - s.min) * boost::math::ibeta_inv(b.alpha, b.beta, p, BoostPolicy());
+  const BetaQuantileTable* table = quantile_table(s, b);
+  const double x = table != nullptr ? table->lower(p) : boost::math::ibeta_inv(b.alpha, b.beta, p, BoostPolicy());
+  return s.min + (s.max - s.min) * x;
 }
 inline double upper_quantile(const Pert& s, double q) {
   const BetaShape b = beta_shape(s);
-  return s.max - (s.max - s.min) * boost::math::ibeta_inv(b.beta, b.alpha, q, BoostPolicy());
+  const BetaQuantileTable* table = quantile_table(s, b);
+  const double x = table != nullptr ? table->upper(q) : boost::math::ibeta_inv(b.beta, b.alpha, q, BoostPolicy());
+  return s.max - (s.max - s.min) * x;
 }
 inline double lower_cdf(const Pert& s, double x) {
   if (x <= s.min) return 0.0;
