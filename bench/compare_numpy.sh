@@ -1,17 +1,44 @@
 #!/usr/bin/env bash
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
-# bench/reference_flagship.cpp) and in numpy + scipy, all at TRIALS (default 10 million), one after
-# the other, with /usr/bin/time -v's wall time and peak memory.
-# Needs python3-numpy and python3-scipy (apt-get install python3-numpy python3-scipy time).
+# bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
+# (default 5) run the three in turn, so that a drift in the machine's speed touches all three alike;
+# it prints each program's median wall time and peak memory (/usr/bin/time) and the median of the
+# round-by-round ratios of wall time.
+# Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${TRIALS:-10000000}
+rounds=${ROUNDS:-5}
 build=${BUILD_DIR:-build}
+log=$(mktemp)
+trap 'rm -f "$log" "$log.time"' EXIT
+
+# Appends "program wall_seconds peak_kib" to the log.
 measure() {
-  /usr/bin/time -v "$@" >/dev/null 2>/tmp/guidance-time.$$ || { cat /tmp/guidance-time.$$; exit 1; }
-  awk -F': ' '/Elapsed \(wall clock\)/ {w=$2} /Maximum resident set size/ {m=$2} END {printf "wall %s  peak %.0f MiB\n", w, m/1024}' /tmp/guidance-time.$$
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$log.time" "$@" >/dev/null
+  echo "$name $(cat "$log.time")" >>"$log"
 }
-echo "guidance run, $trials trials:  $(measure "$build/cli/guidance" run scenarios/juniper_q4_2012.yaml --trials "$trials")"
-echo "hand-written C++, $trials trials: $(measure "$build/bench/reference_flagship" "$trials")"
-echo "numpy + scipy, $trials trials: $(measure /usr/bin/python3 bench/numpy_flagship.py "$trials")"
-rm -f /tmp/guidance-time.$$
+
+for round in $(seq "$rounds"); do
+  measure guidance "$build/cli/guidance" run scenarios/juniper_q4_2012.yaml --trials "$trials"
+  measure hand-written "$build/bench/reference_flagship" "$trials"
+  measure numpy /usr/bin/python3 bench/numpy_flagship.py "$trials"
+  echo "round $round of $rounds done" >&2
+done
+
+python3 - "$log" "$trials" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+wall = {name: [float(w) for n, w, _ in rows if n == name] for name in ("guidance", "hand-written", "numpy")}
+peak = {name: [int(m) for n, _, m in rows if n == name] for name in wall}
+print(f"{int(float(sys.argv[2])):,} trials, {len(wall['guidance'])} rounds; medians")
+for name in wall:
+    print(f"  {name:13s} wall {statistics.median(wall[name]):6.2f} s   peak {statistics.median(peak[name]) / 1024:6.0f} MiB")
+def ratio(a, b):
+    return statistics.median(x / y for x, y in zip(wall[a], wall[b]))
+print(f"  numpy / guidance        {ratio('numpy', 'guidance'):5.1f}x")
+print(f"  numpy / hand-written    {ratio('numpy', 'hand-written'):5.1f}x")
+print(f"  guidance / hand-written {ratio('guidance', 'hand-written'):5.2f}")
+PY
