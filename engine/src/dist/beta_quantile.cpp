@@ -32,6 +32,10 @@ BetaQuantileTable::LogTail BetaQuantileTable::tabulate(double alpha, double beta
     const double z = -z_max + k * spacing;
     const double quantile = boost::math::ibeta_inv(alpha, beta, normal_cdf(z), BoostPolicy());
     const double density = boost::math::ibeta_derivative(alpha, beta, quantile, BoostPolicy());
+    if (!(density * quantile > 0.0 && std::isfinite(density))) {  // an extreme shape: see usable()
+      tail.values.clear();
+      return tail;
+    }
     tail.values.push_back(std::log(quantile));
     tail.slopes.push_back(one_over_sqrt_2pi * std::exp(-0.5 * z * z) / (density * quantile) * spacing);
   }
@@ -76,6 +80,7 @@ std::shared_ptr<const BetaQuantileTable> beta_quantile_table(double alpha, doubl
   std::shared_ptr<const BetaQuantileTable> table = slot.lock();
   if (table == nullptr) {
     table = std::make_shared<const BetaQuantileTable>(alpha, beta);
+    if (!table->usable()) return nullptr;
     slot = table;
   }
   return table;

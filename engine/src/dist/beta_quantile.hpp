@@ -22,6 +22,9 @@ class BetaQuantileTable {
 
   double alpha() const { return alpha_; }
   double beta() const { return beta_; }
+  /// False for a shape whose density underflows at a knot (alpha or beta in the thousands): such a
+  /// shape keeps ibeta_inv (beta_quantile_table gives no table).
+  bool usable() const { return !lower_tail_.values.empty() && !upper_tail_.values.empty(); }
 
   /// Q(p) for p in [0, 1]: the Beta(alpha, beta) quantile. Boost's ibeta_inv where the table does not
   /// reach (p within 5e-17 of 0 or 1, p = 0 or 1, NaN).
@@ -47,7 +50,8 @@ class BetaQuantileTable {
 };
 
 /// The table for (alpha, beta): shared with every distribution that holds it, built when none does
-/// (rebuilding a model for each point of a sweep does not rebuild its PERT tables). Thread-safe.
+/// (rebuilding a model for each point of a sweep does not rebuild its PERT tables); null where it is
+/// not usable(). Thread-safe.
 std::shared_ptr<const BetaQuantileTable> beta_quantile_table(double alpha, double beta);
 
 }  // namespace guidance::dist_detail
