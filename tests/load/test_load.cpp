@@ -343,6 +343,11 @@ const std::vector<Case>& catalogue() {
        "x.yaml:3:54: error: truncate range [1000, inf] has zero probability under normal mean=536 sd=2\n"
        "      shares: {dist: normal, mean: 536, sd: 2, truncate: [1000, null]}\n"
        "                                                         ^~~~~~~~~~~~\n"},
+      {"a truncation of a driver written in percent is shown in percent",
+       with_driver("gross_margin: {dist: normal, mean: \"64%\", sd: \"0.4%\", truncate: [\"90%\", null]}"),
+       "x.yaml:3:67: error: truncate range [90%, inf] has zero probability under normal mean=64% sd=0.4%\n"
+       "      gross_margin: {dist: normal, mean: \"64%\", sd: \"0.4%\", truncate: [\"90%\", null]}\n"
+       "                                                                      ^~~~~~~~~~~~~\n"},
       {"a truncated discrete distribution",
        with_driver("d: {dist: discrete, values: [1, 2], probabilities: [0.5, 0.5], truncate: [0, 1]}"),
        "x.yaml:3:76: error: a discrete distribution cannot be truncated\n"

@@ -4,6 +4,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "guidance/distribution.hpp"
 
 namespace guidance::dist_detail {
 
@@ -33,5 +36,14 @@ void require_increasing(Percentile& a, Percentile& b);
 
 /// Numbers in summaries: 4 significant digits, whole numbers from 10^4 up (mean=1115 sd=11.7).
 std::string short_number(double value);
+
+/// describe()'s text as a ParameterError pattern: a {} for each number in the variable's own units,
+/// and those numbers rounded as short_number shows them (so that an error about a driver written in
+/// percent can show them in percent). Numbers without units (lambda, probabilities) are in the pattern.
+struct ParameterText {
+  std::string pattern;
+  std::vector<double> values;
+};
+ParameterText parameter_text(const Distribution& distribution);
 
 }  // namespace guidance::dist_detail

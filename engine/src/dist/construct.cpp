@@ -183,19 +183,27 @@ Distribution truncate(Distribution distribution, double low, double high) {
       },
       d.shape);
   const double mass = dist_detail::truncated_mass(d);
-  const std::string range = fmt::format("[{}, {}]", low, high);
+  // The numbers as values of the message, so that a driver written in percent reads them in percent.
+  const dist_detail::ParameterText text = dist_detail::parameter_text(distribution);
+  std::vector<double> numbers = {low, high};
+  numbers.insert(numbers.end(), text.values.begin(), text.values.end());
   // Below the smallest normal double the probabilities lose precision: count that as zero.
   if (!(mass >= std::numeric_limits<double>::min()) || !(d.truncate_low < d.truncate_high)) {
-    throw ParameterError("truncate", fmt::format("truncate range {} has zero probability under {} {}", range,
-                                                 kind_name(distribution), describe(distribution)));
+    throw ParameterError::with_numbers(
+        "truncate", fmt::format("truncate range [{{}}, {{}}] has zero probability under {} {}", kind_name(distribution),
+                                text.pattern),
+        std::move(numbers));
   }
   // The quantile reaches the range through probabilities of size up to F(high) (or 1 - F(low) in the
   // upper tail, or 1/2 across the median); a range holding less than 1e-9 of that leaves too few
   // distinct doubles to sample it faithfully.
   const double reference = d.cdf_low > 0.5 ? d.sf_low : std::min(d.cdf_high, 0.5);
   if (mass < 1e-9 * reference) {
-    throw ParameterError("truncate", fmt::format("truncate range {} is too narrow to sample under {} {} (probability {:.3g})",
-                                                 range, kind_name(distribution), describe(distribution), mass));
+    throw ParameterError::with_numbers(
+        "truncate",
+        fmt::format("truncate range [{{}}, {{}}] is too narrow to sample under {} {} (probability {:.3g})",
+                    kind_name(distribution), text.pattern, mass),
+        std::move(numbers));
   }
   return d;
 }

@@ -1,9 +1,12 @@
 // kind_name and describe: distributions in the user's terms, for summaries and error messages.
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include <fmt/args.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dist/check.hpp"
 #include "dist/shapes.hpp"
@@ -11,41 +14,68 @@
 
 namespace guidance {
 
+namespace dist_detail {
+
 namespace {
 
-using dist_detail::short_number;
+/// value rounded to what short_number shows (strtod, not stod: a subnormal is a value, not an error).
+double rounded(double value) { return std::strtod(short_number(value).c_str(), nullptr); }
 
-std::string parameters(const Normal& s) {
-  return fmt::format("mean={} sd={}", short_number(s.mean), short_number(s.sd));
+/// A number in the variable's units.
+void add(ParameterText& text, std::string_view name, double value) {
+  text.pattern += fmt::format("{}{}={{}}", text.pattern.empty() ? "" : " ", name);
+  text.values.push_back(rounded(value));
+}
+
+void add_parameters(ParameterText& text, const Normal& s) {
+  add(text, "mean", s.mean);
+  add(text, "sd", s.sd);
 }
 // A lognormal is described by the mean and sd of the variable itself, as a user would give them.
-std::string parameters(const LogNormal& s) {
-  return fmt::format("mean={} sd={}", short_number(dist_detail::shape_mean(s)),
-                     short_number(std::sqrt(dist_detail::shape_variance(s))));
+void add_parameters(ParameterText& text, const LogNormal& s) {
+  add(text, "mean", shape_mean(s));
+  add(text, "sd", std::sqrt(shape_variance(s)));
 }
-std::string parameters(const Uniform& s) {
-  return fmt::format("min={} max={}", short_number(s.min), short_number(s.max));
+void add_parameters(ParameterText& text, const Uniform& s) {
+  add(text, "min", s.min);
+  add(text, "max", s.max);
 }
-std::string parameters(const Triangular& s) {
-  return fmt::format("min={} mode={} max={}", short_number(s.min), short_number(s.mode), short_number(s.max));
+void add_parameters(ParameterText& text, const Triangular& s) {
+  add(text, "min", s.min);
+  add(text, "mode", s.mode);
+  add(text, "max", s.max);
 }
-std::string parameters(const Pert& s) {
-  std::string text =
-      fmt::format("min={} mode={} max={}", short_number(s.min), short_number(s.mode), short_number(s.max));
-  if (s.lambda != 4.0) text += fmt::format(" lambda={}", short_number(s.lambda));
-  return text;
+void add_parameters(ParameterText& text, const Pert& s) {
+  add(text, "min", s.min);
+  add(text, "mode", s.mode);
+  add(text, "max", s.max);
+  if (s.lambda != 4.0) text.pattern += fmt::format(" lambda={}", short_number(s.lambda));
 }
-std::string parameters(const Discrete& s) {
-  std::vector<std::string> values;
+void add_parameters(ParameterText& text, const Discrete& s) {
   std::vector<std::string> probabilities;
+  text.pattern = "values=[";
   for (std::size_t i = 0; i < s.values.size(); ++i) {
-    values.push_back(short_number(s.values[i]));
+    text.pattern += i == 0 ? "{}" : ", {}";
+    text.values.push_back(rounded(s.values[i]));
     probabilities.push_back(short_number(s.probabilities[i]));
   }
-  return fmt::format("values=[{}] probabilities=[{}]", fmt::join(values, ", "), fmt::join(probabilities, ", "));
+  text.pattern += fmt::format("] probabilities=[{}]", fmt::join(probabilities, ", "));
 }
 
 }  // namespace
+
+ParameterText parameter_text(const Distribution& distribution) {
+  ParameterText text;
+  std::visit([&](const auto& s) { add_parameters(text, s); }, distribution.shape);
+  if (distribution.truncate_low > -infinity || distribution.truncate_high < infinity) {
+    text.pattern += " truncate=[{}, {}]";
+    text.values.push_back(rounded(distribution.truncate_low));
+    text.values.push_back(rounded(distribution.truncate_high));
+  }
+  return text;
+}
+
+}  // namespace dist_detail
 
 std::string_view kind_name(const Distribution& distribution) {
   constexpr std::string_view names[] = {"normal", "lognormal", "uniform", "triangular", "pert", "discrete"};
@@ -54,12 +84,10 @@ std::string_view kind_name(const Distribution& distribution) {
 }
 
 std::string describe(const Distribution& distribution) {
-  std::string text = std::visit([](const auto& s) { return parameters(s); }, distribution.shape);
-  if (distribution.truncate_low > -dist_detail::infinity || distribution.truncate_high < dist_detail::infinity) {
-    text += fmt::format(" truncate=[{}, {}]", short_number(distribution.truncate_low),
-                        short_number(distribution.truncate_high));
-  }
-  return text;
+  const dist_detail::ParameterText text = dist_detail::parameter_text(distribution);
+  fmt::dynamic_format_arg_store<fmt::format_context> numbers;
+  for (const double value : text.values) numbers.push_back(dist_detail::short_number(value));
+  return fmt::vformat(text.pattern, numbers);
 }
 
 }  // namespace guidance
