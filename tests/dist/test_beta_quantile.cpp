@@ -18,7 +18,7 @@ namespace {
 
 /// Uniforms as the samplers draw them (multiples of 2^-53), half spread over (0, 1) and half spread
 /// in log scale down to 2^-53 on either side, where the quantile changes fastest.
-std::vector<double> probabilities(std::size_t n) {
+std::vector<double> drawn_probabilities(std::size_t n) {
   std::mt19937_64 engine(7);
   std::vector<double> p;
   for (std::size_t i = 0; i < n; ++i) {
@@ -46,7 +46,7 @@ TEST_CASE("the tabulated Beta quantile is within 2e-13 of ibeta_inv, relative, i
   CAPTURE(shape.alpha, shape.beta);
   const BetaQuantileTable table(shape.alpha, shape.beta);
   double worst = 0.0;
-  for (const double p : probabilities(20'000)) {
+  for (const double p : drawn_probabilities(20'000)) {
     // Compare the smaller of Q and 1 - Q, each computed where it is precise: lower() below the median,
     // upper() (the distance below 1) above it.
     const bool low_half = p <= 0.5;
