@@ -2,7 +2,6 @@
 // and independent across streams.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <random>
 #include <vector>
 
@@ -11,6 +10,7 @@
 
 #include "guidance/random.hpp"
 #include "sample/philox.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
@@ -82,7 +82,7 @@ TEST_CASE("the block loop's baseline and AVX-512 builds agree bit for bit, and w
   std::vector<double> baseline(2 * pairs), avx512(2 * pairs);
   sample_detail::uniform_pairs_baseline(42, stream, first_pair, pairs, baseline.data());
   if (!sample_detail::uniform_pairs_avx512(42, stream, first_pair, pairs, avx512.data())) SUCCEED("no AVX-512 here");
-  else CHECK(std::memcmp(baseline.data(), avx512.data(), baseline.size() * sizeof(double)) == 0);
+  else CHECK(guidance::test::same_bits(baseline, avx512));
   for (std::size_t k = 0; k < baseline.size(); ++k) CHECK(baseline[k] == uniform(42, stream, 2 * first_pair + k));
 }
 
