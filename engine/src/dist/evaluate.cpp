@@ -1,8 +1,10 @@
 // quantile, cdf and support: one dispatch on the shape per call (per block for the block quantile),
 // then a loop over the shape's inline functions from shapes.hpp.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "dist/shapes.hpp"
 #include "dist/truncation.hpp"
@@ -18,6 +20,18 @@ template <class Shape>
 void quantile_block(const Shape& s, const Distribution& d, std::span<const double> u, std::span<double> out) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n = u.size();
+  // Normals and lognormals through the vectorised block AS241: lower_quantile's operations, the same
+  // bits (outside [0, 1] AS241 gives NaN, as the check below does).
+  if constexpr (std::is_same_v<Shape, Normal> || std::is_same_v<Shape, LogNormal>) {
+    if (!d.truncated()) {
+      standard_normal_quantile(u, out);
+      for (std::size_t i = 0; i < n; ++i) {
+        if constexpr (std::is_same_v<Shape, Normal>) out[i] = s.mean + s.sd * out[i];
+        else out[i] = std::exp(s.mu + s.sigma * out[i]);
+      }
+      return;
+    }
+  }
   if (!d.truncated()) {
     for (std::size_t i = 0; i < n; ++i) out[i] = is_probability(u[i]) ? dist_detail::lower_quantile(s, u[i]) : nan;
     return;
