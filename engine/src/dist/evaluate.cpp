@@ -1,7 +1,6 @@
 // quantile, cdf and support: one dispatch on the shape per call (per block for the block quantile),
 // then a loop over the shape's inline functions from shapes.hpp.
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
@@ -25,10 +24,7 @@ void quantile_block(const Shape& s, const Distribution& d, std::span<const doubl
   if constexpr (std::is_same_v<Shape, Normal> || std::is_same_v<Shape, LogNormal>) {
     if (!d.truncated()) {
       standard_normal_quantile(u, out);
-      for (std::size_t i = 0; i < n; ++i) {
-        if constexpr (std::is_same_v<Shape, Normal>) out[i] = s.mean + s.sd * out[i];
-        else out[i] = std::exp(s.mu + s.sigma * out[i]);
-      }
+      for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(s, out[i]);
       return;
     }
   }

@@ -27,7 +27,9 @@ inline constexpr double infinity = std::numeric_limits<double>::infinity();
 
 // ---- Normal --------------------------------------------------------------------------------------
 
-inline double lower_quantile(const Normal& s, double p) { return s.mean + s.sd * ppnd16(p); }
+/// The value at standard normal z: for the quantile, the block quantile and the copula alike.
+inline double from_standard_normal(const Normal& s, double z) { return s.mean + s.sd * z; }
+inline double lower_quantile(const Normal& s, double p) { return from_standard_normal(s, ppnd16(p)); }
 inline double upper_quantile(const Normal& s, double q) { return s.mean - s.sd * ppnd16(q); }
 inline double lower_cdf(const Normal& s, double x) { return normal_cdf((x - s.mean) / s.sd); }
 inline double upper_cdf(const Normal& s, double x) { return normal_cdf((s.mean - x) / s.sd); }
@@ -38,7 +40,8 @@ inline double shape_max(const Normal&) { return infinity; }
 
 // ---- LogNormal -----------------------------------------------------------------------------------
 
-inline double lower_quantile(const LogNormal& s, double p) { return std::exp(s.mu + s.sigma * ppnd16(p)); }
+inline double from_standard_normal(const LogNormal& s, double z) { return std::exp(s.mu + s.sigma * z); }
+inline double lower_quantile(const LogNormal& s, double p) { return from_standard_normal(s, ppnd16(p)); }
 inline double upper_quantile(const LogNormal& s, double q) { return std::exp(s.mu - s.sigma * ppnd16(q)); }
 inline double lower_cdf(const LogNormal& s, double x) {
   return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - s.mu) / s.sigma);

@@ -32,12 +32,12 @@ namespace {
     }
     for (std::size_t k = 0; k < count; ++k) {
       const double x = p[tails[k]];
-      r[k] = std::sqrt(-std::log(x < 0.5 ? x : 1.0 - x));  // NaN, or 0 and inf at 1 and 0: redone below
+      r[k] = std::sqrt(-std::log(x < 0.5 ? x : 1.0 - x));  // x not in (0, 1) is redone below
     }
     for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(r[k]);
     for (std::size_t k = 0; k < count; ++k) {
       const double x = p[tails[k]];
-      out[tails[k]] = !(x > 0.0 && x < 1.0) ? dist_detail::ppnd16(x) : x - 0.5 < 0.0 ? -r[k] : r[k];
+      out[tails[k]] = !(x > 0.0 && x < 1.0) ? dist_detail::ppnd16(x) : x < 0.5 ? -r[k] : r[k];
     }
   }
 }

@@ -32,7 +32,7 @@ inline double open_unit(std::uint64_t bits) { return u01fixedpt_open_open_64_dou
 
 /// uniforms()'s inner loop: out[2 k] and out[2 k + 1] are the uniforms of trial pair first_pair + k,
 /// k < pairs. Two builds, which compute the same bits (integer arithmetic and one exact conversion; a
-/// test runs both): the baseline x86-64 (or any other target) one, and an AVX-512 one, about three
+/// test runs both): the baseline x86-64 (or any other target) one, and an AVX-512 one, about 2.5
 /// times faster because the compiler runs eight Philox calls side by side (bench_sample). The AVX-512
 /// one returns false, computing nothing, where the CPU lacks AVX-512 F, DQ and VL.
 void uniform_pairs_baseline(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_pair, std::size_t pairs,

@@ -15,6 +15,7 @@
 #include "guidance/diagnostics.hpp"
 #include "guidance/distribution.hpp"
 #include "guidance/random.hpp"
+#include "dist/shapes.hpp"
 #include "sample/designs.hpp"
 
 namespace guidance {
@@ -28,16 +29,6 @@ using sample_detail::SobolPoints;
 bool takes_normal_directly(const Distribution& distribution) {
   return !distribution.truncated() &&
          (std::holds_alternative<Normal>(distribution.shape) || std::holds_alternative<LogNormal>(distribution.shape));
-}
-
-/// column[k] := the driver's value for the uniform column[k].
-void from_uniform(const Distribution& distribution, std::span<double> column) {
-  if (takes_normal_directly(distribution)) {
-    standard_normal_quantile(column, column);
-    values_from_normals(distribution, column, column);
-  } else {
-    quantile(distribution, column, column);
-  }
 }
 
 /// y := L z in place over the copula's columns: y_i = sum over j <= i of L(i, j) z_j. Rows from the
@@ -79,10 +70,10 @@ void values_from_normals(const Distribution& distribution, std::span<const doubl
   const std::size_t n = z.size();
   if (takes_normal_directly(distribution)) {
     if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
-      for (std::size_t i = 0; i < n; ++i) out[i] = normal->mean + normal->sd * z[i];
+      for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(*normal, z[i]);
     } else {
       const auto& lognormal = std::get<LogNormal>(distribution.shape);
-      for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(lognormal.mu + lognormal.sigma * z[i]);
+      for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(lognormal, z[i]);
     }
     return;
   }
@@ -134,7 +125,7 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
 
   for (const std::size_t d : stochastic) {
     if (in_copula[d]) values_from_normals(model.distributions[d], column(d), column(d));
-    else from_uniform(model.distributions[d], column(d));
+    else quantile(model.distributions[d], column(d), column(d));
   }
 }
 
