@@ -1,6 +1,8 @@
 // quantile, cdf and support: one dispatch on the shape per call (per block for the block quantile),
 // then a loop over the shape's inline functions from shapes.hpp.
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
@@ -15,6 +17,37 @@ namespace {
 
 using dist_detail::is_probability;
 
+/// truncated_quantile for a whole block of a truncated normal or lognormal: each point's probability
+/// in the half where truncated_quantile takes it, one block AS241 for all of them, then that half's
+/// side of the shape (upper_quantile(s, q) is from_standard_normal(s, -z): negating is exact). The
+/// same operations as truncated_quantile, so the same bits; every loop branch-free, as the half is a
+/// coin toss per point. `u` may be `out`.
+template <class Shape>
+void truncated_normal_block(const Shape& s, const Distribution& d, std::span<const double> u, std::span<double> out) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  constexpr std::size_t tile = 512;
+  const double mass = dist_detail::truncated_mass(d);
+  const double cdf_low = d.cdf_low, sf_high = d.sf_high, low = d.truncate_low, high = d.truncate_high;
+  std::array<double, tile> p;
+  std::array<double, tile> side;  // +1 below the median, -1 above
+  for (std::size_t first = 0; first < u.size(); first += tile) {
+    const std::size_t n = std::min(tile, u.size() - first);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = u[first + i];
+      const double lower = cdf_low + x * mass;
+      const double upper = sf_high + (1.0 - x) * mass;
+      const bool above = !(lower <= 0.5);
+      p[i] = is_probability(x) ? (above ? upper : lower) : nan;
+      side[i] = above ? -1.0 : 1.0;
+    }
+    const std::span<double> z(p.data(), n);
+    standard_normal_quantile(z, z);
+    // std::clamp's comparisons in this order, so that NaN passes through as there.
+    for (std::size_t i = 0; i < n; ++i)
+      out[first + i] = std::min(std::max(dist_detail::from_standard_normal(s, side[i] * z[i]), low), high);
+  }
+}
+
 template <class Shape>
 void quantile_block(const Shape& s, const Distribution& d, std::span<const double> u, std::span<double> out) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -22,14 +55,24 @@ void quantile_block(const Shape& s, const Distribution& d, std::span<const doubl
   // Normals and lognormals through the vectorised block AS241: lower_quantile's operations, the same
   // bits (outside [0, 1] AS241 gives NaN, as the check below does).
   if constexpr (std::is_same_v<Shape, Normal> || std::is_same_v<Shape, LogNormal>) {
-    if (!d.truncated()) {
+    // Also bounds far enough out that no mass lies beyond them in double: the same values, except that
+    // the clamp keeps u = 0 and 1 inside the bounds.
+    if (d.truncate_low > -dist_detail::infinity || d.truncate_high < dist_detail::infinity) {
+      truncated_normal_block(s, d, u, out);
+    } else {
       standard_normal_quantile(u, out);
       for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(s, out[i]);
-      return;
     }
+    return;
   }
   if (!d.truncated()) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = is_probability(u[i]) ? dist_detail::lower_quantile(s, u[i]) : nan;
+    // A local copy of a small shape: its fields cannot alias `out`, so the loop can be vectorised
+    // (the triangular quantile's branches become selects).
+    const auto loop = [&](const Shape& shape) {
+      for (std::size_t i = 0; i < n; ++i) out[i] = is_probability(u[i]) ? dist_detail::lower_quantile(shape, u[i]) : nan;
+    };
+    if constexpr (std::is_trivially_copyable_v<Shape>) loop(Shape(s));
+    else loop(s);
     return;
   }
   const double mass = dist_detail::truncated_mass(d);
