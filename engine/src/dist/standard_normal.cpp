@@ -1,11 +1,14 @@
 #include "dist/standard_normal.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include "cpu_features.hpp"
 #include "guidance/distribution.hpp"
+#include "lanes.hpp"
 
 namespace guidance {
 
@@ -46,9 +49,144 @@ namespace {
 // compute the same bits.
 GUIDANCE_TARGET_AVX2 void avx2_quantiles(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
 
+using detail::LaneMask;
+using detail::Lanes;
+using detail::lanes_abs;
+using detail::lanes_of;
+
+/// e^s for s = a + b in [-830, 1] given as two parts, a exact: a polynomial on the reduced argument r,
+/// |r| <= ln 2 / 2, times 2^k. The reduction r = ((a - k ln2_hi) + b) - k ln2_lo loses nothing to a's
+/// size: a - k ln2_hi is exact. The result is `value` times `scale`, both normal doubles, so that a
+/// caller can multiply `value` by other factors first and round into the subnormals only once.
+struct ScaledExp {
+  Lanes value;
+  Lanes scale;
+};
+[[gnu::always_inline]] inline ScaledExp exp_of_sum(Lanes a, Lanes b) {
+  constexpr double log2e = 1.44269504088896338700;
+  constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits: k ln2_hi is exact
+  constexpr double ln2_lo = 1.90821492927058770002e-10;
+  constexpr double round_magic = 0x1.8p52;  // adding it rounds to an integer, held in the low bits
+  const Lanes k = ((a + b) * log2e + round_magic) - round_magic;
+  const Lanes r = ((a - k * ln2_hi) + b) - k * ln2_lo;
+  // e^r by its Taylor series to r^13 (the next term is below 4e-18 relative for |r| <= 0.35).
+  constexpr double inverse_factorials[] = {1.0,
+                                           1.0,
+                                           1.0 / 2,
+                                           1.0 / 6,
+                                           1.0 / 24,
+                                           1.0 / 120,
+                                           1.0 / 720,
+                                           1.0 / 5040,
+                                           1.0 / 40320,
+                                           1.0 / 362880,
+                                           1.0 / 3628800,
+                                           1.0 / 39916800,
+                                           1.0 / 479001600,
+                                           1.0 / 6227020800};
+  Lanes polynomial = lanes_of(inverse_factorials[13]);
+  for (int n = 12; n >= 0; --n) polynomial = polynomial * r + inverse_factorials[n];
+  // 2^k as 2^(k + 200) 2^-200 below 2^-1000, where 2^k alone would not be normal.
+  const LaneMask deep = k < -1000.0;
+  const Lanes k_normal = deep ? k + 200.0 : k;
+  const LaneMask k_bits = reinterpret_cast<LaneMask>(k_normal + round_magic) - std::bit_cast<std::int64_t>(round_magic);
+  return {reinterpret_cast<Lanes>(reinterpret_cast<LaneMask>(polynomial) + (k_bits << 52)),
+          deep ? lanes_of(0x1p-200) : lanes_of(1.0)};
+}
+
+/// Phi(z) in four lanes by Cody's rational approximations of erf and erfc (Cody 1969; the coefficients
+/// of his CALERF), in terms of y = |z| / sqrt 2:
+///   y <= 0.46875:  Phi(-|z|) = (1 - y P(y^2) / Q(y^2)) / 2
+///   y <= 4:        Phi(-|z|) = e^(-z^2/2) P(y) / Q(y) / 2
+///   y > 4:         Phi(-|z|) = e^(-z^2/2) (1/sqrt(pi) - P(1/y^2) / (y^2 Q(1/y^2))) / y / 2
+/// and Phi(z) = 1 - Phi(-z) for z > 0. e^(-z^2/2) is taken from z itself, split as z = h + (z - h) with
+/// h a multiple of 2^-8, so that h^2 / 2 is exact: the rounding of y, which erfc's argument would
+/// amplify by 2 y^2 (1e-13 relative at z = -37), does not reach the exponential. Every lane computes
+/// every branch (branch-free, for the vector builds) and keeps its own. z is clamped to [-40, 10],
+/// where Phi is 0 and 1 in double; NaN stays NaN.
+[[gnu::always_inline]] inline Lanes normal_cdf_lanes(Lanes z) {
+  constexpr double a[] = {3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947,
+                          0.185777706184603153};
+  constexpr double b[] = {23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062};
+  constexpr double c[] = {0.564188496988670089, 8.88314979438837594, 66.1191906371416295,
+                          298.635138197400131,  881.95222124176909,  1712.04761263407058,
+                          2051.07837782607147,  1230.33935479799725, 2.15311535474403846e-8};
+  constexpr double d[] = {15.7449261107098347, 117.693950891312499, 537.181101862009858, 1621.38957456669019,
+                          3290.79923573345963, 4362.61909014324716, 3439.36767414372164, 1230.33935480374942};
+  constexpr double p[] = {0.305326634961232344, 0.360344899949804439, 0.125781726111229246,
+                          0.0160837851487422766, 6.58749161529837803e-4, 0.0163153871373020978};
+  constexpr double q[] = {2.56852019228982242, 1.87295284992346047, 0.527905102951428412, 0.0605183413124413191,
+                          0.00233520497626869185};
+  constexpr double one_over_sqrt_pi = 0.56418958354775628695;
+  constexpr double sqrt1_2 = 0.70710678118654752440;
+  constexpr double round_magic = 0x1.8p52;
+
+  z = z < -40.0 ? lanes_of(-40.0) : z;
+  z = z > 10.0 ? lanes_of(10.0) : z;
+  const Lanes y = lanes_abs(z) * sqrt1_2;
+
+  const Lanes y2 = y * y;
+  Lanes numerator = a[4] * y2, denominator = y2;
+  for (int i = 0; i < 3; ++i) {
+    numerator = (numerator + a[i]) * y2;
+    denominator = (denominator + b[i]) * y2;
+  }
+  const Lanes central = 0.5 * (1.0 - y * (numerator + a[3]) / (denominator + b[3]));
+
+  numerator = c[8] * y;
+  denominator = y;
+  for (int i = 0; i < 7; ++i) {
+    numerator = (numerator + c[i]) * y;
+    denominator = (denominator + d[i]) * y;
+  }
+  const Lanes middle = (numerator + c[7]) / (denominator + d[7]);
+
+  const Lanes inverse_y2 = 1.0 / y2;
+  numerator = p[5] * inverse_y2;
+  denominator = inverse_y2;
+  for (int i = 0; i < 4; ++i) {
+    numerator = (numerator + p[i]) * inverse_y2;
+    denominator = (denominator + q[i]) * inverse_y2;
+  }
+  const Lanes far = (one_over_sqrt_pi - inverse_y2 * (numerator + p[4]) / (denominator + q[4])) / y;
+
+  const Lanes h = ((z * 256.0 + round_magic) - round_magic) * 0x1p-8;
+  const ScaledExp density = exp_of_sum(-(h * h) * 0.5, -((z - h) * (z + h)) * 0.5);
+  const Lanes tail = ((0.5 * density.value) * (y <= 4.0 ? middle : far)) * density.scale;
+  const Lanes lower = y <= 0.46875 ? central : tail;  // Phi(-|z|); NaN takes `tail`, which is NaN
+  return z > 0.0 ? 1.0 - lower : lower;
+}
+
+/// Phi for a block, four lanes at a time; the last partial group padded with zeros.
+[[gnu::always_inline]] inline void cdfs(const double* z, double* u, std::size_t size) {
+  std::size_t i = 0;
+  for (; i + 4 <= size; i += 4) {
+    Lanes x;
+    std::memcpy(&x, z + i, sizeof x);
+    const Lanes phi = normal_cdf_lanes(x);
+    std::memcpy(u + i, &phi, sizeof phi);
+  }
+  if (i == size) return;
+  Lanes x = lanes_of(0.0);
+  for (std::size_t lane = 0; i + lane < size; ++lane) x[lane] = z[i + lane];
+  const Lanes phi = normal_cdf_lanes(x);
+  for (std::size_t lane = 0; i + lane < size; ++lane) u[i + lane] = phi[lane];
+}
+
+// Two builds, as the quantile's.
+GUIDANCE_TARGET_AVX2 void avx2_cdfs(const double* z, double* u, std::size_t size) { cdfs(z, u, size); }
+
 }  // namespace
 
 namespace dist_detail {
+
+void block_cdfs_baseline(const double* z, double* u, std::size_t size) { cdfs(z, u, size); }
+
+bool block_cdfs_avx2(const double* z, double* u, std::size_t size) {
+  if (!detail::cpu_has_avx2()) return false;
+  avx2_cdfs(z, u, size);
+  return true;
+}
 
 void block_quantiles_baseline(const double* u, double* z, std::size_t size) { quantiles(u, z, size); }
 
@@ -69,5 +207,11 @@ void standard_normal_quantile(std::span<const double> u, std::span<double> z) {
 }
 
 double standard_normal_cdf(double z) { return dist_detail::normal_cdf(z); }
+
+void standard_normal_cdf(std::span<const double> z, std::span<double> u) {
+  if (z.size() != u.size()) throw std::invalid_argument("standard_normal_cdf: z and u differ in length");
+  if (!dist_detail::block_cdfs_avx2(z.data(), u.data(), z.size()))
+    dist_detail::block_cdfs_baseline(z.data(), u.data(), z.size());
+}
 
 }  // namespace guidance

@@ -89,5 +89,8 @@ inline double normal_pdf(double z) {
 /// false, computing nothing, where the CPU has no AVX2 (or the target is not x86-64).
 void block_quantiles_baseline(const double* u, double* z, std::size_t size);
 bool block_quantiles_avx2(const double* u, double* z, std::size_t size);
+/// The block standard_normal_cdf's two builds, likewise.
+void block_cdfs_baseline(const double* z, double* u, std::size_t size);
+bool block_cdfs_avx2(const double* z, double* u, std::size_t size);
 
 }  // namespace guidance::dist_detail

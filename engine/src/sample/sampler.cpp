@@ -79,8 +79,8 @@ void values_from_normals(const Distribution& distribution, std::span<const doubl
   }
   // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
   constexpr double largest_below_one = 1.0 - 0x1p-53;
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = std::clamp(standard_normal_cdf(z[i]), std::numeric_limits<double>::min(), largest_below_one);
+  standard_normal_cdf(z.first(n), out.first(n));
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::clamp(out[i], std::numeric_limits<double>::min(), largest_below_one);
   quantile(distribution, out.first(n), out.first(n));
 }
 

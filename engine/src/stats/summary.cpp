@@ -9,6 +9,7 @@
 
 #include "cpu_features.hpp"
 #include "guidance/stats.hpp"
+#include "lanes.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance {
@@ -17,17 +18,9 @@ namespace stats_detail {
 
 namespace {
 
-/// Four doubles, one a lane, and a lane mask (all bits set where true): GCC's vector extensions, which
-/// the baseline build runs as two SSE2 halves and the AVX2 build as one register. Every operation is
-/// the scalar IEEE one, lane by lane. The functions that take them are always inlined, so GCC's note
-/// that their calling convention differs with AVX (reported at the end of the file) is moot.
-#pragma GCC diagnostic ignored "-Wpsabi"
-using Lanes = double __attribute__((vector_size(32)));
-using LaneMask = std::int64_t __attribute__((vector_size(32)));
-
-[[gnu::always_inline]] inline Lanes lanes_abs(Lanes x) {
-  return reinterpret_cast<Lanes>(reinterpret_cast<LaneMask>(x) & INT64_MAX);
-}
+using detail::LaneMask;
+using detail::Lanes;
+using detail::lanes_abs;
 
 /// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
 /// lane a Neumaier sum (CompensatedSum::add). A non-finite value adds zero, which changes no sum (a sum
