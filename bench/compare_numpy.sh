@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
-# (default 5) run the three in turn, so that a drift in the machine's speed touches all three alike;
+# (default 6) run the three in turn, in an order that turns by one each round, so that a drift in the
+# machine's speed touches all three alike;
 # it prints each program's median wall time and peak memory (/usr/bin/time) and the median of the
 # round-by-round ratios of wall time.
 # Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${TRIALS:-10000000}
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-6}
 build=${BUILD_DIR:-build}
 log=$(mktemp)
 trap 'rm -f "$log" "$log.time"' EXIT
@@ -21,10 +22,21 @@ measure() {
   echo "$name $(cat "$log.time")" >>"$log"
 }
 
+run() {
+  case $1 in
+    guidance) measure guidance "$build/cli/guidance" run scenarios/juniper_q4_2012.yaml --trials "$trials" ;;
+    hand-written) measure hand-written "$build/bench/reference_flagship" "$trials" ;;
+    numpy) measure numpy /usr/bin/python3 bench/numpy_flagship.py "$trials" ;;
+  esac
+}
+
+# The order turns by one each round. On a virtual machine whose host takes back the memory a guest
+# frees, the program that runs right after numpy (which frees 1.7 GB) can spend 0.3 to 0.5 s more in
+# the kernel getting its memory backed again, whichever program it is; with a fixed order one program
+# would pay that every round. Use a multiple of 3 rounds so that each pays it equally often.
+programs=(guidance hand-written numpy)
 for round in $(seq "$rounds"); do
-  measure guidance "$build/cli/guidance" run scenarios/juniper_q4_2012.yaml --trials "$trials"
-  measure hand-written "$build/bench/reference_flagship" "$trials"
-  measure numpy /usr/bin/python3 bench/numpy_flagship.py "$trials"
+  for k in 0 1 2; do run "${programs[$(((round + k) % 3))]}"; done
   echo "round $round of $rounds done" >&2
 done
 
