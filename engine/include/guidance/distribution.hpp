@@ -173,7 +173,7 @@ double standard_normal_cdf(double z);
 /// they must have the same length (std::invalid_argument otherwise).
 void standard_normal_quantile(std::span<const double> u, std::span<double> z);
 /// u[i] := Phi(z[i]) for a block, by Cody's rational approximations in vectorised form (docs/methods.md):
-/// within 1e-15 relative of the exact value down to z = -37.5 (below DBL_MIN, within a few units of
+/// within 1e-15 relative of the exact value down to z = -37.5 (below DBL_MIN, within two units of
 /// the smallest subnormal), 0 below z = -40, 1 above z = 10, NaN for NaN; not the scalar function's
 /// bits. What the copula uses. z and u may be the same span; they must have the same length
 /// (std::invalid_argument otherwise).
