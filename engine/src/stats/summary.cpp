@@ -22,6 +22,24 @@ using detail::LaneMask;
 using detail::Lanes;
 using detail::lanes_abs;
 
+/// Calls visit(x) for each group of four values of a chunk, value i in lane i % 4 (as
+/// for_each_in_lanes), the last partial group padded with NaN.
+template <class Visit>
+[[gnu::always_inline]] inline void for_each_group(std::span<const double> part, Visit&& visit) {
+  std::size_t i = 0;
+  for (; i + 4 <= part.size(); i += 4) {
+    Lanes x;
+    std::memcpy(&x, part.data() + i, sizeof x);
+    visit(x);
+  }
+  if (i < part.size()) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    Lanes x = {nan, nan, nan, nan};
+    for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
+    visit(x);
+  }
+}
+
 /// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
 /// lane a Neumaier sum (CompensatedSum::add). A non-finite value adds zero, which changes no sum (a sum
 /// that starts at +0 never becomes -0), and leaves min and max alone; the last partial group is padded
@@ -41,18 +59,7 @@ using detail::lanes_abs;
     compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
     sum = t;
   };
-  std::size_t i = 0;
-  for (; i + 4 <= part.size(); i += 4) {
-    Lanes x;
-    std::memcpy(&x, part.data() + i, sizeof x);
-    add(x);
-  }
-  if (i < part.size()) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    Lanes x = {nan, nan, nan, nan};
-    for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
-    add(x);
-  }
+  for_each_group(part, add);
   Scan local;
   LaneSums sums;
   for (std::size_t lane = 0; lane < 4; ++lane) {
@@ -131,11 +138,14 @@ struct ChunkMoments {
   }
   // Corrected two-pass (Chan, Golub and LeVeque 1983): the sum of the deviations corrects the
   // rounding of the mean.
-  std::array<double, 4> deviations{}, squares{};
-  for_each_in_lanes(part, [&](std::size_t lane, double x) {
-    const double d = std::isfinite(x) ? x * scale - chunk.scaled_mean : 0.0;  // adding +0 changes nothing
-    deviations[lane] += d;
-    squares[lane] += d * d;
+  // In lanes, as the scan: each lane's sums take its values in order, so the bits do not depend on
+  // the build. A non-finite value (or the padding) adds +0, which changes no sum.
+  Lanes deviations{}, squares{};
+  for_each_group(part, [&](Lanes x) __attribute__((always_inline)) {
+    const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
+    const Lanes d = finite ? x * scale - chunk.scaled_mean : Lanes{};
+    deviations += d;
+    squares += d * d;
   });
   const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
   const double square = (squares[0] + squares[1]) + (squares[2] + squares[3]);
