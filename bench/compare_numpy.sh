@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
-# (default 6) run the three in turn, in an order that turns by one each round, so that a drift in the
-# machine's speed touches all three alike;
+# (default 6) run the three in turn, each round in another order, so that a drift in the machine's
+# speed touches all three alike;
 # it prints each program's median wall time and peak memory (/usr/bin/time) and the median of the
 # round-by-round ratios of wall time.
 # Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
@@ -30,13 +30,15 @@ run() {
   esac
 }
 
-# The order turns by one each round. On a virtual machine whose host takes back the memory a guest
-# frees, the program that runs right after numpy (which frees 1.7 GB) can spend 0.3 to 0.5 s more in
-# the kernel getting its memory backed again, whichever program it is; with a fixed order one program
-# would pay that every round. Use a multiple of 3 rounds so that each pays it equally often.
-programs=(guidance hand-written numpy)
+# Each round runs the three in another of their six orders. On a virtual machine whose host takes back
+# the memory a guest frees, the program that runs right after numpy (which frees 1.7 GB) can spend 0.3
+# to 0.5 s more in the kernel getting its memory backed again, whichever program it is; with one fixed
+# order (or one order turned round, which keeps who follows whom) the same program would pay that in
+# most rounds. Over six rounds each C++ program follows numpy equally often.
+orders=("guidance hand-written numpy" "numpy hand-written guidance" "hand-written numpy guidance"
+        "guidance numpy hand-written" "numpy guidance hand-written" "hand-written guidance numpy")
 for round in $(seq "$rounds"); do
-  for k in 0 1 2; do run "${programs[$(((round + k) % 3))]}"; done
+  for program in ${orders[$(((round - 1) % 6))]}; do run "$program"; done
   echo "round $round of $rounds done" >&2
 done
 
