@@ -5,7 +5,9 @@
 // differs with AVX (-Wpsabi, silenced here) is moot.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -20,5 +22,26 @@ using LaneMask = std::int64_t __attribute__((vector_size(32)));
 
 /// The same value in every lane.
 [[gnu::always_inline]] inline Lanes lanes_of(double x) { return Lanes{x, x, x, x}; }
+
+/// The first `count` (at most 4) values from `from` in lanes 0..count-1, `padding` in the others.
+[[gnu::always_inline]] inline Lanes load_lanes(const double* from, std::size_t count, double padding) {
+  Lanes x;
+  if (count == 4) {
+    std::memcpy(&x, from, sizeof x);
+    return x;
+  }
+  x = lanes_of(padding);
+  for (std::size_t lane = 0; lane < count; ++lane) x[lane] = from[lane];
+  return x;
+}
+
+/// Lanes 0..count-1 (count at most 4) of x to `to`.
+[[gnu::always_inline]] inline void store_lanes(Lanes x, std::size_t count, double* to) {
+  if (count == 4) {
+    std::memcpy(to, &x, sizeof x);
+    return;
+  }
+  for (std::size_t lane = 0; lane < count; ++lane) to[lane] = x[lane];
+}
 
 }  // namespace guidance::detail

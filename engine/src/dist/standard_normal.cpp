@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <stdexcept>
 
 #include "cpu_features.hpp"
@@ -159,18 +158,10 @@ struct ScaledExp {
 
 /// Phi for a block, four lanes at a time; the last partial group padded with zeros.
 [[gnu::always_inline]] inline void cdfs(const double* z, double* u, std::size_t size) {
-  std::size_t i = 0;
-  for (; i + 4 <= size; i += 4) {
-    Lanes x;
-    std::memcpy(&x, z + i, sizeof x);
-    const Lanes phi = normal_cdf_lanes(x);
-    std::memcpy(u + i, &phi, sizeof phi);
+  for (std::size_t i = 0; i < size; i += 4) {
+    const std::size_t count = std::min<std::size_t>(4, size - i);
+    detail::store_lanes(normal_cdf_lanes(detail::load_lanes(z + i, count, 0.0)), count, u + i);
   }
-  if (i == size) return;
-  Lanes x = lanes_of(0.0);
-  for (std::size_t lane = 0; i + lane < size; ++lane) x[lane] = z[i + lane];
-  const Lanes phi = normal_cdf_lanes(x);
-  for (std::size_t lane = 0; i + lane < size; ++lane) u[i + lane] = phi[lane];
 }
 
 // Two builds, as the quantile's.

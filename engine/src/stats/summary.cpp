@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
 #include "cpu_features.hpp"
@@ -26,18 +25,9 @@ using detail::lanes_abs;
 /// for_each_in_lanes), the last partial group padded with NaN.
 template <class Visit>
 [[gnu::always_inline]] inline void for_each_group(std::span<const double> part, Visit&& visit) {
-  std::size_t i = 0;
-  for (; i + 4 <= part.size(); i += 4) {
-    Lanes x;
-    std::memcpy(&x, part.data() + i, sizeof x);
-    visit(x);
-  }
-  if (i < part.size()) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    Lanes x = {nan, nan, nan, nan};
-    for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
-    visit(x);
-  }
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < part.size(); i += 4)
+    visit(detail::load_lanes(part.data() + i, std::min<std::size_t>(4, part.size() - i), nan));
 }
 
 /// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
