@@ -1,5 +1,5 @@
 // Statistics of one column of 10 million trials: exact percentiles by narrowing against selecting on
-// a copy and sorting a copy; the whole summary.
+// a copy and sorting a copy; the whole summary; a guidance line's chart histogram.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
+#include "guidance/histogram.hpp"
 #include "guidance/stats.hpp"
 
 namespace {
@@ -88,6 +89,17 @@ void summarize_column(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * trials));
 }
 BENCHMARK(summarize_column)->Apply(threads_arg);
+
+/// The chart of a guidance line: about 40 bins over P1..P99 and the range [1100, 1130].
+void chart_histogram(benchmark::State& state) {
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
+  const std::vector<double>& values = column();
+  const std::vector<double> bulk = guidance::exact_percentiles(values, std::vector<double>{0.01, 0.99});
+  const guidance::HistogramBins bins = guidance::chart_bins({bulk[0], bulk[1]}, 1100, 1130);
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::histogram(values, bins));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * trials));
+}
+BENCHMARK(chart_histogram)->Apply(threads_arg);
 
 }  // namespace
 

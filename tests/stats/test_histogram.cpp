@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <tbb/global_control.h>
 
+#include "cpu_features.hpp"
 #include "guidance/histogram.hpp"
 #include "stats/stats_testing.hpp"
 #include "special_values.hpp"
@@ -65,6 +66,29 @@ TEST_CASE("histogram counts every finite value once, the same on any number of t
   std::uint64_t inside = 0;
   for (const std::uint64_t count : h.counts) inside += count;
   CHECK(h.below + inside + h.above == h.finite);
+}
+
+TEST_CASE("histogram: the baseline and the vector build count alike, also at the ends of the doubles", "[histogram]") {
+  // Values whose x - low overflows (a position of +-inf), edges, a value just below an edge, the
+  // non-finite ones, and a partial tile: each build against the definition.
+  std::vector<double> values = {std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::lowest(), 1.0, 1.5, 3.0, std::nextafter(1.0, 0.0),
+                                not_a_number, infinity, -infinity, std::numeric_limits<double>::denorm_min()};
+  std::mt19937_64 engine(11);
+  for (int i = 0; i < 1'000; ++i) values.push_back(-1e300 + 2e300 * unit(engine));
+  for (int i = 0; i < 1'000; ++i) values.push_back(0.5 + 3.0 * unit(engine));
+  const HistogramBins bins{1.0, 0.25, 8};
+  const Histogram expected = reference(values, bins);
+  const bool vector_builds = GENERATE(false, true);
+  CAPTURE(vector_builds);
+  detail::use_vector_builds(vector_builds);
+  const Histogram h = histogram(values, bins);
+  detail::use_vector_builds(true);
+  CHECK(h.counts == expected.counts);
+  CHECK(h.below == expected.below);
+  CHECK(h.above == expected.above);
+  CHECK(h.nonfinite == 3);
+  CHECK(h.finite == expected.finite);
 }
 
 TEST_CASE("histogram of a small sample, bin by bin", "[histogram]") {

@@ -38,7 +38,7 @@ struct Histogram {
 };
 
 /// Count the finite values of `values` in `bins` (value x in bin floor((x - low) / width)).
-/// Throws std::invalid_argument unless low and width are finite, width > 0 and count > 0.
+/// Throws std::invalid_argument unless low and width are finite, width > 0 and 0 < count <= 2^30.
 Histogram histogram(std::span<const double> values, const HistogramBins& bins);
 
 /// The empirical CDF at the bin edges: element k (k = 0 .. bins.count) is the share of the finite

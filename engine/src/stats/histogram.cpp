@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cpu_features.hpp"
 #include "stats/chunks.hpp"
 
 namespace guidance {
@@ -17,10 +18,39 @@ namespace {
 using stats_detail::chunk_count;
 using stats_detail::for_each_chunk;
 
-struct Counts {
-  std::vector<std::uint64_t> bins;
-  std::uint64_t below = 0, above = 0, nonfinite = 0;
-};
+/// Per chunk, one counter per slot: 0 below the bins, 1 .. count the bins, count + 1 at or above
+/// them, count + 2 not finite.
+using SlotCounts = std::vector<std::uint64_t>;
+
+/// Counts a chunk by tiles: first every value's slot, without a branch, so that the division
+/// vectorises (four lanes in the AVX2 build; the same quotients in any build); then the increments.
+[[gnu::always_inline]] inline void count_slots_lanes(std::span<const double> part, const HistogramBins& bins,
+                                                     SlotCounts& slots) {
+  constexpr std::size_t tile = 512;
+  constexpr double largest = std::numeric_limits<double>::max();
+  const auto count = static_cast<double>(bins.count);
+  std::int32_t slot[tile];
+  for (std::size_t first = 0; first < part.size(); first += tile) {
+    const std::size_t n = std::min(tile, part.size() - first);
+    const double* x = part.data() + first;
+    for (std::size_t i = 0; i < n; ++i) {
+      // The sign of x - low is exact, so "below" agrees with x < low; position may be +inf for a huge x.
+      const double position = (x[i] - bins.low) / bins.width;
+      const double bin = position < 0 ? -1.0 : position >= count ? count : position;
+      slot[i] = static_cast<std::int32_t>(std::fabs(x[i]) <= largest ? bin : count + 1.0) + 1;
+    }
+    for (std::size_t i = 0; i < n; ++i) ++slots[static_cast<std::size_t>(slot[i])];
+  }
+}
+
+// Two builds (cpu_features.hpp): the same quotients, the same counts.
+void count_slots(std::span<const double> part, const HistogramBins& bins, SlotCounts& slots) {
+  count_slots_lanes(part, bins, slots);
+}
+GUIDANCE_TARGET_AVX2 void avx2_count_slots(std::span<const double> part, const HistogramBins& bins,
+                                           SlotCounts& slots) {
+  count_slots_lanes(part, bins, slots);
+}
 
 }  // namespace
 
@@ -29,34 +59,25 @@ Histogram histogram(std::span<const double> values, const HistogramBins& bins) {
     throw std::invalid_argument(fmt::format("histogram: bins need a finite low, a finite width > 0 and at least one "
                                             "bin, found low {}, width {}, {} bins",
                                             bins.low, bins.width, bins.count));
-  const auto count = static_cast<double>(bins.count);
-  std::vector<Counts> chunks(chunk_count(values.size()));
+  if (bins.count > std::size_t{1} << 30)
+    throw std::invalid_argument(fmt::format("histogram: at most 2^30 bins, found {}", bins.count));
+  const bool avx2 = detail::cpu_has_avx2();
+  std::vector<SlotCounts> chunks(chunk_count(values.size()));
   for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    Counts local;
-    local.bins.assign(bins.count, 0);
-    for (const double x : part) {
-      if (!std::isfinite(x)) {
-        ++local.nonfinite;
-        continue;
-      }
-      // The sign of x - low is exact, so "below" agrees with x < low; position may be +inf for a huge x.
-      const double position = (x - bins.low) / bins.width;
-      if (position < 0) ++local.below;
-      else if (position >= count) ++local.above;
-      else ++local.bins[static_cast<std::size_t>(position)];
-    }
-    chunks[c] = std::move(local);
+    chunks[c].assign(bins.count + 3, 0);
+    if (avx2) avx2_count_slots(part, bins, chunks[c]);
+    else count_slots(part, bins, chunks[c]);
   });
 
+  SlotCounts total(bins.count + 3);
+  for (const SlotCounts& chunk : chunks)
+    for (std::size_t k = 0; k < total.size(); ++k) total[k] += chunk[k];
   Histogram result;
   result.bins = bins;
-  result.counts.assign(bins.count, 0);
-  for (const Counts& chunk : chunks) {
-    for (std::size_t k = 0; k < bins.count; ++k) result.counts[k] += chunk.bins[k];
-    result.below += chunk.below;
-    result.above += chunk.above;
-    result.nonfinite += chunk.nonfinite;
-  }
+  result.below = total.front();
+  result.counts.assign(total.begin() + 1, total.begin() + 1 + static_cast<std::ptrdiff_t>(bins.count));
+  result.above = total[bins.count + 1];
+  result.nonfinite = total[bins.count + 2];
   result.finite = values.size() - result.nonfinite;
   return result;
 }
