@@ -16,27 +16,33 @@ namespace {
 /// 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
 /// tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
 /// computed for the other 15% finite). The other 15% are listed without a branch; their logarithms
-/// are taken one by one, and the tails' rational functions for the list in a second vectorised loop.
+/// (lanes_log), square roots and rational functions are then taken over the list, vectorised.
 /// Every value is the scalar function's operations in the same order: the same bits.
 [[gnu::always_inline]] inline void quantiles(const double* u, double* z, std::size_t size) {
   constexpr std::size_t tile = 512;
   double p[tile], r[tile];
   std::uint32_t tails[tile];
+  unsigned char in_tail[tile];
   for (std::size_t first = 0; first < size; first += tile) {
     const std::size_t n = std::min(tile, size - first);
     std::copy_n(u + first, n, p);  // z may be u
     double* out = z + first;
     for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::ppnd16_central(std::clamp(p[i] - 0.5, -0.425, 0.425));
+    for (std::size_t i = 0; i < n; ++i) in_tail[i] = std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
     std::size_t count = 0;
     for (std::size_t i = 0; i < n; ++i) {
       tails[count] = static_cast<std::uint32_t>(i);
-      count += std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
+      count += in_tail[i];
     }
     for (std::size_t k = 0; k < count; ++k) {
       const double x = p[tails[k]];
-      r[k] = std::sqrt(-std::log(x < 0.5 ? x : 1.0 - x));  // x not in (0, 1) is redone below
+      r[k] = x < 0.5 ? x : 1.0 - x;  // x not in (0, 1) is redone below
     }
-    for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(r[k]);
+    for (std::size_t k = 0; k < count; k += 4) {  // dist_detail::tail_r, four at a time
+      const std::size_t lanes = std::min<std::size_t>(4, count - k);
+      detail::store_lanes(-detail::lanes_log(detail::load_lanes(r + k, lanes, 0.5)), lanes, r + k);
+    }
+    for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(std::sqrt(r[k]));
     for (std::size_t k = 0; k < count; ++k) {
       const double x = p[tails[k]];
       out[tails[k]] = !(x > 0.0 && x < 1.0) ? dist_detail::ppnd16(x) : x < 0.5 ? -r[k] : r[k];
