@@ -107,8 +107,9 @@ struct ScaledExp {
 /// and Phi(z) = 1 - Phi(-z) for z > 0. e^(-z^2/2) is taken from z itself, split as z = h + (z - h) with
 /// h a multiple of 2^-8, so that h^2 / 2 is exact: the rounding of y, which erfc's argument would
 /// amplify by 2 y^2 (1e-13 relative at z = -37), does not reach the exponential. Every lane computes
-/// every branch (branch-free, for the vector builds) and keeps its own. z is clamped to [-40, 10],
-/// where Phi is 0 and 1 in double; NaN stays NaN.
+/// the first two branches (branch-free, for the vector builds), the third where a lane of its group
+/// needs it, and keeps its own. z is clamped to [-40, 10], where Phi is 0 and 1 in double; NaN stays
+/// NaN.
 [[gnu::always_inline]] inline Lanes normal_cdf_lanes(Lanes z) {
   constexpr double a[] = {3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947,
                           0.185777706184603153};
@@ -146,18 +147,24 @@ struct ScaledExp {
   }
   const Lanes middle = (numerator + c[7]) / (denominator + d[7]);
 
-  const Lanes inverse_y2 = 1.0 / y2;
-  numerator = p[5] * inverse_y2;
-  denominator = inverse_y2;
-  for (int i = 0; i < 4; ++i) {
-    numerator = (numerator + p[i]) * inverse_y2;
-    denominator = (denominator + q[i]) * inverse_y2;
+  // y > 4 (|z| > 5.66) comes once in 7e7 draws, and its three divisions would cost as much as the
+  // rest: a group computes it only when one of its lanes needs it (or is NaN).
+  const LaneMask beyond_middle = !(y <= 4.0);
+  Lanes far = middle;
+  if ((beyond_middle[0] | beyond_middle[1] | beyond_middle[2] | beyond_middle[3]) != 0) {
+    const Lanes inverse_y2 = 1.0 / y2;
+    numerator = p[5] * inverse_y2;
+    denominator = inverse_y2;
+    for (int i = 0; i < 4; ++i) {
+      numerator = (numerator + p[i]) * inverse_y2;
+      denominator = (denominator + q[i]) * inverse_y2;
+    }
+    far = (one_over_sqrt_pi - inverse_y2 * (numerator + p[4]) / (denominator + q[4])) / y;
   }
-  const Lanes far = (one_over_sqrt_pi - inverse_y2 * (numerator + p[4]) / (denominator + q[4])) / y;
 
   const Lanes h = ((z * 256.0 + round_magic) - round_magic) * 0x1p-8;
   const ScaledExp density = exp_of_sum(-(h * h) * 0.5, -((z - h) * (z + h)) * 0.5);
-  const Lanes tail = ((0.5 * density.value) * (y <= 4.0 ? middle : far)) * density.scale;
+  const Lanes tail = ((0.5 * density.value) * (beyond_middle ? far : middle)) * density.scale;
   const Lanes lower = y <= 0.46875 ? central : tail;  // Phi(-|z|); NaN takes `tail`, which is NaN
   return z > 0.0 ? 1.0 - lower : lower;
 }
