@@ -44,4 +44,14 @@ using LaneMask = std::int64_t __attribute__((vector_size(32)));
   for (std::size_t lane = 0; lane < count; ++lane) to[lane] = x[lane];
 }
 
+/// out[i] = f(in[i]) for i < size, four at a time (`in` may be `out`), the last partial group padded
+/// with `padding` (a value f takes without harm).
+template <class F>
+[[gnu::always_inline]] inline void map_lanes(const double* in, double* out, std::size_t size, double padding, F&& f) {
+  for (std::size_t i = 0; i < size; i += 4) {
+    const std::size_t count = size - i < 4 ? size - i : 4;
+    store_lanes(f(load_lanes(in + i, count, padding)), count, out + i);
+  }
+}
+
 }  // namespace guidance::detail

@@ -38,10 +38,8 @@ namespace {
       const double x = p[tails[k]];
       r[k] = x < 0.5 ? x : 1.0 - x;  // x not in (0, 1) is redone below
     }
-    for (std::size_t k = 0; k < count; k += 4) {  // dist_detail::tail_r, four at a time
-      const std::size_t lanes = std::min<std::size_t>(4, count - k);
-      detail::store_lanes(-detail::lanes_log(detail::load_lanes(r + k, lanes, 0.5)), lanes, r + k);
-    }
+    // dist_detail::tail_r, four at a time.
+    detail::map_lanes(r, r, count, 0.5, [](detail::Lanes m) __attribute__((always_inline)) { return -detail::lanes_log(m); });
     for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(std::sqrt(r[k]));
     for (std::size_t k = 0; k < count; ++k) {
       const double x = p[tails[k]];
@@ -171,10 +169,7 @@ struct ScaledExp {
 
 /// Phi for a block, four lanes at a time; the last partial group padded with zeros.
 [[gnu::always_inline]] inline void cdfs(const double* z, double* u, std::size_t size) {
-  for (std::size_t i = 0; i < size; i += 4) {
-    const std::size_t count = std::min<std::size_t>(4, size - i);
-    detail::store_lanes(normal_cdf_lanes(detail::load_lanes(z + i, count, 0.0)), count, u + i);
-  }
+  detail::map_lanes(z, u, size, 0.0, [](Lanes x) __attribute__((always_inline)) { return normal_cdf_lanes(x); });
 }
 
 // Two builds, as the quantile's.
