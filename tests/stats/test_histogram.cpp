@@ -122,6 +122,9 @@ TEST_CASE("histogram of nothing finite, and bad bins", "[histogram]") {
                     "histogram: bins need a finite low, a finite width > 0 and at least one bin, found low nan, "
                     "width 1, 2 bins");
   CHECK_THROWS_AS(histogram(values, {0.0, 1.0, 0}), std::invalid_argument);
+  // Slots are 32-bit in the counting loop: more than 2^30 bins is refused before anything is allocated.
+  CHECK_THROWS_WITH(histogram(values, {0.0, 1.0, (std::size_t{1} << 30) + 1}),
+                    "histogram: at most 2^30 bins, found 1073741825");
 }
 
 TEST_CASE("chart bins cover the bulk and the range, with both bounds on bin edges", "[histogram]") {
