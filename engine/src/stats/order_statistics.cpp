@@ -63,11 +63,12 @@ class BinMap {
 
   std::size_t operator()(double x) const { return by_order_ ? order_bin(x) : value_bin(x); }
 
-  std::size_t value_bin(double x) const {
-    const double position = (x * scale_ - offset_) * inverse_width_;  // >= 0
+  std::size_t value_bin(double x) const { return std::min(unclamped_value_bin(x), bin_count - 1); }
+  /// value_bin without folding hi's own slot, bin_count, into the last bin: for the hot loops, whose
+  /// tables have a slot more. Only for finite x in [lo, hi].
+  std::size_t unclamped_value_bin(double x) const {
     // Through int64: the conversion to an unsigned type costs a branch on x86-64.
-    return position < static_cast<double>(bin_count) ? static_cast<std::size_t>(static_cast<std::int64_t>(position))
-                                                     : bin_count - 1;
+    return static_cast<std::size_t>(static_cast<std::int64_t>((x * scale_ - offset_) * inverse_width_));
   }
   std::size_t order_bin(double x) const { return static_cast<std::size_t>((ordered_key(x) - first_key_) >> shift_); }
 
@@ -116,13 +117,14 @@ struct Cell {
 
 /// One cell's histogram: per bin the count and, except for the root (whose pass is the hot one), the
 /// smallest and largest value. Those are a child's exact bounds, so a bin of ties (a discrete driver,
-/// a floor at zero) becomes a single-value child at once, without another pass.
+/// a floor at zero) becomes a single-value child at once, without another pass. The root's pass counts
+/// hi in a slot of its own, bin_count, folded into the last bin when the pass ends.
 struct CellHistogram {
-  std::vector<std::uint64_t> counts;
+  std::vector<std::uint64_t> counts;  // bin_count + 1
   std::vector<double> lows, highs;  // empty for the root
 
   explicit CellHistogram(bool extremes)
-      : counts(bin_count), lows(extremes ? bin_count : 0, std::numeric_limits<double>::infinity()),
+      : counts(bin_count + 1), lows(extremes ? bin_count : 0, std::numeric_limits<double>::infinity()),
         highs(extremes ? bin_count : 0, -std::numeric_limits<double>::infinity()) {}
 
   void add(std::size_t bin, double x) {
@@ -132,7 +134,7 @@ struct CellHistogram {
     highs[bin] = ordered_max(highs[bin], x);
   }
   void merge(const CellHistogram& other) {
-    for (std::size_t b = 0; b < bin_count; ++b) counts[b] += other.counts[b];
+    for (std::size_t b = 0; b <= bin_count; ++b) counts[b] += other.counts[b];
     for (std::size_t b = 0; b < lows.size(); ++b) {
       lows[b] = ordered_min(lows[b], other.lows[b]);
       highs[b] = ordered_max(highs[b], other.highs[b]);
@@ -146,7 +148,7 @@ using HistogramScratch = std::vector<CellHistogram>;
 class Selector {
  public:
   Selector(std::span<const double> values, const Extent& extent, std::span<const std::uint64_t> ranks)
-      : values_(values), ranks_(ranks), results_(ranks.size()),
+      : values_(values), all_finite_(extent.count == values.size()), ranks_(ranks), results_(ranks.size()),
         gather_budget_(std::max(small_cell, extent.count / 8)) {
     for (const std::uint64_t rank : ranks)
       if (rank >= extent.count) throw std::out_of_range("order statistic rank beyond the finite values");
@@ -196,6 +198,7 @@ class Selector {
     for (const std::size_t c : std::exchange(histogram_cells_, {})) {
       CellHistogram total(c != 0);
       for (const HistogramScratch& thread : scratch) total.merge(thread[cells_[c].slot]);
+      total.counts[bin_count - 1] += std::exchange(total.counts[bin_count], 0);
       split(c, total, children);
     }
     for (const std::size_t c : std::exchange(gather_cells_, {})) {
@@ -213,8 +216,12 @@ class Selector {
     const Cell& root = cells_.front();
     if (root.work == Work::histogram) {  // the first pass: every finite value is the root's
       std::uint64_t* counts = mine.front().counts.data();
-      for (const double x : part)
-        if (std::isfinite(x)) ++counts[root.map.value_bin(x)];
+      if (all_finite_) {
+        for (const double x : part) ++counts[root.map.unclamped_value_bin(x)];
+      } else {
+        for (const double x : part)
+          if (std::isfinite(x)) ++counts[root.map.unclamped_value_bin(x)];
+      }
       return;
     }
     const auto arrive = [&](const Cell& cell, double x) {
@@ -226,10 +233,19 @@ class Selector {
     };
     const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
     if (std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root)) {
-      for (const double x : part) {  // the usual second pass: one lookup in the root's bins
-        if (!std::isfinite(x)) continue;
-        const std::int32_t child = root.child_of_bin[root.map.value_bin(x)];
+      // The usual second pass: one lookup in the root's bins. Local copies, so that the loop does not
+      // reload them after every push_back.
+      const BinMap map = root.map;
+      const std::int32_t* child_of_bin = root.child_of_bin.data();
+      const auto visit = [&](double x) {
+        const std::int32_t child = child_of_bin[map.unclamped_value_bin(x)];
         if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
+      };
+      if (all_finite_) {
+        for (const double x : part) visit(x);
+      } else {
+        for (const double x : part)
+          if (std::isfinite(x)) visit(x);
       }
       return;
     }
@@ -272,7 +288,7 @@ class Selector {
     std::vector<std::size_t> requests = std::move(cells_[c].requests);
     std::ranges::sort(requests, {}, [&](std::size_t r) { return ranks_[r]; });
     cells_[c].work = Work::split;
-    cells_[c].child_of_bin.assign(bin_count, -1);
+    cells_[c].child_of_bin.assign(bin_count + 1, -1);  // the root's slot for hi: see CellHistogram
     std::size_t bin = 0;
     std::uint64_t before_bin = cells_[c].below;  // finite values below this bin
     for (const std::size_t r : requests) {
@@ -295,6 +311,7 @@ class Selector {
       }
       cells_[static_cast<std::size_t>(cells_[c].child_of_bin[bin])].requests.push_back(r);
     }
+    cells_[c].child_of_bin[bin_count] = cells_[c].child_of_bin[bin_count - 1];
   }
 
   void select(std::size_t c, std::vector<double>& values) {
@@ -314,6 +331,7 @@ class Selector {
   }
 
   std::span<const double> values_;
+  bool all_finite_;  // the hot loops skip the test
   std::span<const std::uint64_t> ranks_;
   std::vector<double> results_;
   std::uint64_t gather_budget_;
