@@ -89,6 +89,33 @@ TEST_CASE("the block standard_normal_quantile is the scalar one, bit for bit, al
   CHECK_THROWS_AS(standard_normal_quantile(u, std::span<double>(z).first(1)), std::invalid_argument);
 }
 
+TEST_CASE("the block quantile lists its tails right for every pattern of a group of four and in the remainder") {
+  // All 16 patterns of central and tail values in a group of four, one after another, the tails
+  // cycling through the special ones; every offset (so each pattern also straddles two groups) and
+  // every length (so the last values take the loop after the groups).
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> central = {0.5, 0.3, 0.6, 0.9};
+  const std::vector<double> tail = {0.01, std::numeric_limits<double>::quiet_NaN(), 1e-300, 1.0, 0.0, -inf, 0.999, 1.1};
+  std::vector<double> u;
+  for (unsigned mask = 0; mask < 16; ++mask)
+    for (unsigned lane = 0; lane < 4; ++lane)
+      u.push_back((mask >> lane & 1) != 0 ? tail[(mask + lane) % tail.size()] : central[lane]);
+  for (std::size_t offset = 0; offset < 4; ++offset) {
+    for (std::size_t n = 1; offset + n <= u.size(); ++n) {
+      std::vector<double> z(u.begin() + static_cast<std::ptrdiff_t>(offset),
+                            u.begin() + static_cast<std::ptrdiff_t>(offset + n));
+      standard_normal_quantile(z, z);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = u[offset + i];
+        const double expected = standard_normal_quantile(x);
+        INFO("offset " << offset << ", length " << n << ", u = " << x);
+        if (std::isnan(expected)) CHECK(std::isnan(z[i]));
+        else CHECK(std::bit_cast<std::uint64_t>(z[i]) == std::bit_cast<std::uint64_t>(expected));
+      }
+    }
+  }
+}
+
 TEST_CASE("the tails' lanes_log is within one ulp of log in long double, subnormals included") {
   // fdlibm's bound for its algorithm is below one ulp. x log-uniform over the doubles below 1 (the
   // tails pass min(p, 1 - p) <= 0.075), plus the edges of the subnormals and of the reduced range.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <cstdint>
 #include <stdexcept>
 
@@ -13,36 +14,57 @@ namespace guidance {
 
 namespace {
 
+/// The positions i < n where p[i] is in AS241's tails (not |p - 0.5| <= 0.425: NaN too), ascending,
+/// into `tails`; returns how many. Four at a time without a branch: each group's 4-bit mask picks the
+/// row of a table that lists its set bits, all four slots are stored and the count moves by the
+/// mask's population, so `tails` needs 3 slots beyond n.
+[[gnu::always_inline]] inline std::size_t list_tails(const double* p, std::size_t n, std::uint32_t* tails) {
+  using Indices = std::uint32_t __attribute__((vector_size(16)));
+  static constexpr Indices set_bits[16] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+                                           {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
+                                           {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
+                                           {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const detail::LaneMask central = detail::lanes_abs(detail::load_lanes(p + i, 4, 0.5) - 0.5) <= 0.425;
+    const unsigned mask = static_cast<unsigned>((~central[0] & 1) | (~central[1] & 2) | (~central[2] & 4) | (~central[3] & 8));
+    const Indices listed = set_bits[mask] + static_cast<std::uint32_t>(i);
+    std::memcpy(tails + count, &listed, sizeof listed);
+    count += static_cast<std::size_t>(std::popcount(mask));
+  }
+  for (; i < n; ++i) {
+    tails[count] = static_cast<std::uint32_t>(i);
+    count += std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
+  }
+  return count;
+}
+
 /// 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
 /// tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
-/// computed for the other 15% finite). The other 15% are listed without a branch; their logarithms
-/// (lanes_log), square roots and rational functions are then taken over the list, vectorised.
-/// Every value is the scalar function's operations in the same order: the same bits.
+/// computed for the other 15% finite). The other 15% are listed first, and their p kept, because z may
+/// be u; their logarithms (lanes_log), square roots and rational functions are then taken over the
+/// list, vectorised. Every value is the scalar function's operations in the same order: the same bits.
 [[gnu::always_inline]] inline void quantiles(const double* u, double* z, std::size_t size) {
   constexpr std::size_t tile = 512;
-  double p[tile], r[tile];
-  std::uint32_t tails[tile];
-  unsigned char in_tail[tile];
+  double tail_p[tile], r[tile];
+  std::uint32_t tails[tile + 3];
   for (std::size_t first = 0; first < size; first += tile) {
     const std::size_t n = std::min(tile, size - first);
-    std::copy_n(u + first, n, p);  // z may be u
+    const double* p = u + first;
     double* out = z + first;
+    const std::size_t count = list_tails(p, n, tails);
+    for (std::size_t k = 0; k < count; ++k) tail_p[k] = p[tails[k]];
     for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::ppnd16_central(std::clamp(p[i] - 0.5, -0.425, 0.425));
-    for (std::size_t i = 0; i < n; ++i) in_tail[i] = std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      tails[count] = static_cast<std::uint32_t>(i);
-      count += in_tail[i];
-    }
     for (std::size_t k = 0; k < count; ++k) {
-      const double x = p[tails[k]];
+      const double x = tail_p[k];
       r[k] = x < 0.5 ? x : 1.0 - x;  // x not in (0, 1) is redone below
     }
     // dist_detail::tail_r, four at a time.
     detail::map_lanes(r, r, count, 0.5, [](detail::Lanes m) __attribute__((always_inline)) { return -detail::lanes_log(m); });
     for (std::size_t k = 0; k < count; ++k) r[k] = dist_detail::ppnd16_tail(std::sqrt(r[k]));
     for (std::size_t k = 0; k < count; ++k) {
-      const double x = p[tails[k]];
+      const double x = tail_p[k];
       out[tails[k]] = !(x > 0.0 && x < 1.0) ? dist_detail::ppnd16(x) : x < 0.5 ? -r[k] : r[k];
     }
   }
