@@ -6,6 +6,7 @@
 #include <tbb/global_control.h>
 
 #include "guidance/stats.hpp"
+#include "stats/chunks.hpp"
 #include "stats/stats_testing.hpp"
 #include "special_values.hpp"
 
@@ -82,6 +83,29 @@ TEST_CASE("values near the largest double do not overflow the moments", "[summar
   const Summary tiny = summarize(std::vector<double>{1e-300, 3e-300});
   CHECK_THAT(tiny.mean, WithinRel(2e-300, 1e-15));
   CHECK_THAT(tiny.sd, WithinRel(std::sqrt(2.0) * 1e-300, 1e-15));
+}
+
+TEST_CASE("a chunk with values that are not finite sums the others as a chunk without them does", "[summary]") {
+  // A chunk of finite values is scanned by a loop without the finiteness tests; one with a NaN or an
+  // infinity by the loop with them. Four such values at a group's place in the last chunk leave every
+  // other value in its lane, so the two columns' moments must have the same bits.
+  std::mt19937_64 engine(5);
+  std::vector<double> clean(guidance::stats_detail::chunk_size + 101);
+  for (double& x : clean) x = 1100 + 30 * unit(engine);
+  const Summary expected = summarize(clean);
+  const auto at = static_cast<std::ptrdiff_t>(guidance::stats_detail::chunk_size + 40);
+  for (const double bad : {not_a_number, infinity, -infinity}) {
+    std::vector<double> with_bad = clean;
+    with_bad.insert(with_bad.begin() + at, 4, bad);
+    const Summary s = summarize(with_bad);
+    INFO("the value that is not finite: " << bad);
+    CHECK(s.nonfinite == 4);
+    CHECK(s.count == expected.count);
+    CHECK(s.mean == expected.mean);
+    CHECK(s.sd == expected.sd);
+    CHECK(s.min == expected.min);
+    CHECK(s.max == expected.max);
+  }
 }
 
 TEST_CASE("moments of a large sample are accurate and match its percentiles' reference", "[summary]") {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "cpu_features.hpp"
 #include "guidance/stats.hpp"
@@ -21,24 +22,31 @@ using detail::LaneMask;
 using detail::Lanes;
 using detail::lanes_abs;
 
-/// Calls visit(x) for each group of four values of a chunk, value i in lane i % 4 (as
-/// for_each_in_lanes), the last partial group padded with NaN.
-template <class Visit>
-[[gnu::always_inline]] inline void for_each_group(std::span<const double> part, Visit&& visit) {
+/// Calls whole(x) for each whole group of four values of a chunk, value i in lane i % 4 (as
+/// for_each_in_lanes), then last(x) for the last partial group, if any, padded with NaN.
+template <class Whole, class Last>
+[[gnu::always_inline]] inline void for_each_group(std::span<const double> part, Whole&& whole, Last&& last) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i = 0; i < part.size(); i += 4)
-    visit(detail::load_lanes(part.data() + i, std::min<std::size_t>(4, part.size() - i), nan));
+  std::size_t i = 0;
+  for (; i + 4 <= part.size(); i += 4) whole(detail::load_lanes(part.data() + i, 4, nan));
+  if (i < part.size()) last(detail::load_lanes(part.data() + i, part.size() - i, nan));
 }
 
-/// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
-/// lane a Neumaier sum (CompensatedSum::add). A non-finite value adds zero, which changes no sum (a sum
-/// that starts at +0 never becomes -0), and leaves min and max alone; the last partial group is padded
-/// with NaN.
-[[gnu::always_inline]] inline Scan scan_lanes(std::span<const double> part) {
+/// A chunk's scan, or nothing when `assume_finite` and the chunk has a value that is not finite (or
+/// its sum overflows).
+template <bool assume_finite>
+[[gnu::always_inline]] inline std::optional<Scan> scan_lanes_if(std::span<const double> part) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   constexpr double largest = std::numeric_limits<double>::max();
   Lanes sum{}, compensation{}, low = {inf, inf, inf, inf}, high = {-inf, -inf, -inf, -inf};
   LaneMask count{};
+  const auto add_finite = [&](Lanes v) __attribute__((always_inline)) {
+    low = v < low ? v : low;
+    high = v > high ? v : high;
+    const Lanes t = sum + v;
+    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  };
   const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= largest;
     const Lanes v = finite ? x : Lanes{};
@@ -49,9 +57,18 @@ template <class Visit>
     compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
     sum = t;
   };
-  for_each_group(part, add);
+  std::uint64_t whole_groups = 0;
+  if constexpr (assume_finite) {
+    for_each_group(part, [&](Lanes x) __attribute__((always_inline)) { add_finite(x); ++whole_groups; }, add);
+    // A value that is not finite makes its lane's sum infinite or NaN, and it stays so.
+    const LaneMask finite = (lanes_abs(sum) <= largest) & (lanes_abs(compensation) <= largest);
+    if (!(finite[0] && finite[1] && finite[2] && finite[3])) return std::nullopt;
+  } else {
+    for_each_group(part, add, add);
+  }
   Scan local;
   LaneSums sums;
+  local.extent.count = 4 * whole_groups;
   for (std::size_t lane = 0; lane < 4; ++lane) {
     local.extent.count += static_cast<std::uint64_t>(count[lane]);
     local.extent.min = std::min(local.extent.min, low[lane]);
@@ -61,6 +78,16 @@ template <class Visit>
   local.extent.nonfinite = part.size() - local.extent.count;
   local.sum = sums.total();
   return local;
+}
+
+/// One chunk's count, extent and compensated sum, value i in lane i % 4 (as for_each_in_lanes), every
+/// lane a Neumaier sum (CompensatedSum::add). A non-finite value adds zero, which changes no sum (a sum
+/// that starts at +0 never becomes -0), and leaves min and max alone; the last partial group is padded
+/// with NaN. A chunk of finite values (the usual case) is summed without those tests first; for them
+/// the two loops do the same operations.
+[[gnu::always_inline]] inline Scan scan_lanes(std::span<const double> part) {
+  if (const std::optional<Scan> finite = scan_lanes_if<true>(part)) return *finite;
+  return *scan_lanes_if<false>(part);
 }
 
 // Two builds that compute the same bits (the same operations in the same lanes, no FMA): the
@@ -131,12 +158,19 @@ struct ChunkMoments {
   // In lanes, as the scan: each lane's sums take its values in order, so the bits do not depend on
   // the build. A non-finite value (or the padding) adds +0, which changes no sum.
   Lanes deviations{}, squares{};
-  for_each_group(part, [&](Lanes x) __attribute__((always_inline)) {
+  const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
     const Lanes d = finite ? x * scale - chunk.scaled_mean : Lanes{};
     deviations += d;
     squares += d * d;
-  });
+  };
+  const auto add_finite = [&](Lanes x) __attribute__((always_inline)) {
+    const Lanes d = x * scale - chunk.scaled_mean;
+    deviations += d;
+    squares += d * d;
+  };
+  if (chunk.extent.nonfinite == 0) for_each_group(part, add_finite, add);
+  else for_each_group(part, add, add);
   const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
   const double square = (squares[0] + squares[1]) + (squares[2] + squares[3]);
   chunk.scaled_mean += deviation / n;
