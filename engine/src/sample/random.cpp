@@ -2,17 +2,8 @@
 // count takes one word of a pair, so every value depends only on its own trial.
 #include "guidance/random.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
-// GCC 12's AVX-512 intrinsics pass an undefined vector as the merge source of unmasked operations,
-// which -Wmaybe-uninitialized reports wherever they are inlined (GCC bug 105593, fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "cpu_features.hpp"
+#include "intrinsics.hpp"
 #include "sample/philox.hpp"
 
 namespace guidance {

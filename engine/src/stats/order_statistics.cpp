@@ -16,6 +16,8 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include "cpu_features.hpp"
+#include "intrinsics.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance::stats_detail {
@@ -75,6 +77,10 @@ class BinMap {
   }
   std::size_t order_bin(double x) const { return static_cast<std::size_t>((ordered_key(x) - first_key_) >> shift_); }
 
+  double scale() const { return scale_; }
+  double offset() const { return offset_; }
+  double inverse_width() const { return inverse_width_; }
+
  private:
   bool by_order_ = false;
   double scale_ = 1.0;
@@ -101,6 +107,44 @@ double last_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
   if (map(hi) <= bin) return hi;
   return from_ordered_key(ordered_key(first_in_bin(map, lo, hi, bin + 1)) - 1);
 }
+
+/// The values of a run of finite values in [lo, hi] whose bin under the value map `map` has a child
+/// (child_of_bin[bin] >= 0), in order, to `values`, and those children to `children`; returns how
+/// many. Eight at a time: the bins as unclamped_value_bin computes them (the same operations, no FMA),
+/// the children by a gather, the wanted ones compressed into place; both outputs need 7 slots more
+/// than the count. Only where cpu_has_avx512().
+#if defined(__x86_64__)
+GUIDANCE_TARGET_AVX512 std::size_t avx512_wanted(std::span<const double> part, const BinMap& map,
+                                                 const std::int32_t* child_of_bin, double* values,
+                                                 std::int32_t* children) {
+  const __m512d scale = _mm512_set1_pd(map.scale()), offset = _mm512_set1_pd(map.offset());
+  const __m512d inverse_width = _mm512_set1_pd(map.inverse_width());
+  const __m256i none = _mm256_set1_epi32(-1);
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= part.size(); i += 8) {
+    const __m512d x = _mm512_loadu_pd(part.data() + i);
+    const __m256i bin =
+        _mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width));
+    const __m256i child = _mm256_i32gather_epi32(child_of_bin, bin, 4);
+    const __mmask8 wanted = _mm256_cmpgt_epi32_mask(child, none);
+    _mm512_storeu_pd(values + count, _mm512_maskz_compress_pd(wanted, x));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(children + count), _mm256_maskz_compress_epi32(wanted, child));
+    count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(wanted)));
+  }
+  for (; i < part.size(); ++i) {
+    const std::int32_t child = child_of_bin[map.unclamped_value_bin(part[i])];
+    values[count] = part[i];
+    children[count] = child;
+    count += child >= 0 ? 1 : 0;
+  }
+  return count;
+}
+#else
+std::size_t avx512_wanted(std::span<const double>, const BinMap&, const std::int32_t*, double*, std::int32_t*) {
+  return 0;
+}
+#endif
 
 enum class Work { histogram, gather, split, done };
 
@@ -244,7 +288,17 @@ class Selector {
         const std::int32_t child = child_of_bin[map.unclamped_value_bin(x)];
         if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
       };
-      if (all_finite_) {
+      if (all_finite_ && detail::cpu_has_avx512()) {
+        // The wanted values of a run first, without a branch per value; then where they go.
+        constexpr std::size_t run = 1024;
+        double values[run + 7];
+        std::int32_t children[run + 7];
+        for (std::size_t first = 0; first < part.size(); first += run) {
+          const std::size_t count =
+              avx512_wanted(part.subspan(first, std::min(run, part.size() - first)), map, child_of_bin, values, children);
+          for (std::size_t k = 0; k < count; ++k) arrive(cells_[static_cast<std::size_t>(children[k])], values[k]);
+        }
+      } else if (all_finite_) {
         for (const double x : part) visit(x);
       } else {
         for (const double x : part)
