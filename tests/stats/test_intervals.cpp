@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "guidance/stats.hpp"
+#include "stats/order_statistics.hpp"
 #include "stats/stats_testing.hpp"
 
 using namespace guidance;
@@ -70,6 +71,49 @@ TEST_CASE("percentile interval ranks follow the binomial convention", "[interval
   CHECK(percentile_interval(values, 1.0, 0.95).low == 20.0);
   CHECK(percentile_interval(values, 1.0, 0.95).high == std::numeric_limits<double>::infinity());
   CHECK_THROWS_WITH(percentile_interval(values, 0.5, 0.0), "confidence must be in (0, 1), found 0");
+}
+
+TEST_CASE("percentile interval ranks are the binomial definition's, for small and large samples", "[intervals]") {
+  // The definition, searched without a starting guess: low is the largest l with P(B <= l) <= 2.5%,
+  // high the smallest u with P(B > u) <= 2.5% (none when that is n - 1 or beyond).
+  const auto reference = [](std::uint64_t n, double p) {
+    const boost::math::binomial_distribution<double> successes(static_cast<double>(n), p);
+    const auto low_holds = [&](std::uint64_t l) { return boost::math::cdf(successes, static_cast<double>(l)) <= 0.025; };
+    const auto high_holds = [&](std::uint64_t u) {
+      return boost::math::cdf(boost::math::complement(successes, static_cast<double>(u))) <= 0.025;
+    };
+    stats_detail::RankInterval ranks;
+    if (low_holds(0)) {
+      std::uint64_t below = 0, above = n;  // low_holds(below), !low_holds(above) or above == n
+      while (above - below > 1) {
+        const std::uint64_t middle = below + (above - below) / 2;
+        (low_holds(middle) ? below : above) = middle;
+      }
+      ranks.low = below;
+    }
+    if (high_holds(n - 1)) {
+      std::uint64_t from = 0, to = n - 1;  // the smallest u in [from, to] with high_holds(u); high_holds(to)
+      while (from < to) {
+        const std::uint64_t middle = from + (to - from) / 2;
+        if (high_holds(middle)) to = middle;
+        else from = middle + 1;
+      }
+      ranks.high = from;
+    }
+    return ranks;
+  };
+  std::vector<std::uint64_t> sizes;
+  for (std::uint64_t n = 1; n <= 60; ++n) sizes.push_back(n);
+  sizes.insert(sizes.end(), {100, 1'000, 12'345, 1'000'000, 10'000'000, std::uint64_t{1} << 40});
+  for (const std::uint64_t n : sizes) {
+    for (const double p : {0.0, 1e-6, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0 - 1e-6, 1.0}) {
+      INFO("n = " << n << ", p = " << p);
+      const stats_detail::RankInterval expected = reference(n, p);
+      const stats_detail::RankInterval ranks = stats_detail::quantile_interval_ranks(n, p, 0.95);
+      CHECK(ranks.low == expected.low);
+      CHECK(ranks.high == expected.high);
+    }
+  }
 }
 
 TEST_CASE("percentile intervals cover the true quantile at their exact binomial rate", "[intervals]") {
