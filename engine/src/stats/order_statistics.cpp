@@ -7,6 +7,7 @@
 // bin map to the child cell of that bin (or nowhere). One pass over the column serves every cell that
 // is waiting for a histogram or a gather, so the usual case costs two passes.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -108,42 +109,42 @@ double last_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
   return from_ordered_key(ordered_key(first_in_bin(map, lo, hi, bin + 1)) - 1);
 }
 
-/// The values of a run of finite values in [lo, hi] whose bin under the value map `map` has a child
-/// (child_of_bin[bin] >= 0), in order, to `values`, and those children to `children`; returns how
-/// many. Eight at a time: the bins as unclamped_value_bin computes them (the same operations, no FMA),
-/// the children by a gather, the wanted ones compressed into place; both outputs need 7 slots more
-/// than the count. Only where cpu_has_avx512().
+/// The root's bins in groups of four, one bit per group, set where a bin of the group is wanted: 1,024
+/// bits, which two AVX-512 registers hold.
+constexpr std::size_t bins_per_group = bin_count / 1024;
+using WantedGroups = std::array<std::uint64_t, 16>;
+
+/// The values of a run of finite values in [lo, hi] whose bin under the value map `map` is in a wanted
+/// group, in order, to `candidates` (which needs 7 slots more than the count); returns how many. Eight
+/// at a time without a branch: the bins as unclamped_value_bin computes them (the same operations, no
+/// FMA), each group's bit looked up in registers. A superset of the wanted values, which the caller
+/// sorts out. Only where cpu_has_avx512().
 #if defined(__x86_64__)
-GUIDANCE_TARGET_AVX512 std::size_t avx512_wanted(std::span<const double> part, const BinMap& map,
-                                                 const std::int32_t* child_of_bin, double* values,
-                                                 std::int32_t* children) {
+GUIDANCE_TARGET_AVX512 std::size_t avx512_candidates(std::span<const double> part, const BinMap& map,
+                                                     const WantedGroups& groups, double* candidates) {
+  static_assert(bins_per_group == 4);
   const __m512d scale = _mm512_set1_pd(map.scale()), offset = _mm512_set1_pd(map.offset());
   const __m512d inverse_width = _mm512_set1_pd(map.inverse_width());
-  const __m256i none = _mm256_set1_epi32(-1);
+  const __m512i words_low = _mm512_loadu_si512(groups.data()), words_high = _mm512_loadu_si512(groups.data() + 8);
+  const __m512i last_bin = _mm512_set1_epi64(bin_count - 1);  // hi's own slot is the last bin's
+  const __m512i bit_in_word = _mm512_set1_epi64(63), one = _mm512_set1_epi64(1);
   std::size_t count = 0;
   std::size_t i = 0;
   for (; i + 8 <= part.size(); i += 8) {
     const __m512d x = _mm512_loadu_pd(part.data() + i);
-    const __m256i bin =
-        _mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width));
-    const __m256i child = _mm256_i32gather_epi32(child_of_bin, bin, 4);
-    const __mmask8 wanted = _mm256_cmpgt_epi32_mask(child, none);
-    _mm512_storeu_pd(values + count, _mm512_maskz_compress_pd(wanted, x));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(children + count), _mm256_maskz_compress_epi32(wanted, child));
+    const __m512d position = _mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width);
+    const __m512i group = _mm512_srli_epi64(_mm512_min_epi64(_mm512_cvttpd_epi64(position), last_bin), 2);
+    const __m512i word = _mm512_permutex2var_epi64(words_low, _mm512_srli_epi64(group, 6), words_high);
+    const __mmask8 wanted =
+        _mm512_test_epi64_mask(_mm512_srlv_epi64(word, _mm512_and_si512(group, bit_in_word)), one);
+    _mm512_storeu_pd(candidates + count, _mm512_maskz_compress_pd(wanted, x));
     count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(wanted)));
   }
-  for (; i < part.size(); ++i) {
-    const std::int32_t child = child_of_bin[map.unclamped_value_bin(part[i])];
-    values[count] = part[i];
-    children[count] = child;
-    count += child >= 0 ? 1 : 0;
-  }
+  for (; i < part.size(); ++i) candidates[count++] = part[i];
   return count;
 }
 #else
-std::size_t avx512_wanted(std::span<const double>, const BinMap&, const std::int32_t*, double*, std::int32_t*) {
-  return 0;
-}
+std::size_t avx512_candidates(std::span<const double>, const BinMap&, const WantedGroups&, double*) { return 0; }
 #endif
 
 enum class Work { histogram, gather, split, done };
@@ -289,14 +290,13 @@ class Selector {
         if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
       };
       if (all_finite_ && detail::cpu_has_avx512()) {
-        // The wanted values of a run first, without a branch per value; then where they go.
+        // A run's values in wanted groups of bins first, without a branch per value; then the lookup.
         constexpr std::size_t run = 1024;
-        double values[run + 7];
-        std::int32_t children[run + 7];
+        double candidates[run + 7];
         for (std::size_t first = 0; first < part.size(); first += run) {
           const std::size_t count =
-              avx512_wanted(part.subspan(first, std::min(run, part.size() - first)), map, child_of_bin, values, children);
-          for (std::size_t k = 0; k < count; ++k) arrive(cells_[static_cast<std::size_t>(children[k])], values[k]);
+              avx512_candidates(part.subspan(first, std::min(run, part.size() - first)), map, wanted_groups_, candidates);
+          for (std::size_t k = 0; k < count; ++k) visit(candidates[k]);
         }
       } else if (all_finite_) {
         for (const double x : part) visit(x);
@@ -369,6 +369,11 @@ class Selector {
       cells_[static_cast<std::size_t>(cells_[c].child_of_bin[bin])].requests.push_back(r);
     }
     cells_[c].child_of_bin[bin_count] = cells_[c].child_of_bin[bin_count - 1];
+    if (c == 0) {
+      wanted_groups_.fill(0);
+      for (std::size_t b = 0; b < bin_count; ++b)
+        if (cells_[0].child_of_bin[b] >= 0) wanted_groups_[b / bins_per_group / 64] |= std::uint64_t{1} << (b / bins_per_group % 64);
+    }
   }
 
   void select(std::size_t c, std::vector<double>& values) {
@@ -395,6 +400,7 @@ class Selector {
   std::vector<Cell> cells_;
   std::vector<std::size_t> histogram_cells_;
   std::vector<std::size_t> gather_cells_;
+  WantedGroups wanted_groups_{};  // of the root, once it is split
 };
 
 }  // namespace
