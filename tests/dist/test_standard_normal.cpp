@@ -135,14 +135,16 @@ TEST_CASE("the tails' lanes_log is within one ulp of log in long double, subnorm
   CHECK(worst < 1.0);
 }
 
-TEST_CASE("the block quantile's baseline and AVX2 builds agree bit for bit") {
-  // Every machine must compute the same trials: the AVX2 loop (picked where the CPU has it) and the
-  // baseline one are the same operations without FMA.
+TEST_CASE("the block quantile's baseline, AVX2 and AVX-512 builds agree bit for bit") {
+  // Every machine must compute the same trials: the vector loops (picked where the CPU has them) and
+  // the baseline one are the same operations without FMA.
   const std::vector<double> u = probabilities_across_both_tails();
-  std::vector<double> baseline(u.size()), avx2(u.size());
+  std::vector<double> baseline(u.size()), avx2(u.size()), avx512(u.size());
   guidance::dist_detail::block_quantiles_baseline(u.data(), baseline.data(), u.size());
   if (!guidance::dist_detail::block_quantiles_avx2(u.data(), avx2.data(), u.size())) SUCCEED("no AVX2 here");
   else CHECK(guidance::test::same_bits(baseline, avx2));
+  if (!guidance::dist_detail::block_quantiles_avx512(u.data(), avx512.data(), u.size())) SUCCEED("no AVX-512 here");
+  else CHECK(guidance::test::same_bits(baseline, avx512));
   for (std::size_t i = 0; i < u.size(); ++i)
     CHECK(std::bit_cast<std::uint64_t>(baseline[i]) == std::bit_cast<std::uint64_t>(standard_normal_quantile(u[i])));
 }
