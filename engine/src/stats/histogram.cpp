@@ -43,12 +43,16 @@ using SlotCounts = std::vector<std::uint64_t>;
   }
 }
 
-// Two builds (cpu_features.hpp): the same quotients, the same counts.
+// Three builds (cpu_features.hpp): the same quotients, the same counts.
 void count_slots(std::span<const double> part, const HistogramBins& bins, SlotCounts& slots) {
   count_slots_lanes(part, bins, slots);
 }
 GUIDANCE_TARGET_AVX2 void avx2_count_slots(std::span<const double> part, const HistogramBins& bins,
                                            SlotCounts& slots) {
+  count_slots_lanes(part, bins, slots);
+}
+GUIDANCE_TARGET_AVX512 void avx512_count_slots(std::span<const double> part, const HistogramBins& bins,
+                                               SlotCounts& slots) {
   count_slots_lanes(part, bins, slots);
 }
 
@@ -61,11 +65,12 @@ Histogram histogram(std::span<const double> values, const HistogramBins& bins) {
                                             bins.low, bins.width, bins.count));
   if (bins.count > std::size_t{1} << 30)
     throw std::invalid_argument(fmt::format("histogram: at most 2^30 bins, found {}", bins.count));
-  const bool avx2 = detail::cpu_has_avx2();
+  const bool avx2 = detail::cpu_has_avx2(), avx512 = detail::cpu_has_avx512();
   std::vector<SlotCounts> chunks(chunk_count(values.size()));
   for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
     chunks[c].assign(bins.count + 3, 0);
-    if (avx2) avx2_count_slots(part, bins, chunks[c]);
+    if (avx512) avx512_count_slots(part, bins, chunks[c]);
+    else if (avx2) avx2_count_slots(part, bins, chunks[c]);
     else count_slots(part, bins, chunks[c]);
   });
 
