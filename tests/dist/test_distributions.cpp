@@ -15,8 +15,10 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <catch2/catch.hpp>
 
+#include "cpu_features.hpp"
 #include "dist/goodness_of_fit.hpp"
 #include "guidance/distribution.hpp"
+#include "special_values.hpp"
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
@@ -288,6 +290,21 @@ TEST_CASE("the block quantile equals the scalar quantile, also in place") {
   for (std::size_t i = 0; i < u.size(); ++i) REQUIRE(out[i] == quantile(c.distribution, u[i]));
   quantile(c.distribution, u, u);
   CHECK(u == out);
+}
+
+TEST_CASE("the block quantile's baseline and vector builds agree bit for bit") {
+  // A machine without AVX2 or AVX-512 runs every loop's baseline build; it must draw the same values.
+  const Case& c = generate_case();
+  INFO(c.name);
+  std::vector<double> u = testing::uniforms(1001, 13);
+  u.insert(u.end(), probabilities.begin(), probabilities.end());
+  u.insert(u.end(), {0.0, 1.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN()});
+  std::vector<double> baseline(u.size()), vector(u.size());
+  detail::use_vector_builds(false);
+  quantile(c.distribution, u, baseline);
+  detail::use_vector_builds(true);
+  quantile(c.distribution, u, vector);
+  CHECK(guidance::test::same_bits(baseline, vector));
 }
 
 TEST_CASE("the quantile spans the support and is NaN outside [0, 1]") {
