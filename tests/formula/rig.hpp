@@ -92,6 +92,11 @@ inline double value_of(const Program& program, std::size_t j, const std::vector<
 /// The same double, bit for bit (so NaN equals NaN, and 0 differs from -0).
 inline bool identical(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+/// The same bits, or both NaN: which NaN comes out of an operation on two NaNs depends on the order of
+/// its operands in the machine code (x86 keeps the first), which the compiler may swap, and no output
+/// shows a NaN's sign or payload.
+inline bool same_value(double a, double b) { return identical(a, b) || (a != a && b != b); }
+
 /// One line per instruction, e.g. "r5 = mul r0, 0.68".
 inline std::string listing(const Program& program) {
   // In the order of the Op enum.

@@ -3,6 +3,7 @@
 // combination gets its own loop, so that an immediate is a broadcast constant rather than a load.
 #include <stdexcept>
 
+#include "cpu_features.hpp"
 #include "formula/ops.hpp"
 #include "guidance/formula.hpp"
 
@@ -23,13 +24,14 @@ struct Immediate {
 // `out` never aliases an operand (the code generator guarantees it), which lets the loop vectorise
 // without run-time overlap checks.
 template <Op op, class A, class B, class C>
-void run(double* __restrict out, std::size_t n, A a, B b, C c) {
+[[gnu::always_inline]] inline void run(double* __restrict out, std::size_t n, A a, B b, C c) {
   for (std::size_t i = 0; i < n; ++i) out[i] = apply<op>(a[i], b[i], c[i]);
 }
 
 // Calls `then` with the operand as a Column or as an Immediate.
 template <class Then>
-void with_operand(const Operand& operand, std::span<double* const> registers, Then&& then) {
+[[gnu::always_inline]] inline void with_operand(const Operand& operand, std::span<double* const> registers,
+                                                Then&& then) {
   if (operand.reg >= 0)
     then(Column{registers[static_cast<std::size_t>(operand.reg)]});
   else
@@ -37,32 +39,47 @@ void with_operand(const Operand& operand, std::span<double* const> registers, Th
 }
 
 template <Op op>
-void kernel(const Instruction& instruction, std::span<double* const> registers, std::size_t n) {
+[[gnu::always_inline]] inline void kernel_loops(const Instruction& instruction, std::span<double* const> registers,
+                                                std::size_t n) {
   double* out = registers[static_cast<std::size_t>(instruction.out)];
-  with_operand(instruction.a, registers, [&](auto a) {
+  with_operand(instruction.a, registers, [&](auto a) __attribute__((always_inline)) {
     if constexpr (arity(op) == 1) {
       run<op>(out, n, a, Immediate{}, Immediate{});
     } else {
-      with_operand(instruction.b, registers, [&](auto b) {
+      with_operand(instruction.b, registers, [&](auto b) __attribute__((always_inline)) {
         if constexpr (arity(op) == 2)
           run<op>(out, n, a, b, Immediate{});
         else
-          with_operand(instruction.c, registers, [&](auto c) { run<op>(out, n, a, b, c); });
+          with_operand(instruction.c, registers,
+                       [&](auto c) __attribute__((always_inline)) { run<op>(out, n, a, b, c); });
       });
     }
   });
 }
 
+// Two builds of every kernel (cpu_features.hpp): element by element the same IEEE operations (no FMA;
+// the library functions are the same calls), so the same bits.
+template <Op op>
+void kernel(const Instruction& instruction, std::span<double* const> registers, std::size_t n) {
+  kernel_loops<op>(instruction, registers, n);
+}
+template <Op op>
+GUIDANCE_TARGET_AVX512 void avx512_kernel(const Instruction& instruction, std::span<double* const> registers,
+                                          std::size_t n) {
+  kernel_loops<op>(instruction, registers, n);
+}
+
 using Kernel = void (*)(const Instruction&, std::span<double* const>, std::size_t);
 constexpr auto kernels = per_op([]<Op op>() -> Kernel { return &kernel<op>; });
+constexpr auto avx512_kernels = per_op([]<Op op>() -> Kernel { return &avx512_kernel<op>; });
 
 }  // namespace
 
 void execute(const Program& program, std::span<double* const> registers, std::size_t n) {
   if (registers.size() < program.register_count)
     throw std::invalid_argument("formula::execute: fewer register columns than the program uses");
-  for (const Instruction& instruction : program.code)
-    kernels[static_cast<std::size_t>(instruction.op)](instruction, registers, n);
+  const auto& table = detail::cpu_has_avx512() ? avx512_kernels : kernels;
+  for (const Instruction& instruction : program.code) table[static_cast<std::size_t>(instruction.op)](instruction, registers, n);
 }
 
 }  // namespace guidance::formula
