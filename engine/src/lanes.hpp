@@ -5,6 +5,7 @@
 // differs with AVX (-Wpsabi, silenced here) is moot.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -52,6 +53,31 @@ template <class F>
     const std::size_t count = size - i < 4 ? size - i : 4;
     store_lanes(f(load_lanes(in + i, count, padding)), count, out + i);
   }
+}
+
+/// The positions i < n where listed(x) (a LaneMask of four values) marks x[i], ascending, into
+/// `positions`, which needs 3 slots beyond n; returns how many. Four at a time without a branch: each
+/// group's 4-bit mask picks the row of a table that lists its set bits, all four slots are stored and
+/// the count moves by the mask's population.
+template <class Listed>
+[[gnu::always_inline]] inline std::size_t list_lanes(const double* x, std::size_t n, Listed&& listed,
+                                                     std::uint32_t* positions) {
+  using Indices = std::uint32_t __attribute__((vector_size(16)));
+  static constexpr Indices set_bits[16] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+                                           {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
+                                           {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
+                                           {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; i += 4) {
+    const std::size_t in_group = n - i < 4 ? n - i : 4;
+    const LaneMask marked = listed(load_lanes(x + i, in_group, x[i]));
+    const unsigned mask = static_cast<unsigned>((marked[0] & 1) | (marked[1] & 2) | (marked[2] & 4) | (marked[3] & 8)) &
+                          ((1u << in_group) - 1);
+    const Indices listed_here = set_bits[mask] + static_cast<std::uint32_t>(i);
+    std::memcpy(positions + count, &listed_here, sizeof listed_here);
+    count += static_cast<std::size_t>(std::popcount(mask));
+  }
+  return count;
 }
 
 }  // namespace guidance::detail

@@ -14,32 +14,6 @@ namespace guidance {
 
 namespace {
 
-/// The positions i < n where p[i] is in AS241's tails (not |p - 0.5| <= 0.425: NaN too), ascending,
-/// into `tails`; returns how many. Four at a time without a branch: each group's 4-bit mask picks the
-/// row of a table that lists its set bits, all four slots are stored and the count moves by the
-/// mask's population, so `tails` needs 3 slots beyond n.
-[[gnu::always_inline]] inline std::size_t list_tails(const double* p, std::size_t n, std::uint32_t* tails) {
-  using Indices = std::uint32_t __attribute__((vector_size(16)));
-  static constexpr Indices set_bits[16] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
-                                           {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
-                                           {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
-                                           {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
-  std::size_t count = 0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const detail::LaneMask central = detail::lanes_abs(detail::load_lanes(p + i, 4, 0.5) - 0.5) <= 0.425;
-    const unsigned mask = static_cast<unsigned>((~central[0] & 1) | (~central[1] & 2) | (~central[2] & 4) | (~central[3] & 8));
-    const Indices listed = set_bits[mask] + static_cast<std::uint32_t>(i);
-    std::memcpy(tails + count, &listed, sizeof listed);
-    count += static_cast<std::size_t>(std::popcount(mask));
-  }
-  for (; i < n; ++i) {
-    tails[count] = static_cast<std::uint32_t>(i);
-    count += std::fabs(p[i] - 0.5) <= 0.425 ? 0 : 1;
-  }
-  return count;
-}
-
 /// 85% of uniforms fall in AS241's central region. Its rational function is evaluated for a whole
 /// tile, branch-free so that the compiler vectorises it (q clamped to the region keeps the values
 /// computed for the other 15% finite). The other 15% are listed first, and their p kept, because z may
@@ -53,7 +27,10 @@ namespace {
     const std::size_t n = std::min(tile, size - first);
     const double* p = u + first;
     double* out = z + first;
-    const std::size_t count = list_tails(p, n, tails);
+    // AS241's tails: not |p - 0.5| <= 0.425 (NaN too).
+    const std::size_t count = detail::list_lanes(
+        p, n, [](detail::Lanes x) __attribute__((always_inline)) { return !(detail::lanes_abs(x - 0.5) <= 0.425); },
+        tails);
     for (std::size_t k = 0; k < count; ++k) tail_p[k] = p[tails[k]];
     for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::ppnd16_central(std::clamp(p[i] - 0.5, -0.425, 0.425));
     for (std::size_t k = 0; k < count; ++k) {
@@ -122,19 +99,44 @@ struct ScaledExp {
 
 /// Phi(z) in four lanes by Cody's rational approximations of erf and erfc (Cody 1969; the coefficients
 /// of his CALERF), in terms of y = |z| / sqrt 2:
-///   y <= 0.46875:  Phi(-|z|) = (1 - y P(y^2) / Q(y^2)) / 2
-///   y <= 4:        Phi(-|z|) = e^(-z^2/2) P(y) / Q(y) / 2
-///   y > 4:         Phi(-|z|) = e^(-z^2/2) (1/sqrt(pi) - P(1/y^2) / (y^2 Q(1/y^2))) / y / 2
+///   y <= 0.46875:  Phi(-|z|) = (1 - y P(y^2) / Q(y^2)) / 2                              (central)
+///   y <= 4:        Phi(-|z|) = e^(-z^2/2) P(y) / Q(y) / 2                                 (tail)
+///   y > 4:         Phi(-|z|) = e^(-z^2/2) (1/sqrt(pi) - P(1/y^2) / (y^2 Q(1/y^2))) / y / 2  (tail)
 /// and Phi(z) = 1 - Phi(-z) for z > 0. e^(-z^2/2) is taken from z itself, split as z = h + (z - h) with
 /// h a multiple of 2^-8, so that h^2 / 2 is exact: the rounding of y, which erfc's argument would
-/// amplify by 2 y^2 (1e-13 relative at z = -37), does not reach the exponential. Every lane computes
-/// the first two branches (branch-free, for the vector builds), the third where a lane of its group
-/// needs it, and keeps its own. z is clamped to [-40, 10], where Phi is 0 and 1 in double; NaN stays
-/// NaN.
-[[gnu::always_inline]] inline Lanes normal_cdf_lanes(Lanes z) {
+/// amplify by 2 y^2 (1e-13 relative at z = -37), does not reach the exponential. z is clamped to
+/// [-40, 10], where Phi is 0 and 1 in double; NaN stays NaN (and takes the tail).
+[[gnu::always_inline]] inline Lanes clamped_z(Lanes z) {
+  z = z < -40.0 ? lanes_of(-40.0) : z;
+  return z > 10.0 ? lanes_of(10.0) : z;
+}
+[[gnu::always_inline]] inline Lanes cdf_y(Lanes clamped) {
+  constexpr double sqrt1_2 = 0.70710678118654752440;
+  return lanes_abs(clamped) * sqrt1_2;
+}
+[[gnu::always_inline]] inline LaneMask in_cdf_tail(Lanes z) { return !(cdf_y(clamped_z(z)) <= 0.46875); }
+
+/// Phi(z) from Phi(-|z|).
+[[gnu::always_inline]] inline Lanes from_lower(Lanes z, Lanes lower) { return z > 0.0 ? 1.0 - lower : lower; }
+
+/// Phi(z) where y <= 0.46875 (any finite value elsewhere).
+[[gnu::always_inline]] inline Lanes cdf_central(Lanes z) {
   constexpr double a[] = {3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947,
                           0.185777706184603153};
   constexpr double b[] = {23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062};
+  z = clamped_z(z);
+  const Lanes y = cdf_y(z);
+  const Lanes y2 = y * y;
+  Lanes numerator = a[4] * y2, denominator = y2;
+  for (int i = 0; i < 3; ++i) {
+    numerator = (numerator + a[i]) * y2;
+    denominator = (denominator + b[i]) * y2;
+  }
+  return from_lower(z, 0.5 * (1.0 - y * (numerator + a[3]) / (denominator + b[3])));
+}
+
+/// Phi(z) where y > 0.46875 or z is NaN (any value elsewhere).
+[[gnu::always_inline]] inline Lanes cdf_tail(Lanes z) {
   constexpr double c[] = {0.564188496988670089, 8.88314979438837594, 66.1191906371416295,
                           298.635138197400131,  881.95222124176909,  1712.04761263407058,
                           2051.07837782607147,  1230.33935479799725, 2.15311535474403846e-8};
@@ -145,23 +147,11 @@ struct ScaledExp {
   constexpr double q[] = {2.56852019228982242, 1.87295284992346047, 0.527905102951428412, 0.0605183413124413191,
                           0.00233520497626869185};
   constexpr double one_over_sqrt_pi = 0.56418958354775628695;
-  constexpr double sqrt1_2 = 0.70710678118654752440;
   constexpr double round_magic = 0x1.8p52;
-
-  z = z < -40.0 ? lanes_of(-40.0) : z;
-  z = z > 10.0 ? lanes_of(10.0) : z;
-  const Lanes y = lanes_abs(z) * sqrt1_2;
-
-  const Lanes y2 = y * y;
-  Lanes numerator = a[4] * y2, denominator = y2;
-  for (int i = 0; i < 3; ++i) {
-    numerator = (numerator + a[i]) * y2;
-    denominator = (denominator + b[i]) * y2;
-  }
-  const Lanes central = 0.5 * (1.0 - y * (numerator + a[3]) / (denominator + b[3]));
-
-  numerator = c[8] * y;
-  denominator = y;
+  z = clamped_z(z);
+  const Lanes y = cdf_y(z);
+  Lanes numerator = c[8] * y;
+  Lanes denominator = y;
   for (int i = 0; i < 7; ++i) {
     numerator = (numerator + c[i]) * y;
     denominator = (denominator + d[i]) * y;
@@ -173,7 +163,7 @@ struct ScaledExp {
   const LaneMask beyond_middle = !(y <= 4.0);
   Lanes far = middle;
   if ((beyond_middle[0] | beyond_middle[1] | beyond_middle[2] | beyond_middle[3]) != 0) {
-    const Lanes inverse_y2 = 1.0 / y2;
+    const Lanes inverse_y2 = 1.0 / (y * y);
     numerator = p[5] * inverse_y2;
     denominator = inverse_y2;
     for (int i = 0; i < 4; ++i) {
@@ -185,14 +175,25 @@ struct ScaledExp {
 
   const Lanes h = ((z * 256.0 + round_magic) - round_magic) * 0x1p-8;
   const ScaledExp density = exp_of_sum(-(h * h) * 0.5, -((z - h) * (z + h)) * 0.5);
-  const Lanes tail = ((0.5 * density.value) * (beyond_middle ? far : middle)) * density.scale;
-  const Lanes lower = y <= 0.46875 ? central : tail;  // Phi(-|z|); NaN takes `tail`, which is NaN
-  return z > 0.0 ? 1.0 - lower : lower;
+  return from_lower(z, ((0.5 * density.value) * (beyond_middle ? far : middle)) * density.scale);
 }
 
-/// Phi for a block, four lanes at a time; the last partial group padded with zeros.
+/// Phi for a block, by tiles: the central branch for every value (about half of the draws of a
+/// standard normal need it), then the tail branches over a list of the others, four lanes at a time.
+/// The tail's z are kept before the central pass writes, because u may be z. Every value is its own
+/// branch's operations: the same bits however the lanes are grouped.
 [[gnu::always_inline]] inline void cdfs(const double* z, double* u, std::size_t size) {
-  detail::map_lanes(z, u, size, 0.0, [](Lanes x) __attribute__((always_inline)) { return normal_cdf_lanes(x); });
+  constexpr std::size_t tile = 512;
+  double tail_z[tile];
+  std::uint32_t tails[tile + 3];
+  for (std::size_t first = 0; first < size; first += tile) {
+    const std::size_t n = std::min(tile, size - first);
+    const std::size_t count = detail::list_lanes(z + first, n, in_cdf_tail, tails);
+    for (std::size_t k = 0; k < count; ++k) tail_z[k] = z[first + tails[k]];
+    detail::map_lanes(z + first, u + first, n, 0.0, [](Lanes x) __attribute__((always_inline)) { return cdf_central(x); });
+    detail::map_lanes(tail_z, tail_z, count, 0.0, [](Lanes x) __attribute__((always_inline)) { return cdf_tail(x); });
+    for (std::size_t k = 0; k < count; ++k) u[first + tails[k]] = tail_z[k];
+  }
 }
 
 // Two builds, as the quantile's.
