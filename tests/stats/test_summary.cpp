@@ -18,6 +18,17 @@ using guidance::testing::unit;
 
 namespace {
 constexpr double dbl_max = std::numeric_limits<double>::max();
+
+/// `s` summarises the values `clean` summarises plus `nonfinite` values that are not finite.
+void check_same_finite_statistics(const Summary& s, const Summary& clean, std::uint64_t nonfinite) {
+  CHECK(s.nonfinite == nonfinite);
+  CHECK(s.count == clean.count);
+  CHECK(s.mean == clean.mean);
+  CHECK(s.sd == clean.sd);
+  CHECK(s.min == clean.min);
+  CHECK(s.max == clean.max);
+  CHECK(s.percentiles == clean.percentiles);
+}
 }  // namespace
 
 TEST_CASE("summary of known data", "[summary]") {
@@ -37,15 +48,9 @@ TEST_CASE("summary of known data", "[summary]") {
 
 TEST_CASE("non-finite values are counted and excluded from everything else", "[summary]") {
   const std::vector<double> values = {not_a_number, 2, infinity, 4, 4, -infinity, 4, 5, 5, 7, not_a_number, 9};
-  const Summary s = summarize(values);
   const Summary clean = summarize(std::vector<double>{2, 4, 4, 4, 5, 5, 7, 9});
-  CHECK(s.count == 8);
-  CHECK(s.nonfinite == 4);
-  CHECK(s.mean == clean.mean);
-  CHECK(s.sd == clean.sd);
-  CHECK(s.min == clean.min);
-  CHECK(s.max == clean.max);
-  CHECK(s.percentiles == clean.percentiles);
+  CHECK(clean.count == 8);
+  check_same_finite_statistics(summarize(values), clean, 4);
 }
 
 TEST_CASE("no finite value: NaN statistics, one value: no spread", "[summary]") {
@@ -97,14 +102,8 @@ TEST_CASE("a chunk with values that are not finite sums the others as a chunk wi
   for (const double bad : {not_a_number, infinity, -infinity}) {
     std::vector<double> with_bad = clean;
     with_bad.insert(with_bad.begin() + at, 4, bad);
-    const Summary s = summarize(with_bad);
     INFO("the value that is not finite: " << bad);
-    CHECK(s.nonfinite == 4);
-    CHECK(s.count == expected.count);
-    CHECK(s.mean == expected.mean);
-    CHECK(s.sd == expected.sd);
-    CHECK(s.min == expected.min);
-    CHECK(s.max == expected.max);
+    check_same_finite_statistics(summarize(with_bad), expected, 4);
   }
 }
 
