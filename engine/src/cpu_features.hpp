@@ -7,11 +7,16 @@
 #pragma once
 
 // Attributes for a function's second build; on other targets the function is a plain copy of the
-// baseline build that the checks below never choose. The AVX-512 one asks for 512-bit vectors where
-// the compiler vectorises a loop (GCC's default for AVX-512 is 256).
+// baseline build that the checks below never choose. With GCC the AVX-512 one asks for 512-bit vectors
+// where the compiler vectorises a loop (its default for AVX-512 is 256); clang, which builds the
+// fuzzers, has no such target option.
 #if defined(__x86_64__)
 #define GUIDANCE_TARGET_AVX2 [[gnu::target("avx2")]]
+#if defined(__clang__)
+#define GUIDANCE_TARGET_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl")]]
+#else
 #define GUIDANCE_TARGET_AVX512 [[gnu::target("avx512f,avx512dq,avx512vl,prefer-vector-width=512")]]
+#endif
 #else
 #define GUIDANCE_TARGET_AVX2
 #define GUIDANCE_TARGET_AVX512
