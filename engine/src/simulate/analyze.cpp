@@ -98,7 +98,8 @@ constexpr std::size_t tile = 4096;
   counts.nonfinite_trials += nonfinite_trials;
 }
 
-// Three builds (cpu_features.hpp); integer counts, the same in any.
+// Two builds (cpu_features.hpp); integer counts, the same in any. (An AVX-512 build made bench_run's
+// analyze_only about 8% slower, in two sets of six alternating runs; the cause was not examined.)
 void count_tile(const Model& model, const SimulationResult& result, std::span<const std::size_t> with_nonfinite,
                 std::uint64_t first, std::size_t n, GuidanceCounts& counts) {
   count_tile_lanes(model, result, with_nonfinite, first, n, counts);
@@ -108,24 +109,18 @@ GUIDANCE_TARGET_AVX2 void avx2_count_tile(const Model& model, const SimulationRe
                                           std::size_t n, GuidanceCounts& counts) {
   count_tile_lanes(model, result, with_nonfinite, first, n, counts);
 }
-GUIDANCE_TARGET_AVX512 void avx512_count_tile(const Model& model, const SimulationResult& result,
-                                              std::span<const std::size_t> with_nonfinite, std::uint64_t first,
-                                              std::size_t n, GuidanceCounts& counts) {
-  count_tile_lanes(model, result, with_nonfinite, first, n, counts);
-}
 
 /// `with_nonfinite`: the stored variables with a non-finite value somewhere (known from their
 /// summaries), the only columns a trial's non-finite flag needs to read.
 GuidanceCounts count_guidance(const Model& model, const SimulationResult& result,
                               std::span<const std::size_t> with_nonfinite) {
-  const bool avx2 = detail::cpu_has_avx2(), avx512 = detail::cpu_has_avx512();
+  const bool avx2 = detail::cpu_has_avx2();
   return tbb::parallel_reduce(
       tbb::blocked_range<std::uint64_t>(0, result.trials, 1 << 16), GuidanceCounts(model.guidance.size()),
       [&](const tbb::blocked_range<std::uint64_t>& range, GuidanceCounts counts) {
         for (std::uint64_t first = range.begin(); first < range.end(); first += tile) {
           const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(tile, range.end() - first));
-          if (avx512) avx512_count_tile(model, result, with_nonfinite, first, n, counts);
-          else if (avx2) avx2_count_tile(model, result, with_nonfinite, first, n, counts);
+          if (avx2) avx2_count_tile(model, result, with_nonfinite, first, n, counts);
           else count_tile(model, result, with_nonfinite, first, n, counts);
         }
         return counts;
