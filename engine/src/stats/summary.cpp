@@ -39,27 +39,26 @@ template <bool assume_finite>
   constexpr double inf = std::numeric_limits<double>::infinity();
   constexpr double largest = std::numeric_limits<double>::max();
   Lanes sum{}, compensation{}, low = {inf, inf, inf, inf}, high = {-inf, -inf, -inf, -inf};
-  LaneMask count{};
+  LaneMask count{};  // of the finite values the tested loop saw
+  const auto sum_up = [&](Lanes v) __attribute__((always_inline)) {
+    const Lanes t = sum + v;
+    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  };
   const auto add_finite = [&](Lanes v) __attribute__((always_inline)) {
     low = v < low ? v : low;
     high = v > high ? v : high;
-    const Lanes t = sum + v;
-    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
+    sum_up(v);
   };
   const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= largest;
-    const Lanes v = finite ? x : Lanes{};
     count -= finite;
     low = (finite & (x < low)) ? x : low;
     high = (finite & (x > high)) ? x : high;
-    const Lanes t = sum + v;
-    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
+    sum_up(finite ? x : Lanes{});
   };
-  std::uint64_t whole_groups = 0;
   if constexpr (assume_finite) {
-    for_each_group(part, [&](Lanes x) __attribute__((always_inline)) { add_finite(x); ++whole_groups; }, add);
+    for_each_group(part, add_finite, add);
     // A value that is not finite makes its lane's sum infinite or NaN, and it stays so.
     const LaneMask finite = (lanes_abs(sum) <= largest) & (lanes_abs(compensation) <= largest);
     if (!(finite[0] && finite[1] && finite[2] && finite[3])) return std::nullopt;
@@ -68,7 +67,7 @@ template <bool assume_finite>
   }
   Scan local;
   LaneSums sums;
-  local.extent.count = 4 * whole_groups;
+  local.extent.count = assume_finite ? part.size() / 4 * 4 : 0;  // the whole groups, untested
   for (std::size_t lane = 0; lane < 4; ++lane) {
     local.extent.count += static_cast<std::uint64_t>(count[lane]);
     local.extent.min = std::min(local.extent.min, low[lane]);
@@ -158,17 +157,15 @@ struct ChunkMoments {
   // In lanes, as the scan: each lane's sums take its values in order, so the bits do not depend on
   // the build. A non-finite value (or the padding) adds +0, which changes no sum.
   Lanes deviations{}, squares{};
+  const auto accumulate = [&](Lanes d) __attribute__((always_inline)) {
+    deviations += d;
+    squares += d * d;
+  };
   const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
-    const Lanes d = finite ? x * scale - chunk.scaled_mean : Lanes{};
-    deviations += d;
-    squares += d * d;
+    accumulate(finite ? x * scale - chunk.scaled_mean : Lanes{});
   };
-  const auto add_finite = [&](Lanes x) __attribute__((always_inline)) {
-    const Lanes d = x * scale - chunk.scaled_mean;
-    deviations += d;
-    squares += d * d;
-  };
+  const auto add_finite = [&](Lanes x) __attribute__((always_inline)) { accumulate(x * scale - chunk.scaled_mean); };
   if (chunk.extent.nonfinite == 0) for_each_group(part, add_finite, add);
   else for_each_group(part, add, add);
   const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
