@@ -2,9 +2,8 @@
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
 # (default 6) run the three in turn, each round in another order, so that a drift in the machine's
-# speed touches all three alike;
-# it prints each program's median wall time and peak memory (/usr/bin/time) and the median of the
-# round-by-round ratios of wall time.
+# speed touches all three alike; it prints the machine's CPU, each program's median wall time and
+# peak memory (/usr/bin/time) and the median of the round-by-round ratios of wall time.
 # Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,11 +42,12 @@ for round in $(seq "$rounds"); do
 done
 
 python3 - "$log" "$trials" <<'PY'
-import statistics, sys
+import os, statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 wall = {name: [float(w) for n, w, _ in rows if n == name] for name in ("guidance", "hand-written", "numpy")}
 peak = {name: [int(m) for n, _, m in rows if n == name] for name in wall}
-print(f"{int(float(sys.argv[2])):,} trials, {len(wall['guidance'])} rounds; medians")
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
+print(f"{int(float(sys.argv[2])):,} trials, {len(wall['guidance'])} rounds on {os.cpu_count()} cores of {cpu}; medians")
 for name in wall:
     print(f"  {name:13s} wall {statistics.median(wall[name]):6.2f} s   peak {statistics.median(peak[name]) / 1024:6.0f} MiB")
 def ratio(a, b):
