@@ -2,8 +2,9 @@
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
 # (default 6) run the three in turn, each round in another order, so that a drift in the machine's
-# speed touches all three alike; it prints the machine's CPU, each program's median wall time and
-# peak memory (/usr/bin/time) and the median of the round-by-round ratios of wall time.
+# speed touches all three alike; it prints the machine's CPU, each program's median wall, user and
+# system time and peak memory (/usr/bin/time) and the median of the round-by-round ratios of wall
+# time. System time is where a program pays for fresh memory (docs/performance.md).
 # Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,11 +14,11 @@ build=${BUILD_DIR:-build}
 log=$(mktemp)
 trap 'rm -f "$log" "$log.time"' EXIT
 
-# Appends "program wall_seconds peak_kib" to the log.
+# Appends "program wall_seconds user_seconds system_seconds peak_kib" to the log.
 measure() {
   local name=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$log.time" "$@" >/dev/null
+  /usr/bin/time -f "%e %U %S %M" -o "$log.time" "$@" >/dev/null
   echo "$name $(cat "$log.time")" >>"$log"
 }
 
@@ -44,12 +45,13 @@ done
 python3 - "$log" "$trials" <<'PY'
 import os, statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-wall = {name: [float(w) for n, w, _ in rows if n == name] for name in ("guidance", "hand-written", "numpy")}
-peak = {name: [int(m) for n, _, m in rows if n == name] for name in wall}
+names = ("guidance", "hand-written", "numpy")
+wall, user, system, peak = ({name: [float(row[k]) for row in rows if row[0] == name] for name in names} for k in (1, 2, 3, 4))
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
 print(f"{int(float(sys.argv[2])):,} trials, {len(wall['guidance'])} rounds on {os.cpu_count()} cores of {cpu}; medians")
 for name in wall:
-    print(f"  {name:13s} wall {statistics.median(wall[name]):6.2f} s   peak {statistics.median(peak[name]) / 1024:6.0f} MiB")
+    print(f"  {name:13s} wall {statistics.median(wall[name]):6.2f} s   user {statistics.median(user[name]):6.2f} s   "
+          f"system {statistics.median(system[name]):5.2f} s   peak {statistics.median(peak[name]) / 1024:6.0f} MiB")
 def ratio(a, b):
     return statistics.median(x / y for x, y in zip(wall[a], wall[b]))
 print(f"  numpy / guidance        {ratio('numpy', 'guidance'):5.1f}x")
