@@ -130,6 +130,7 @@ ProgressReporter::ProgressReporter(std::uint64_t trials, std::uint64_t runs)
     : trials_(trials),
       total_(trials * runs),
       start_(Clock::now()),
+      run_start_(start_),
       last_draw_(start_),
       enabled_(stderr_is_interactive()),
       unicode_(utf8_locale()) {
@@ -148,13 +149,23 @@ std::function<bool(std::uint64_t)> ProgressReporter::callback() {
 bool ProgressReporter::update(std::uint64_t done) {
   if (interrupt_requested.load()) return false;
   if (!enabled_) return true;
-  // A count smaller than the last one is the next run starting (compare runs one per variant).
-  if (done < last_done_) ++completed_runs_;
-  last_done_ = done;
   const Clock::time_point now = Clock::now();
+  // A count smaller than the last one is the next run starting (compare runs one per variant).
+  if (done < last_done_) {
+    ++completed_runs_;
+    run_start_ = now;
+  }
+  last_done_ = done;
   if (now - start_ < delay || now - last_draw_ < redraw_interval) return true;
   last_draw_ = now;
-  const std::string line = progress_line(completed_runs_ * trials_ + done, total_, now - start_, terminal_columns(), unicode_);
+  const std::size_t columns = terminal_columns();
+  std::string line;
+  if (total_ > 0) {
+    line = progress_line(completed_runs_ * trials_ + done, total_, now - start_, columns, unicode_);
+  } else {
+    const std::string run = fmt::format("run {} ", completed_runs_ + 1);
+    line = run + progress_line(done, trials_, now - run_start_, columns - std::min(columns, run.size()), unicode_);
+  }
   const std::string text = "\r" + line + "\x1b[K";
   [[maybe_unused]] const auto written = ::write(STDERR_FILENO, text.data(), text.size());
   drawn_ = true;

@@ -29,7 +29,8 @@ std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::
 /// stderr is a terminal and CI is unset, once the work has run for a second; finish() erases it.
 class ProgressReporter {
  public:
-  /// `runs` simulations of `trials` each, one after the other (compare: one per variant).
+  /// `runs` simulations of `trials` each, one after the other (compare: one per variant); 0 runs when
+  /// their number is not known in advance (solve's search), for a bar of the current run, numbered.
   explicit ProgressReporter(std::uint64_t trials, std::uint64_t runs = 1);
   ~ProgressReporter();
   ProgressReporter(const ProgressReporter&) = delete;
@@ -47,9 +48,9 @@ class ProgressReporter {
   void erase();
 
   using Clock = std::chrono::steady_clock;
-  std::uint64_t trials_, total_;
+  std::uint64_t trials_, total_;  // total_: 0 when the number of runs is not known
   std::uint64_t completed_runs_ = 0, last_done_ = 0;
-  Clock::time_point start_, last_draw_;
+  Clock::time_point start_, run_start_, last_draw_;
   bool enabled_, unicode_, drawn_ = false, running_ = true;
 };
 

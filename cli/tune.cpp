@@ -44,8 +44,8 @@ void add_table_flags(CLI::App& command, TableFlags& flags) {
 
 std::string json_text(const nlohmann::ordered_json& json) { return json.dump(2) + "\n"; }
 
-/// Run `work(options)` (`runs` simulations of options.trials each) under a progress bar that Ctrl-C
-/// stops.
+/// Run `work(options)` (`runs` simulations of options.trials each, 0 when not known in advance) under
+/// a progress bar that Ctrl-C stops.
 template <class Work>
 auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
   ProgressReporter progress(options.trials, runs);
@@ -133,11 +133,14 @@ int SolveCommand::operator()() const {
   check_format(run, "solve");
   const Target parsed_target = parse_target(target);
   const Variation variation = parse_variation(vary);
-  SolveOptions options;
-  if (!bracket.empty()) options.bracket = parse_bracket(bracket);
+  SolveOptions search;
+  if (!bracket.empty()) search.bracket = parse_bracket(bracket);
   const ThreadLimit limit(run.threads);
   const TuningSource source = open(scenario);
-  const Solution solution = solve(source, parsed_target, variation, resolve_run_options(source.model, run), options);
+  // How many runs the search takes is not known until it ends.
+  const Solution solution = with_progress(resolve_run_options(source.model, run), 0, [&](const RunOptions& options) {
+    return solve(source, parsed_target, variation, options, search);
+  });
   warn_nonfinite("at the solution, ", solution.model, solution.report);
   write_output(run.output, run.format == "json" ? json_text(solution_json(solution)) : render_solution(solution));
   return ok;

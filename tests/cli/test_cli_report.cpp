@@ -133,6 +133,14 @@ TEST_CASE("a progress bar on a terminal for work longer than a second, and none 
       "NO_COLOR=1", "sensitivity '" + slow + "' --metric total --method correlation --trials 2e6 --threads 1 --format json");
   CHECK_THAT(sensitivity_screen, Contains(" of 2,000,000 trials"));
   CHECK_THAT(sensitivity_screen, Contains("\r\x1b[K"));
+
+  // solve, whose number of runs is known only when its search ends: the current run's bar, numbered.
+  const std::string solve_screen =
+      on_terminal("NO_COLOR=1", "solve '" + slow + "' --target 'P(total >= 141) = 0.5' --vary d0.max --bracket 2:10 "
+                                "--trials 6e5 --threads 1 --format json");
+  CHECK_THAT(solve_screen, Contains("\rrun "));
+  CHECK_THAT(solve_screen, Contains(" of 600,000 trials · "));
+  CHECK_THAT(solve_screen, Contains("\r\x1b[K"));
 }
 
 TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {
