@@ -1,8 +1,10 @@
 // sample_drivers: marginals, rank correlations through the copula, block invariance, and the
 // Latin hypercube and Sobol' designs.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -205,7 +207,7 @@ TEST_CASE("Latin hypercube trials must lie inside the design", "[sampler][lhs]")
                     "latin hypercube: trials 90..110 beyond a design of 100 trials");
 }
 
-TEST_CASE("Sobol: without the shift the points are Boost's sequence", "[sampler][sobol]") {
+TEST_CASE("Sobol: not randomised, the points are Boost's sequence", "[sampler][sobol]") {
   constexpr std::size_t dimensions = 6;
   const std::vector<std::uint64_t> streams = {1, 2, 3, 4, 5, 6};
   const sample_detail::SobolPoints plain(99, streams, false);
@@ -218,7 +220,7 @@ TEST_CASE("Sobol: without the shift the points are Boost's sequence", "[sampler]
   for (std::size_t k = 0; k < u.size(); ++k) CHECK(u[k] == (2.0 * double(plain.bits(2, 4000 + k) >> 12) + 1) * 0x1p-53);
 }
 
-TEST_CASE("Sobol: a seed reproduces, another seed shifts, and the shift keeps the stratification", "[sampler][sobol]") {
+TEST_CASE("Sobol: a seed reproduces, another seed scrambles, and the scramble keeps the stratification", "[sampler][sobol]") {
   const Model model = six_drivers();
   const auto a = sample(model, {Sampling::sobol, 1, 4096}, 0, 4096);
   const auto again = sample(model, {Sampling::sobol, 1, 4096}, 0, 4096);
@@ -227,15 +229,31 @@ TEST_CASE("Sobol: a seed reproduces, another seed shifts, and the shift keeps th
     CHECK(a[d] == again[d]);
     CHECK(a[d] != other[d]);
   }
-  // The first 2^m points of each dimension fall one in each of 2^m equal strata, shifted or not.
-  std::vector<double> u(1024);
-  const sample_detail::SobolPoints shifted(7, std::vector<std::uint64_t>{stream_id("a"), stream_id("b")});
+  // The first 2^m points of each dimension fall one in each of 2^m equal strata, and the first two
+  // dimensions, a (0, m, 2)-net, one in each box of 2^-a by 2^-(m - a): scrambled or not.
+  constexpr int m = 10;
+  const sample_detail::SobolPoints scrambled(7, std::vector<std::uint64_t>{stream_id("a"), stream_id("b")});
+  const sample_detail::SobolPoints plain(7, std::vector<std::uint64_t>{stream_id("a"), stream_id("b")}, false);
+  std::array<std::vector<double>, 2> u{std::vector<double>(1 << m), std::vector<double>(1 << m)};
   for (std::size_t d = 0; d < 2; ++d) {
-    shifted.uniforms(d, 0, u);
-    std::vector<int> hits(1024);
-    for (const double x : u) ++hits[stratum(x, 1024)];
+    scrambled.uniforms(d, 0, u[d]);
+    std::vector<int> hits(1 << m);
+    for (const double x : u[d]) ++hits[stratum(x, 1 << m)];
     CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
   }
+  for (int a = 0; a <= m; ++a) {
+    std::vector<int> hits(1 << m);
+    for (std::size_t i = 0; i < u[0].size(); ++i)
+      ++hits[stratum(u[0][i], std::size_t{1} << a) * (std::size_t{1} << (m - a)) + stratum(u[1][i], std::size_t{1} << (m - a))];
+    INFO("boxes of 2^-" << a << " by 2^-" << m - a);
+    CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+  }
+  // The scramble moves points inside their strata, where a shift alone keeps their digits below the
+  // stratum's: the points' 11th to 20th digits are no longer the plain sequence's XOR one word.
+  std::set<std::uint64_t> differences;
+  for (std::uint64_t trial = 0; trial < 64; ++trial)
+    differences.insert(((scrambled.bits(0, trial) ^ plain.bits(0, trial)) >> 44) & 0x3ff);
+  CHECK(differences.size() > 1);
 }
 
 TEST_CASE("Sobol has Boost's limit on the number of drivers", "[sampler][sobol]") {
