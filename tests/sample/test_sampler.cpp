@@ -229,18 +229,13 @@ TEST_CASE("Sobol: a seed reproduces, another seed scrambles, and the scramble ke
     CHECK(a[d] == again[d]);
     CHECK(a[d] != other[d]);
   }
-  // The first 2^m points of each dimension fall one in each of 2^m equal strata, and the first two
-  // dimensions, a (0, m, 2)-net, one in each box of 2^-a by 2^-(m - a): scrambled or not.
+  // The first two dimensions' first 2^m points, a (0, m, 2)-net, fall one in each box of 2^-a by
+  // 2^-(m - a), scrambled or not; a = 0 and a = m are each dimension's 2^m equal strata.
   constexpr int m = 10;
   const sample_detail::SobolPoints scrambled(7, std::vector<std::uint64_t>{stream_id("a"), stream_id("b")});
   const sample_detail::SobolPoints plain(7, std::vector<std::uint64_t>{stream_id("a"), stream_id("b")}, false);
   std::array<std::vector<double>, 2> u{std::vector<double>(1 << m), std::vector<double>(1 << m)};
-  for (std::size_t d = 0; d < 2; ++d) {
-    scrambled.uniforms(d, 0, u[d]);
-    std::vector<int> hits(1 << m);
-    for (const double x : u[d]) ++hits[stratum(x, 1 << m)];
-    CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
-  }
+  for (std::size_t d = 0; d < 2; ++d) scrambled.uniforms(d, 0, u[d]);
   for (int a = 0; a <= m; ++a) {
     std::vector<int> hits(1 << m);
     for (std::size_t i = 0; i < u[0].size(); ++i)

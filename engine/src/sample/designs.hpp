@@ -2,8 +2,9 @@
 //
 // Every design is addressable by trial index, so a block of trials is a pure function of
 // (seed, stream, trial) and any cut of a run into blocks gives the same numbers. Fixed random
-// parameters of a design (a permutation key, a scrambling matrix, a digital shift) are drawn from the driver's Philox
-// stream at counter pairs at or above 2^61, which no trial reaches (a run has at most 10^10 trials).
+// parameters of a design (a permutation key, a scrambling matrix, a digital shift) are drawn from the
+// driver's Philox stream at counter pairs at or above 2^61, which no trial reaches (a run has at most
+// 10^10 trials).
 #pragma once
 
 #include <cstdint>

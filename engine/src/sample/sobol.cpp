@@ -45,7 +45,7 @@ SobolPoints::SobolPoints(std::uint64_t seed, std::span<const std::uint64_t> stre
   }
   if (!randomise) return;
   for (std::size_t d = 0; d < streams.size(); ++d) {
-    // Scrambling is linear, so scrambling each direction number scrambles every point: no cost a trial.
+    // Scrambling is linear: scrambling each direction number once scrambles every point.
     std::array<std::uint64_t, word_bits> rows;
     for (int k = 0; k < word_bits; ++k) {
       const std::uint64_t word = philox_pair(seed, streams[d], scramble_pairs + static_cast<std::uint64_t>(k / 2))[k % 2];
