@@ -9,6 +9,7 @@
 #include <tbb/parallel_reduce.h>
 
 #include "cpu_features.hpp"
+#include "prefetch.hpp"
 #include "guidance/simulate.hpp"
 
 namespace guidance {
@@ -68,17 +69,25 @@ constexpr std::size_t tile = 4096;
     const double constant = model.variables[line.variable].constant_value;
     const double* x = column.empty() ? nullptr : column.data() + first;
     std::uint64_t inside = 0, below = 0, above = 0, finite = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double value = x != nullptr ? x[i] : constant;
-      const bool is_finite = std::fabs(value) <= largest;
-      const bool is_below = is_finite & (value < line.low);
-      const bool is_above = is_finite & (value > line.high);
-      const bool is_inside = is_finite & !is_below & !is_above;
-      finite += is_finite;
-      below += is_below;
-      above += is_above;
-      inside += is_inside;
-      all_inside[i] &= static_cast<unsigned char>(is_inside);
+    const auto count = [&](std::size_t from, std::size_t to) __attribute__((always_inline)) {
+      for (std::size_t i = from; i < to; ++i) {
+        const double value = x != nullptr ? x[i] : constant;
+        const bool is_finite = std::fabs(value) <= largest;
+        const bool is_below = is_finite & (value < line.low);
+        const bool is_above = is_finite & (value > line.high);
+        const bool is_inside = is_finite & !is_below & !is_above;
+        finite += is_finite;
+        below += is_below;
+        above += is_above;
+        inside += is_inside;
+        all_inside[i] &= static_cast<unsigned char>(is_inside);
+      }
+    };
+    if (x != nullptr) {
+      detail::for_each_prefetched_run(x, n, [&](std::size_t from, std::size_t length)
+                                                __attribute__((always_inline)) { count(from, from + length); });
+    } else {
+      count(0, n);
     }
     counts.inside[g] += inside;
     counts.below[g] += below;

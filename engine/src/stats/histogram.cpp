@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cpu_features.hpp"
+#include "prefetch.hpp"
 #include "stats/chunks.hpp"
 
 namespace guidance {
@@ -22,16 +23,15 @@ using stats_detail::for_each_chunk;
 /// them, count + 2 not finite.
 using SlotCounts = std::vector<std::uint64_t>;
 
-/// Counts a chunk by tiles: first every value's slot, without a branch, so that the division
-/// vectorises (four lanes in the AVX2 build; the same quotients in any build); then the increments.
+/// Counts a chunk by runs (detail::for_each_prefetched_run): first every value's slot, without a
+/// branch, so that the division vectorises (four lanes in the AVX2 build; the same quotients in any
+/// build); then the increments.
 [[gnu::always_inline]] inline void count_slots_lanes(std::span<const double> part, const HistogramBins& bins,
                                                      SlotCounts& slots) {
-  constexpr std::size_t tile = 512;
   constexpr double largest = std::numeric_limits<double>::max();
   const auto count = static_cast<double>(bins.count);
-  std::int32_t slot[tile];
-  for (std::size_t first = 0; first < part.size(); first += tile) {
-    const std::size_t n = std::min(tile, part.size() - first);
+  detail::for_each_prefetched_run(part.data(), part.size(), [&](std::size_t first, std::size_t n) __attribute__((always_inline)) {
+    std::int32_t slot[64];
     const double* x = part.data() + first;
     for (std::size_t i = 0; i < n; ++i) {
       // The sign of x - low is exact, so "below" agrees with x < low; position may be +inf for a huge x.
@@ -40,7 +40,7 @@ using SlotCounts = std::vector<std::uint64_t>;
       slot[i] = static_cast<std::int32_t>(std::fabs(x[i]) <= largest ? bin : count + 1.0) + 1;
     }
     for (std::size_t i = 0; i < n; ++i) ++slots[static_cast<std::size_t>(slot[i])];
-  }
+  });
 }
 
 // Three builds (cpu_features.hpp): the same quotients, the same counts.

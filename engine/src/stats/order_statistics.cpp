@@ -19,6 +19,7 @@
 
 #include "cpu_features.hpp"
 #include "intrinsics.hpp"
+#include "prefetch.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance::stats_detail {
@@ -131,6 +132,7 @@ GUIDANCE_TARGET_AVX512 std::size_t avx512_candidates(std::span<const double> par
   std::size_t count = 0;
   std::size_t i = 0;
   for (; i + 8 <= part.size(); i += 8) {
+    detail::prefetch_ahead(part.data() + i);
     const __m512d x = _mm512_loadu_pd(part.data() + i);
     const __m512d position = _mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width);
     const __m512i group = _mm512_srli_epi64(_mm512_min_epi64(_mm512_cvttpd_epi64(position), last_bin), 2);
@@ -265,10 +267,11 @@ class Selector {
     if (root.work == Work::histogram) {  // the first pass: every finite value is the root's
       std::uint64_t* counts = mine.front().counts.data();
       if (all_finite_) {
-        for (const double x : part) ++counts[root.map.unclamped_value_bin(x)];
+        detail::for_each_prefetched(part, [&](double x) { ++counts[root.map.unclamped_value_bin(x)]; });
       } else {
-        for (const double x : part)
+        detail::for_each_prefetched(part, [&](double x) {
           if (std::isfinite(x)) ++counts[root.map.unclamped_value_bin(x)];
+        });
       }
       return;
     }
@@ -299,16 +302,18 @@ class Selector {
           for (std::size_t k = 0; k < count; ++k) visit(candidates[k]);
         }
       } else if (all_finite_) {
-        for (const double x : part) visit(x);
+        detail::for_each_prefetched(part, visit);
       } else {
-        for (const double x : part)
+        detail::for_each_prefetched(part, [&](double x) {
           if (std::isfinite(x)) visit(x);
+        });
       }
       return;
     }
-    for (const double x : part)
+    detail::for_each_prefetched(part, [&](double x) {
       if (std::isfinite(x))
         if (const Cell* cell = destination(x)) arrive(*cell, x);
+    });
   }
 
   /// Decide how each new cell is worked on: a single value answers at once; small cells are gathered

@@ -1,0 +1,44 @@
+// Software prefetch for the passes that stream a stored column from memory. On some machines the
+// hardware prefetcher alone keeps too few cache lines in flight for a loop that does real work per
+// value: on the Intel machine of docs/performance.md a histogram pass over 10 M values ran at 2.5 ns
+// a value, and at 1.1 ns when it asked for each line 8 KiB ahead. Asking costs a load slot per line
+// and changes no result.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <span>
+
+namespace guidance::detail {
+
+/// How far ahead of the value being read a pass asks for its line: 1,024 doubles, 8 KiB.
+inline constexpr std::size_t prefetch_distance = 1024;
+
+/// Asks for the cache line prefetch_distance values after `p`, for reading. Never faults, even past the
+/// end of the column. Once per 8 values (a line).
+[[gnu::always_inline]] inline void prefetch_ahead(const double* p) { __builtin_prefetch(p + prefetch_distance); }
+
+/// Calls visit(x) for each value in order, asking for each line prefetch_distance values ahead.
+template <class Visit>
+[[gnu::always_inline]] inline void for_each_prefetched(std::span<const double> values, Visit&& visit) {
+  std::size_t i = 0;
+  for (; i + 8 <= values.size(); i += 8) {
+    prefetch_ahead(values.data() + i);
+    for (std::size_t k = i; k < i + 8; ++k) visit(values[k]);
+  }
+  for (; i < values.size(); ++i) visit(values[i]);
+}
+
+/// Calls run(first, count) for consecutive runs of up to 64 values (eight lines) of [0, n), each after
+/// asking for the eight lines prefetch_distance values ahead of it in `column`: for loops that should
+/// stay simple enough to vectorise, where a prefetch per line inside would not.
+template <class Run>
+[[gnu::always_inline]] inline void for_each_prefetched_run(const double* column, std::size_t n, Run&& run) {
+  constexpr std::size_t run_length = 64;
+  for (std::size_t first = 0; first < n; first += run_length) {
+    for (std::size_t line = 0; line < run_length; line += 8) prefetch_ahead(column + first + line);
+    run(first, std::min(run_length, n - first));
+  }
+}
+
+}  // namespace guidance::detail
