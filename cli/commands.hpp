@@ -23,7 +23,7 @@ struct RunCommand {
 struct CheckCommand {
   ScenarioFlags scenario;
   RunFlags run;
-  double min_probability = 0.5;
+  std::string min_probability = "0.5";  // a fraction or a percent
   int operator()() const;
 };
 

@@ -3,9 +3,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <ostream>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -74,10 +77,17 @@ class ThreadLimit {
   tbb::global_control control_;
 };
 
-/// Write to `path` whole or not at all (a temporary file beside it, then rename); "" or "-" is
-/// stdout. Throws InputError when the file cannot be written.
+/// Write to `path` whole or not at all (a temporary file beside it, then rename over the file a
+/// symbolic link names, keeping an existing file's permissions); "" or "-" is stdout; a device or a
+/// pipe (/dev/null, /dev/stdout) is written directly. Ctrl-C while writing leaves nothing behind.
+/// Throws InputError when the file cannot be written.
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 void write_output(const std::string& path, const std::string& text);
+
+/// Before any work: throws InputError when an output (flag name, path; "" and "-" are stdout) would
+/// overwrite the scenario file, or names the same file as another output.
+void check_output_paths(const std::string& scenario_file,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> outputs);
 
 /// True when tables may use colour: stdout is a terminal, NO_COLOR is unset, no --output.
 bool use_color(const RunFlags& flags);

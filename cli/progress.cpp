@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
@@ -21,6 +22,8 @@ namespace {
 // Read by the signal handler: lock-free atomics are safe there.
 std::atomic<bool> interrupt_requested{false};
 std::atomic<int> running_reporters{0};
+std::atomic<bool> removal_armed{false};
+char removal_path[PATH_MAX];  // written only while removal_armed is false
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_interrupt(int) {
@@ -28,6 +31,7 @@ extern "C" void on_interrupt(int) {
     interrupt_requested.store(true);
     return;
   }
+  if (removal_armed.load()) ::unlink(removal_path);  // unlink is async-signal-safe
   constexpr char message[] = "interrupted\n";
   [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
   ::_exit(130);
@@ -63,8 +67,12 @@ std::size_t terminal_columns() {
 }
 
 std::string count_text(std::uint64_t n) {
-  std::string text = std::to_string(n);
-  for (std::size_t i = text.size(); i > 3; i -= 3) text.insert(i - 3, ",");
+  const std::string digits = std::to_string(n);
+  std::string text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
   return text;
 }
 
@@ -83,6 +91,13 @@ std::string duration_text(double seconds) {
 }
 
 }  // namespace
+
+void remove_on_interrupt(const char* path) {
+  removal_armed.store(false);
+  if (path == nullptr || std::strlen(path) >= sizeof removal_path) return;
+  std::strcpy(removal_path, path);
+  removal_armed.store(true);
+}
 
 void install_interrupt_handler() {
   struct sigaction action {};

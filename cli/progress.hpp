@@ -20,6 +20,10 @@ namespace guidance::cli {
 /// outputs are written after the work, whole or not at all.
 void install_interrupt_handler();
 
+/// While an output's temporary file is written: Ctrl-C removes `path` before the process exits.
+/// nullptr when the file is gone or renamed. Paths longer than PATH_MAX are not removed.
+void remove_on_interrupt(const char* path);
+
 /// The bar's line: "  42% ███████▋           4,200,000 of 10,000,000 trials · 1.2M trials/s · 5s left",
 /// at most `columns` wide (the bar shrinks first); `unicode` false draws it with '#' and '-'.
 std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::duration<double> elapsed,

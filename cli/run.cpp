@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "guidance/report.hpp"
+#include "guidance/tuning.hpp"
 #include "html_report.hpp"
 
 namespace guidance::cli {
@@ -60,6 +61,7 @@ void add_run(CLI::App& app, RunCommand& command) {
 
 int RunCommand::operator()() const {
   check_report_path(html_report);
+  check_output_paths(scenario.file, {{"--output", run.output}, {"--samples", samples}, {"--report", html_report}});
   const Run result = simulate_scenario(scenario, run);
   if (run.format != "table") warn_nonfinite(result);
   if (!samples.empty())
@@ -76,12 +78,14 @@ void add_check(CLI::App& app, CheckCommand& command) {
       "check", "Simulate and exit 1 when a guidance line is less likely than --min-probability");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run);
-  sub->add_option("--min-probability", command.min_probability, "Least acceptable P(in) of each line (default 0.5)")
-      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--min-probability", command.min_probability,
+                  "Least acceptable P(in) of each line, 0.5 or 50% (default 0.5)");
   add_precision_flags(*sub, command.run);
 }
 
 int CheckCommand::operator()() const {
+  check_output_paths(scenario.file, {{"--output", run.output}});
+  const double least = parse_probability(min_probability, "--min-probability", false);
   const Run result = simulate_scenario(scenario, run);
   if (result.model.guidance.empty())
     throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),
@@ -91,12 +95,12 @@ int CheckCommand::operator()() const {
 
   std::vector<std::string> failing;
   for (const GuidanceProbability& line : result.report.guidance)
-    if (line.p_in < min_probability) failing.push_back(fmt::format("{} ({:.1f}%)", line.name, line.p_in * 100.0));
+    if (line.p_in < least) failing.push_back(fmt::format("{} ({:.1f}%)", line.name, line.p_in * 100.0));
   if (failing.empty()) {
-    std::cerr << fmt::format("check passed: every guidance line has P(in) >= {:g}%\n", min_probability * 100.0);
+    std::cerr << fmt::format("check passed: every guidance line has P(in) >= {:g}%\n", least * 100.0);
     return ok;
   }
-  std::cerr << fmt::format("check failed: P(in) below {:g}% for {}\n", min_probability * 100.0, fmt::join(failing, ", "));
+  std::cerr << fmt::format("check failed: P(in) below {:g}% for {}\n", least * 100.0, fmt::join(failing, ", "));
   return check_failed;
 }
 

@@ -113,6 +113,7 @@ void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
 
 int SensitivityCommand::operator()() const {
   check_report_path(html_report);  // before any work
+  check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   SensitivityOptions options;
   options.methods = parse_methods(methods);
   std::tie(options.range_low, options.range_high) = parse_range(range);

@@ -69,6 +69,7 @@ void add_compare(CLI::App& app, CompareCommand& command) {
 int CompareCommand::operator()() const {
   check_format(run, "compare");
   check_report_path(html_report);  // before any work
+  check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   if (scenario.variant != "base") {
     throw InputError({}, fmt::format("compare takes the variants to compare with --scenarios, found --scenario {}", scenario.variant),
                      fmt::format("e.g. --scenarios base,{}", scenario.variant));
@@ -98,6 +99,7 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
 
 int SweepCommand::operator()() const {
   check_format(run, "sweep");
+  check_output_paths(scenario.file, {{"--output", run.output}});
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
   const ThreadLimit limit(run.threads);
@@ -131,6 +133,7 @@ void add_solve(CLI::App& app, SolveCommand& command) {
 
 int SolveCommand::operator()() const {
   check_format(run, "solve");
+  check_output_paths(scenario.file, {{"--output", run.output}});
   const Target parsed_target = parse_target(target);
   const Variation variation = parse_variation(vary);
   SolveOptions search;
@@ -156,6 +159,7 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
 
 int ProposeCommand::operator()() const {
   check_format(run, "propose");
+  check_output_paths(scenario.file, {{"--output", run.output}});
   const double probability = parse_confidence(confidence);
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);

@@ -122,6 +122,41 @@ TEST_CASE("an output path that cannot be written is an error and leaves no file"
   CHECK_FALSE(std::filesystem::exists("/nonexistent-dir/out.json"));
 }
 
+TEST_CASE("an output that would overwrite the scenario or another output is refused before any work") {
+  const std::string scenario =
+      scratch_file("mine.yaml", guidance::test::slurp(GUIDANCE_SOURCE_DIR "/" + flagship));
+  const auto same = cli("run '" + scenario + "' --trials 100 --output '" + scenario + "'");
+  CHECK(same.status == 2);
+  CHECK_THAT(same.err, StartsWith("error: --output `" + scenario + "` would overwrite the scenario file\nhint: "));
+  CHECK(guidance::test::slurp(scenario) == guidance::test::slurp(GUIDANCE_SOURCE_DIR "/" + flagship));
+
+  const auto out = scratch_dir() / "twice.json";
+  const auto twice = cli("run " + flagship + " --trials 100 --output '" + out.string() + "' --samples '" +
+                         (scratch_dir() / "." / "twice.json").string() + "'");
+  CHECK(twice.status == 2);
+  CHECK_THAT(twice.err, StartsWith("error: --output and --samples both name "));
+  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK(cli("check '" + scenario + "' --trials 100 --output '" + scenario + "'").status == 2);
+  CHECK(cli("propose '" + scenario + "' --metric eps --trials 100 --output '" + scenario + "'").status == 2);
+}
+
+TEST_CASE("option --output writes through a device and a symbolic link, and keeps a file's permissions") {
+  CHECK(cli("run " + flagship + " --trials 100 --output /dev/null --samples /dev/null").status == 0);
+  CHECK(std::filesystem::is_character_file("/dev/null"));
+
+  const auto target = scratch_dir() / "kept.json", link = scratch_dir() / "link.json";
+  std::filesystem::remove(target);
+  std::filesystem::remove(link);
+  { std::ofstream(target) << "old"; }
+  std::filesystem::permissions(target, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::create_symlink(target.filename(), link);
+  REQUIRE(cli("run " + flagship + " --trials 100 --format json --output '" + link.string() + "'").status == 0);
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(nlohmann::json::parse(guidance::test::slurp(target))["trials"] == 100);
+  CHECK(std::filesystem::status(target).permissions() ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
 TEST_CASE("check exits 0 when every line is likely enough, 1 when one is not, 2 on bad input") {
   CHECK(cli("check " + flagship + " --trials 5000 --min-probability 0").status == 0);
   const auto failing = cli("check " + flagship + " --trials 5000 --min-probability 0.99");
@@ -129,6 +164,8 @@ TEST_CASE("check exits 0 when every line is likely enough, 1 when one is not, 2 
   CHECK_THAT(failing.err, StartsWith("check failed: P(in) below 99% for "));
   CHECK(cli("check missing.yaml").status == 2);
   CHECK(cli("check " + flagship + " --min-probability 2").status == 2);
+  CHECK(cli("check " + flagship + " --min-probability nan").status == 2);
+  CHECK(cli("check " + flagship + " --trials 5000 --min-probability 99%").status == 1);
 }
 
 TEST_CASE("bad flags are refused with status 2 and a message") {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -143,14 +144,8 @@ TEST_CASE("a progress bar on a terminal for work longer than a second, and none 
   CHECK_THAT(solve_screen, Contains("\r\x1b[K"));
 }
 
-TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {
-  const std::string slow = slow_scenario();
-  const auto output = scratch_dir() / "never.json";
-  const auto report = scratch_dir() / "never.html";
-  const auto err = scratch_dir() / "interrupted.err";
-  std::filesystem::remove(output);
-  std::filesystem::remove(report);
-
+/// Starts `guidance ARGS` with stderr to `err` and no stdin or stdout.
+pid_t start(std::vector<std::string> args, const std::filesystem::path& err) {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
@@ -159,14 +154,19 @@ TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no outp
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, STDIN_FILENO);
     ::dup2(null, STDOUT_FILENO);
-    ::execl(GUIDANCE_CLI, GUIDANCE_CLI, "run", slow.c_str(), "--trials", "2e7", "--threads", "2", "--format", "json",
-            "--output", output.c_str(), "--report", report.c_str(), static_cast<char*>(nullptr));
+    std::vector<char*> argv{const_cast<char*>(GUIDANCE_CLI)};
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execv(GUIDANCE_CLI, argv.data());
     ::_exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well into the run (ten seconds or more)
-  REQUIRE(::kill(child, SIGINT) == 0);
+  return child;
+}
 
-  // Bounded: the run must stop within 20 s of the signal, else the test kills it and fails.
+/// SIGINT to `child`, then its exit status. Bounded: the child must stop within 20 s of the signal,
+/// else the test kills it and fails.
+int interrupt(pid_t child) {
+  REQUIRE(::kill(child, SIGINT) == 0);
   int raw = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   pid_t done = 0;
@@ -178,10 +178,50 @@ TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no outp
     FAIL("the run did not stop within 20 s of SIGINT");
   }
   REQUIRE(WIFEXITED(raw));
-  CHECK(WEXITSTATUS(raw) == 130);
+  return WEXITSTATUS(raw);
+}
+
+/// No temporary file of an output named `name` is left in the scratch directory.
+void check_no_temporary(const std::string& name) {
+  for (const auto& entry : std::filesystem::directory_iterator(scratch_dir()))
+    CHECK_FALSE(entry.path().filename().string().starts_with("." + name));
+}
+
+TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {
+  const auto output = scratch_dir() / "never.json";
+  const auto report = scratch_dir() / "never.html";
+  const auto err = scratch_dir() / "interrupted.err";
+  std::filesystem::remove(output);
+  std::filesystem::remove(report);
+
+  const pid_t child = start({"run", slow_scenario(), "--trials", "2e7", "--threads", "2", "--format", "json",
+                             "--output", output.string(), "--report", report.string()},
+                            err);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well into the run (ten seconds or more)
+  CHECK(interrupt(child) == 130);
   CHECK(slurp(err) == "interrupted\n");
   CHECK_FALSE(std::filesystem::exists(output));
   CHECK_FALSE(std::filesystem::exists(report));
-  for (const auto& entry : std::filesystem::directory_iterator(scratch_dir()))
-    CHECK_FALSE(entry.path().filename().string().starts_with(".never"));  // no temporary file left
+  check_no_temporary("never");
+}
+
+TEST_CASE("Ctrl-C while an output is being written removes its temporary file") {
+  // 61 columns of 200,000 trials: a samples file of about 100 MB, a fraction of a second to write.
+  std::string yaml = "name: wide\ndrivers:\n  a: {dist: normal, mean: 1, sd: 1}\nmetrics:\n";
+  for (int m = 0; m < 60; ++m) yaml += fmt::format("  m{}: a * {}\n", m, m + 1);
+  const std::string wide = guidance::test::scratch_file("wide.yaml", yaml);
+  const auto samples = scratch_dir() / "cut.csv";
+  const auto err = scratch_dir() / "cut.err";
+  std::filesystem::remove(samples);
+
+  const pid_t child = start({"run", wide, "--trials", "2e5", "--format", "json", "--samples", samples.string()}, err);
+  const auto temporary = scratch_dir() / fmt::format(".cut.csv.tmp{}", child);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(temporary) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  REQUIRE(std::filesystem::exists(temporary));  // the samples are being written
+  CHECK(interrupt(child) == 130);
+  CHECK(slurp(err) == "interrupted\n");
+  CHECK_FALSE(std::filesystem::exists(samples));
+  check_no_temporary("cut.csv");
 }

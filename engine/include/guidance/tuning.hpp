@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -198,7 +199,11 @@ struct Proposal {
   std::vector<LineRank> lines;       // every guidance line, in the scenario's order
 };
 
-/// Parse `--confidence` ("0.8" or "80%"); throws InputError unless it is strictly between 0 and 1.
+/// Parse a probability given to the flag `flag` ("0.8" or "80%"); throws InputError naming the flag
+/// unless it is in [0, 1], or strictly between 0 and 1 when `exclusive`.
+double parse_probability(const std::string& text, std::string_view flag, bool exclusive);
+
+/// Parse `--confidence`: parse_probability, strictly between 0 and 1.
 double parse_confidence(const std::string& text);
 
 /// The range to publish for `metric` at `confidence`, from a simulated run. Throws InputError for an

@@ -37,14 +37,18 @@ double rank(const Model& model, const SimulationResult& result, std::size_t vari
 
 }  // namespace
 
-double parse_confidence(const std::string& text) {
+double parse_probability(const std::string& text, std::string_view flag, bool exclusive) {
   const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
-  if (!number || !(number->value > 0.0 && number->value < 1.0)) {
-    throw InputError({}, fmt::format("--confidence must be between 0 and 1 (exclusive), found {}", text),
+  const bool inside = number && (exclusive ? number->value > 0.0 && number->value < 1.0
+                                           : number->value >= 0.0 && number->value <= 1.0);
+  if (!inside) {
+    throw InputError({}, fmt::format("{} must be between 0 and 1{}, found {}", flag, exclusive ? " (exclusive)" : "", text),
                      "write a fraction such as 0.8, or a percent such as 80%");
   }
   return number->value;
 }
+
+double parse_confidence(const std::string& text) { return parse_probability(text, "--confidence", true); }
 
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, const std::string& metric,
                  double confidence) {
