@@ -95,7 +95,7 @@ void chart_histogram(benchmark::State& state) {
   tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(state.range(0)));
   const std::vector<double>& values = column();
   const std::vector<double> bulk = guidance::exact_percentiles(values, std::vector<double>{0.01, 0.99});
-  const guidance::HistogramBins bins = guidance::chart_bins({bulk[0], bulk[1]}, 1100, 1130);
+  const guidance::HistogramBins bins = *guidance::chart_bins({bulk[0], bulk[1]}, 1100, 1130);
   for (auto _ : state) benchmark::DoNotOptimize(guidance::histogram(values, bins));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * trials));
 }

@@ -76,6 +76,8 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "negative_sd.yaml", "3:49: error: sd must be > 0, found -0.4"},
       {inputs + "percentiles_coincide.yaml",
        "3:43: error: percentiles out of order: p10 = 1100 is equal to p90 = 1100"},
+      {inputs + "overflowing_distribution.yaml",
+       "3:12: error: the normal distribution of `revenue` gives infinite draws: its quantile at 1.1e-16 is -inf"},
       {inputs + "truncate_empty.yaml", "3:54: error: truncate range [540, 530] is empty: low must be below high"},
       {inputs + "trials_zero.yaml", "4:22: error: expected a whole number from 1 to 10000000000, found `0`"},
       {inputs + "formula_syntax.yaml", "5:21: error: unexpected `*`"},
@@ -149,7 +151,8 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "--set:1:1: error: expected NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}, found `revenue`"},
       {"run " + flagship + " --set revenue.sd=-1", 2, "--set:1:9: error: `sd` cannot be combined with `p10` and `p90`"},
       {"run " + flagship + " --actual eps=abc", 2, "--actual:1:5: error: expected a number, found `abc`"},
-      {"check " + flagship + " --min-probability 2", 2, "--min-probability: Value 2 not in range 0.000000 to 1.000000"},
+      {"check " + flagship + " --min-probability 2", 2, "error: --min-probability must be between 0 and 1, found 2"},
+      {"check " + flagship + " --min-probability nan", 2, "error: --min-probability must be between 0 and 1, found nan"},
       {"check " + inputs + "no_guidance.yaml --trials 100", 2,
        "error: `" + inputs + "no_guidance.yaml` has no guidance lines to check"},
   };

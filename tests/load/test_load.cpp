@@ -283,6 +283,21 @@ const std::vector<Case>& catalogue() {
        "      gross_margin: {dist: normal, mean: \"64%\", sd: -0.4}\n"
        "                                                    ^~~~\n"
        "hint: the standard deviation must be positive\n"},
+      {"parameters whose draws overflow", with_driver("x: {dist: uniform, min: -1e308, max: 1e308}"),
+       "x.yaml:3:6: error: the uniform distribution of `x` gives infinite draws: its quantile at 1.1e-16 is inf\n"
+       "      x: {dist: uniform, min: -1e308, max: 1e308}\n"
+       "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
+      {"parameters whose draws are not numbers", with_driver("x: {dist: lognormal, mean: 1e-300, sd: 1e300}"),
+       "x.yaml:3:6: error: the lognormal distribution of `x` gives undefined draws: its quantile at 0.5 is not a number\n"
+       "      x: {dist: lognormal, mean: 1e-300, sd: 1e300}\n"
+       "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
+      {"a PERT weight whose draws are not numbers", with_driver("x: {dist: pert, min: 1, mode: 2, max: 3, lambda: 1e300}"),
+       "x.yaml:3:6: error: the pert distribution of `x` gives undefined draws: its quantile at 1.1e-16 is not a number\n"
+       "      x: {dist: pert, min: 1, mode: 2, max: 3, lambda: 1e300}\n"
+       "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
       {"a value written as a percent is shown as one", with_driver("gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}"),
        "x.yaml:3:49: error: sd must be > 0, found -0.4%\n"
        "      gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}\n"

@@ -2,6 +2,7 @@
 // ASCII mode, and the pages' contents (every chart there, nothing fetched, user text escaped).
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -149,6 +150,47 @@ TEST_CASE("a histogram without bins or finite values draws nothing", "[terminal]
   empty.above = 3;
   empty.finite = 3;
   CHECK(terminal_histogram(empty, 0, 1, {false, 2}).empty());
+}
+
+TEST_CASE("numbers keep about four significant digits and ten characters at any magnitude", "[table]") {
+  const auto shown = [](double value, double magnitude) { return format_with(value, choose_format(false, magnitude)); };
+  CHECK(shown(1115.04, 1115.04) == "1,115.0");
+  CHECK(shown(0.20418, 0.20418) == "0.2042");
+  CHECK(shown(0.0123456, 0.0123456) == "0.01235");
+  CHECK(shown(0.000295, 0.000295) == "0.000295");
+  CHECK(shown(1.23e-5, 1.23e-5) == "1.230e-05");
+  CHECK(shown(0.0, 1.23e-5) == "0");
+  CHECK(shown(1'224'767.0, 1'224'767.0) == "1,224,767");
+  CHECK(shown(51'000'529.0, 51'000'529.0) == "51.00M");
+  CHECK(shown(938'469'623.0, 51'000'529.0) == "938.47M");
+  CHECK(shown(-12'300'000'000.0, 12'300'000'000.0) == "-12.30B");
+  CHECK(shown(4.5e14, 4.5e14) == "450.0T");
+  CHECK(shown(1e20, 1e20) == "1.000e+20");
+  CHECK(format_with(0.6401, choose_format(true, 0.64)) == "64.01%");
+  CHECK(format_with(2e5, choose_format(true, 2e5)) == "2.000e+07%");
+}
+
+TEST_CASE("run's table keeps a space between numbers whatever their width", "[table]") {
+  const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
+  const RunReport report = analyze(model, simulate(model, {.trials = 20'000, .seed = 3}));
+  for (const bool show_error : {false, true}) {
+    const std::string table = render_table(model, report, {.show_error = show_error});
+    std::size_t rows = 0;
+    for (const std::string& line : lines_of(table.substr(0, table.find("\n  guidance ")))) {
+      CAPTURE(line);
+      CHECK(columns(line) <= 80);
+      // The rows of the two metrics in the tens of millions split into a name and six numbers in
+      // millions: none ran into another (they did, as "51,000,52938,469,623...", before).
+      if (!line.starts_with("  revenue ") && !line.starts_with("  operating_profit ")) continue;
+      ++rows;
+      std::istringstream words(line);
+      std::vector<std::string> cells;
+      for (std::string word; words >> word;) cells.push_back(word);
+      REQUIRE(cells.size() == 7);
+      for (std::size_t c = 1; c < cells.size(); ++c) CHECK(cells[c].ends_with('M'));
+    }
+    CHECK(rows == 2);
+  }
 }
 
 TEST_CASE("run's table shows a histogram per metric with a guidance line, within 80 columns", "[table]") {

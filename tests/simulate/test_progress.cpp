@@ -85,7 +85,7 @@ TEST_CASE("analyze gives each stochastic guidance line its chart data") {
   const Summary& summary = report.variables[total.variable];
   const Histogram expected =
       histogram(result.column(total.variable),
-                chart_bins({summary.percentiles.front(), summary.percentiles.back()}, total.low, total.high));
+                *chart_bins({summary.percentiles.front(), summary.percentiles.back()}, total.low, total.high));
   CHECK(total.histogram.counts == expected.counts);
   CHECK(total.histogram.bins.low == expected.bins.low);
   CHECK(total.histogram.bins.width == expected.bins.width);

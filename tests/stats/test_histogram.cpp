@@ -15,6 +15,7 @@
 using namespace guidance;
 using guidance::test::infinity;
 using guidance::test::not_a_number;
+using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using guidance::testing::unit;
 
@@ -138,7 +139,7 @@ TEST_CASE("chart bins cover the bulk and the range, with both bounds on bin edge
                           Case{{10.0, 11.0}, 20, 30},           // the range beside the bulk
                           Case{{-5.0, 5.0}, -0.1, 0.1});        // a range of about one bin
   CAPTURE(c.bulk.low, c.bulk.high, c.low, c.high);
-  const HistogramBins bins = chart_bins(c.bulk, c.low, c.high, 40);
+  const HistogramBins bins = chart_bins(c.bulk, c.low, c.high, 40).value();
   const double from = std::min(c.bulk.low, c.low), to = std::max(c.bulk.high, c.high);
   CHECK(bins.low <= from - 0.04 * (to - from) + 1e-12 * std::abs(from));
   CHECK(bins.high() >= to + 0.04 * (to - from) - 1e-12 * std::abs(to));
@@ -152,24 +153,37 @@ TEST_CASE("chart bins cover the bulk and the range, with both bounds on bin edge
 }
 
 TEST_CASE("chart bins with an open side, a single value, and bad arguments", "[histogram]") {
-  const HistogramBins at_least = chart_bins({0.10, 0.20}, 0.14, infinity, 40);
+  const HistogramBins at_least = chart_bins({0.10, 0.20}, 0.14, infinity, 40).value();
   const double edge = (0.14 - at_least.low) / at_least.width;
   CHECK_THAT(edge, WithinRel(std::round(edge), 1e-9));
   CHECK(at_least.low < 0.10);
   CHECK(at_least.high() > 0.20);
 
-  const HistogramBins at_most = chart_bins({5.0, 9.0}, -infinity, 12.0, 40);
+  const HistogramBins at_most = chart_bins({5.0, 9.0}, -infinity, 12.0, 40).value();
   CHECK(at_most.high() > 12.0);
   CHECK(at_most.low < 5.0);
 
   // One value: 10% of its magnitude around it (and 1 around zero), plus the 4% margins.
-  const HistogramBins single = chart_bins({50.0, 50.0}, -infinity, infinity, 10);
+  const HistogramBins single = chart_bins({50.0, 50.0}, -infinity, infinity, 10).value();
   CHECK(single.low < 47.5);
   CHECK(single.high() > 52.5);
   CHECK(single.high() < 53.0);
-  const HistogramBins zero = chart_bins({0.0, 0.0}, -infinity, infinity, 10);
+  const HistogramBins zero = chart_bins({0.0, 0.0}, -infinity, infinity, 10).value();
   CHECK(zero.low < -0.5);
   CHECK(zero.high() > 0.5);
+
+  // Values near the largest double: a bound whose span would overflow is left off the chart; a bulk
+  // that spans more than a quarter of the doubles' range gets no chart.
+  const HistogramBins far = chart_bins({0.0, 2.0}, -1e308, 1e308, 40).value();
+  CHECK(far.low < 0.0);
+  CHECK(far.low > -0.1);
+  CHECK(far.high() > 2.0);
+  CHECK(far.high() < 2.1);
+  const HistogramBins one_far = chart_bins({0.0, 2.0}, -1e308, 1.0, 40).value();
+  CHECK_THAT((1.0 - one_far.low) / one_far.width, WithinAbs(std::round((1.0 - one_far.low) / one_far.width), 1e-9));
+  CHECK(one_far.low > -0.1);
+  CHECK_FALSE(chart_bins({-1e308, 1e308}, 0, 1, 40).has_value());
+  CHECK_FALSE(chart_bins({1e308, 1e308}, -infinity, infinity, 40).has_value());
 
   CHECK_THROWS_WITH(chart_bins({not_a_number, 1.0}, 0, 1, 40),
                     "chart_bins: needs a finite bulk, low <= high and a target >= 1, found bulk [nan, 1], range "

@@ -2,8 +2,8 @@
 // bin edges, and the bins a chart of one variable uses (its bulk and its guidance range, with the
 // range's bounds on bin edges).
 //
-//   HistogramBins bins = chart_bins({s.percentiles[0], s.percentiles[8]}, 1100, 1130);  // P1..P99
-//   Histogram h = histogram(result.column(v), bins);   // h.counts[k]: values in [edge(k), edge(k + 1))
+//   std::optional<HistogramBins> bins = chart_bins({s.percentiles[0], s.percentiles[8]}, 1100, 1130);  // P1..P99
+//   Histogram h = histogram(result.column(v), *bins);   // h.counts[k]: values in [edge(k), edge(k + 1))
 //   std::vector<double> cdf = cumulative_shares(h);    // cdf[k]: share of values below edge(k)
 //
 // Counts are integers, so every result is exact and the same on any number of threads.
@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -49,7 +50,10 @@ std::vector<double> cumulative_shares(const Histogram& histogram);
 /// [low, high] (an open side infinite): about `target` bins over the bulk and the range's finite bounds,
 /// widened by 4% of that span on each side (a single value gets a span of 10% of its magnitude, or 1
 /// for zero). Each finite bound is a bin edge; both are when the range is at least 1.5 bins wide.
-/// Throws std::invalid_argument unless the bulk is finite, low <= high and target >= 1.
-HistogramBins chart_bins(Interval bulk, double low, double high, std::size_t target = 40);
+/// A bound so far from the bulk that the span would pass the largest double (1e308 when the bulk is
+/// near 1) is left off the chart; nothing when the bulk itself spans more than a quarter of the
+/// doubles' range (no chart). Throws std::invalid_argument unless the bulk is finite, low <= high and
+/// target >= 1.
+std::optional<HistogramBins> chart_bins(Interval bulk, double low, double high, std::size_t target = 40);
 
 }  // namespace guidance

@@ -132,9 +132,6 @@ std::string interval_text(double low, double high, ValueFormat format) {
   return fmt::format("{} to {}", format_with(low, format), format_with(high, format));
 }
 
-/// The value format for bin edges: a little more precise than the variable's own.
-ValueFormat edge_format(ValueFormat format) { return {format.percent, format.decimals + 1}; }
-
 }  // namespace
 
 std::string histogram_svg(const DistributionChart& chart) {
@@ -157,7 +154,7 @@ std::string histogram_svg(const DistributionChart& chart) {
     const bool inside = low >= chart.range_low - half_bin && high <= chart.range_high + half_bin;
     const double x0 = plot.x(low), x1 = plot.x(high);
     canvas.rect({x0 + 0.5, plot.y(share), x1 - x0 - 1, plot.bottom() - plot.y(share)}, inside ? "bar in" : "bar out",
-                fmt::format("{}: {} of trials", interval_text(low, high, edge_format(chart.format)),
+                fmt::format("{}: {} of trials", interval_text(low, high, finer(chart.format)),
                             format_probability(share)));
   }
   mark_values(canvas, plot, chart.markers, chart.format, true);

@@ -1,6 +1,7 @@
 #include "report/format.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -18,14 +19,29 @@ std::string group_thousands(std::string text) {
 }
 
 ValueFormat choose_format(bool percent, double magnitude) {
-  if (percent) return {true, 2};
   magnitude = std::abs(magnitude);
-  if (!std::isfinite(magnitude)) return {false, 2};
+  if (!std::isfinite(magnitude)) return {percent, 2};
+  if (percent) return magnitude < 10'000 ? ValueFormat{true, 2} : ValueFormat{true, 3, 0, true};  // 1,000,000%
+  if (magnitude >= 1e16) return {false, 3, 0, true};
+  if (magnitude >= 1e7) {
+    const int thousands = magnitude >= 1e13 ? 4 : magnitude >= 1e10 ? 3 : 2;
+    const double scaled = magnitude / std::pow(1000.0, thousands);  // 10 to 9,999
+    return {false, scaled >= 100 ? 1 : 2, thousands};
+  }
   if (magnitude >= 100'000) return {false, 0};
   if (magnitude >= 100) return {false, 1};
   if (magnitude >= 10) return {false, 2};
   if (magnitude >= 1) return {false, 3};
-  return {false, 4};
+  // Four significant digits (three below 0.001): 0.2042, 0.001234, 0.000123.
+  if (magnitude >= 1e-4 || magnitude == 0) {
+    return {false, magnitude == 0 ? 4 : std::min(6, 3 - static_cast<int>(std::floor(std::log10(magnitude))))};
+  }
+  return {false, 3, 0, true};
+}
+
+ValueFormat finer(ValueFormat format) {
+  ++format.decimals;
+  return format;
 }
 
 std::string Painter::wrap(std::string_view code, std::string_view text) const {
@@ -63,10 +79,14 @@ ValueFormat variable_format(const Variable& variable, const Summary& summary) {
 std::string format_with(double value, ValueFormat format) {
   if (std::isnan(value)) return "n/a";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  if (format.percent) return fmt::format("{:.{}f}%", value * 100.0, format.decimals);
-  std::string text = fmt::format("{:.{}f}", value, format.decimals);
+  const double shown = format.percent ? value * 100.0 : value / std::pow(1000.0, format.thousands);
+  constexpr std::array<std::string_view, 5> thousands_suffix = {"", "k", "M", "B", "T"};
+  const std::string_view suffix =
+      format.percent ? "%" : thousands_suffix[static_cast<std::size_t>(std::clamp(format.thousands, 0, 4))];
+  if (format.scientific) return shown == 0 ? fmt::format("0{}", suffix) : fmt::format("{:.{}e}{}", shown, format.decimals, suffix);
+  std::string text = fmt::format("{:.{}f}", shown, format.decimals);
   if (text == fmt::format("-{:.{}f}", 0.0, format.decimals)) text.erase(0, 1);  // no "-0.0"
-  return group_thousands(std::move(text));
+  return group_thousands(std::move(text)) + std::string(suffix);
 }
 
 std::string format_value(double value, bool percent) {

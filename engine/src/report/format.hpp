@@ -16,14 +16,21 @@ namespace guidance {
 constexpr std::size_t page_width = 80;
 
 /// How one variable's numbers are written: percents with two decimals, or a fixed number of decimals
-/// chosen from the variable's magnitude so that a column lines up.
+/// chosen from the variable's magnitude so that a column lines up; from ten million up in millions,
+/// billions or trillions ("51.00M"), and beyond those or below 0.0001 in scientific notation
+/// ("1.230e-05"; zero as "0"), so that no number is wider than about ten characters or rounds to zero.
 struct ValueFormat {
   bool percent = false;
   int decimals = 2;
+  int thousands = 0;        // the values are written in units of 1000^thousands, with a suffix: 2 M, 3 B, 4 T
+  bool scientific = false;  // "{:.{decimals}e}"
 };
 
 /// The format for numbers of about `magnitude` (e.g. the largest |P50| or |mean| of a variable).
 ValueFormat choose_format(bool percent, double magnitude);
+
+/// The same format with one more decimal: for bin edges and widths.
+ValueFormat finer(ValueFormat format);
 
 /// "mc", "lhs", "sobol": the JSON value, as the command line spells it.
 std::string_view sampling_key(Sampling sampling);

@@ -331,7 +331,7 @@ std::string guidance_line_section(const Model& model, const RunReport& report, s
   out += "<figure>\n" + charts::histogram_svg(chart);
   out += fmt::format("<figcaption>Histogram: the share of trials in each bar of width {}; blue bars lie inside the "
                      "guidance range, P10, P50 and P90 are dashed.</figcaption>\n</figure>\n",
-                     escape(format_with(histogram.bins.width, {format.percent, format.decimals + 1})));
+                     escape(format_with(histogram.bins.width, finer(format))));
   chart.title = fmt::format("Cumulative distribution of {}", probability.name);
   out += "<figure>\n" + charts::cdf_svg(chart);
   out += "<figcaption>Cumulative distribution: the share of trials at or below each value; the dots mark the "

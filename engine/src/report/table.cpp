@@ -25,27 +25,51 @@ std::string name_cell(std::string_view name, std::size_t width) {
   return fmt::format("  {:<{}}", name, width);
 }
 
+/// A variable's numbers as the table writes them: the mean, then its table_percentiles (none for a
+/// constant).
+std::vector<std::string> value_cells(const Variable& variable, const Summary& summary, const ValueFormat& format) {
+  std::vector<std::string> cells{format_with(summary.mean, format)};
+  if (variable.stochastic)
+    for (const std::size_t p : table_percentiles) cells.push_back(format_with(summary.percentiles[p], format));
+  return cells;
+}
+
 /// --show-error: under a variable's row, the 95% half-width of each number: 1.96 standard errors for
 /// the mean, the larger side of the order-statistic interval for a percentile.
-std::string error_row(const Summary& summary, const ValueFormat& format, std::size_t name_width) {
-  const auto cell = [&](double half_width) {
-    return fmt::format("{:>{}}", "±" + format_with(half_width, format), number_width);  // fmt pads by code points
-  };
-  std::string row = fmt::format("  {:<{}}", "", name_width) + cell(1.96 * summary.mean_se);
+std::vector<std::string> error_cells(const Summary& summary, const ValueFormat& format) {
+  std::vector<std::string> cells{"±" + format_with(1.96 * summary.mean_se, format)};
   for (const std::size_t p : table_percentiles) {
     const double value = summary.percentiles[p];
     const Interval ci = summary.percentile_ci[p];
-    row += cell(std::max(value - ci.low, ci.high - value));
+    cells.push_back("±" + format_with(std::max(value - ci.low, ci.high - value), format));
   }
-  return row;
+  return cells;
+}
+
+/// Columns of code points (fmt pads by code points too, and "±" is one).
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 void render_variables(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
                       bool show_error, const Painter& paint) {
-  std::string header = fmt::format("  {:<{}}{:>{}}", "", name_width, "mean", number_width);
-  for (const std::size_t p : table_percentiles)
-    header += fmt::format("{:>{}}", fmt::format("P{}", reported_percentiles[p]), number_width);
-  out += paint.bold(header) + "\n";
+  // Every number keeps a space before it, however wide: the columns widen rather than run together.
+  std::size_t width = number_width;
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    const ValueFormat format = variable_format(model.variables[v], report.variables[v]);
+    std::vector<std::string> cells = value_cells(model.variables[v], report.variables[v], format);
+    if (show_error && model.variables[v].stochastic) cells.push_back(error_cells(report.variables[v], format).front());
+    for (const std::string& cell : cells) width = std::max(width, display_width(cell) + 1);
+  }
+  const auto row = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (const std::string& cell : cells) text += fmt::format("{:>{}}", cell, width);
+    return text;
+  };
+
+  std::vector<std::string> titles{"mean"};
+  for (const std::size_t p : table_percentiles) titles.push_back(fmt::format("P{}", reported_percentiles[p]));
+  out += paint.bold(fmt::format("  {:<{}}", "", name_width) + row(titles)) + "\n";
 
   for (const VariableKind kind : {VariableKind::driver, VariableKind::metric}) {
     out += paint.dim(kind == VariableKind::driver ? "drivers" : "metrics") + "\n";
@@ -54,16 +78,14 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
       if (variable.kind != kind) continue;
       const Summary& summary = report.variables[v];
       const ValueFormat format = variable_format(variable, summary);
-      out += name_cell(variable.name, name_width);
-      out += fmt::format("{:>{}}", format_with(summary.mean, format), number_width);
+      out += name_cell(variable.name, name_width) + row(value_cells(variable, summary, format));
       if (!variable.stochastic) {
         out += paint.dim("  (constant)") + "\n";
         continue;
       }
-      for (const std::size_t p : table_percentiles)
-        out += fmt::format("{:>{}}", format_with(summary.percentiles[p], format), number_width);
       out += "\n";
-      if (show_error) out += paint.dim(error_row(summary, format, name_width)) + "\n";
+      if (show_error)
+        out += paint.dim(fmt::format("  {:<{}}", "", name_width) + row(error_cells(summary, format))) + "\n";
     }
   }
   if (show_error)

@@ -180,8 +180,10 @@ RunReport analyze(const Model& model, const SimulationResult& result) {
     const Summary& summary = report.variables[line.variable];
     if (model.variables[line.variable].stochastic && summary.count > 0) {
       const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
-      probability.histogram = histogram(result.column(line.variable), chart_bins(bulk, line.low, line.high));
-      probability.cdf = cumulative_shares(probability.histogram);
+      if (const std::optional<HistogramBins> bins = chart_bins(bulk, line.low, line.high)) {
+        probability.histogram = histogram(result.column(line.variable), *bins);
+        probability.cdf = cumulative_shares(probability.histogram);
+      }
     }
   }
   report.joint_inside = counts.joint_inside;

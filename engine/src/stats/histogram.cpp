@@ -101,14 +101,25 @@ std::vector<double> cumulative_shares(const Histogram& histogram) {
   return shares;
 }
 
-HistogramBins chart_bins(Interval bulk, double low, double high, std::size_t target) {
+std::optional<HistogramBins> chart_bins(Interval bulk, double low, double high, std::size_t target) {
   if (!std::isfinite(bulk.low) || !std::isfinite(bulk.high) || !(low <= high) || target == 0)
     throw std::invalid_argument(fmt::format("chart_bins: needs a finite bulk, low <= high and a target >= 1, found "
                                             "bulk [{}, {}], range [{}, {}], target {}",
                                             bulk.low, bulk.high, low, high, target));
+  // Spans up to a quarter of the doubles' range leave room for the margins and the bins' arithmetic.
+  constexpr double largest_span = std::numeric_limits<double>::max() / 4;
+  const auto fits = [](double left, double right) { return right - left <= largest_span; };
   double from = std::min(bulk.low, bulk.high), to = std::max(bulk.low, bulk.high);
-  for (const double bound : {low, high})
-    if (std::isfinite(bound)) from = std::min(from, bound), to = std::max(to, bound);
+  if (!fits(from, to) || std::abs(from) > largest_span || std::abs(to) > largest_span) return std::nullopt;
+  for (double* bound : {&low, &high}) {
+    if (!std::isfinite(*bound)) continue;
+    if (!fits(std::min(from, *bound), std::max(to, *bound))) {
+      *bound = *bound < from ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      continue;  // off the chart
+    }
+    from = std::min(from, *bound);
+    to = std::max(to, *bound);
+  }
   if (!(to > from)) {  // one value: a chart around it
     const double half = from != 0 ? std::abs(from) * 0.05 : 0.5;
     from -= half;
@@ -127,7 +138,7 @@ HistogramBins chart_bins(Interval bulk, double low, double high, std::size_t tar
   const double anchor = std::isfinite(low) ? low : std::isfinite(high) ? high : from;
   const double bins_below = std::ceil((anchor - from) / width);
   const double bins_above = std::ceil((to - anchor) / width);
-  return {anchor - bins_below * width, width, static_cast<std::size_t>(bins_below + bins_above)};
+  return HistogramBins{anchor - bins_below * width, width, static_cast<std::size_t>(bins_below + bins_above)};
 }
 
 }  // namespace guidance
