@@ -162,6 +162,21 @@ TEST_CASE("a pinned correlation keeps its requested value when the matrix is rep
   CHECK(free[0].used < 0.9 - 1e-3);
 }
 
+TEST_CASE("pins that cannot all hold stop the run instead of being moved") {
+  std::string yaml = conflicting(true);
+  for (const std::string pair : {"[revenue, gross_margin, 0.9]", "[revenue, opex, 0.9]", "[gross_margin, opex, -0.9]"})
+    yaml.replace(yaml.find(pair), pair.size(), pair.substr(0, pair.size() - 1) + ", pin]");
+  const Scenario scenario = parse_scenario(yaml, "pins.yaml");
+  try {
+    (void)build_model(scenario);
+    FAIL("no error");
+  } catch (const InputError& error) {
+    CHECK(error.message() == "the pinned correlations cannot all hold in a valid correlation matrix (pinned: "
+                             "revenue ~ gross_margin, revenue ~ opex, gross_margin ~ opex)");
+    CHECK(error.where().line == 8);  // the first pin the repair would have moved
+  }
+}
+
 TEST_CASE("only `pin` may follow a correlation") {
   std::string yaml = conflicting(true);
   yaml.replace(yaml.find("[revenue, opex, 0.9]"), 20, "[revenue, opex, 0.9, fixed]");

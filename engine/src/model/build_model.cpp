@@ -88,8 +88,24 @@ void add_copula(const Scenario& scenario, Model& model) {
   std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(model.copula.gaussian);
   // A valid matrix is used as written, with or without repair: repair never moves a good request.
   if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
-    model.copula.gaussian = nearest_correlation(model.copula.gaussian, &pinned);
+    const Eigen::MatrixXd requested = model.copula.gaussian;
+    model.copula.gaussian = nearest_correlation(requested, &pinned);
     factor = semidefinite_cholesky(model.copula.gaussian);
+    // Pins that cannot all hold leave the projections no valid matrix that keeps them; the last
+    // rescaling then moves them too, which the user asked never to happen.
+    for (const Correlation& correlation : scenario.correlations) {
+      const Eigen::Index a = position(correlation.first), b = position(correlation.second);
+      if (correlation.pinned && std::abs(model.copula.gaussian(a, b) - requested(a, b)) > 1e-9) {
+        std::vector<std::string> names;
+        for (const Correlation& pin : scenario.correlations)
+          if (pin.pinned) names.push_back(fmt::format("{} ~ {}", pin.first, pin.second));
+        throw InputError(correlation.where,
+                         fmt::format("the pinned correlations cannot all hold in a valid correlation matrix "
+                                     "(pinned: {})",
+                                     fmt::join(names, ", ")),
+                         "unpin or lower some of them: a repair moves only the pairs that are not pinned");
+      }
+    }
   }
   if (!factor) {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(model.copula.gaussian);
