@@ -150,6 +150,12 @@ TEST_CASE("bad variants are refused where they are written") {
        "      bear case: {}\n"
        "      ^~~~~~~~~\n"
        "hint: use letters, digits, `_` and `-` (the name is typed on the command line)\n"},
+      // The variant's value is at fault, though the error names the other percentile of the pair.
+      {"a changed parameter out of order with one from the file", file + "scenarios:\n  bear: {drivers: {revenue.p10: 1135}}\n",
+       "x.yaml:8:33: error: percentiles out of order: p10 = 1135 is above p90 = 1130\n"
+       "      bear: {drivers: {revenue.p10: 1135}}\n"
+       "                                    ^~~~\n"
+       "hint: a higher percentile needs a higher value\n"},
       {"a variant that is not a mapping", file + "scenarios:\n  bear:\n",
        "x.yaml:8:3: error: expected a mapping for variant `bear`, found nothing\n"
        "      bear:\n"

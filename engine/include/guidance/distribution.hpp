@@ -11,6 +11,7 @@
 // ("sd must be > 0, found -0.4"). Evaluation never throws: a u outside [0, 1] gives NaN.
 #pragma once
 
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <span>
@@ -38,7 +39,15 @@ class ParameterError : public std::invalid_argument {
   static ParameterError with_numbers(std::string parameter, std::string pattern, std::vector<double> values,
                                      std::string hint = {});
 
+  /// The other parameters the error is about ("min" beside "max"): the loader points at whichever of
+  /// them a variant or an override changed.
+  ParameterError& involving(std::initializer_list<std::string> others) {
+    others_.insert(others_.end(), others);
+    return *this;
+  }
+
   const std::string& parameter() const { return parameter_; }
+  const std::vector<std::string>& others() const { return others_; }
   const std::string& hint() const { return hint_; }
   std::string message(bool percent) const;
 
@@ -46,6 +55,7 @@ class ParameterError : public std::invalid_argument {
   ParameterError(std::string parameter, std::string pattern, std::vector<double> values, std::string hint);
 
   std::string parameter_;
+  std::vector<std::string> others_;
   std::string hint_;
   std::string pattern_;  // empty: the message has no numbers to convert
   std::vector<double> values_;

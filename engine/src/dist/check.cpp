@@ -77,7 +77,7 @@ void require_ordered_range(double min, double max) {
   require_finite("min", min);
   require_finite("max", max);
   if (!(max > min)) {
-    throw ParameterError::with_numbers("max", "max must be > min = {}, found {}", {min, max});
+    throw ParameterError::with_numbers("max", "max must be > min = {}, found {}", {min, max}).involving({"min"});
   }
 }
 
@@ -90,7 +90,8 @@ void require_increasing(Percentile& a, Percentile& b) {
     throw ParameterError::with_numbers(b.name,
                                        fmt::format("percentiles out of order: {} = {{}} is {} {} = {{}}", a.name,
                                                    a.x == b.x ? "equal to" : "above", b.name),
-                                       {a.x, b.x}, "a higher percentile needs a higher value");
+                                       {a.x, b.x}, "a higher percentile needs a higher value")
+        .involving({a.name});
   }
 }
 

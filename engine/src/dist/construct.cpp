@@ -104,7 +104,8 @@ void require_mode_in_range(double min, double mode, double max) {
   dist_detail::require_ordered_range(min, max);
   require_finite("mode", mode);
   if (!(mode >= min && mode <= max)) {
-    throw ParameterError::with_numbers("mode", "mode must be in [min, max] = [{}, {}], found {}", {min, max, mode});
+    throw ParameterError::with_numbers("mode", "mode must be in [min, max] = [{}, {}], found {}", {min, max, mode})
+        .involving({"min", "max"});
   }
 }
 

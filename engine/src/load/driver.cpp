@@ -200,10 +200,15 @@ bool written_as_percent(const YamlNode& node) {
   return node.is_scalar() && node.text.ends_with('%');
 }
 
-// A construction function's ParameterError, at the value of the key it names, with the numbers in
-// the form that key was written in ("found -0.4%" for `sd: "-0.4%"`).
+// A construction function's ParameterError, at the value of the key it names (or of another key it
+// involves, when only that one was changed by a variant or an override), with the numbers in the form
+// that key was written in ("found -0.4%" for `sd: "-0.4%"`).
 [[noreturn]] void rethrow_at(const ParameterError& error, const YamlNode& map) {
   const YamlNode* entry = map.find(error.parameter());
+  for (const std::string& other : error.others()) {
+    const YamlNode* changed = map.find(other);
+    if (changed && changed->changed && !(entry && entry->changed)) entry = changed;
+  }
   throw InputError(entry ? entry->where : map.where, error.message(entry && written_as_percent(*entry)), error.hint());
 }
 

@@ -103,6 +103,7 @@ void patch_driver(YamlNode& tree, const std::string& target, const SourceLocatio
   } else {
     value.key = parameter;
     value.key_where = parameter_where;
+    value.changed = true;
     set_entry(*driver, std::move(value));
   }
   driver->where = where;  // errors about the driver as a whole now point at its latest change

@@ -39,6 +39,7 @@ struct YamlNode {
   bool verbatim = false;       // a scalar whose value is exactly its text on one line (no escapes, no folding)
   std::string key;             // an entry of a map: its key
   SourceLocation key_where;
+  bool changed = false;        // set by a variant, --set or --vary: errors it takes part in point at it
   std::vector<YamlNode> children;  // list items, or map entries, in order
 
   bool is_map() const { return kind == Kind::map; }
