@@ -144,6 +144,15 @@ TEST_CASE("a single value longer than the lookahead bound is refused, not trunca
   CHECK(error.where().line == 2);
 }
 
+TEST_CASE("comments and blank lines do not count towards the lookahead bound") {
+  std::string comments;
+  for (int i = 0; i < 3'000; ++i) comments += "# " + std::string(95, 'x') + "\n";  // 294 KB
+  const std::string file = "name: t\ndrivers:\n  a: 1\n" + comments + std::string(300'000, '\n') + "metrics:\n  b: a * 2\n";
+  const Scenario scenario = parse_scenario(file, "x.yaml");
+  REQUIRE(scenario.metrics.size() == 1);
+  CHECK(scenario.metrics[0].where.line == 3'000 + 300'000 + 5);
+}
+
 TEST_CASE("the number of values is bounded") {
   std::string values;
   for (int i = 0; i < 100'001; ++i) values += "1,";

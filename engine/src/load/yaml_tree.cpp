@@ -195,11 +195,24 @@ void check_encoding(const std::shared_ptr<const SourceText>& source) {
 
 // ---- the guarded parser --------------------------------------------------------------------------
 
-// Serves the text to yaml-cpp, but never more than max_lookahead bytes past the last event: enough
-// for any sensible value, and a bound on the tokens its scanner can queue.
+// Serves the text to yaml-cpp, but never more than max_lookahead bytes of content past the last event:
+// enough for any sensible value, and a bound on the tokens its scanner can queue. Blank lines and
+// lines holding only a comment make no tokens, so they do not count: a long commented-out section is
+// not a value too long to read.
 class LookaheadGuard : public std::streambuf {
  public:
-  explicit LookaheadGuard(std::string_view text) : text_(text) {}
+  explicit LookaheadGuard(std::string_view text) : text_(text), content_before_(text.size() + 1) {
+    std::uint32_t content = 0;
+    for (std::size_t line = 0; line < text.size();) {
+      const std::size_t end = std::min(text.find('\n', line), text.size() - 1) + 1;  // past the line's \n
+      const std::size_t stop = text[end - 1] == '\n' ? end - 1 : end;
+      const std::size_t first = text.find_first_not_of(" \t\r", line);
+      const bool counts = first < stop && text[first] != '#';
+      for (std::size_t i = line; i < end; ++i) content_before_[i] = content, content += counts ? 1 : 0;
+      line = end;
+    }
+    content_before_[text.size()] = content;
+  }
 
   void reached(std::size_t offset) { last_event_ = std::max(last_event_, offset); }
   bool exhausted() const { return exhausted_; }
@@ -207,7 +220,10 @@ class LookaheadGuard : public std::streambuf {
 
  protected:
   int_type underflow() override {
-    const std::size_t limit = std::min(text_.size(), last_event_ + max_lookahead);
+    // The first offset with more than max_lookahead bytes of content between the last event and it.
+    const std::size_t allowed = content_before_[std::min(last_event_, text_.size())] + max_lookahead;
+    const std::size_t limit = static_cast<std::size_t>(
+        std::upper_bound(content_before_.begin(), content_before_.end(), allowed) - content_before_.begin() - 1);
     if (next_ >= limit || exhausted_) {
       // Sticky: once yaml-cpp has seen an end of input, it must not see more text after it.
       exhausted_ = exhausted_ || next_ < text_.size();
@@ -222,6 +238,7 @@ class LookaheadGuard : public std::streambuf {
 
  private:
   std::string_view text_;
+  std::vector<std::uint32_t> content_before_;  // per offset: bytes of content before it (files are at most 4 MiB)
   std::size_t next_ = 0;
   std::size_t last_event_ = 0;
   bool exhausted_ = false;
