@@ -56,6 +56,16 @@ PrecisionGoal resolve_precision(const RunFlags& flags) {
   return goal;
 }
 
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text[0] == '-' || text[0] == '+' || error != std::errc() || stop != end)
+    throw InputError({}, fmt::format("--seed must be a whole number from 0 to 18446744073709551615, found `{}`", text),
+                     "for example --seed 42");
+  return value;
+}
+
 Sampling parse_sampling(const std::string& text) {
   if (text == "mc") return Sampling::monte_carlo;
   if (text == "lhs") return Sampling::latin_hypercube;
@@ -109,7 +119,7 @@ Model load_model(const ScenarioFlags& flags) {
 RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   RunOptions options;
   options.trials = !flags.trials.empty() ? parse_trials(flags.trials) : model.simulation.trials.value_or(default_trials);
-  options.seed = flags.seed ? *flags.seed : model.simulation.seed.value_or(default_seed);
+  options.seed = !flags.seed.empty() ? parse_seed(flags.seed) : model.simulation.seed.value_or(default_seed);
   options.sampling = !flags.sampling.empty() ? parse_sampling(flags.sampling)
                                              : model.simulation.sampling.value_or(Sampling::monte_carlo);
   return options;

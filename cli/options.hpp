@@ -35,7 +35,7 @@ struct ScenarioFlags {
 /// Flags of every command that simulates.
 struct RunFlags {
   std::string trials;  // text, so that "1e6" works and 0 or 10^13 get a clear message
-  std::optional<std::uint64_t> seed;
+  std::string seed;      // text, so that -1 or 2^64 get a clear message instead of wrapping; empty: unset
   unsigned threads = 0;  // 0: all cores
   std::string sampling;  // mc | lhs | sobol; empty: the scenario's, else mc
   std::string format = "table";
