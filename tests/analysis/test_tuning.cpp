@@ -13,6 +13,7 @@
 #include "guidance/tuning.hpp"
 
 using namespace guidance;
+using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -365,6 +366,25 @@ TEST_CASE("solve a probability target to Monte Carlo precision") {
   CHECK(s.steps.back().achieved == s.achieved);
   // The reported run is the model at the solution: its own guidance P(in) matches for `in guidance`.
   if (target.statistic == S::in_guidance) CHECK(s.report.guidance[1].p_in == s.achieved);
+}
+
+TEST_CASE("solve closes a bracket spanning many orders of magnitude, and says when it stops at its limit") {
+  const TuningSource source = open_test_scenario();
+  const Target target = parse_target("P(profit in guidance) = 0.5");
+  SolveOptions options;
+  options.bracket = parse_bracket("0.001:1e19");  // revenue.sd: the answer is near 5
+  const Solution wide = solve(source, target, parse_variation("revenue.sd"), test_run, options);
+  CHECK_FALSE(wide.step_limit);
+  CHECK(wide.iterations < 30);  // halving in ratio; halving in value needs 60 steps to get below 10
+  CHECK(wide.achieved_ci.low <= target.goal);
+  CHECK(target.goal <= wide.achieved_ci.high);
+
+  options.max_iterations = 3;
+  const Solution cut = solve(source, target, parse_variation("revenue.sd"), test_run, options);
+  CHECK(cut.step_limit);
+  CHECK(cut.iterations == 3);
+  CHECK_THAT(render_solution(cut), Contains("note: the search stopped at its limit of 3 bisection steps"));
+  CHECK(solution_json(cut)["step_limit"] == true);
 }
 
 TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {

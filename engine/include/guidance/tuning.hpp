@@ -162,6 +162,7 @@ struct Solution {
   Interval bracket;               // the target is crossed between these values
   Interval searched;              // the bracket the bisection started from
   int iterations = 0;             // bisection steps
+  bool step_limit = false;        // the bisection stopped at SolveOptions::max_iterations, not converged
   std::vector<SolveStep> steps;   // every run, in order (bracketing, bisection, the solution)
   Model model;                    // at the solution
   RunReport report;               // the run at the solution

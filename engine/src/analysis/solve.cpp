@@ -367,15 +367,23 @@ class GoalSeek {
   }
 
   /// Halve the bracket until the statistic at its two ends is within Monte Carlo precision of each
-  /// other (or meets the goal, or no double is left between them).
+  /// other (or meets the goal, or no double is left between them). A bracket whose ends share a sign
+  /// and differ by more than a factor of 16 is halved in ratio (the geometric mean), so that a wide one
+  /// (0.001 to 1e19) closes in a few dozen steps rather than needing one per binade.
   void bisect(int max_iterations) {
     solution_.searched = {low_->value.value, high_->value.value};
     const int low_side = side(low_->estimate);
-    while (solution_.iterations < max_iterations && low_side != 0 && side(high_->estimate) != 0) {
+    while (low_side != 0 && side(high_->estimate) != 0) {
       const double precision = std::min(low_->estimate.half_width(), high_->estimate.half_width());
       if (std::abs(high_->estimate.value - low_->estimate.value) <= precision) break;
-      const ParameterValue middle = written(low_->value.value + (high_->value.value - low_->value.value) / 2);
-      if (middle.value <= low_->value.value || middle.value >= high_->value.value) break;
+      const double low = low_->value.value, high = high_->value.value;
+      const bool by_ratio = (low > 0 && high > 16 * low) || (high < 0 && low < 16 * high);
+      const ParameterValue middle = written(by_ratio ? std::copysign(std::sqrt(low * high), low) : low + (high - low) / 2);
+      if (middle.value <= low || middle.value >= high) break;
+      if (solution_.iterations == max_iterations) {
+        solution_.step_limit = true;
+        break;
+      }
       ++solution_.iterations;
       const Point point = run(middle);
       (side(point.estimate) == low_side ? low_ : high_) = point;

@@ -358,7 +358,11 @@ std::string render_solution(const Solution& solution) {
                      format_bound(solution.searched.low, solution.percent),
                      format_bound(solution.searched.high, solution.percent));
   out += fmt::format("  runs        {}, {}\n", solution.steps.size(), common_numbers);
-  if (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high) {
+  if (solution.step_limit) {
+    out += fmt::format("note: the search stopped at its limit of {} bisection steps before the statistic at the "
+                       "bracket's ends agreed: give a narrower --bracket\n",
+                       solution.iterations);
+  } else if (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high) {
     out += fmt::format("note: the goal is not inside the achieved interval: the statistic jumps across it between "
                        "the ends of the bracket (a discrete driver?), so no value of {} gives it more closely\n",
                        solution.vary);
@@ -391,6 +395,7 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
   out["achieved_ci"] = json_interval(solution.achieved_ci);
   out["bracket"] = json_interval(solution.bracket);
   out["iterations"] = solution.iterations;
+  out["step_limit"] = solution.step_limit;
   out["searched"] = json_interval(solution.searched);
   out["current"] = solution.current ? json_number(*solution.current) : Json(nullptr);
   out["steps"] = steps;
