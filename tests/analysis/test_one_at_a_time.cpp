@@ -98,6 +98,10 @@ metrics:
   CHECK(result.design.nonfinite == 3);
   CHECK(std::isnan(result.bars.back().swing));  // NaN swings sort last
   CHECK(result.bars.front().driver == index_of(model, "b"));
+  // The spider counts its base too: b's median point, and a's nine points, which all have b there.
+  const Spider lines = spider(model, index_of(model, "y"), 0.1, 0.9, 9);
+  CHECK(lines.design.evaluations == 1 + 2 * 9);
+  CHECK(lines.design.nonfinite == 1 + 1 + 9);
 }
 
 TEST_CASE("a metric that no driver moves has no sensitivity") {

@@ -110,3 +110,20 @@ metrics:
   CHECK(result.design.nonfinite < 2000 + 180);
   CHECK(result.drivers[0].spearman == 1.0);
 }
+
+TEST_CASE("a metric that is never finite has no rank correlation, not 0") {
+  const Model model = model_of(R"(
+name: never
+drivers:
+  a: {dist: uniform, min: 0, max: 1}
+  b: {dist: uniform, min: 0, max: 1}
+metrics:
+  y: exp(1000 + a) + b
+)");
+  const RankCorrelations result = correlations_of(model, "y", 500, 9);
+  CHECK(result.design.nonfinite == 500);
+  for (const RankCorrelation& row : result.drivers) {
+    CHECK(std::isnan(row.spearman));
+    CHECK(std::isnan(row.contribution));
+  }
+}

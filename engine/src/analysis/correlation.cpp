@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <utility>
 
@@ -115,13 +116,18 @@ RankCorrelations rank_correlations(const Model& model, const SimulationResult& r
   tbb::parallel_for(std::size_t{0}, inputs.size(), [&](std::size_t k) {
     spearman[k] = centred_correlation(centred_ranks(gather(result.column(inputs[k]))), output_ranks);
   });
+  // A metric that does not vary moves with no driver (0); one finite in fewer than two trials has no
+  // ranks to correlate: undefined.
+  if (kept.size() < 2) std::ranges::fill(spearman, std::numeric_limits<double>::quiet_NaN());
   double squares = 0.0;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     correlations.drivers.push_back({inputs[k], spearman[k], 0.0});
     squares += spearman[k] * spearman[k];
   }
-  for (RankCorrelation& driver : correlations.drivers)
-    driver.contribution = analysis::share(driver.spearman * driver.spearman, squares);
+  for (RankCorrelation& driver : correlations.drivers) {
+    driver.contribution = std::isnan(driver.spearman) ? driver.spearman
+                                                      : analysis::share(driver.spearman * driver.spearman, squares);
+  }
   return correlations;
 }
 

@@ -27,6 +27,7 @@ Spider spider(const Model& model, std::size_t metric, double range_low, double r
 
   Spider result;
   result.design.evaluations = outputs.size();  // the points and the base
+  if (!std::isfinite(outputs[0])) ++result.design.nonfinite;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     SpiderLine& line = result.lines.emplace_back();
     line.driver = inputs[i];

@@ -93,6 +93,10 @@ std::string format_value(double value, bool percent) {
   return format_with(value, choose_format(percent, value));
 }
 
+std::string format_signed(double value, int decimals) {
+  return std::isfinite(value) ? fmt::format("{:+.{}f}", value, decimals) : "n/a";
+}
+
 std::string format_probability(double p) {
   if (p > 0 && p < 0.0005) return "<0.1%";
   if (p < 1 && p > 0.9995) return ">99.9%";

@@ -47,6 +47,9 @@ std::string group_thousands(std::string text);
 /// "1,115.0", "63.50%", "0.2053", "n/a" for NaN, "inf", "-inf".
 std::string format_with(double value, ValueFormat format);
 
+/// "+0.123" with `decimals` decimals and a sign, "n/a" when not finite (an undefined correlation).
+std::string format_signed(double value, int decimals);
+
 /// A probability as a percent with one decimal: "80.1%" (and "<0.1%" / ">99.9%" near the ends, so
 /// that a rare event never reads as impossible).
 std::string format_probability(double p);

@@ -87,13 +87,12 @@ std::string spider_section(const Model& model, const SensitivityReport& report) 
 
 std::string correlation_section(const Model& model, const SensitivityReport& report) {
   std::vector<RankCorrelation> rows = report.correlation->drivers;
-  std::ranges::stable_sort(rows, [](const RankCorrelation& a, const RankCorrelation& b) {
-    return std::abs(a.spearman) > std::abs(b.spearman);
-  });
+  const auto size = [](const RankCorrelation& row) { return std::isnan(row.spearman) ? -1.0 : std::abs(row.spearman); };
+  std::ranges::stable_sort(rows, [&](const RankCorrelation& a, const RankCorrelation& b) { return size(a) > size(b); });
   html::Table table{{"Driver", "Spearman", "Contribution"}, {}, {}};
   for (const RankCorrelation& row : rows)
-    table.rows.push_back({escape(name_of(model, row.driver)), fmt::format("{:+.3f}", row.spearman),
-                          escape(format_probability(row.contribution))});
+    table.rows.push_back({escape(name_of(model, row.driver)), format_signed(row.spearman, 3),
+                          escape(std::isnan(row.contribution) ? "n/a" : format_probability(row.contribution))});
   return section("Rank correlation",
                  fmt::format("Spearman rank correlation of each driver with {} over {} trials, and its share of the "
                              "sum of squared rank correlations.",

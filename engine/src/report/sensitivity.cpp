@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -83,7 +84,12 @@ std::size_t name_width(const Model& model, const std::vector<std::size_t>& drive
 /// The rows sorted by `size` (largest first, ties in their order) and the width of their drivers' names.
 template <class Row, class Size>
 std::pair<std::vector<Row>, std::size_t> ranked_rows(const Model& model, std::vector<Row> rows, Size size) {
-  std::ranges::stable_sort(rows, [&](const Row& a, const Row& b) { return size(a) > size(b); });
+  // Undefined sizes (NaN) last: compared as they are, they would break the sort's ordering.
+  const auto key = [&](const Row& row) {
+    const double value = size(row);
+    return std::isnan(value) ? -std::numeric_limits<double>::infinity() : value;
+  };
+  std::ranges::stable_sort(rows, [&](const Row& a, const Row& b) { return key(a) > key(b); });
   std::vector<std::size_t> drivers;
   for (const Row& row : rows) drivers.push_back(row.driver);
   return {std::move(rows), name_width(model, drivers)};
@@ -270,7 +276,7 @@ void render_correlation(std::string& out, const Model& model, const SensitivityR
   const std::size_t bar_width = page_width - 2 - names - 24 - 2;
   for (const RankCorrelation& row : rows)
     out += fmt::format("  {}{:>10}{:>14}  {}\n", fit_name(name_of(model, row.driver), names),
-                       fmt::format("{:+.3f}", row.spearman), share_text(row.contribution),
+                       format_signed(row.spearman, 3), share_text(row.contribution),
                        share_bar(row.contribution, bar_width));
 }
 
@@ -393,7 +399,7 @@ std::vector<std::string> sensitivity_warnings(const Model& model, const Sensitiv
     switch (method) {
       case SensitivityMethod::tornado:
       case SensitivityMethod::spider:
-        out.push_back(fmt::format("{} is not a finite number at {} of the {} {} points (shown as n/a)", metric,
+        out.push_back(fmt::format("{} is not a finite number at {} of the {} {} points (shown as inf, -inf or n/a)", metric,
                                   design->nonfinite, design->evaluations, name));
         break;
       case SensitivityMethod::correlation:
