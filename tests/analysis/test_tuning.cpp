@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
 
@@ -475,6 +476,21 @@ TEST_CASE("propose: the narrowest window is the shortest one holding ceil(C n) t
         shortest = std::min(shortest, high - low);
   CHECK(proposal.narrowest.high - proposal.narrowest.low == shortest);
   CHECK(proposal.narrowest_p_in >= confidence);
+}
+
+TEST_CASE("propose: both ranges hold the confidence of all trials when some are not finite") {
+  // log(x) of a normal(1, 1): about 16% of the trials are NaN. The central range takes equal tails of
+  // the finite values around the share of them that holds 80% of all trials.
+  const Model model = build_model(parse_scenario(
+      "name: holes\ndrivers:\n  x: {dist: normal, mean: 1, sd: 1}\nmetrics:\n  lx: log(x)\n", "holes.yaml"));
+  constexpr std::uint64_t n = 20'000;
+  const SimulationResult result = simulate(model, {.trials = n, .seed = 4});
+  const RunReport report = analyze(model, result);
+  REQUIRE(report.variables[index_of(model, "lx")].nonfinite > n / 10);
+  const Proposal proposal = propose(model, result, report, "lx", 0.8);
+  CHECK(proposal.narrowest_p_in >= 0.8);
+  CHECK(proposal.central_p_in >= 0.8 - 2.0 / n);  // the interpolated ends may each leave out one trial
+  CHECK(proposal.central_p_in <= 0.8 + 2.0 / n);
 }
 
 TEST_CASE("propose ranks every guidance line's bounds among the trials") {

@@ -84,7 +84,11 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
                        "lower --confidence, or find why the metric is not finite (a division by zero?)");
     }
     proposal.narrowest = narrowest_window(sorted, k);
-    const double tails[] = {(1 - confidence) / 2, (1 + confidence) / 2};
+    // Equal tails of the finite values around a share confidence / finite of them, so that the range
+    // holds the confidence of all trials, as the narrowest does (the two differ when some trials are
+    // not finite).
+    const double of_finite = std::min(1.0, confidence * trials / static_cast<double>(sorted.size()));
+    const double tails[] = {(1 - of_finite) / 2, (1 + of_finite) / 2};
     const std::vector<double> central = exact_percentiles(column, tails);
     proposal.central = {central[0], central[1]};
     proposal.narrowest_p_in = share_inside(column, proposal.narrowest, result.trials);
