@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +17,28 @@
 #include "html_report.hpp"
 #include "sensitivity.hpp"
 #include "tune.hpp"
+
+namespace {
+
+/// A command line CLI11 refused, as every other error is reported: "error: ..." and a hint.
+int refuse_command_line(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
+  std::vector<std::string> commands;
+  for (const CLI::App* command : app.get_subcommands({})) commands.push_back(command->get_name());
+  const CLI::App* chosen = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+  if (chosen == nullptr && argc > 1 && argv[1][0] != '-') {
+    std::cerr << fmt::format("error: unknown command `{}`\nhint: the commands are {}; see `guidance --help`\n", argv[1],
+                             fmt::join(commands, ", "));
+  } else if (chosen == nullptr) {
+    std::cerr << fmt::format("error: {}\nhint: the commands are {}; see `guidance --help`\n", error.what(),
+                             fmt::join(commands, ", "));
+  } else {
+    std::cerr << fmt::format("error: {}\nhint: see `guidance {} --help` for its arguments and flags\n", error.what(),
+                             chosen->get_name());
+  }
+  return guidance::cli::bad_input;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace guidance::cli;
@@ -51,8 +77,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("propose")) return propose();
     if (app.got_subcommand("sensitivity")) return sensitivity();
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);
-    return status == 0 ? ok : bad_input;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    return refuse_command_line(app, error, argc, argv);
   } catch (const guidance::RunCancelled&) {
     std::cerr << "interrupted\n";
     return interrupted;

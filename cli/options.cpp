@@ -85,12 +85,12 @@ void add_scenario_flags(CLI::App& command, ScenarioFlags& flags) {
                    "Use the nearest valid correlation matrix when the requested one is not valid");
 }
 
-void add_run_flags(CLI::App& command, RunFlags& flags) {
+void add_run_flags(CLI::App& command, RunFlags& flags, const std::vector<std::string>& formats) {
   command.add_option("-n,--trials", flags.trials, "Number of trials (default: the scenario's, else 100000)");
   command.add_option("--seed", flags.seed, "Random seed (default: the scenario's, else 1)");
   command.add_option("-j,--threads", flags.threads, "Worker threads (default: all cores); results do not depend on it");
   command.add_option("--sampling", flags.sampling, "mc (Monte Carlo), lhs (Latin hypercube) or sobol");
-  command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}));
+  command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember(formats));
   command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)");
 }
 

@@ -47,7 +47,10 @@ struct RunFlags {
 };
 
 void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
-void add_run_flags(CLI::App& command, RunFlags& flags);
+/// `formats`: what --format accepts, the first the default (table, json and csv for run, check and
+/// sensitivity; table and json for the tuning commands).
+void add_run_flags(CLI::App& command, RunFlags& flags,
+                   const std::vector<std::string>& formats = {"table", "json", "csv"});
 /// --precision, --precision-percentiles and --max-trials (run and check).
 void add_precision_flags(CLI::App& command, RunFlags& flags);
 

@@ -14,12 +14,6 @@ namespace guidance::cli {
 
 namespace {
 
-/// These commands write a table or JSON.
-void check_format(const RunFlags& flags, std::string_view command) {
-  if (flags.format == "csv")
-    throw InputError({}, fmt::format("`{}` writes a table or JSON, not CSV", command), "use --format table or --format json");
-}
-
 TuningSource open(const ScenarioFlags& flags) {
   LoadOptions options;
   options.variant = flags.variant;
@@ -60,14 +54,13 @@ auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
 void add_compare(CLI::App& app, CompareCommand& command) {
   CLI::App* sub = app.add_subcommand("compare", "Variants side by side, with the same trials in each");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
+  add_run_flags(*sub, command.run, {"table", "json"});
   sub->add_option("--scenarios", command.variants, "Variants to compare, e.g. base,bear,bull (default: all)");
   add_table_flags(*sub, command.table);
   add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
 }
 
 int CompareCommand::operator()() const {
-  check_format(run, "compare");
   check_report_path(html_report);  // before any work
   check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   if (scenario.variant != "base") {
@@ -90,7 +83,7 @@ int CompareCommand::operator()() const {
 void add_sweep(CLI::App& app, SweepCommand& command) {
   CLI::App* sub = app.add_subcommand("sweep", "Guidance probabilities at each value of one or two driver parameters");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
+  add_run_flags(*sub, command.run, {"table", "json"});
   sub->add_option("--vary", command.vary, "NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,... (once or twice)")
       ->required()
       ->allow_extra_args(false);
@@ -98,7 +91,6 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
 }
 
 int SweepCommand::operator()() const {
-  check_format(run, "sweep");
   check_output_paths(scenario.file, {{"--output", run.output}});
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
@@ -123,7 +115,7 @@ int SweepCommand::operator()() const {
 void add_solve(CLI::App& app, SolveCommand& command) {
   CLI::App* sub = app.add_subcommand("solve", "Find the value of a driver parameter that meets a target");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
+  add_run_flags(*sub, command.run, {"table", "json"});
   sub->add_option("--target", command.target,
                   "P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or mean(METRIC) = x")
       ->required();
@@ -132,7 +124,6 @@ void add_solve(CLI::App& app, SolveCommand& command) {
 }
 
 int SolveCommand::operator()() const {
-  check_format(run, "solve");
   check_output_paths(scenario.file, {{"--output", run.output}});
   const Target parsed_target = parse_target(target);
   const Variation variation = parse_variation(vary);
@@ -152,13 +143,12 @@ int SolveCommand::operator()() const {
 void add_propose(CLI::App& app, ProposeCommand& command) {
   CLI::App* sub = app.add_subcommand("propose", "The range to publish for a metric, and where each published range sits");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
+  add_run_flags(*sub, command.run, {"table", "json"});
   sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
   sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
 }
 
 int ProposeCommand::operator()() const {
-  check_format(run, "propose");
   check_output_paths(scenario.file, {{"--output", run.output}});
   const double probability = parse_confidence(confidence);
   const ThreadLimit limit(run.threads);

@@ -136,12 +136,13 @@ TEST_CASE("a file that cannot be read is named with the reason") {
 
 TEST_CASE("a wrong command line is refused with status 2 and says what is wrong") {
   const std::vector<Case> cases = {
-      {"", 2, "A subcommand is required"},
-      {"frobnicate", 2, "A subcommand is required"},
-      {"run", 2, "file is required"},
-      {"validate " + flagship + " " + flagship, 2, "The following argument was not expected: " + flagship},
-      {"run " + flagship + " --trails 5", 2, "The following arguments were not expected: 5 --trails"},
-      {"run " + flagship + " --format xml", 2, "--format: xml not in {table,json,csv}"},
+      {"", 2, "error: A subcommand is required"},
+      {"frobnicate", 2, "error: unknown command `frobnicate`"},
+      {"run", 2, "error: file is required"},
+      {"validate " + flagship + " " + flagship, 2, "error: The following argument was not expected: " + flagship},
+      {"run " + flagship + " --trails 5", 2, "error: The following arguments were not expected: 5 --trails"},
+      {"run " + flagship + " --format xml", 2, "error: --format: xml not in {table,json,csv}"},
+      {"compare " + flagship + " --format csv", 2, "error: --format: csv not in {table,json}"},
       {"run " + flagship + " --seed x", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `x`"},
       // Not wrapped to 2^64 - 1, nor clamped to it.
@@ -149,7 +150,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `-1`"},
       {"run " + flagship + " --seed 18446744073709551616", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `18446744073709551616`"},
-      {"run " + flagship + " --threads -1", 2, "Could not convert: --threads = -1"},
+      {"run " + flagship + " --threads -1", 2, "error: Could not convert: --threads = -1"},
       {"run " + flagship + " --sampling fast", 2, "error: --sampling must be mc, lhs or sobol, found `fast`"},
       {"run " + flagship + " --scenario bul", 2, flagship + ": error: unknown variant `bul`"},
       {"run " + flagship + " --set revnue=5", 2, "--set:1:1: error: unknown driver `revnue`"},

@@ -72,7 +72,8 @@ TEST_CASE("compare refuses unknown variants, a bad list, --scenario and CSV") {
                       "hint: e.g. --scenarios base,bear\n");
   const auto csv = cli("compare " + flagship + " --format csv");
   CHECK(csv.status == 2);
-  CHECK(csv.err == "error: `compare` writes a table or JSON, not CSV\nhint: use --format table or --format json\n");
+  CHECK(csv.err == "error: --format: csv not in {table,json}\nhint: see `guidance compare --help` for its arguments and "
+                   "flags\n");
 }
 
 TEST_CASE("sweep: a table for one --vary, a grid for two") {
