@@ -38,50 +38,65 @@ template <class Whole, class Last>
   if (i < part.size()) last(detail::load_lanes(part.data() + i, part.size() - i, nan));
 }
 
+/// Neumaier sums (CompensatedSum::add) in four lanes.
+struct LaneCompensatedSum {
+  Lanes sum{}, compensation{};
+
+  [[gnu::always_inline]] void add(Lanes v) {
+    const Lanes t = sum + v;
+    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  [[gnu::always_inline]] bool finite() const {
+    constexpr double largest = std::numeric_limits<double>::max();
+    const LaneMask finite = (lanes_abs(sum) <= largest) & (lanes_abs(compensation) <= largest);
+    return finite[0] && finite[1] && finite[2] && finite[3];
+  }
+  /// The lanes' sums added in lane order.
+  CompensatedSum total() const {
+    LaneSums sums;
+    for (std::size_t lane = 0; lane < 4; ++lane) sums.lanes[lane] = {sum[lane], compensation[lane]};
+    return sums.total();
+  }
+};
+
 /// A chunk's scan, or nothing when `assume_finite` and the chunk has a value that is not finite (or
 /// its sum overflows).
 template <bool assume_finite>
 [[gnu::always_inline]] inline std::optional<Scan> scan_lanes_if(std::span<const double> part) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   constexpr double largest = std::numeric_limits<double>::max();
-  Lanes sum{}, compensation{}, low = {inf, inf, inf, inf}, high = {-inf, -inf, -inf, -inf};
+  LaneCompensatedSum sum;
+  Lanes low = {inf, inf, inf, inf}, high = {-inf, -inf, -inf, -inf};
   LaneMask count{};  // of the finite values the tested loop saw
-  const auto sum_up = [&](Lanes v) __attribute__((always_inline)) {
-    const Lanes t = sum + v;
-    compensation += lanes_abs(sum) >= lanes_abs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
-  };
   const auto add_finite = [&](Lanes v) __attribute__((always_inline)) {
     low = v < low ? v : low;
     high = v > high ? v : high;
-    sum_up(v);
+    sum.add(v);
   };
   const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= largest;
     count -= finite;
     low = (finite & (x < low)) ? x : low;
     high = (finite & (x > high)) ? x : high;
-    sum_up(finite ? x : Lanes{});
+    sum.add(finite ? x : Lanes{});
   };
   if constexpr (assume_finite) {
     for_each_group(part, add_finite, add);
     // A value that is not finite makes its lane's sum infinite or NaN, and it stays so.
-    const LaneMask finite = (lanes_abs(sum) <= largest) & (lanes_abs(compensation) <= largest);
-    if (!(finite[0] && finite[1] && finite[2] && finite[3])) return std::nullopt;
+    if (!sum.finite()) return std::nullopt;
   } else {
     for_each_group(part, add, add);
   }
   Scan local;
-  LaneSums sums;
   local.extent.count = assume_finite ? part.size() / 4 * 4 : 0;  // the whole groups, untested
   for (std::size_t lane = 0; lane < 4; ++lane) {
     local.extent.count += static_cast<std::uint64_t>(count[lane]);
     local.extent.min = std::min(local.extent.min, low[lane]);
     local.extent.max = std::max(local.extent.max, high[lane]);
-    sums.lanes[lane] = {sum[lane], compensation[lane]};
   }
   local.extent.nonfinite = part.size() - local.extent.count;
-  local.sum = sums.total();
+  local.sum = sum.total();
   return local;
 }
 
@@ -161,11 +176,14 @@ struct ChunkMoments {
   // Corrected two-pass (Chan, Golub and LeVeque 1983): the sum of the deviations corrects the
   // rounding of the mean.
   // In lanes, as the scan: each lane's sums take its values in order, so the bits do not depend on
-  // the build. A non-finite value (or the padding) adds +0, which changes no sum.
-  Lanes deviations{}, squares{};
+  // the build. A non-finite value (or the padding) adds +0, which changes no sum. The squares are
+  // compensated: a column of few distinct values (a 0/1 indicator) adds the same rounded square
+  // thousands of times, and plain sums then drift by hundreds of ulps in one direction.
+  Lanes deviations{};
+  LaneCompensatedSum squares;
   const auto accumulate = [&](Lanes d) __attribute__((always_inline)) {
     deviations += d;
-    squares += d * d;
+    squares.add(d * d);
   };
   const auto add = [&](Lanes x) __attribute__((always_inline)) {
     const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
@@ -175,7 +193,7 @@ struct ChunkMoments {
   if (chunk.extent.nonfinite == 0) for_each_group(part, add_finite, add);
   else for_each_group(part, add, add);
   const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
-  const double square = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+  const double square = squares.total().value();
   chunk.scaled_mean += deviation / n;
   chunk.scaled_squares = std::max(0.0, square - deviation * deviation / n);
   return chunk;
