@@ -139,6 +139,11 @@ const std::vector<Case>& catalogue() {
        "    drivers: {revenue: [1, 2}\n"
        "                            ^\n"
        "hint: a `]` or `}` has no opening bracket\n"},
+      {"a control character written as an escape (it would reach the terminal)", "name: \"a\\x1b[31mRED\"\ndrivers: {a: 1}\n",
+       "x.yaml:1:7: error: control character U+001B in text\n"
+       "    name: \"a\\x1b[31mRED\"\n"
+       "          ^~~~~~~~~~~~~~\n"
+       "hint: write printable text only: tabs and line ends are the only control characters allowed\n"},
       {"an unclosed bracket", "name: [t\n",
        "x.yaml:1:7: error: invalid YAML: this `[` is not closed\n"
        "    name: [t\n"

@@ -189,7 +189,19 @@ bool read_bool(const YamlNode& node) {
 
 std::string read_text(const YamlNode& node) {
   if (!node.is_scalar()) expected("text", node);
-  return node.text;
+  // The file itself holds no control characters (check_encoding); a quoted scalar can still write
+  // them as escapes ("\x1b[31m"), which would reach the terminal in every table.
+  const std::string& text = node.text;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if ((byte < 0x20 && byte != '\t' && byte != '\n') || byte == 0x7F || c1) {
+      const unsigned code = c1 ? static_cast<unsigned char>(text[i + 1]) : byte;
+      throw InputError(node.where, fmt::format("control character U+{:04X} in text", code),
+                       "write printable text only: tabs and line ends are the only control characters allowed");
+    }
+  }
+  return text;
 }
 
 void require_map(const YamlNode& node, std::string_view what) {
