@@ -25,19 +25,20 @@ namespace {
 /// The largest run we accept: beyond it even one variable's column passes 80 GB.
 constexpr std::uint64_t max_trials = 10'000'000'000ull;
 
-std::uint64_t parse_trials(const std::string& text) {
+/// A trial count given to `flag` (--trials, --max-trials): "100000" or "1e6".
+std::uint64_t parse_trials(const std::string& text, std::string_view flag = "--trials") {
   const auto flag_error = [&](std::string message) {
-    return InputError({}, std::move(message), "--trials takes a whole number such as 100000 or 1e6");
+    return InputError({}, std::move(message), fmt::format("{} takes a whole number such as 100000 or 1e6", flag));
   };
   double value = 0.0;
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc() || stop != end || !std::isfinite(value))
-    throw flag_error(fmt::format("--trials must be a number, found `{}`", text));
-  if (value < 1) throw flag_error(fmt::format("--trials must be at least 1, found {}", text));
-  if (value != std::floor(value)) throw flag_error(fmt::format("--trials must be a whole number, found {}", text));
+    throw flag_error(fmt::format("{} must be a number, found `{}`", flag, text));
+  if (value < 1) throw flag_error(fmt::format("{} must be at least 1, found {}", flag, text));
+  if (value != std::floor(value)) throw flag_error(fmt::format("{} must be a whole number, found {}", flag, text));
   if (value > static_cast<double>(max_trials))
-    throw flag_error(fmt::format("--trials must be at most 10^10, found {}", text));
+    throw flag_error(fmt::format("{} must be at most 10^10, found {}", flag, text));
   return static_cast<std::uint64_t>(value);
 }
 
@@ -45,7 +46,7 @@ std::uint64_t parse_trials(const std::string& text) {
 PrecisionGoal resolve_precision(const RunFlags& flags) {
   PrecisionGoal goal;
   goal.half_width = *flags.precision;
-  if (!flags.max_trials.empty()) goal.max_trials = parse_trials(flags.max_trials);
+  if (!flags.max_trials.empty()) goal.max_trials = parse_trials(flags.max_trials, "--max-trials");
   for (const double percent : flags.precision_percentiles) {
     const auto* found = std::find(reported_percentiles.begin(), reported_percentiles.end(), percent);
     if (found == reported_percentiles.end())

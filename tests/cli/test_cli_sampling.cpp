@@ -90,6 +90,10 @@ TEST_CASE("precision flags are checked") {
   const auto zero = cli("run " + flagship + " --precision 0");
   CHECK(zero.status == 2);
   CHECK_THAT(zero.err, StartsWith("error: --precision must be a half-width between 0 and 1, found 0"));
+  const auto no_trials = cli("run " + flagship + " --precision 0.01 --max-trials 0");
+  CHECK(no_trials.status == 2);
+  CHECK(no_trials.err == "error: --max-trials must be at least 1, found 0\n"
+                         "hint: --max-trials takes a whole number such as 100000 or 1e6\n");
 }
 
 TEST_CASE("option --show-error adds the half-widths within 80 columns and says when they are approximate") {
