@@ -144,6 +144,11 @@ const std::vector<Case>& catalogue() {
        "    name: \"a\\x1b[31mRED\"\n"
        "          ^~~~~~~~~~~~~~\n"
        "hint: write printable text only: tabs and line ends are the only control characters allowed\n"},
+      {"a block scalar's line end is shown, not printed", "name: t\ndrivers:\n  a: |\n    1\n",
+       "x.yaml:3:6: error: expected a number, found `1\\n`\n"
+       "      a: |\n"
+       "         ^\n"
+       "hint: numbers are written like 1115, -2.5, 1.2e3 or \"63.5%\"\n"},
       {"an unclosed bracket", "name: [t\n",
        "x.yaml:1:7: error: invalid YAML: this `[` is not closed\n"
        "    name: [t\n"

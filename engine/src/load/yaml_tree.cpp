@@ -45,8 +45,11 @@ std::string YamlNode::describe() const {
     case Kind::scalar: break;
   }
   if (text.empty()) return "an empty string";
+  // On one line, as a message's quote must be: a block scalar's line ends shown as \n.
+  std::string shown;
+  for (const char c : text) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
   constexpr std::size_t longest = 40;
-  return text.size() <= longest ? fmt::format("`{}`", text) : fmt::format("`{}...`", text.substr(0, longest));
+  return shown.size() <= longest ? fmt::format("`{}`", shown) : fmt::format("`{}...`", shown.substr(0, longest));
 }
 
 namespace {
