@@ -149,6 +149,11 @@ const std::vector<Case>& catalogue() {
        "      a: |\n"
        "         ^\n"
        "hint: numbers are written like 1115, -2.5, 1.2e3 or \"63.5%\"\n"},
+      {"a thousands separator inside braces", with_driver("a: {dist: normal, mean: 1,000, sd: 5}"),
+       "x.yaml:3:29: error: unknown parameter `000` for a normal distribution\n"
+       "      a: {dist: normal, mean: 1,000, sd: 5}\n"
+       "                                ^~~\n"
+       "hint: a comma ends a value inside { }: write numbers without thousands separators (1000, not 1,000)\n"},
       {"an unclosed bracket", "name: [t\n",
        "x.yaml:1:7: error: invalid YAML: this `[` is not closed\n"
        "    name: [t\n"

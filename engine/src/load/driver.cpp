@@ -168,6 +168,10 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
     const bool percentile = takes_percentiles && percentile_key(entry.key).has_value();
     if (!percentile && !contains(allowed, entry.key)) {
       const std::string message = fmt::format("unknown parameter `{}` for a {} distribution", entry.key, kind.name);
+      // In a flow mapping `mean: 1,000` is `mean: 1` and a key `000`.
+      if (!entry.key.empty() && std::ranges::all_of(entry.key, [](char c) { return c >= '0' && c <= '9'; }))
+        throw InputError(entry.key_where, message,
+                         "a comma ends a value inside { }: write numbers without thousands separators (1000, not 1,000)");
       if (takes_percentiles && looks_like_percentile(entry.key))
         throw InputError(entry.key_where, message, "percentiles are written p1 to p99, e.g. p10 and p90");
       unknown_name(message, entry.key, entry.key_where, allowed, kind.usage);
