@@ -90,6 +90,14 @@ TEST_CASE("yaml-cpp traps") {
   CHECK(error_of_file(c.input) == c.expected);
 }
 
+TEST_CASE("a merge key is refused, not read as a key named <<") {
+  CHECK(error_of("name: t\ndrivers:\n  a: {<<: {dist: normal}, mean: 1, sd: 1}\n") ==
+        "x.yaml:3:7: error: YAML merge keys (`<<`) are not supported\n"
+        "      a: {<<: {dist: normal}, mean: 1, sd: 1}\n"
+        "          ^~\n"
+        "hint: write the values out in full\n");
+}
+
 TEST_CASE("YAML 1.1 spellings are not numbers: yes/on are not booleans-as-numbers, 010 is not octal 8") {
   CHECK(error_of("name: t\ndrivers: {a: on}\n") ==
         "x.yaml:2:14: error: expected a number, found `on`\n"

@@ -420,6 +420,8 @@ class TreeBuilder : public YAML::EventHandler {
       top.node.children.push_back(std::move(node));
     } else {
       if (!node.is_scalar()) throw InputError(node.where, "missing key before `:`");
+      if (node.text == "<<" && node.style == YamlNode::Style::plain)
+        throw InputError(node.where, "YAML merge keys (`<<`) are not supported", "write the values out in full");
       if (const YamlNode* first = top.node.find(node.text)) {
         throw InputError(node.where, fmt::format("duplicate key `{}`", node.text),
                          fmt::format("`{}` is already defined on line {}; YAML would keep only one of them",
