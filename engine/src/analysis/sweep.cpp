@@ -193,8 +193,9 @@ std::vector<ParameterValue> range_values(const std::shared_ptr<const SourceText>
   const double count = std::floor((stop.number.written - start.number.written) / step.number.written) + 1;
   if (count > static_cast<double>(max_sweep_points)) {
     throw argument_error(argument, start.first, argument->text.size() - start.first,
-                         fmt::format("{}:{}:{} has {:.0f} values, more than the limit of {}", start.text, stop.text,
-                                     step.text, count, max_sweep_points),
+                         fmt::format("{}:{}:{} has {} values, more than the limit of {}", start.text, stop.text,
+                                     step.text, count < 1e15 ? fmt::format("{:.0f}", count) : fmt::format("{:.3g}", count),
+                                     max_sweep_points),
                          "use a larger STEP");
   }
   const int decimals = std::max({start.number.decimals, stop.number.decimals, step.number.decimals});

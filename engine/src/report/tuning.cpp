@@ -306,9 +306,10 @@ std::string render_sweep(const Sweep& sweep, const TuningTable& table) {
   const SweepPoint& first = sweep.points.front();
   std::string out = format_run_header(first.model, first.report);
   for (const Variation& vary : sweep.vary)
-    out += fmt::format("{} from {} to {} ({} values)\n", vary.target, format_bound(vary.values.front().value, vary.percent),
-                       format_bound(vary.values.back().value, vary.percent), vary.values.size());
-  out += fmt::format("{} points, {}\n\n", sweep.points.size(), common_numbers);
+    out += fmt::format("{} from {} to {} ({} value{})\n", vary.target, format_bound(vary.values.front().value, vary.percent),
+                       format_bound(vary.values.back().value, vary.percent), vary.values.size(),
+                       vary.values.size() == 1 ? "" : "s");
+  out += fmt::format("{} point{}, {}\n\n", sweep.points.size(), sweep.points.size() == 1 ? "" : "s", common_numbers);
   const std::vector<Quantity> quantities = sweep_quantities(sweep, table);
   if (quantities.empty()) return out + "no guidance lines: choose percentiles to show with --metric\n";
   return out + (sweep.vary.size() == 1 ? render_sweep_table(sweep, quantities) : render_sweep_grids(sweep, quantities));
