@@ -109,10 +109,12 @@ TEST_CASE("a bad --vary is one error pointing into the argument") {
   const Case c = GENERATE(
       Case{"=1:2:1",
            "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a constant driver), found ``\n"
-           "    =1:2:1\n    ^\nhint: e.g. --vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34%\n"},
+           "    =1:2:1\n    ^\nhint: e.g. --vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary "
+           "tax_rate=30%,32%,34% (sweep)\n"},
       Case{"revenue.p90.x=1", "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a constant "
                               "driver), found `revenue.p90.x`\n    revenue.p90.x=1\n    ^~~~~~~~~~~~~\nhint: e.g. "
-                              "--vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34%\n"},
+                              "--vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary "
+                              "tax_rate=30%,32%,34% (sweep)\n"},
       Case{"revenue.p90=", "--vary:1:12: error: missing values after `=`\n    revenue.p90=\n               ^\n"
                            "hint: write NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,...\n"},
       Case{"revenue.p90=1:2", "--vary:1:13: error: expected START:STOP:STEP, found `1:2`\n    revenue.p90=1:2\n"

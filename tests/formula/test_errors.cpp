@@ -51,6 +51,11 @@ TEST_CASE("syntax errors point at the token and say what was expected") {
         "      eps: \"2 revenue\"\n"
         "              ^~~~~~~\n"
         "hint: an operator is missing before it\n");
+  CHECK(error_in({{"eps", "revenue * 1e+"}}) ==
+        "scenario.yaml:2:20: error: unexpected `e`\n"
+        "      eps: \"revenue * 1e+\"\n"
+        "                       ^\n"
+        "hint: an exponent needs digits: write 1e3, 2.5e-2 or 1E+6\n");
   CHECK(error_in({{"eps", "revenue + not opex"}}) ==
         "scenario.yaml:2:19: error: unexpected `not`\n"
         "      eps: \"revenue + not opex\"\n"

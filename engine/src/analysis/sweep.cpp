@@ -236,7 +236,8 @@ Variation parse_variation(const std::string& argument) {
     throw argument_error(vary.argument, 0, vary.target.size(),
                          fmt::format("expected NAME.PARAM (a driver's parameter) or NAME (a constant driver), found `{}`",
                                      vary.target),
-                         "e.g. --vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34%");
+                         "e.g. --vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34% "
+                         "(sweep)");
   }
   if (equals == std::string::npos) return vary;
   if (equals + 1 == argument.size()) {

@@ -245,6 +245,12 @@ class Parser {
       if (token_.is(spelling)) return "comparisons do not chain: write `a < b and b < c`";
     if (token_.is(")")) return "there is no `(` for it to close";
     if (token_.is(",")) return "`,` separates the arguments of a function";
+    // `1e+` or `2.5E`: the lexer took the digits as a number and left the exponent's letter.
+    const std::string_view text = formula_.text;
+    const bool after_digit = token_.offset > 0 && ((text[token_.offset - 1] >= '0' && text[token_.offset - 1] <= '9') ||
+                                                   text[token_.offset - 1] == '.');
+    if (after_digit && (token_.text.starts_with('e') || token_.text.starts_with('E')))
+      return "an exponent needs digits: write 1e3, 2.5e-2 or 1E+6";
     return "an operator is missing before it";
   }
 
