@@ -46,7 +46,7 @@ std::uint64_t parse_trials(const std::string& text, std::string_view flag = "--t
 PrecisionGoal resolve_precision(const RunFlags& flags) {
   PrecisionGoal goal;
   goal.half_width = *flags.precision;
-  if (!flags.max_trials.empty()) goal.max_trials = parse_trials(flags.max_trials, "--max-trials");
+  if (flags.max_trials) goal.max_trials = parse_trials(*flags.max_trials, "--max-trials");
   for (const double percent : flags.precision_percentiles) {
     const auto* found = std::find(reported_percentiles.begin(), reported_percentiles.end(), percent);
     if (found == reported_percentiles.end())
@@ -119,9 +119,9 @@ Model load_model(const ScenarioFlags& flags) {
 
 RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   RunOptions options;
-  options.trials = !flags.trials.empty() ? parse_trials(flags.trials) : model.simulation.trials.value_or(default_trials);
-  options.seed = !flags.seed.empty() ? parse_seed(flags.seed) : model.simulation.seed.value_or(default_seed);
-  options.sampling = !flags.sampling.empty() ? parse_sampling(flags.sampling)
+  options.trials = flags.trials ? parse_trials(*flags.trials) : model.simulation.trials.value_or(default_trials);
+  options.seed = flags.seed ? parse_seed(*flags.seed) : model.simulation.seed.value_or(default_seed);
+  options.sampling = flags.sampling ? parse_sampling(*flags.sampling)
                                              : model.simulation.sampling.value_or(Sampling::monte_carlo);
   return options;
 }
@@ -135,7 +135,7 @@ Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
   RunOptions options = resolve_run_options(run.model, flags);
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);
-    if (flags.trials.empty()) options.trials = 10'000;
+    if (!flags.trials) options.trials = 10'000;
     ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
     options.progress = progress.callback();
     PreciseRun precise = simulate_to_precision(run.model, options, goal);

@@ -34,15 +34,17 @@ struct ScenarioFlags {
 
 /// Flags of every command that simulates.
 struct RunFlags {
-  std::string trials;  // text, so that "1e6" works and 0 or 10^13 get a clear message
-  std::string seed;      // text, so that -1 or 2^64 get a clear message instead of wrapping; empty: unset
+  // Text, unset when the flag is not given: "1e6" works, and 0, 10^13, a seed of -1 or an empty
+  // value get a clear message instead of a default or a wrapped number.
+  std::optional<std::string> trials;
+  std::optional<std::string> seed;
   unsigned threads = 0;  // 0: all cores
-  std::string sampling;  // mc | lhs | sobol; empty: the scenario's, else mc
+  std::optional<std::string> sampling;  // mc | lhs | sobol; unset: the scenario's, else mc
   std::string format = "table";
   std::string output;  // empty: stdout
   std::optional<double> precision;         // --precision: run in rounds until this half-width
   std::vector<double> precision_percentiles;  // --precision-percentiles, in percent
-  std::string max_trials;                  // --max-trials, text as --trials
+  std::optional<std::string> max_trials;   // --max-trials, text as --trials
   bool show_error = false;                 // --show-error (run's table)
 };
 

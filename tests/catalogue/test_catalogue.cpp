@@ -150,6 +150,10 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `-1`"},
       {"run " + flagship + " --seed 18446744073709551616", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `18446744073709551616`"},
+      // An empty value is refused, not taken for the default.
+      {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
+      {"run " + flagship + " --seed ''", 2,
+       "error: --seed must be a whole number from 0 to 18446744073709551615, found ``"},
       {"run " + flagship + " --threads -1", 2, "error: Could not convert: --threads = -1"},
       {"run " + flagship + " --sampling fast", 2, "error: --sampling must be mc, lhs or sobol, found `fast`"},
       {"run " + flagship + " --scenario bul", 2, flagship + ": error: unknown variant `bul`"},
