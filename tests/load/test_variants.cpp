@@ -156,6 +156,12 @@ TEST_CASE("bad variants are refused where they are written") {
        "      bear: {drivers: {revenue.p10: 1135}}\n"
        "                                    ^~~~\n"
        "hint: a higher percentile needs a higher value\n"},
+      {"a changed kind that keeps the file's parameters", file + "scenarios:\n  flat: {drivers: {revenue.dist: triangular}}\n",
+       "x.yaml:8:34: error: `dist: triangular` keeps `p10` from line 3, which a triangular distribution does not take\n"
+       "      flat: {drivers: {revenue.dist: triangular}}\n"
+       "                                     ^~~~~~~~~~\n"
+       "hint: a change of `dist` keeps the driver's other parameters: replace the whole driver instead, e.g. "
+       "`revenue: {dist: triangular, ...}`\n"},
       {"a variant that is not a mapping", file + "scenarios:\n  bear:\n",
        "x.yaml:8:3: error: expected a mapping for variant `bear`, found nothing\n"
        "      bear:\n"

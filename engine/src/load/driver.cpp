@@ -172,6 +172,17 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
       if (!entry.key.empty() && std::ranges::all_of(entry.key, [](char c) { return c >= '0' && c <= '9'; }))
         throw InputError(entry.key_where, message,
                          "a comma ends a value inside { }: write numbers without thousands separators (1000, not 1,000)");
+      // A variant or an override that changes the kind keeps the file's other parameters: the change is
+      // what to fix, so the error points at it.
+      const YamlNode* dist = map.find("dist");
+      if (dist->changed && !entry.changed) {
+        throw InputError(dist->where,
+                         fmt::format("`dist: {}` keeps `{}` from line {}, which a {} distribution does not take",
+                                     kind.name, entry.key, entry.key_where.line, kind.name),
+                         fmt::format("a change of `dist` keeps the driver's other parameters: replace the whole driver "
+                                     "instead, e.g. `{}: {{dist: {}, ...}}`",
+                                     driver, kind.name));
+      }
       if (takes_percentiles && looks_like_percentile(entry.key))
         throw InputError(entry.key_where, message, "percentiles are written p1 to p99, e.g. p10 and p90");
       unknown_name(message, entry.key, entry.key_where, allowed, kind.usage);
