@@ -51,6 +51,11 @@ TEST_CASE("syntax errors point at the token and say what was expected") {
         "      eps: \"2 revenue\"\n"
         "              ^~~~~~~\n"
         "hint: an operator is missing before it\n");
+  CHECK(error_in({{"eps", "ré + 1"}}) ==
+        "scenario.yaml:2:10: error: unexpected character `é`\n"
+        "      eps: \"ré + 1\"\n"
+        "             ^\n"
+        "hint: names are written with ASCII letters, digits and `_`\n");
   CHECK(error_in({{"eps", "revenue * 1e+"}}) ==
         "scenario.yaml:2:20: error: unexpected `e`\n"
         "      eps: \"revenue * 1e+\"\n"

@@ -1,6 +1,7 @@
 #include "formula/lexer.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <utility>
 
@@ -61,8 +62,11 @@ Token Lexer::next() {
   // Show a whole UTF-8 character (e.g. a typographic minus pasted from a document), not one byte of it.
   std::size_t end = start + 1;
   while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  // Right after a name's letters, a non-ASCII character is most likely part of the name (`ré`).
+  const bool in_name = start > 0 && static_cast<unsigned char>(c) >= 0x80 &&
+                       (std::isalnum(static_cast<unsigned char>(text[start - 1])) != 0 || text[start - 1] == '_');
   throw formula_.error(start, end - start, fmt::format("unexpected character `{}`", text.substr(start, end - start)),
-                       hint_for(c));
+                       in_name ? "names are written with ASCII letters, digits and `_`" : hint_for(c));
 }
 
 Token Lexer::number(std::size_t start) {
