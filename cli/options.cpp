@@ -174,10 +174,12 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     if (!out) throw fail(std::strerror(errno));
     return;
   }
-  // Replace the file a link names, not the link.
-  const fs::path target = fs::is_symlink(fs::symlink_status(path, error)) && fs::exists(status)
-                              ? fs::canonical(path, error)
-                              : fs::path(path);
+  // Replace the file a link names, not the link (a link to nowhere is replaced itself).
+  fs::path target(path);
+  if (fs::is_symlink(fs::symlink_status(path, error)) && fs::exists(status)) {
+    const fs::path resolved = fs::canonical(path, error);
+    if (!error) target = resolved;
+  }
   // The temporary file sits beside the target, so that the rename is atomic on the same file system.
   const fs::path temporary = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
   remove_on_interrupt(temporary.c_str());
