@@ -29,15 +29,17 @@ template <class Visit>
   for (; i < values.size(); ++i) visit(values[i]);
 }
 
-/// Calls run(first, count) for consecutive runs of up to 64 values (eight lines) of [0, n), each after
-/// asking for the eight lines prefetch_distance values ahead of it in `column`: for loops that should
-/// stay simple enough to vectorise, where a prefetch per line inside would not.
+/// The values of one run of for_each_prefetched_run: eight lines.
+inline constexpr std::size_t prefetched_run = 64;
+
+/// Calls run(first, count) for consecutive runs of up to prefetched_run values of [0, n), each after
+/// asking for its eight lines prefetch_distance values ahead in `column`: for loops that should stay
+/// simple enough to vectorise, where a prefetch per line inside would not.
 template <class Run>
 [[gnu::always_inline]] inline void for_each_prefetched_run(const double* column, std::size_t n, Run&& run) {
-  constexpr std::size_t run_length = 64;
-  for (std::size_t first = 0; first < n; first += run_length) {
-    for (std::size_t line = 0; line < run_length; line += 8) prefetch_ahead(column + first + line);
-    run(first, std::min(run_length, n - first));
+  for (std::size_t first = 0; first < n; first += prefetched_run) {
+    for (std::size_t line = 0; line < prefetched_run; line += 8) prefetch_ahead(column + first + line);
+    run(first, std::min(prefetched_run, n - first));
   }
 }
 

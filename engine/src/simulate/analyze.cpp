@@ -9,8 +9,8 @@
 #include <tbb/parallel_reduce.h>
 
 #include "cpu_features.hpp"
-#include "prefetch.hpp"
 #include "guidance/simulate.hpp"
+#include "prefetch.hpp"
 
 namespace guidance {
 

@@ -30,8 +30,8 @@ using SlotCounts = std::vector<std::uint64_t>;
                                                      SlotCounts& slots) {
   constexpr double largest = std::numeric_limits<double>::max();
   const auto count = static_cast<double>(bins.count);
-  detail::for_each_prefetched_run(part.data(), part.size(), [&](std::size_t first, std::size_t n) __attribute__((always_inline)) {
-    std::int32_t slot[64];
+  const auto count_run = [&](std::size_t first, std::size_t n) __attribute__((always_inline)) {
+    std::int32_t slot[detail::prefetched_run];
     const double* x = part.data() + first;
     for (std::size_t i = 0; i < n; ++i) {
       // The sign of x - low is exact, so "below" agrees with x < low; position may be +inf for a huge x.
@@ -40,7 +40,8 @@ using SlotCounts = std::vector<std::uint64_t>;
       slot[i] = static_cast<std::int32_t>(std::fabs(x[i]) <= largest ? bin : count + 1.0) + 1;
     }
     for (std::size_t i = 0; i < n; ++i) ++slots[static_cast<std::size_t>(slot[i])];
-  });
+  };
+  detail::for_each_prefetched_run(part.data(), part.size(), count_run);
 }
 
 // Three builds (cpu_features.hpp): the same quotients, the same counts.
