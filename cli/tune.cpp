@@ -69,7 +69,7 @@ int CompareCommand::operator()() const {
   }
   const ThreadLimit limit(run.threads);
   const TuningSource source = open(scenario);
-  const std::vector<std::string> names = variants.empty() ? all_variants(source.scenario) : parse_variant_list(variants);
+  const std::vector<std::string> names = variants ? parse_variant_list(*variants) : all_variants(source.scenario);
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
   const std::vector<VariantReport> reports =
       with_progress(resolve_run_options(source.model, run), names.size(),

@@ -2,6 +2,7 @@
 // Each returns the process exit status; input errors are thrown as InputError (status 2).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ struct TableFlags {
 struct CompareCommand {
   ScenarioFlags scenario;
   RunFlags run;
-  std::string variants;  // --scenarios a,b,c; empty: base and every variant
+  std::optional<std::string> variants;  // --scenarios a,b,c; unset: base and every variant
   TableFlags table;
   std::string html_report;  // --report PATH.html
   int operator()() const;

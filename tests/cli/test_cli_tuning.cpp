@@ -66,6 +66,9 @@ TEST_CASE("compare refuses unknown variants, a bad list, --scenario and CSV") {
   const auto list = cli("compare " + flagship + " --scenarios base,,bull");
   CHECK(list.status == 2);
   CHECK_THAT(list.err, StartsWith("--scenarios:1:6: error: expected a variant name, found nothing\n"));
+  const auto empty = cli("compare " + flagship + " --scenarios ''");  // not taken for "all"
+  CHECK(empty.status == 2);
+  CHECK_THAT(empty.err, StartsWith("--scenarios:1:1: error: expected a variant name, found nothing\n"));
   const auto single = cli("compare " + flagship + " --scenario bear");
   CHECK(single.status == 2);
   CHECK(single.err == "error: compare takes the variants to compare with --scenarios, found --scenario bear\n"
