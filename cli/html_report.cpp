@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "guidance/diagnostics.hpp"
+#include "options.hpp"
 
 namespace guidance::cli {
 
@@ -36,7 +37,8 @@ bool ends_with_ignoring_case(const std::string& text, std::string_view suffix) {
 }  // namespace
 
 void add_report_flag(CLI::App& command, std::string& path) {
-  command.add_option("--report", path, "Also write an HTML report with charts to this file (PATH.html)");
+  command.add_option("--report", path, "Also write an HTML report with charts to this file (PATH.html)")
+      ->check(file_name());
 }
 
 void check_report_path(const std::string& path) {

@@ -76,6 +76,13 @@ Sampling parse_sampling(const std::string& text) {
 
 }  // namespace
 
+const CLI::Validator& file_name() {
+  static const CLI::Validator check(
+      [](std::string& name) { return name.empty() ? std::string("needs a file name") : std::string(); },
+      "FILE");
+  return check;
+}
+
 void add_scenario_flags(CLI::App& command, ScenarioFlags& flags) {
   command.add_option("file", flags.file, "Scenario file (YAML)")->required();
   command.add_option("--scenario", flags.variant, "Variant under `scenarios:` to use (default: base)");
@@ -92,7 +99,8 @@ void add_run_flags(CLI::App& command, RunFlags& flags, const std::vector<std::st
   command.add_option("-j,--threads", flags.threads, "Worker threads (default: all cores); results do not depend on it");
   command.add_option("--sampling", flags.sampling, "mc (Monte Carlo), lhs (Latin hypercube) or sobol");
   command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember(formats));
-  command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)");
+  command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)")
+      ->check(file_name());
 }
 
 void add_precision_flags(CLI::App& command, RunFlags& flags) {

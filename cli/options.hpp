@@ -49,6 +49,9 @@ struct RunFlags {
 };
 
 void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
+/// A CLI11 check for a flag that names a file to write: an empty name (an unset shell variable, say)
+/// is refused rather than taken for stdout.
+const CLI::Validator& file_name();
 /// `formats`: what --format accepts, the first the default (table, json and csv for run, check and
 /// sensitivity; table and json for the tuning commands).
 void add_run_flags(CLI::App& command, RunFlags& flags,

@@ -49,7 +49,7 @@ void add_run(CLI::App& app, RunCommand& command) {
   CLI::App* sub = app.add_subcommand("run", "Simulate a scenario: percentiles and guidance probabilities");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run);
-  sub->add_option("--samples", command.samples, "Also write every trial to this CSV file");
+  sub->add_option("--samples", command.samples, "Also write every trial to this CSV file")->check(file_name());
   sub->add_option("--actual", command.scenario.actuals, "A reported figure NAME=VALUE: where it fell in the model")
       ->take_all();
   add_report_flag(*sub, command.html_report);

@@ -150,7 +150,9 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `-1`"},
       {"run " + flagship + " --seed 18446744073709551616", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `18446744073709551616`"},
-      // An empty value is refused, not taken for the default.
+      // An empty value is refused, not taken for the default (or, for a file, for stdout).
+      {"run " + flagship + " --output ''", 2, "error: --output: needs a file name"},
+      {"run " + flagship + " --samples ''", 2, "error: --samples: needs a file name"},
       {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
       {"run " + flagship + " --seed ''", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found ``"},
