@@ -230,8 +230,7 @@ bool written_as_percent(const YamlNode& node) {
 /// Parameters near the largest double pass every check of their own yet give infinite or NaN draws
 /// (a uniform over [-1e308, 1e308], a normal with sd 1e308): the quantiles at the smallest and largest
 /// probabilities the sampler draws (2^-53 from either end), and the median, must be finite.
-const Distribution& require_finite_draws(const Distribution& distribution, const YamlNode& map,
-                                         const std::string& driver) {
+void require_finite_draws(const Distribution& distribution, const YamlNode& map, const std::string& driver) {
   for (const double u : {0x1p-53, 0.5, 1.0 - 0x1p-53}) {
     const double x = quantile(distribution, u);
     if (std::isfinite(x)) continue;
@@ -241,7 +240,6 @@ const Distribution& require_finite_draws(const Distribution& distribution, const
                                  std::isnan(x) ? "not a number" : x < 0 ? "-inf" : "inf"),
                      "its parameters are too large to compute with (doubles end near 1.8e308): check the exponents");
   }
-  return distribution;
 }
 
 Distribution read_distribution(const YamlNode& map, const std::string& driver, bool& percent) {
@@ -273,7 +271,7 @@ Distribution read_distribution(const YamlNode& map, const std::string& driver, b
   }
 
   const YamlNode* range = map.find("truncate");
-  if (!range) return require_finite_draws(distribution, map, driver);
+  if (!range) return distribution;
   if (!range->is_list() || range->children.size() != 2) {
     throw InputError(range->where, fmt::format("expected [low, high] for `truncate`, found {}", range->describe()),
                      "write null for an open end, e.g. truncate: [0, null]");
@@ -281,11 +279,10 @@ Distribution read_distribution(const YamlNode& map, const std::string& driver, b
   const std::optional<Number> low = read_number_or_null(range->children[0]);
   const std::optional<Number> high = read_number_or_null(range->children[1]);
   percent = percent || (low && low->percent) || (high && high->percent);
-  if (!low && !high) return require_finite_draws(distribution, map, driver);
+  if (!low && !high) return distribution;
   constexpr double infinity = std::numeric_limits<double>::infinity();
   try {
-    return require_finite_draws(truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity),
-                                map, driver);
+    return truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity);
   } catch (const ParameterError& error) {
     rethrow_at(error, map);
   }
@@ -321,6 +318,7 @@ Driver read_driver(const YamlNode& entry) {
     return driver;
   }
   driver.distribution = read_distribution(entry, entry.key, driver.percent);
+  require_finite_draws(*driver.distribution, entry, entry.key);
   return driver;
 }
 

@@ -223,7 +223,7 @@ class LookaheadGuard : public std::streambuf {
 
  protected:
   int_type underflow() override {
-    // The first offset with more than max_lookahead bytes of content between the last event and it.
+    // Serve up to the last offset with at most max_lookahead bytes of content since the last event.
     const std::size_t allowed = content_before_[std::min(last_event_, text_.size())] + max_lookahead;
     const std::size_t limit = static_cast<std::size_t>(
         std::upper_bound(content_before_.begin(), content_before_.end(), allowed) - content_before_.begin() - 1);

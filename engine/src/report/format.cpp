@@ -18,6 +18,10 @@ std::string group_thousands(std::string text) {
   return text;
 }
 
+std::size_t display_columns(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 ValueFormat choose_format(bool percent, double magnitude) {
   magnitude = std::abs(magnitude);
   if (!std::isfinite(magnitude)) return {percent, 2};
@@ -98,6 +102,7 @@ std::string format_signed(double value, int decimals) {
 }
 
 std::string format_probability(double p) {
+  if (std::isnan(p)) return "n/a";
   if (p > 0 && p < 0.0005) return "<0.1%";
   if (p < 1 && p > 0.9995) return ">99.9%";
   return fmt::format("{:.1f}%", p * 100.0);

@@ -41,6 +41,9 @@ std::string_view sampling_name(Sampling sampling);
 /// The format of a variable's numbers in tables and charts: from the larger of |P50| and |mean|.
 ValueFormat variable_format(const Variable& variable, const Summary& summary);
 
+/// Terminal columns of UTF-8 text: one per code point (fmt pads by code points too).
+std::size_t display_columns(std::string_view text);
+
 /// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
 std::string group_thousands(std::string text);
 
@@ -51,7 +54,7 @@ std::string format_with(double value, ValueFormat format);
 std::string format_signed(double value, int decimals);
 
 /// A probability as a percent with one decimal: "80.1%" (and "<0.1%" / ">99.9%" near the ends, so
-/// that a rare event never reads as impossible).
+/// that a rare event never reads as impossible); "n/a" for NaN (an undefined share).
 std::string format_probability(double p);
 
 /// ANSI styling for terminal tables; plain text when colour is off.

@@ -92,7 +92,7 @@ std::string correlation_section(const Model& model, const SensitivityReport& rep
   html::Table table{{"Driver", "Spearman", "Contribution"}, {}, {}};
   for (const RankCorrelation& row : rows)
     table.rows.push_back({escape(name_of(model, row.driver)), format_signed(row.spearman, 3),
-                          escape(std::isnan(row.contribution) ? "n/a" : format_probability(row.contribution))});
+                          escape(format_probability(row.contribution))});
   return section("Rank correlation",
                  fmt::format("Spearman rank correlation of each driver with {} over {} trials, and its share of the "
                              "sum of squared rank correlations.",

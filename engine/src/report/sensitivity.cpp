@@ -41,18 +41,13 @@ std::string join_names(const Model& model, const std::vector<std::size_t>& varia
   return out;
 }
 
-/// Columns (UTF-8 code points) of a line.
-std::size_t columns(std::string_view text) {
-  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 /// `text` wrapped at spaces to the page width; continuation lines are indented by two.
 std::string wrap(std::string_view text) {
   std::string out, line;
   for (std::size_t start = 0; start < text.size();) {
     const std::size_t end = std::min(text.find(' ', start), text.size());
     const std::string_view word = text.substr(start, end - start);
-    if (!line.empty() && columns(line) + 1 + columns(word) > page_width) {
+    if (!line.empty() && display_columns(line) + 1 + display_columns(word) > page_width) {
       out += line + "\n";
       line = "  ";
     } else if (!line.empty()) {
@@ -247,7 +242,7 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
       const std::size_t right = label + (i - first + 1) * column;
       const std::string name =
           cut_name(name_of(model, spider.lines[i].driver), two_lines ? 2 * column - 2 : column - 1);
-      header += fmt::format("{:>{}}", name, right - columns(header));
+      header += fmt::format("{:>{}}", name, right - display_columns(header));
     }
     out += style.bold(headers[0]) + "\n";
     if (two_lines) out += style.bold(headers[1]) + "\n";

@@ -46,20 +46,20 @@ std::vector<std::string> error_cells(const Summary& summary, const ValueFormat& 
   return cells;
 }
 
-/// Columns of code points (fmt pads by code points too, and "±" is one).
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 void render_variables(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
                       bool show_error, const Painter& paint) {
+  struct Row {
+    std::vector<std::string> values, errors;  // errors: --show-error, stochastic variables only
+  };
+  std::vector<Row> rows(model.variables.size());
   // Every number keeps a space before it, however wide: the columns widen rather than run together.
   std::size_t width = number_width;
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     const ValueFormat format = variable_format(model.variables[v], report.variables[v]);
-    std::vector<std::string> cells = value_cells(model.variables[v], report.variables[v], format);
-    if (show_error && model.variables[v].stochastic) cells.push_back(error_cells(report.variables[v], format).front());
-    for (const std::string& cell : cells) width = std::max(width, display_width(cell) + 1);
+    rows[v].values = value_cells(model.variables[v], report.variables[v], format);
+    if (show_error && model.variables[v].stochastic) rows[v].errors = error_cells(report.variables[v], format);
+    for (const std::vector<std::string>* cells : {&rows[v].values, &rows[v].errors})
+      for (const std::string& cell : *cells) width = std::max(width, display_columns(cell) + 1);
   }
   const auto row = [&](const std::vector<std::string>& cells) {
     std::string text;
@@ -76,16 +76,14 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const Variable& variable = model.variables[v];
       if (variable.kind != kind) continue;
-      const Summary& summary = report.variables[v];
-      const ValueFormat format = variable_format(variable, summary);
-      out += name_cell(variable.name, name_width) + row(value_cells(variable, summary, format));
+      out += name_cell(variable.name, name_width) + row(rows[v].values);
       if (!variable.stochastic) {
         out += paint.dim("  (constant)") + "\n";
         continue;
       }
       out += "\n";
-      if (show_error)
-        out += paint.dim(fmt::format("  {:<{}}", "", name_width) + row(error_cells(summary, format))) + "\n";
+      if (!rows[v].errors.empty())
+        out += paint.dim(fmt::format("  {:<{}}", "", name_width) + row(rows[v].errors)) + "\n";
     }
   }
   if (show_error)
