@@ -243,7 +243,7 @@ TEST_CASE("the block standard_normal_cdf is monotone on any grid coarser than it
   CHECK(std::is_sorted(u.begin(), u.end()));
 }
 
-TEST_CASE("the block standard_normal_cdf's ends, NaN, and both builds") {
+TEST_CASE("the block standard_normal_cdf's ends, NaN, and its three builds") {
   constexpr double inf = std::numeric_limits<double>::infinity();
   const std::vector<double> special = {-inf, -1e300, -40.5, -39.0, 0.0, -0.0, 10.5, 1e300, inf};
   const std::vector<double> u = block_cdf(special);
@@ -257,10 +257,12 @@ TEST_CASE("the block standard_normal_cdf's ends, NaN, and both builds") {
   }
   std::vector<double> z;
   for (double x = -38.0; x <= 9.0; x += 0.0037) z.push_back(x);
-  std::vector<double> baseline(z.size()), avx2(z.size());
+  std::vector<double> baseline(z.size()), avx2(z.size()), avx512(z.size());
   guidance::dist_detail::block_cdfs_baseline(z.data(), baseline.data(), z.size());
   if (!guidance::dist_detail::block_cdfs_avx2(z.data(), avx2.data(), z.size())) SUCCEED("no AVX2 here");
   else CHECK(guidance::test::same_bits(baseline, avx2));
+  if (!guidance::dist_detail::block_cdfs_avx512(z.data(), avx512.data(), z.size())) SUCCEED("no AVX-512 here");
+  else CHECK(guidance::test::same_bits(baseline, avx512));
   // In place over both branches (the tail's z are listed and kept before the central pass writes).
   std::vector<double> in_place = z;
   guidance::standard_normal_cdf(in_place, in_place);

@@ -195,8 +195,9 @@ struct ScaledExp {
   }
 }
 
-// Two builds, as the quantile's.
+// Three builds, as the quantile's.
 GUIDANCE_TARGET_AVX2 void avx2_cdfs(const double* z, double* u, std::size_t size) { cdfs(z, u, size); }
+GUIDANCE_TARGET_AVX512 void avx512_cdfs(const double* z, double* u, std::size_t size) { cdfs(z, u, size); }
 
 }  // namespace
 
@@ -207,6 +208,12 @@ void block_cdfs_baseline(const double* z, double* u, std::size_t size) { cdfs(z,
 bool block_cdfs_avx2(const double* z, double* u, std::size_t size) {
   if (!detail::cpu_has_avx2()) return false;
   avx2_cdfs(z, u, size);
+  return true;
+}
+
+bool block_cdfs_avx512(const double* z, double* u, std::size_t size) {
+  if (!detail::cpu_has_avx512()) return false;
+  avx512_cdfs(z, u, size);
   return true;
 }
 
@@ -239,7 +246,8 @@ double standard_normal_cdf(double z) { return dist_detail::normal_cdf(z); }
 
 void standard_normal_cdf(std::span<const double> z, std::span<double> u) {
   if (z.size() != u.size()) throw std::invalid_argument("standard_normal_cdf: z and u differ in length");
-  if (!dist_detail::block_cdfs_avx2(z.data(), u.data(), z.size()))
+  if (!dist_detail::block_cdfs_avx512(z.data(), u.data(), z.size()) &&
+      !dist_detail::block_cdfs_avx2(z.data(), u.data(), z.size()))
     dist_detail::block_cdfs_baseline(z.data(), u.data(), z.size());
 }
 
