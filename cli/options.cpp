@@ -137,7 +137,7 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
 ThreadLimit::ThreadLimit(unsigned threads)
     : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
 
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
+Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts) {
   const ThreadLimit limit(flags.threads);
   Run run{load_model(scenario), {}, {}};
   RunOptions options = resolve_run_options(run.model, flags);
@@ -146,7 +146,7 @@ Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
     if (!flags.trials) options.trials = 10'000;
     ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
     options.progress = progress.callback();
-    PreciseRun precise = simulate_to_precision(run.model, options, goal);
+    PreciseRun precise = simulate_to_precision(run.model, options, goal, charts);
     progress.finish();
     run.result = std::move(precise.result);
     run.report = std::move(precise.report);
@@ -156,7 +156,7 @@ Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags) {
   options.progress = progress.callback();
   run.result = simulate(run.model, options);
   progress.finish();
-  run.report = analyze(run.model, run.result);
+  run.report = analyze(run.model, run.result, charts);
   return run;
 }
 

@@ -73,8 +73,9 @@ struct Run {
 };
 
 /// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit; with
-/// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials.
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags);
+/// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials. The
+/// report has the charts the command will show (analyze's Charts).
+Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts);
 
 /// Bound oneTBB's parallelism to --threads (all cores when 0) for the object's lifetime. Results never
 /// depend on it.

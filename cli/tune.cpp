@@ -73,7 +73,9 @@ int CompareCommand::operator()() const {
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
   const std::vector<VariantReport> reports =
       with_progress(resolve_run_options(source.model, run), names.size(),
-                    [&](const RunOptions& options) { return compare_variants(source, names, options); });
+                    [&](const RunOptions& options) {
+                      return compare_variants(source, names, options, html_report.empty() ? Charts::none : Charts::all);
+                    });
   for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
   if (!html_report.empty()) write_output(html_report, render_html_compare(reports, html_options()));
   write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
@@ -156,7 +158,7 @@ int ProposeCommand::operator()() const {
   find_variable(model, metric, "--metric");  // before the run, not after it
   const SimulationResult result = with_progress(resolve_run_options(model, run), 1,
                                                 [&](const RunOptions& options) { return simulate(model, options); });
-  const RunReport report = analyze(model, result);
+  const RunReport report = analyze(model, result, Charts::none);
   const Proposal proposal = propose(model, result, report, metric, probability);
   warn_nonfinite("", model, report);
   write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))

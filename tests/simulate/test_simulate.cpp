@@ -211,6 +211,31 @@ TEST_CASE("the flagship's trials and JSON are bit-identical with and without the
   CHECK(baseline_json == vector_json);
 }
 
+TEST_CASE("analyze draws only the charts asked for, and add_charts adds the rest unchanged") {
+  const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));
+  const SimulationResult result = simulate(model, {.trials = 20'000, .seed = 5});
+  const RunReport all = analyze(model, result, Charts::all);
+  const auto charted = [&](const RunReport& report) {
+    std::vector<std::string> names;
+    for (const GuidanceProbability& line : report.guidance)
+      if (!line.histogram.counts.empty()) names.push_back(line.name);
+    return names;
+  };
+  CHECK(charted(all) == std::vector<std::string>{"revenue", "gross_margin", "operating_margin", "eps"});
+  RunReport metrics = analyze(model, result, Charts::metrics);
+  CHECK(charted(metrics) == std::vector<std::string>{"operating_margin", "eps"});
+  CHECK(charted(analyze(model, result, Charts::none)).empty());
+  // Everything else is the same, and the charts added later equal those drawn at once.
+  CHECK(run_json(model, metrics) == run_json(model, all));
+  add_charts(model, result, metrics, Charts::all);
+  for (std::size_t g = 0; g < all.guidance.size(); ++g) {
+    CAPTURE(all.guidance[g].name);
+    CHECK(metrics.guidance[g].histogram.counts == all.guidance[g].histogram.counts);
+    CHECK(metrics.guidance[g].histogram.below == all.guidance[g].histogram.below);
+    CHECK(metrics.guidance[g].cdf == all.guidance[g].cdf);
+  }
+}
+
 TEST_CASE("a trial's values do not depend on the run's length") {
   // Trial i is the same trial in a run of 5,000 and in a run of 12,345 (blocks differ).
   const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml"));

@@ -147,8 +147,18 @@ struct RunReport {
   std::optional<PrecisionStop> precision;  // only from simulate_to_precision
 };
 
-/// Statistics of every variable, guidance probabilities and actuals' ranks.
-RunReport analyze(const Model& model, const SimulationResult& result);
+/// Which guidance lines get their chart (GuidanceProbability::histogram and cdf). Each costs a pass
+/// over its variable's trials, so a caller asks only for those it shows: the HTML report draws every
+/// line's, the table only the metrics' (a driver's is the distribution the user wrote), JSON and CSV
+/// none.
+enum class Charts { none, metrics, all };
+
+/// Statistics of every variable, guidance probabilities (with the charts asked for) and actuals' ranks.
+RunReport analyze(const Model& model, const SimulationResult& result, Charts charts = Charts::all);
+
+/// The charts of `report`'s guidance lines that `charts` asks for and it lacks; `report` is
+/// analyze's of the same model and result.
+void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts);
 
 inline constexpr std::uint64_t default_max_trials = 10'000'000;
 
@@ -171,8 +181,9 @@ struct PreciseRun {
 /// 1.1 (largest / half_width)^2 times the trials so far (the half-widths shrink as 1 / sqrt(trials)),
 /// at least 1.25 and at most 16 times as many, capped at max_trials. So a run that stops at N trials
 /// equals a plain run of N trials. options.progress counts every trial run so far (an lhs round
-/// restarts). Errors as simulate; InputError when the model has no guidance line or half_width is not
-/// in (0, 1).
-PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal);
+/// restarts). The report has the charts asked for (the rounds before the last take none). Errors as
+/// simulate; InputError when the model has no guidance line or half_width is not in (0, 1).
+PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal,
+                                 Charts charts = Charts::all);
 
 }  // namespace guidance

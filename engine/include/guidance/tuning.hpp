@@ -66,9 +66,10 @@ std::vector<std::string> all_variants(const Scenario& scenario);
 std::vector<std::string> parse_variant_list(const std::string& argument);
 
 /// Run every variant with the same options (so the same trials). Every variant is loaded before any
-/// is run: an unknown variant (the loader's error, with "did you mean") costs no simulation.
+/// is run: an unknown variant (the loader's error, with "did you mean") costs no simulation. `charts`
+/// as analyze's.
 std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
-                                            const RunOptions& options);
+                                            const RunOptions& options, Charts charts = Charts::all);
 
 // ---- sweep ---------------------------------------------------------------------------------------
 

@@ -62,10 +62,10 @@ std::vector<std::string> parse_variant_list(const std::string& argument) {
 }
 
 std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
-                                            const RunOptions& options) {
+                                            const RunOptions& options, Charts charts) {
   std::vector<VariantReport> out;
   for (const std::string& variant : variants) out.push_back({variant, load_variant(source, variant), {}});
-  for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options));
+  for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options), charts);
   return out;
 }
 

@@ -405,7 +405,7 @@ class GoalSeek {
       value = std::clamp(value, low_->value.value, high_->value.value);
     }
     Evaluation at = evaluate(written(value));
-    solution_.report = analyze(at.model, at.result);
+    solution_.report = analyze(at.model, at.result, Charts::none);
     solution_.model = std::move(at.model);
     solution_.value = at.point.value.value;
     solution_.achieved = at.point.estimate.value;

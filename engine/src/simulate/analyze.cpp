@@ -142,7 +142,21 @@ GuidanceCounts count_guidance(const Model& model, const SimulationResult& result
 
 }  // namespace
 
-RunReport analyze(const Model& model, const SimulationResult& result) {
+void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts) {
+  for (GuidanceProbability& probability : report.guidance) {
+    const Variable& variable = model.variables[probability.variable];
+    const bool wanted = charts == Charts::all || (charts == Charts::metrics && variable.kind == VariableKind::metric);
+    const Summary& summary = report.variables[probability.variable];
+    if (!wanted || !variable.stochastic || summary.count == 0 || !probability.histogram.counts.empty()) continue;
+    const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
+    if (const std::optional<HistogramBins> bins = chart_bins(bulk, probability.low, probability.high)) {
+      probability.histogram = histogram(result.column(probability.variable), *bins);
+      probability.cdf = cumulative_shares(probability.histogram);
+    }
+  }
+}
+
+RunReport analyze(const Model& model, const SimulationResult& result, Charts charts) {
   RunReport report;
   report.trials = result.trials;
   report.seed = result.plan.seed;
@@ -177,15 +191,8 @@ RunReport analyze(const Model& model, const SimulationResult& result) {
     probability.p_in_ci = wilson_interval(counts.inside[g], result.trials);
     probability.p_below_ci = wilson_interval(counts.below[g], result.trials);
     probability.p_above_ci = wilson_interval(counts.above[g], result.trials);
-    const Summary& summary = report.variables[line.variable];
-    if (model.variables[line.variable].stochastic && summary.count > 0) {
-      const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
-      if (const std::optional<HistogramBins> bins = chart_bins(bulk, line.low, line.high)) {
-        probability.histogram = histogram(result.column(line.variable), *bins);
-        probability.cdf = cumulative_shares(probability.histogram);
-      }
-    }
   }
+  add_charts(model, result, report, charts);
   report.joint_inside = counts.joint_inside;
   report.joint_p_in = share(counts.joint_inside);
   report.joint_p_in_ci = wilson_interval(counts.joint_inside, result.trials);

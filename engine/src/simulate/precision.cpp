@@ -39,7 +39,8 @@ PrecisionStop largest_half_width(const Model& model, const RunReport& report, co
 
 }  // namespace
 
-PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal) {
+PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal,
+                                 Charts charts) {
   if (model.guidance.empty())
     throw InputError({}, "--precision needs guidance lines, and the scenario has none",
                      "add a `guidance:` section, or run a fixed number of trials with --trials");
@@ -53,7 +54,7 @@ PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, 
   first.trials = std::min(options.trials, max_trials);
   run.result = simulate(model, first);
   for (std::uint64_t rounds = 1;; ++rounds) {
-    run.report = analyze(model, run.result);
+    run.report = analyze(model, run.result, Charts::none);
     PrecisionStop stop = largest_half_width(model, run.report, goal);
     stop.half_width = goal.half_width;
     stop.max_trials = max_trials;
@@ -61,6 +62,7 @@ PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, 
     stop.reached = stop.largest < goal.half_width;
     const std::uint64_t trials = run.result.trials;
     if (stop.reached || trials >= max_trials) {
+      add_charts(model, run.result, run.report, charts);
       run.report.precision = stop;
       return run;
     }
