@@ -10,6 +10,7 @@
 
 #include "cpu_features.hpp"
 #include "guidance/simulate.hpp"
+#include "lanes.hpp"
 #include "prefetch.hpp"
 
 namespace guidance {
@@ -53,58 +54,75 @@ struct GuidanceCounts {
   }
 };
 
-/// Adds the lines' and the joint event's counts for trials [first, first + n) (n <= tile): column by
-/// column, each loop branch-free over contiguous values so that it vectorises.
-constexpr std::size_t tile = 4096;
+/// Adds the lines' and the joint event's counts for trials [first, first + n) (n <= tile), four trials
+/// at a time (detail::Lanes): per line, lane counters of the finite values below the range and inside
+/// it (a mask is -1 where true, so subtracting it counts), and each group's inside mask ANDed into the
+/// tile's for the joint event. The last partial group is padded with NaN, which is in no range.
+constexpr std::size_t tile = 1024;
 [[gnu::always_inline]] inline void count_tile_lanes(const Model& model, const SimulationResult& result,
                                                     std::span<const std::size_t> with_nonfinite, std::uint64_t first,
                                                     std::size_t n, GuidanceCounts& counts) {
+  using detail::LaneMask;
+  using detail::Lanes;
   constexpr double largest = std::numeric_limits<double>::max();
-  std::array<unsigned char, tile> all_inside;
-  std::array<unsigned char, tile> any_nonfinite{};
-  all_inside.fill(1);
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t groups = (n + 3) / 4;
+  std::array<LaneMask, tile / 4> all_inside;
+  std::array<LaneMask, tile / 4> any_nonfinite{};
+  all_inside.fill(LaneMask{} - 1);
+  const auto load = [&](const double* x, std::size_t i) __attribute__((always_inline)) {
+    return detail::load_lanes(x + i, std::min<std::size_t>(4, n - i), nan);
+  };
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {
     const GuidanceRange& line = model.guidance[g];
     const std::span<const double> column = result.column(line.variable);
-    const double constant = model.variables[line.variable].constant_value;
-    const double* x = column.empty() ? nullptr : column.data() + first;
-    std::uint64_t inside = 0, below = 0, above = 0, finite = 0;
-    const auto count = [&](std::size_t from, std::size_t to) __attribute__((always_inline)) {
-      for (std::size_t i = from; i < to; ++i) {
-        const double value = x != nullptr ? x[i] : constant;
-        const bool is_finite = std::fabs(value) <= largest;
-        const bool is_below = is_finite & (value < line.low);
-        const bool is_above = is_finite & (value > line.high);
-        const bool is_inside = is_finite & !is_below & !is_above;
-        finite += is_finite;
-        below += is_below;
-        above += is_above;
-        inside += is_inside;
-        all_inside[i] &= static_cast<unsigned char>(is_inside);
-      }
+    LaneMask finite_count{}, below_count{}, inside_count{};
+    const auto count = [&](std::size_t group, Lanes x) __attribute__((always_inline)) {
+      const LaneMask finite = detail::lanes_abs(x) <= largest;
+      const LaneMask not_below = x >= line.low, not_above = x <= line.high;  // both false for NaN
+      const LaneMask inside = finite & not_below & not_above;
+      finite_count -= finite;
+      below_count -= finite & ~not_below;
+      inside_count -= inside;
+      all_inside[group] &= inside;
     };
-    if (x != nullptr) {
-      detail::for_each_prefetched_run(x, n, [&](std::size_t from, std::size_t length)
-                                                __attribute__((always_inline)) { count(from, from + length); });
+    if (column.empty()) {  // a constant
+      const double constant = model.variables[line.variable].constant_value;
+      const std::array<double, 4> constants{constant, constant, constant, constant};
+      for (std::size_t group = 0; group < groups; ++group)
+        count(group, detail::load_lanes(constants.data(), std::min<std::size_t>(4, n - 4 * group), nan));
     } else {
-      count(0, n);
+      const double* x = column.data() + first;
+      detail::for_each_prefetched_run(x, n, [&](std::size_t from, std::size_t length) __attribute__((always_inline)) {
+        for (std::size_t i = from; i < from + length; i += 4) count(i / 4, load(x, i));
+      });
+    }
+    std::uint64_t finite = 0, below = 0, inside = 0;
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      finite += static_cast<std::uint64_t>(finite_count[lane]);
+      below += static_cast<std::uint64_t>(below_count[lane]);
+      inside += static_cast<std::uint64_t>(inside_count[lane]);
     }
     counts.inside[g] += inside;
     counts.below[g] += below;
-    counts.above[g] += above;
+    counts.above[g] += finite - below - inside;
     counts.nonfinite[g] += n - finite;
   }
   for (const std::size_t v : with_nonfinite) {
     const double* x = result.column(v).data() + first;
-    for (std::size_t i = 0; i < n; ++i) any_nonfinite[i] |= static_cast<unsigned char>(!(std::fabs(x[i]) <= largest));
+    for (std::size_t group = 0; group < groups; ++group)
+      any_nonfinite[group] |= !(detail::lanes_abs(load(x, 4 * group)) <= largest);
   }
-  std::uint64_t joint_inside = 0, nonfinite_trials = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    joint_inside += all_inside[i];
-    nonfinite_trials += any_nonfinite[i];
+  if (n % 4 != 0) any_nonfinite[groups - 1] &= LaneMask{0, 1, 2, 3} < static_cast<std::int64_t>(n % 4);  // not the padding
+  LaneMask joint_inside{}, nonfinite_trials{};
+  for (std::size_t group = 0; group < groups; ++group) {
+    joint_inside -= all_inside[group];
+    nonfinite_trials -= any_nonfinite[group];
   }
-  counts.joint_inside += joint_inside;
-  counts.nonfinite_trials += nonfinite_trials;
+  for (std::size_t lane = 0; lane < 4; ++lane) {
+    counts.joint_inside += static_cast<std::uint64_t>(joint_inside[lane]);
+    counts.nonfinite_trials += static_cast<std::uint64_t>(nonfinite_trials[lane]);
+  }
 }
 
 // Two builds (cpu_features.hpp); integer counts, the same in any. (An AVX-512 build made bench_run's
