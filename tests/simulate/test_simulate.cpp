@@ -130,6 +130,60 @@ guidance:
   CHECK(report.joint_p_in_ci.high > report.joint_p_in);
 }
 
+TEST_CASE("the guidance counts equal a trial-by-trial count for any number of trials") {
+  // Runs that end inside a group of four and inside a tile, a line on a constant, a line on a metric
+  // that is infinite or NaN in some trials, and a model with no line (every trial holds jointly).
+  const std::uint64_t trials = GENERATE(1, 3, 37, 1024, 1027, 5000);
+  CAPTURE(trials);
+  const Model model = model_of(R"(
+name: counts
+drivers:
+  a: {dist: uniform, min: -1, max: 1}
+  shares: {dist: discrete, values: [0, 1, 2], probabilities: [0.2, 0.4, 0.4]}
+  rate: 0.5
+metrics:
+  ratio: a / shares
+guidance:
+  a: [-0.5, 0.5]
+  ratio: [0, 0.25]
+  rate: [0, 1]
+)");
+  const SimulationResult result = simulate(model, {.trials = trials, .seed = 7});
+  const RunReport report = analyze(model, result);
+  std::uint64_t joint = 0, nonfinite_trials = 0;
+  std::vector<std::uint64_t> inside(3), below(3), above(3), nonfinite(3);
+  for (std::uint64_t t = 0; t < trials; ++t) {
+    bool all = true, any_nonfinite = false;
+    for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+      const GuidanceRange& line = model.guidance[g];
+      const auto column = result.column(line.variable);
+      const double x = column.empty() ? model.variables[line.variable].constant_value : column[t];
+      const bool finite = std::isfinite(x);
+      nonfinite[g] += !finite;
+      below[g] += finite && x < line.low;
+      above[g] += finite && x > line.high;
+      inside[g] += finite && x >= line.low && x <= line.high;
+      all = all && finite && x >= line.low && x <= line.high;
+    }
+    for (std::size_t v = 0; v < model.variables.size(); ++v)
+      if (!result.column(v).empty() && !std::isfinite(result.column(v)[t])) any_nonfinite = true;
+    joint += all;
+    nonfinite_trials += any_nonfinite;
+  }
+  for (std::size_t g = 0; g < model.guidance.size(); ++g) {
+    CAPTURE(model.guidance[g].name);
+    CHECK(report.guidance[g].inside == inside[g]);
+    CHECK(report.guidance[g].below == below[g]);
+    CHECK(report.guidance[g].above == above[g]);
+    CHECK(report.guidance[g].nonfinite == nonfinite[g]);
+  }
+  CHECK(report.joint_inside == joint);
+  CHECK(report.nonfinite_trials == nonfinite_trials);
+
+  const Model unguided = model_of("name: none\ndrivers:\n  a: {dist: normal, mean: 0, sd: 1}\n");
+  CHECK(analyze(unguided, simulate(unguided, {.trials = trials, .seed = 7})).joint_inside == trials);
+}
+
 TEST_CASE("non-finite results are counted, excluded from statistics, and counted outside guidance") {
   // shares is 0 in about half the trials: eps is then +-inf or nan.
   const Model model = model_of(R"(

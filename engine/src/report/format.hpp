@@ -1,9 +1,13 @@
 // Number formatting shared by the table, CSV and HTML renderers.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -95,5 +99,16 @@ nlohmann::ordered_json json_number(double value);
 
 /// An interval as a JSON pair [low, high], non-finite ends as null.
 nlohmann::ordered_json json_interval(const Interval& interval);
+
+/// Sorts rows by size(row), largest first, ties in their order; undefined sizes (NaN) go last, since
+/// compared as they are they would break the sort's ordering.
+template <class Row, class Size>
+void sort_largest_first(std::vector<Row>& rows, Size size) {
+  const auto key = [&](const Row& row) {
+    const double value = size(row);
+    return std::isnan(value) ? -std::numeric_limits<double>::infinity() : value;
+  };
+  std::ranges::stable_sort(rows, [&](const Row& a, const Row& b) { return key(a) > key(b); });
+}
 
 }  // namespace guidance

@@ -87,8 +87,7 @@ std::string spider_section(const Model& model, const SensitivityReport& report) 
 
 std::string correlation_section(const Model& model, const SensitivityReport& report) {
   std::vector<RankCorrelation> rows = report.correlation->drivers;
-  const auto size = [](const RankCorrelation& row) { return std::isnan(row.spearman) ? -1.0 : std::abs(row.spearman); };
-  std::ranges::stable_sort(rows, [&](const RankCorrelation& a, const RankCorrelation& b) { return size(a) > size(b); });
+  sort_largest_first(rows, [](const RankCorrelation& row) { return std::abs(row.spearman); });
   html::Table table{{"Driver", "Spearman", "Contribution"}, {}, {}};
   for (const RankCorrelation& row : rows)
     table.rows.push_back({escape(name_of(model, row.driver)), format_signed(row.spearman, 3),

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -76,15 +75,10 @@ std::size_t name_width(const Model& model, const std::vector<std::size_t>& drive
   return std::min(width, max_name_width);
 }
 
-/// The rows sorted by `size` (largest first, ties in their order) and the width of their drivers' names.
+/// The rows sorted by `size` (sort_largest_first) and the width of their drivers' names.
 template <class Row, class Size>
 std::pair<std::vector<Row>, std::size_t> ranked_rows(const Model& model, std::vector<Row> rows, Size size) {
-  // Undefined sizes (NaN) last: compared as they are, they would break the sort's ordering.
-  const auto key = [&](const Row& row) {
-    const double value = size(row);
-    return std::isnan(value) ? -std::numeric_limits<double>::infinity() : value;
-  };
-  std::ranges::stable_sort(rows, [&](const Row& a, const Row& b) { return key(a) > key(b); });
+  sort_largest_first(rows, size);
   std::vector<std::size_t> drivers;
   for (const Row& row : rows) drivers.push_back(row.driver);
   return {std::move(rows), name_width(model, drivers)};

@@ -113,7 +113,11 @@ constexpr std::size_t tile = 1024;
     for (std::size_t group = 0; group < groups; ++group)
       any_nonfinite[group] |= !(detail::lanes_abs(load(x, 4 * group)) <= largest);
   }
-  if (n % 4 != 0) any_nonfinite[groups - 1] &= LaneMask{0, 1, 2, 3} < static_cast<std::int64_t>(n % 4);  // not the padding
+  if (n % 4 != 0) {  // not the padding (all_inside has no line's mask when there is no line)
+    const LaneMask trial = LaneMask{0, 1, 2, 3} < static_cast<std::int64_t>(n % 4);
+    all_inside[groups - 1] &= trial;
+    any_nonfinite[groups - 1] &= trial;
+  }
   LaneMask joint_inside{}, nonfinite_trials{};
   for (std::size_t group = 0; group < groups; ++group) {
     joint_inside -= all_inside[group];
