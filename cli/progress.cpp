@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
 
 namespace guidance::cli {
@@ -55,25 +56,10 @@ bool utf8_locale() {
   return false;
 }
 
-/// Columns of UTF-8 text (one per code point: the bar's characters are all one column wide).
-std::size_t display_columns(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 std::size_t terminal_columns() {
   winsize size{};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
   return 80;
-}
-
-std::string count_text(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
 }
 
 std::string rate_text(double per_second) {
@@ -112,7 +98,7 @@ std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::
   done = std::min(done, total);
   const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   const double seconds = elapsed.count();
-  std::string tail = fmt::format("{} of {} trials", count_text(done), count_text(total));
+  std::string tail = fmt::format("{} of {} trials", group_thousands(std::to_string(done)), group_thousands(std::to_string(total)));
   if (seconds > 0 && done > 0) {
     const double rate = static_cast<double>(done) / seconds;
     tail += fmt::format(" · {} trials/s · {} left", rate_text(rate),

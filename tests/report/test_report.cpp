@@ -170,6 +170,17 @@ TEST_CASE("numbers keep about four significant digits and ten characters at any 
   CHECK(format_with(2e5, choose_format(true, 2e5)) == "2.000e+07%");
 }
 
+TEST_CASE("thousands are grouped in the integer part, and columns count code points", "[table]") {
+  CHECK(group_thousands("0") == "0");
+  CHECK(group_thousands("999") == "999");
+  CHECK(group_thousands("1000") == "1,000");
+  CHECK(group_thousands("10000000") == "10,000,000");
+  CHECK(group_thousands("-123456.789") == "-123,456.789");
+  CHECK(group_thousands("-100") == "-100");
+  CHECK(display_columns("P(in) 80%") == 9);
+  CHECK(display_columns("\u2581\u2588 \u2550") == 4);  // block and box-drawing characters: three bytes each
+}
+
 TEST_CASE("run's table keeps a space between numbers whatever their width", "[table]") {
   const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
   const RunReport report = analyze(model, simulate(model, {.trials = 20'000, .seed = 3}));

@@ -1,8 +1,10 @@
 // Rendering of run results: rendering only, no statistics.
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,5 +64,12 @@ std::string render_html_compare(const std::vector<VariantReport>& variants, cons
 
 /// A number as the user wrote it: percents as "63.50%", others with sensible significant digits.
 std::string format_value(double value, bool percent);
+
+/// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
+std::string group_thousands(std::string text);
+
+/// Terminal columns of UTF-8 text: one per code point (fmt pads by code points too; every character
+/// the reports and the progress bar draw is one column wide).
+std::size_t display_columns(std::string_view text);
 
 }  // namespace guidance

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "guidance/model.hpp"
+#include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
 
 namespace guidance {
@@ -44,12 +45,6 @@ std::string_view sampling_name(Sampling sampling);
 
 /// The format of a variable's numbers in tables and charts: from the larger of |P50| and |mean|.
 ValueFormat variable_format(const Variable& variable, const Summary& summary);
-
-/// Terminal columns of UTF-8 text: one per code point (fmt pads by code points too).
-std::size_t display_columns(std::string_view text);
-
-/// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
-std::string group_thousands(std::string text);
 
 /// "1,115.0", "63.50%", "0.2053", "n/a" for NaN, "inf", "-inf".
 std::string format_with(double value, ValueFormat format);
