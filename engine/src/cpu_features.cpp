@@ -6,7 +6,7 @@ namespace guidance::detail {
 
 namespace {
 
-std::atomic<bool> vector_builds{true};
+std::atomic<VectorBuilds> allowed{VectorBuilds::all};
 
 #if defined(__x86_64__)
 bool supports_avx2() {
@@ -27,14 +27,14 @@ bool supports_avx512() { return false; }
 
 bool cpu_has_avx2() {
   static const bool avx2 = supports_avx2();
-  return avx2 && vector_builds.load(std::memory_order_relaxed);
+  return avx2 && allowed.load(std::memory_order_relaxed) != VectorBuilds::baseline;
 }
 
 bool cpu_has_avx512() {
   static const bool avx512 = supports_avx512();
-  return avx512 && vector_builds.load(std::memory_order_relaxed);
+  return avx512 && allowed.load(std::memory_order_relaxed) == VectorBuilds::all;
 }
 
-void use_vector_builds(bool use) { vector_builds.store(use, std::memory_order_relaxed); }
+void use_vector_builds(VectorBuilds builds) { allowed.store(builds, std::memory_order_relaxed); }
 
 }  // namespace guidance::detail

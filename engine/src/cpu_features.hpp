@@ -30,8 +30,12 @@ bool cpu_has_avx2();
 /// AVX-512 F, DQ and VL (x86-64 only; false elsewhere). Checked once.
 bool cpu_has_avx512();
 
-/// With false, both checks above answer false from then on, so that every loop takes its baseline
-/// build: for tests that compare whole runs on both. Not for use while another thread runs a loop.
-void use_vector_builds(bool use);
+/// Which builds the checks above let the loops take: every one the CPU has (the default), at most the
+/// AVX2 ones (as on a CPU without AVX-512), or only the baseline ones (as on one without either).
+enum class VectorBuilds { all, avx2, baseline };
+
+/// From now on the checks above answer as on a CPU with only `builds`: for tests that compare whole
+/// runs on each. Not for use while another thread runs a loop.
+void use_vector_builds(VectorBuilds builds);
 
 }  // namespace guidance::detail

@@ -299,11 +299,14 @@ TEST_CASE("the block quantile's baseline and vector builds agree bit for bit") {
   std::vector<double> u = testing::uniforms(1001, 13);
   u.insert(u.end(), probabilities.begin(), probabilities.end());
   u.insert(u.end(), {0.0, 1.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN()});
-  std::vector<double> baseline(u.size()), vector(u.size());
-  detail::use_vector_builds(false);
+  std::vector<double> baseline(u.size()), avx2(u.size()), vector(u.size());
+  detail::use_vector_builds(detail::VectorBuilds::baseline);
   quantile(c.distribution, u, baseline);
-  detail::use_vector_builds(true);
+  detail::use_vector_builds(detail::VectorBuilds::avx2);
+  quantile(c.distribution, u, avx2);
+  detail::use_vector_builds(detail::VectorBuilds::all);
   quantile(c.distribution, u, vector);
+  CHECK(guidance::test::same_bits(baseline, avx2));
   CHECK(guidance::test::same_bits(baseline, vector));
 }
 

@@ -80,11 +80,12 @@ TEST_CASE("histogram: the baseline and the vector build count alike, also at the
   for (int i = 0; i < 1'000; ++i) values.push_back(0.5 + 3.0 * unit(engine));
   const HistogramBins bins{1.0, 0.25, 8};
   const Histogram expected = reference(values, bins);
-  const bool vector_builds = GENERATE(false, true);
-  CAPTURE(vector_builds);
-  detail::use_vector_builds(vector_builds);
+  const detail::VectorBuilds builds =
+      GENERATE(detail::VectorBuilds::all, detail::VectorBuilds::avx2, detail::VectorBuilds::baseline);
+  CAPTURE(builds);
+  detail::use_vector_builds(builds);
   const Histogram h = histogram(values, bins);
-  detail::use_vector_builds(true);
+  detail::use_vector_builds(detail::VectorBuilds::all);
   CHECK(h.counts == expected.counts);
   CHECK(h.below == expected.below);
   CHECK(h.above == expected.above);

@@ -60,11 +60,11 @@ TEST_CASE("exact percentiles equal a sort of the finite values", "[percentiles]"
                                     "with non-finite", "huge range", "extremes", "cluster and outliers");
   const std::size_t n = GENERATE(1, 2, 3, 4, 5, 10, 1000, 65537, 300'001);
   // The gather pass has an AVX-512 build (where the CPU has it) beside the scalar loop.
-  const bool vector_builds = GENERATE(true, false);
-  INFO(kind << ", n = " << n << ", vector builds " << vector_builds);
-  detail::use_vector_builds(vector_builds);
+  const detail::VectorBuilds builds = GENERATE(detail::VectorBuilds::all, detail::VectorBuilds::baseline);
+  INFO(kind << ", n = " << n << ", vector builds " << static_cast<int>(builds));
+  detail::use_vector_builds(builds);
   require_matches_sort(column(kind, n));
-  detail::use_vector_builds(true);
+  detail::use_vector_builds(detail::VectorBuilds::all);
 }
 
 TEST_CASE("heavily tied columns are narrowed until exact", "[percentiles]") {
