@@ -23,8 +23,12 @@ namespace {
 // Read by the signal handler: lock-free atomics are safe there.
 std::atomic<bool> interrupt_requested{false};
 std::atomic<int> running_reporters{0};
-std::atomic<bool> removal_armed{false};
-char removal_path[PATH_MAX];  // written only while removal_armed is false
+// The path to remove ("" for none) and a lock on it, so that the handler, on whichever thread it runs,
+// never reads a path half written. The handler only tries the lock (on the thread that holds it,
+// waiting would never end) and never releases it: it ends the process. What it skips is a change of
+// path, made while no temporary file exists.
+std::atomic<bool> removal_locked{false};
+char removal_path[PATH_MAX] = "";
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_interrupt(int) {
@@ -32,7 +36,7 @@ extern "C" void on_interrupt(int) {
     interrupt_requested.store(true);
     return;
   }
-  if (removal_armed.load()) ::unlink(removal_path);  // unlink is async-signal-safe
+  if (!removal_locked.exchange(true) && removal_path[0] != '\0') ::unlink(removal_path);  // async-signal-safe
   constexpr char message[] = "interrupted\n";
   [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
   ::_exit(130);
@@ -79,10 +83,12 @@ std::string duration_text(double seconds) {
 }  // namespace
 
 void remove_on_interrupt(const char* path) {
-  removal_armed.store(false);
-  if (path == nullptr || std::strlen(path) >= sizeof removal_path) return;
-  std::strcpy(removal_path, path);
-  removal_armed.store(true);
+  while (removal_locked.exchange(true)) {
+    // The handler holds it, on another thread, and is ending the process.
+  }
+  const bool fits = path != nullptr && std::strlen(path) < sizeof removal_path;
+  std::strcpy(removal_path, fits ? path : "");
+  removal_locked.store(false);
 }
 
 void install_interrupt_handler() {
