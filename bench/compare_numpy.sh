@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
-# (default 6) run the three in turn, each round in another order, so that a drift in the machine's
-# speed touches all three alike; it prints the machine's CPU, each program's median wall, user and
-# system time and peak memory (/usr/bin/time) and the median of the round-by-round ratios of wall
-# time. System time is where a program pays for fresh memory (docs/performance.md).
+# (default 6) run the three in turn, so that a drift in the machine's speed touches all three alike;
+# it prints the machine's CPU, each program's median wall, user and system time and peak memory
+# (/usr/bin/time) and the medians of the round-by-round ratios of wall time. System time is where a
+# program pays for fresh memory (docs/performance.md).
 # Needs python3-numpy, python3-scipy and time (apt-get install python3-numpy python3-scipy time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,31 +30,44 @@ run() {
   esac
 }
 
-# Each round runs the three in another of their six orders. On a virtual machine whose host takes back
-# the memory a guest frees, the program that runs right after numpy (which frees 1.7 GB) can spend 0.3
-# to 0.5 s more in the kernel getting its memory backed again, whichever program it is; with one fixed
-# order (or one order turned round, which keeps who follows whom) the same program would pay that in
-# most rounds. Over six rounds each C++ program follows numpy equally often.
-orders=("guidance hand-written numpy" "numpy hand-written guidance" "hand-written numpy guidance"
-        "guidance numpy hand-written" "numpy guidance hand-written" "hand-written guidance numpy")
+# Each round runs numpy first, then the two C++ programs, in one order in odd rounds and the other in
+# even ones. On a virtual machine whose host takes back the memory a guest frees, the program that
+# runs right after numpy (which frees 1.7 GB) spends 0.3 to 0.5 s more in the kernel getting its
+# memory backed again, whichever program it is, and so does one that starts about two seconds after
+# numpy ends (the guest hands the freed pages back with that delay; docs/performance.md). In this
+# schedule each C++ program runs right after numpy in half the rounds and second (0.4 to 1 s after
+# numpy ends) in the other half, so both pay alike; the summary gives both positions' medians.
+orders=("numpy guidance hand-written" "numpy hand-written guidance")
 for round in $(seq "$rounds"); do
-  for program in ${orders[$(((round - 1) % 6))]}; do run "$program"; done
+  for program in ${orders[$(((round - 1) % 2))]}; do run "$program"; done
   echo "round $round of $rounds done" >&2
 done
 
 python3 - "$log" "$trials" <<'PY'
 import os, statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-names = ("guidance", "hand-written", "numpy")
-wall, user, system, peak = ({name: [float(row[k]) for row in rows if row[0] == name] for name in names} for k in (1, 2, 3, 4))
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown CPU")
-print(f"{int(float(sys.argv[2])):,} trials, {len(wall['guidance'])} rounds on {os.cpu_count()} cores of {cpu}; medians")
-for name in wall:
-    print(f"  {name:13s} wall {statistics.median(wall[name]):6.2f} s   user {statistics.median(user[name]):6.2f} s   "
-          f"system {statistics.median(system[name]):5.2f} s   peak {statistics.median(peak[name]) / 1024:6.0f} MiB")
-def ratio(a, b):
-    return statistics.median(x / y for x, y in zip(wall[a], wall[b]))
-print(f"  numpy / guidance        {ratio('numpy', 'guidance'):5.1f}x")
-print(f"  numpy / hand-written    {ratio('numpy', 'hand-written'):5.1f}x")
-print(f"  guidance / hand-written {ratio('guidance', 'hand-written'):5.2f}")
+rounds = [rows[i:i + 3] for i in range(0, len(rows), 3)]
+print(f"{int(float(sys.argv[2])):,} trials, {len(rounds)} rounds on {os.cpu_count()} cores of {cpu}; medians")
+def runs(name, position=None):
+    """The runs of `name`, all or only those at `position` (1: right after numpy, 2: second)."""
+    return [(round_[0], row) for round_ in rounds for k, row in enumerate(round_)
+            if row[0] == name and (position is None or k == position)]
+def line(label, chosen):
+    wall, user, system, peak = ([float(row[k]) for _, row in chosen] for k in (1, 2, 3, 4))
+    print(f"  {label:31s} wall {statistics.median(wall):6.2f} s   user {statistics.median(user):6.2f} s   "
+          f"system {statistics.median(system):5.2f} s   peak {statistics.median(peak) / 1024:6.0f} MiB")
+line("numpy", runs("numpy"))
+for name in ("guidance", "hand-written"):
+    line(f"{name}, second", runs(name, 2))
+    line(f"{name}, right after numpy", runs(name, 1))
+    line(f"{name}, all rounds", runs(name))
+def ratio(name, position):
+    return statistics.median(float(numpy[1]) / float(row[1]) for numpy, row in runs(name, position))
+for position, label in ((2, "second"), (None, "all rounds")):
+    print(f"  {'numpy / guidance (' + label + ')':38s} {ratio('guidance', position):5.1f}x")
+    print(f"  {'numpy / hand-written (' + label + ')':38s} {ratio('hand-written', position):5.1f}x")
+pairs = [float(g[1]) / float(h[1]) for round_ in rounds for g in round_ for h in round_
+         if g[0] == "guidance" and h[0] == "hand-written"]
+print(f"  {'guidance / hand-written (all rounds)':38s} {statistics.median(pairs):5.2f}")
 PY
