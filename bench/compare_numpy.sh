@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process comparison of `guidance run` with the same model hard-coded in C++ (the yardstick,
 # bench/reference_flagship.cpp) and in numpy + scipy, at TRIALS (default 10 million). ROUNDS rounds
-# (default 6) run the three in turn, so that a drift in the machine's speed touches all three alike;
+# (default 6; an odd number is rounded up) run the three in turn, so that a drift in the machine's speed touches all three alike;
 # it prints the machine's CPU, each program's median wall, user and system time and peak memory
 # (/usr/bin/time) and the medians of the round-by-round ratios of wall time. System time is where a
 # program pays for fresh memory (docs/performance.md).
@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${TRIALS:-10000000}
 rounds=${ROUNDS:-6}
+rounds=$(((rounds + 1) / 2 * 2))  # even: each C++ program runs right after numpy in half the rounds
 build=${BUILD_DIR:-build}
 log=$(mktemp)
 trap 'rm -f "$log" "$log.time"' EXIT
@@ -62,12 +63,14 @@ for name in ("guidance", "hand-written"):
     line(f"{name}, second", runs(name, 2))
     line(f"{name}, right after numpy", runs(name, 1))
     line(f"{name}, all rounds", runs(name))
+def wall(row):
+    return max(float(row[1]), 0.01)  # /usr/bin/time's resolution: a tiny run reads 0.00
 def ratio(name, position):
-    return statistics.median(float(numpy[1]) / float(row[1]) for numpy, row in runs(name, position))
+    return statistics.median(wall(numpy) / wall(row) for numpy, row in runs(name, position))
 for position, label in ((2, "second"), (None, "all rounds")):
     print(f"  {'numpy / guidance (' + label + ')':38s} {ratio('guidance', position):5.1f}x")
     print(f"  {'numpy / hand-written (' + label + ')':38s} {ratio('hand-written', position):5.1f}x")
-pairs = [float(g[1]) / float(h[1]) for round_ in rounds for g in round_ for h in round_
+pairs = [wall(g) / wall(h) for round_ in rounds for g in round_ for h in round_
          if g[0] == "guidance" and h[0] == "hand-written"]
 print(f"  {'guidance / hand-written (all rounds)':38s} {statistics.median(pairs):5.2f}")
 PY

@@ -1,10 +1,12 @@
-// The non-finite doubles the tests feed the engine, and the bitwise comparison of columns that tests
-// of determinism make.
+// The non-finite doubles the tests feed the engine, and what tests of determinism need: the bitwise
+// comparison of columns and a scope that runs the loops' baseline or AVX2 builds.
 #pragma once
 
 #include <cstring>
 #include <limits>
 #include <span>
+
+#include "cpu_features.hpp"
 
 namespace guidance::test {
 
@@ -15,5 +17,15 @@ inline constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 inline bool same_bits(std::span<const double> a, std::span<const double> b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
 }
+
+/// Runs the loops as on a CPU with only `builds` (detail::use_vector_builds) until the scope ends, even
+/// when a failed REQUIRE or an exception ends it, so that later tests run every build again.
+class VectorBuildsScope {
+ public:
+  explicit VectorBuildsScope(detail::VectorBuilds builds) { detail::use_vector_builds(builds); }
+  ~VectorBuildsScope() { detail::use_vector_builds(detail::VectorBuilds::all); }
+  VectorBuildsScope(const VectorBuildsScope&) = delete;
+  VectorBuildsScope& operator=(const VectorBuildsScope&) = delete;
+};
 
 }  // namespace guidance::test

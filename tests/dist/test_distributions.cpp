@@ -300,12 +300,11 @@ TEST_CASE("the block quantile's baseline and vector builds agree bit for bit") {
   u.insert(u.end(), probabilities.begin(), probabilities.end());
   u.insert(u.end(), {0.0, 1.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN()});
   std::vector<double> baseline(u.size()), avx2(u.size()), vector(u.size());
-  detail::use_vector_builds(detail::VectorBuilds::baseline);
-  quantile(c.distribution, u, baseline);
-  detail::use_vector_builds(detail::VectorBuilds::avx2);
-  quantile(c.distribution, u, avx2);
-  detail::use_vector_builds(detail::VectorBuilds::all);
-  quantile(c.distribution, u, vector);
+  for (auto [builds, out] : {std::pair{detail::VectorBuilds::baseline, &baseline}, {detail::VectorBuilds::avx2, &avx2},
+                             {detail::VectorBuilds::all, &vector}}) {
+    const test::VectorBuildsScope scope(builds);
+    quantile(c.distribution, u, *out);
+  }
   CHECK(guidance::test::same_bits(baseline, avx2));
   CHECK(guidance::test::same_bits(baseline, vector));
 }

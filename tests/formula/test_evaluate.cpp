@@ -9,6 +9,7 @@
 
 #include "cpu_features.hpp"
 #include "formula/rig.hpp"
+#include "special_values.hpp"
 
 using namespace formula_test;
 using Catch::Matchers::WithinRel;
@@ -167,15 +168,19 @@ TEST_CASE("blocks of 1, 7 and 2048 trials, with and without the vector builds, g
   };
   const std::vector<Input> names = {{"x"}, {"y"}, {"z"}};
   const Program program = guidance::formula::compile(names, metrics.definitions);
-  guidance::detail::use_vector_builds(guidance::detail::VectorBuilds::baseline);  // every kernel's baseline build
-  const auto one_at_a_time = run(program, inputs, trials, 1);
-  const std::size_t block = GENERATE(7, 2048);
   using guidance::detail::VectorBuilds;
+  using guidance::test::VectorBuildsScope;
+  const auto one_at_a_time = [&] {
+    const VectorBuildsScope scope(VectorBuilds::baseline);  // every kernel's baseline build
+    return run(program, inputs, trials, 1);
+  }();
+  const std::size_t block = GENERATE(7, 2048);
   const VectorBuilds builds = GENERATE(VectorBuilds::all, VectorBuilds::avx2, VectorBuilds::baseline);
   CAPTURE(block, builds);
-  guidance::detail::use_vector_builds(builds);
-  const auto result = run(program, inputs, trials, block);
-  guidance::detail::use_vector_builds(VectorBuilds::all);
+  const auto result = [&] {
+    const VectorBuildsScope scope(builds);
+    return run(program, inputs, trials, block);
+  }();
   for (std::size_t j = 0; j < metrics.definitions.size(); ++j) {
     CAPTURE(metrics.definitions[j].name);
     const std::vector<double>& expected = one_at_a_time[program.input_count + j];

@@ -131,10 +131,13 @@ guidance:
 }
 
 TEST_CASE("the guidance counts equal a trial-by-trial count for any number of trials") {
-  // Runs that end inside a group of four and inside a tile, a line on a constant, a line on a metric
-  // that is infinite or NaN in some trials, and a model with no line (every trial holds jointly).
+  // Runs that end inside a group of four and inside a tile, a line on a constant, lines on metrics
+  // that are infinite (x / 0) or NaN (0 / 0) in some trials, and a model with no line (every trial
+  // holds jointly); in the counts' vector build and their baseline one.
   const std::uint64_t trials = GENERATE(1, 3, 37, 1024, 1027, 5000);
-  CAPTURE(trials);
+  const detail::VectorBuilds builds = GENERATE(detail::VectorBuilds::all, detail::VectorBuilds::baseline);
+  CAPTURE(trials, builds);
+  const guidance::test::VectorBuildsScope scope(builds);
   const Model model = model_of(R"(
 name: counts
 drivers:
@@ -143,15 +146,17 @@ drivers:
   rate: 0.5
 metrics:
   ratio: a / shares
+  undefined: (shares - shares) / shares
 guidance:
   a: [-0.5, 0.5]
   ratio: [0, 0.25]
   rate: [0, 1]
+  undefined: [0, 1]
 )");
   const SimulationResult result = simulate(model, {.trials = trials, .seed = 7});
   const RunReport report = analyze(model, result);
   std::uint64_t joint = 0, nonfinite_trials = 0;
-  std::vector<std::uint64_t> inside(3), below(3), above(3), nonfinite(3);
+  std::vector<std::uint64_t> inside(4), below(4), above(4), nonfinite(4);
   for (std::uint64_t t = 0; t < trials; ++t) {
     bool all = true, any_nonfinite = false;
     for (std::size_t g = 0; g < model.guidance.size(); ++g) {
@@ -244,28 +249,34 @@ TEST_CASE("the flagship's JSON is bit-identical on 1, 2, 3 and 8 threads") {
   CHECK(json_on(threads) == reference);
 }
 
-TEST_CASE("every scenario's trials and JSON are bit-identical with every level of vector builds") {
+TEST_CASE("every scenario's trials, JSON and HTML report are bit-identical with every level of vector builds") {
   // A machine without AVX-512, or without AVX2 too, runs the loops' AVX2 or baseline builds
-  // (cpu_features.hpp): it must draw the same trials and report the same numbers (the HTML report's
-  // charts included). 50,001 trials end on a partial block and chunk.
+  // (cpu_features.hpp): it must draw the same trials and report the same numbers (JSON, at full
+  // precision) and charts (the HTML report). 50,001 trials end on a partial block and chunk.
   const std::string scenario = GENERATE("juniper_q4_2012", "cost_model", "coin_toss_revenue");
   const detail::VectorBuilds builds = GENERATE(detail::VectorBuilds::avx2, detail::VectorBuilds::baseline);
   CAPTURE(scenario, builds);
   const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/" + scenario + ".yaml"));
-  const auto run_with = [&](detail::VectorBuilds allowed) {
-    detail::use_vector_builds(allowed);
-    SimulationResult result = simulate(model, {.trials = 50'001, .seed = 20121023});
-    std::string html = render_html_run(model, analyze(model, result, Charts::all));
-    detail::use_vector_builds(detail::VectorBuilds::all);
-    return std::pair(std::move(result), std::move(html));
+  struct Outputs {
+    SimulationResult result;
+    std::string json, html;
   };
-  const auto [fewer, fewer_html] = run_with(builds);
-  const auto [all, all_html] = run_with(detail::VectorBuilds::all);
+  const auto run_with = [&](detail::VectorBuilds allowed) {
+    const guidance::test::VectorBuildsScope scope(allowed);
+    Outputs out{simulate(model, {.trials = 50'001, .seed = 20121023}), {}, {}};
+    const RunReport report = analyze(model, out.result, Charts::all);
+    out.json = run_json(model, report).dump();
+    out.html = render_html_run(model, report);
+    return out;
+  };
+  const Outputs fewer = run_with(builds);
+  const Outputs all = run_with(detail::VectorBuilds::all);
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     CAPTURE(model.variables[v].name);
-    CHECK(guidance::test::same_bits(fewer.column(v), all.column(v)));
+    CHECK(guidance::test::same_bits(fewer.result.column(v), all.result.column(v)));
   }
-  CHECK(fewer_html == all_html);
+  CHECK(fewer.json == all.json);
+  CHECK(fewer.html == all.html);
 }
 
 TEST_CASE("analyze draws only the charts asked for, and add_charts adds the rest unchanged") {

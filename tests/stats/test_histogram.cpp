@@ -83,9 +83,10 @@ TEST_CASE("histogram: the baseline and the vector build count alike, also at the
   const detail::VectorBuilds builds =
       GENERATE(detail::VectorBuilds::all, detail::VectorBuilds::avx2, detail::VectorBuilds::baseline);
   CAPTURE(builds);
-  detail::use_vector_builds(builds);
-  const Histogram h = histogram(values, bins);
-  detail::use_vector_builds(detail::VectorBuilds::all);
+  const Histogram h = [&] {
+    const test::VectorBuildsScope scope(builds);
+    return histogram(values, bins);
+  }();
   CHECK(h.counts == expected.counts);
   CHECK(h.below == expected.below);
   CHECK(h.above == expected.above);

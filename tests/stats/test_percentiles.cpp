@@ -62,9 +62,8 @@ TEST_CASE("exact percentiles equal a sort of the finite values", "[percentiles]"
   // The gather pass has an AVX-512 build (where the CPU has it) beside the scalar loop.
   const detail::VectorBuilds builds = GENERATE(detail::VectorBuilds::all, detail::VectorBuilds::baseline);
   INFO(kind << ", n = " << n << ", vector builds " << static_cast<int>(builds));
-  detail::use_vector_builds(builds);
+  const test::VectorBuildsScope scope(builds);
   require_matches_sort(column(kind, n));
-  detail::use_vector_builds(detail::VectorBuilds::all);
 }
 
 TEST_CASE("heavily tied columns are narrowed until exact", "[percentiles]") {
