@@ -1,4 +1,4 @@
-// Number formatting shared by the table, CSV and HTML renderers.
+// Number formatting, and the ordering of ranked rows, shared by the table, CSV and HTML renderers.
 #pragma once
 
 #include <algorithm>
