@@ -23,6 +23,21 @@ void uniforms_per_block(benchmark::State& state) {
 }
 BENCHMARK(uniforms_per_block);
 
+/// The ziggurat's standard normals for a block (compare bench_dist's standard_normal_as241_block, the
+/// inverse CDF of uniforms drawn as above).
+void normals_per_block(benchmark::State& state) {
+  std::vector<double> block(guidance::block_trials);
+  const std::uint64_t stream = guidance::stream_id("revenue");
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    guidance::normals(42, stream, first, block);
+    first += block.size();
+    benchmark::DoNotOptimize(block.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block.size()));
+}
+BENCHMARK(normals_per_block);
+
 /// Six drivers (normal, normal, triangular, uniform, normal, constant), two correlations; one
 /// iteration is one block of trials, items are trials.
 void sample_six_drivers(benchmark::State& state) {

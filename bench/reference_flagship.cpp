@@ -1,7 +1,7 @@
 // The flagship scenario (scenarios/juniper_q4_2012.yaml) as a hand-written program that knows nothing
 // but that one model: the yardstick the engine's speed is measured against (docs/performance.md).
 // It does what such a program would: one parallel loop over blocks of trials that draws (with the
-// engine's block uniforms and normal quantile, the two library calls such a program would reuse),
+// engine's block normal draws, the library call such a program would reuse),
 // correlates, evaluates the formulas inline, stores each variable's column and takes the block's moments and
 // guidance counts while the block is in cache; then exact percentiles of every column by a histogram
 // pass that narrows each needed rank to one bin and a selection inside the gathered bins.
@@ -140,8 +140,7 @@ int main(int argc, char** argv) {
     for (int c = 0; c < columns; ++c) x[c] = column(c) + first;
     for (std::uint32_t d = 0; d < 5; ++d) {
       const std::span<double> values(x[d], n);
-      guidance::uniforms(seed, d, first, values);
-      guidance::standard_normal_quantile(values, values);
+      guidance::normals(seed, d, first, values);
     }
     for (std::size_t i = 0; i < n; ++i) {
       const double z1 = x[revenue][i], z2 = x[gross_margin][i], z3 = x[opex][i];

@@ -1,6 +1,7 @@
 // Counter-based uniforms: the real Philox4x32-10, a pure function of (seed, stream, trial), uniform
 // and independent across streams.
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -10,10 +11,12 @@
 
 #include "guidance/random.hpp"
 #include "sample/philox.hpp"
+#include "sample/ziggurat.hpp"
 #include "special_values.hpp"
 
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
 
 namespace {
 
@@ -157,4 +160,185 @@ TEST_CASE("streams, seeds and neighbouring trials are uncorrelated", "[random]")
     const std::vector<double> shifted = stream_values(1, revenue, n, 1);
     CHECK_THAT(correlation(base, shifted), WithinAbs(0, tolerance));
   }
+}
+
+// ---- normals: the ziggurat ------------------------------------------------------------------------
+
+namespace {
+
+std::vector<double> stream_normals(std::uint64_t seed, std::uint64_t stream, std::size_t n, std::uint64_t first = 0) {
+  std::vector<double> values(n);
+  normals(seed, stream, first, values);
+  return values;
+}
+
+/// Phi(x) - Phi(y) for 0 <= y <= x, in the upper tail without cancellation.
+double normal_mass(double y, double x) {
+  return 0.5 * (std::erfc(y / std::sqrt(2.0)) - std::erfc(x / std::sqrt(2.0)));
+}
+
+/// Pearson's chi-square of counts against expected counts, as a z-score: (chi2 - df) / sqrt(2 df),
+/// which is near N(0, 1) for many degrees of freedom.
+double chi_square_z(const std::vector<double>& counts, const std::vector<double>& expected) {
+  double chi2 = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) chi2 += (counts[i] - expected[i]) * (counts[i] - expected[i]) / expected[i];
+  const double df = static_cast<double>(counts.size() - 1);
+  return (chi2 - df) / std::sqrt(2 * df);
+}
+
+}  // namespace
+
+TEST_CASE("the ziggurat's layers: equal areas that close at 0", "[random][normal]") {
+  const sample_detail::Ziggurat& table = sample_detail::ziggurat();
+  constexpr int n = sample_detail::Ziggurat::layers;
+  constexpr double r = sample_detail::Ziggurat::tail_start, v = sample_detail::Ziggurat::layer_area;
+  const auto f = [](double x) { return std::exp(-0.5 * x * x); };
+  const auto edge = [&](int i) { return i == n ? 0.0 : table.scale[i] * 0x1p53; };
+  // The base: its rectangle to R plus the tail, whose area is sqrt(pi / 2) erfc(R / sqrt 2).
+  CHECK_THAT(r * f(r) + std::sqrt(std::acos(-1.0) / 2) * std::erfc(r / std::sqrt(2.0)), WithinRel(v, 1e-14));
+  CHECK_THAT(edge(0) * f(r), WithinRel(v, 1e-14));
+  CHECK(table.inner[0] == r);
+  for (int i = 1; i < n; ++i) {
+    CAPTURE(i);
+    CHECK(edge(i + 1) < edge(i));
+    CHECK(table.inner[i] == edge(i + 1));
+    CHECK_THAT(table.height[i], WithinRel(f(edge(i)), 1e-15));
+    // Layer i is [0, x_i] x [f(x_i), f(x_{i+1})]: area V, the last one up to f(0) = 1 included.
+    CHECK_THAT(edge(i) * ((i + 1 == n ? 1.0 : f(edge(i + 1))) - f(edge(i))), WithinRel(v, 1e-11));
+  }
+  CHECK(table.height[n] == 1.0);
+}
+
+TEST_CASE("normals: the block loop's builds agree bit for bit with normal(), through every path", "[random][normal]") {
+  // 2 x 300,000 trials pass through every branch: the fast path, the wedge accepted, the wedge rejected
+  // and the draw begun again, and the tail; the counts below show that each was taken.
+  const std::uint64_t stream = stream_id("revenue");
+  const std::uint64_t first_pair = GENERATE(std::uint64_t{0}, std::uint64_t{0xffffffff} - 100, std::uint64_t{1} << 40);
+  const std::size_t pairs = GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{1031}, std::size_t{300'001});
+  std::vector<double> baseline(2 * pairs), avx512(2 * pairs);
+  sample_detail::normal_pairs_baseline(42, stream, first_pair, pairs, baseline.data());
+  if (!sample_detail::normal_pairs_avx512(42, stream, first_pair, pairs, avx512.data())) SUCCEED("no AVX-512 here");
+  else CHECK(guidance::test::same_bits(baseline, avx512));
+
+  const sample_detail::Ziggurat& table = sample_detail::ziggurat();
+  std::size_t fast = 0, wedge_kept = 0, redrawn = 0, tail = 0, mismatches = 0;
+  for (std::size_t k = 0; k < baseline.size(); ++k) {
+    const std::uint64_t trial = 2 * first_pair + k;
+    mismatches += baseline[k] == normal(42, stream, trial) ? 0 : 1;
+    const std::uint64_t word = sample_detail::random_bits(42, stream, trial);
+    double z;
+    if (sample_detail::ziggurat_fast(table, word, z)) ++fast;
+    else if ((word & 0xff) == 0) ++tail;
+    else if (baseline[k] == z) ++wedge_kept;
+    else ++redrawn;
+  }
+  CHECK(mismatches == 0);
+  if (pairs == 300'001) {
+    CHECK(fast > 0.98 * static_cast<double>(baseline.size()));
+    CHECK(wedge_kept > 1000);
+    CHECK(redrawn > 100);
+    CHECK(tail > 50);
+  }
+}
+
+TEST_CASE("any cut of the trials into blocks gives the same normals", "[random][normal]") {
+  constexpr std::size_t n = 10'000;
+  const std::uint64_t seed = 2024, stream = stream_id("revenue");
+  std::vector<double> reference(n);
+  for (std::size_t t = 0; t < n; ++t) reference[t] = normal(seed, stream, t);
+  std::mt19937_64 engine(GENERATE(1, 2, 3));
+  std::vector<std::size_t> cuts = {0, n};
+  for (int i = 0; i < 40; ++i) cuts.push_back(engine() % n);
+  std::sort(cuts.begin(), cuts.end());
+  std::vector<double> cut(n);
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
+    normals(seed, stream, cuts[i], std::span(cut).subspan(cuts[i], cuts[i + 1] - cuts[i]));
+  CHECK(cut == reference);
+}
+
+TEST_CASE("pinned normals: a seed gives the same draws in every version", "[random][normal]") {
+  // Computed once with this implementation and pinned: a change here changes every Monte Carlo result.
+  const std::uint64_t revenue = stream_id("revenue");
+  CHECK(normal(42, revenue, 0) == -0x1.4423f4326222dp+0);
+  CHECK(normal(42, revenue, 1) == -0x1.2c645f9b7f57dp-1);
+  CHECK(normal(42, revenue, 123'456'789) == 0x1.a00e17230b29ep-3);
+  CHECK(normal(7, stream_id("gross_margin", 3), 10'000'000'000) == -0x1.9c0eef2248babp-5);
+}
+
+TEST_CASE("normals have the normal's mass in every layer, its shape inside them, and its tail", "[random][normal]") {
+  // 20 million draws. Each check is a chi-square z-score or a count's deviation in standard errors,
+  // accepted within 5 (a false alarm about once in 3.5 million runs for each).
+  constexpr std::size_t n = 20'000'000;
+  const std::vector<double> z = stream_normals(GENERATE(1u, 77u), stream_id("revenue"), n);
+  const sample_detail::Ziggurat& table = sample_detail::ziggurat();
+  constexpr int layers = sample_detail::Ziggurat::layers;
+  constexpr double r = sample_detail::Ziggurat::tail_start;
+
+  SECTION("the mass between consecutive layer edges x_i (the wedges' share included), and beyond R") {
+    // Bins: [x_{i+1}, x_i) of |z| for the layers above the base, then [R, inf).
+    std::vector<double> edges;  // descending: x_1 = R, ..., x_255
+    for (int i = 1; i < layers; ++i) edges.push_back(table.scale[i] * 0x1p53);
+    std::vector<double> counts(edges.size() + 1), expected(edges.size() + 1);
+    for (const double x : z) {
+      const double a = std::fabs(x);
+      const auto bin = static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), a, std::greater<>()) - edges.begin());
+      counts[bin] += 1;  // bin 0: beyond R; bin j: [x_{j+1}, x_j)
+    }
+    expected[0] = n * 2 * normal_mass(r, INFINITY);
+    for (std::size_t j = 1; j <= edges.size(); ++j)
+      expected[j] = n * 2 * normal_mass(j < edges.size() ? edges[j] : 0.0, edges[j - 1]);
+    CHECK(std::abs(chi_square_z(counts, expected)) < 5);
+  }
+  SECTION("2,000 equally likely bins: the shape inside the layers") {
+    constexpr std::size_t bins = 2000;
+    std::vector<double> counts(bins), expected(bins, double(n) / bins);
+    for (const double x : z) {
+      const double u = 0.5 * std::erfc(-x / std::sqrt(2.0));
+      counts[std::min(bins - 1, static_cast<std::size_t>(u * bins))] += 1;
+    }
+    CHECK(std::abs(chi_square_z(counts, expected)) < 5);
+  }
+  SECTION("the tail beyond R, its shape and its far end") {
+    std::vector<double> beyond;
+    for (const double x : z)
+      if (std::fabs(x) > r) beyond.push_back(std::fabs(x));
+    // About 5,200 draws beyond R: their count, and their spread over bins of the conditional tail.
+    const double tail = 2 * normal_mass(r, INFINITY);
+    CHECK(std::abs(static_cast<double>(beyond.size()) - n * tail) < 5 * std::sqrt(n * tail));
+    const std::vector<double> cuts = {r, 3.75, 3.9, 4.1, 4.4, INFINITY};
+    std::vector<double> counts(cuts.size() - 1), expected(cuts.size() - 1);
+    for (const double x : beyond) counts[static_cast<std::size_t>(std::upper_bound(cuts.begin(), cuts.end(), x) - cuts.begin() - 1)] += 1;
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) expected[i] = n * 2 * normal_mass(cuts[i], cuts[i + 1]);
+    CHECK(std::abs(chi_square_z(counts, expected)) < 5);
+    // Beyond 4.5: about 136 expected.
+    const double far = 2 * normal_mass(4.5, INFINITY);
+    const auto beyond_far = std::count_if(beyond.begin(), beyond.end(), [](double x) { return x > 4.5; });
+    CHECK(std::abs(static_cast<double>(beyond_far) - n * far) < 5 * std::sqrt(n * far));
+  }
+  SECTION("symmetric, with the normal's moments") {
+    double sum = 0, squares = 0, fourth = 0, positive = 0;
+    for (const double x : z) {
+      sum += x;
+      squares += x * x;
+      fourth += x * x * x * x;
+      positive += x > 0 ? 1 : 0;
+    }
+    const double root_n = std::sqrt(double(n));
+    CHECK(std::abs(sum / n) < 5 / root_n);                   // sd of the mean: 1 / sqrt(n)
+    CHECK(std::abs(squares / n - 1) < 5 * std::sqrt(2.0) / root_n);  // sd of z^2: sqrt(2)
+    CHECK(std::abs(fourth / n - 3) < 5 * std::sqrt(96.0) / root_n);  // sd of z^4: sqrt(105 - 9)
+    CHECK(std::abs(positive / n - 0.5) < 5 * 0.5 / root_n);
+  }
+}
+
+TEST_CASE("normal draws of neighbouring trials, streams and seeds are uncorrelated", "[random][normal]") {
+  constexpr std::size_t n = 1'000'000;
+  const double tolerance = 4.5 / std::sqrt(double(n));
+  const std::uint64_t revenue = stream_id("revenue");
+  const std::vector<double> base = stream_normals(1, revenue, n);
+  CHECK_THAT(correlation(base, stream_normals(1, stream_id("cogs"), n)), WithinAbs(0, tolerance));
+  CHECK_THAT(correlation(base, stream_normals(2, revenue, n)), WithinAbs(0, tolerance));
+  CHECK_THAT(correlation(base, stream_normals(1, revenue, n, 1)), WithinAbs(0, tolerance));
+  // The same trial's uniform: the normal is drawn from the same word, but not as its quantile.
+  CHECK_THAT(correlation(base, stream_values(1, revenue, n)), WithinAbs(0, tolerance));
 }

@@ -137,17 +137,42 @@ TEST_CASE("a block of trials is the same however the run is cut", "[sampler]") {
   }
 }
 
-TEST_CASE("Monte Carlo drivers are their quantile of the driver's own uniform", "[sampler]") {
+TEST_CASE("Monte Carlo drivers: normals from the driver's own normal draws, the others their quantile of its uniforms", "[sampler]") {
   const Model model = six_drivers();
   const SamplingPlan plan{Sampling::monte_carlo, 11, 1000};
   const auto columns = sample(model, plan, 500, 100);
   for (std::size_t k = 0; k < 100; ++k) {
-    const double u_opex = uniform(plan.seed, stream_id("opex"), 500 + k);
-    CHECK(columns[4][k] == 300 + 5 * standard_normal_quantile(u_opex));  // untruncated normal: no CDF trip
+    CHECK(columns[4][k] == 300 + 5 * normal(plan.seed, stream_id("opex"), 500 + k));  // untruncated normal: no CDF trip
   }
   // A copula driver with no correlation partner in the block still has its own stream: revenue's
-  // first row of L is (1, 0), so its value is its own uniform's normal quantile.
-  CHECK(columns[0][0] == 1115 + 11.7 * standard_normal_quantile(uniform(plan.seed, stream_id("revenue"), 500)));
+  // first row of L is (1, 0), so its value is its own normal draw.
+  CHECK(columns[0][0] == 1115 + 11.7 * normal(plan.seed, stream_id("revenue"), 500));
+}
+
+TEST_CASE("a driver outside the copula that is not normal is its quantile of its own uniform", "[sampler]") {
+  const Model model = hand_model({{"units", make_uniform(90, 110)}, {"mix", make_triangular(0, 1, 1)},
+                                  {"shares", make_normal(536, 3)}});
+  const SamplingPlan plan{Sampling::monte_carlo, 5, 1000};
+  const auto columns = sample(model, plan, 0, 50);
+  for (std::size_t k = 0; k < 50; ++k) {
+    CHECK(columns[0][k] == quantile(model.distributions[0], uniform(plan.seed, stream_id("units"), k)));
+    CHECK(columns[1][k] == quantile(model.distributions[1], uniform(plan.seed, stream_id("mix"), k)));
+    CHECK(columns[2][k] == 536 + 3 * normal(plan.seed, stream_id("shares"), k));
+  }
+}
+
+TEST_CASE("a truncation that removes no mass in double keeps the normal draws, clamped to its bounds", "[sampler]") {
+  // Bounds 178 sd and 9 sd away: Phi rounds to 0 and 1 there, so the distribution is not truncated()
+  // and takes the normal draws directly, as its untruncated twin does, and never leaves [low, high].
+  const Distribution shares = truncate(make_normal(536, 3), 0, 563);
+  REQUIRE_FALSE(shares.truncated());
+  const Model model = hand_model({{"shares", shares}});
+  const Model twin = hand_model({{"shares", make_normal(536, 3)}});
+  const SamplingPlan plan{Sampling::monte_carlo, 3, 100'000};
+  const auto columns = sample(model, plan, 0, 100'000);
+  CHECK(columns[0] == sample(twin, plan, 0, 100'000)[0]);
+  CHECK(*std::min_element(columns[0].begin(), columns[0].end()) >= 0);
+  CHECK(*std::max_element(columns[0].begin(), columns[0].end()) <= 563);
 }
 
 TEST_CASE("a salt gives an independent design with the same seed", "[sampler]") {
@@ -157,7 +182,7 @@ TEST_CASE("a salt gives an independent design with the same seed", "[sampler]") 
   const auto again = sample(model, {Sampling::monte_carlo, 1, 1000, 1}, 0, 1000);
   CHECK(salted[4] == again[4]);
   CHECK(salted[4] != plain[4]);
-  CHECK(salted[4][0] == 300 + 5 * standard_normal_quantile(uniform(1, stream_id("opex", 1), 0)));
+  CHECK(salted[4][0] == 300 + 5 * normal(1, stream_id("opex", 1), 0));
 }
 
 TEST_CASE("Latin hypercube: exactly one draw in each stratum, for every driver", "[sampler][lhs]") {

@@ -1,7 +1,7 @@
 // Probability distributions of drivers, as plain value types in a std::variant with free functions.
 //
-// Every distribution is sampled by its quantile (inverse CDF) from a uniform in (0, 1): Monte Carlo,
-// Latin hypercube, Sobol points and the Gaussian copula all produce uniforms (or normals) first.
+// Every distribution is sampled by its quantile (inverse CDF) from a uniform in (0, 1), or, for
+// normals, lognormals and the Gaussian copula, from a standard normal (sampler.hpp).
 //
 //   Distribution revenue = normal_from_percentiles(0.10, 1100, 0.90, 1130);
 //   double p50 = quantile(revenue, 0.5);   // 1115

@@ -41,4 +41,12 @@ void uniform_pairs_baseline(std::uint64_t seed, std::uint64_t stream, std::uint6
 bool uniform_pairs_avx512(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_pair, std::size_t pairs,
                           double* out);
 
+/// normals()'s inner loop, likewise: out[2 k] and out[2 k + 1] are the normals of trial pair
+/// first_pair + k. The AVX-512 build takes the ziggurat's fast path eight words at a time and leaves
+/// the words it rejects to the scalar ziggurat_normal, as the baseline build does word by word.
+void normal_pairs_baseline(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_pair, std::size_t pairs,
+                           double* out);
+bool normal_pairs_avx512(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_pair, std::size_t pairs,
+                         double* out);
+
 }  // namespace guidance::sample_detail

@@ -1,4 +1,4 @@
-// sample_drivers: the design's uniforms -> (copula drivers: standard normals, correlated by L) ->
+// sample_drivers: the design's uniforms or standard normals -> (copula drivers: correlated by L) ->
 // each driver's values. Every step is a loop over a block column; nothing depends on the block's
 // size or position except through the trial index.
 #include "guidance/sampler.hpp"
@@ -24,8 +24,9 @@ namespace {
 
 using sample_detail::SobolPoints;
 
-/// Untruncated normals and lognormals take a standard normal z directly (mean + sd z, exp(mu + sigma z)):
-/// no round trip through the CDF, which would lose the far tails.
+/// Normals and lognormals whose truncation removes no mass in double (Distribution::truncated) take a
+/// standard normal z directly (mean + sd z, exp(mu + sigma z)): no round trip through the CDF, which
+/// would lose the far tails.
 bool takes_normal_directly(const Distribution& distribution) {
   return !distribution.truncated() &&
          (std::holds_alternative<Normal>(distribution.shape) || std::holds_alternative<LogNormal>(distribution.shape));
@@ -64,6 +65,18 @@ void design_uniforms(const SamplingPlan& plan, const std::optional<SobolPoints>&
   throw std::logic_error("sample_drivers: unknown sampling method");
 }
 
+/// The design's standard normals for one driver: Monte Carlo draws them by the ziggurat; the
+/// stratified designs take Phi^-1 of their uniforms, which keeps the strata.
+void design_normals(const SamplingPlan& plan, const std::optional<SobolPoints>& sobol, std::size_t dimension,
+                    std::uint64_t stream, std::uint64_t first_trial, std::span<double> out) {
+  if (plan.method == Sampling::monte_carlo) {
+    normals(plan.seed, stream, first_trial, out);
+    return;
+  }
+  design_uniforms(plan, sobol, dimension, stream, first_trial, out);
+  standard_normal_quantile(out, out);
+}
+
 }  // namespace
 
 void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out) {
@@ -75,6 +88,11 @@ void values_from_normals(const Distribution& distribution, std::span<const doubl
       const auto& lognormal = std::get<LogNormal>(distribution.shape);
       for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(lognormal, z[i]);
     }
+    // Bounds beyond the double's reach of the CDF (below 1e-300 of mass, or above 1 - 2^-54) remove
+    // nothing a draw can meet in practice; the clamp makes sure.
+    const double low = distribution.truncate_low, high = distribution.truncate_high;
+    if (low > -std::numeric_limits<double>::infinity() || high < std::numeric_limits<double>::infinity())
+      for (std::size_t i = 0; i < n; ++i) out[i] = std::min(std::max(out[i], low), high);
     return;
   }
   // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
@@ -109,22 +127,26 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
     sobol.emplace(plan.seed, streams);
   }
   const auto column = [&](std::size_t d) { return std::span<double>(driver_columns[d], n); };
-  for (std::size_t s = 0; s < stochastic.size(); ++s)
-    design_uniforms(plan, sobol, s, streams[s], first_trial, column(stochastic[s]));
-
   std::vector<bool> in_copula(model.driver_count, false);
-  std::vector<double*> copula_columns;
   for (const std::size_t d : model.copula.drivers) {
     if (!model.variables[d].stochastic)
       throw std::invalid_argument(fmt::format("sample_drivers: constant driver {} in the copula", model.variables[d].name));
     in_copula[d] = true;
-    standard_normal_quantile(column(d), column(d));
-    copula_columns.push_back(driver_columns[d]);
   }
+  // Drivers in the copula or taking a normal directly start from standard normals, the others from
+  // the design's uniforms.
+  const auto from_normals = [&](std::size_t d) { return in_copula[d] || takes_normal_directly(model.distributions[d]); };
+  for (std::size_t s = 0; s < stochastic.size(); ++s) {
+    const std::size_t d = stochastic[s];
+    (from_normals(d) ? design_normals : design_uniforms)(plan, sobol, s, streams[s], first_trial, column(d));
+  }
+
+  std::vector<double*> copula_columns;
+  for (const std::size_t d : model.copula.drivers) copula_columns.push_back(driver_columns[d]);
   correlate(model.copula.cholesky, copula_columns, n);
 
   for (const std::size_t d : stochastic) {
-    if (in_copula[d]) values_from_normals(model.distributions[d], column(d), column(d));
+    if (from_normals(d)) values_from_normals(model.distributions[d], column(d), column(d));
     else quantile(model.distributions[d], column(d), column(d));
   }
 }
