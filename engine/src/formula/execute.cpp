@@ -5,6 +5,7 @@
 
 #include "cpu_features.hpp"
 #include "formula/ops.hpp"
+#include "prefetch.hpp"
 #include "guidance/formula.hpp"
 
 namespace guidance::formula {
@@ -22,10 +23,12 @@ struct Immediate {
 };
 
 // `out` never aliases an operand (the code generator guarantees it), which lets the loop vectorise
-// without run-time overlap checks.
+// without run-time overlap checks. `out` may be a fresh stored column: its lines are asked for ahead.
 template <Op op, class A, class B, class C>
 [[gnu::always_inline]] inline void run(double* __restrict out, std::size_t n, A a, B b, C c) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = apply<op>(a[i], b[i], c[i]);
+  detail::for_each_prefetched_run(out, n, [&](std::size_t first, std::size_t count) __attribute__((always_inline)) {
+    for (std::size_t i = first; i < first + count; ++i) out[i] = apply<op>(a[i], b[i], c[i]);
+  });
 }
 
 // Calls `then` with the operand as a Column or as an Immediate.

@@ -9,6 +9,7 @@
 #include "dist/lanes_exp.hpp"
 #include "intrinsics.hpp"
 #include "lanes.hpp"
+#include "prefetch.hpp"
 #include "sample/philox.hpp"
 #include "sample/ziggurat.hpp"
 
@@ -195,6 +196,8 @@ GUIDANCE_TARGET_AVX512 void avx512_pairs_of_normals(std::uint64_t seed, std::uin
     for (std::size_t g = 0; g < groups; ++g) {
       __m512i word0, word1;
       philox.words(first_pair + k + 8 * g, word0, word1);
+      detail::prefetch_ahead_to_write(out + 2 * (k + 8 * g));  // the two lines the group's values fill
+      detail::prefetch_ahead_to_write(out + 2 * (k + 8 * g) + 8);
       _mm512_store_si512(words + 16 * g, word0);
       _mm512_store_si512(words + 16 * g + 8, word1);
     }
