@@ -1,5 +1,7 @@
 // summarize: counts, moments, extremes and percentiles of a column; percentile_rank.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include <catch2/catch.hpp>
@@ -107,8 +109,9 @@ TEST_CASE("values near the largest double do not overflow the moments", "[summar
 
 TEST_CASE("a chunk with values that are not finite sums the others as a chunk without them does", "[summary]") {
   // A chunk of finite values is scanned by a loop without the finiteness tests; one with a NaN or an
-  // infinity by the loop with them. Four such values at a group's place in the last chunk leave every
-  // other value in its lane, so the two columns' moments must have the same bits.
+  // infinity by the loop with them. Eight such values at a group's place in the last chunk (inside its
+  // pilot, which takes the first 64 finite values) leave every other value in its lane, so the two
+  // columns' moments must have the same bits.
   std::mt19937_64 engine(5);
   std::vector<double> clean(guidance::stats_detail::chunk_size + 101);
   for (double& x : clean) x = 1100 + 30 * unit(engine);
@@ -116,9 +119,9 @@ TEST_CASE("a chunk with values that are not finite sums the others as a chunk wi
   const auto at = static_cast<std::ptrdiff_t>(guidance::stats_detail::chunk_size + 40);
   for (const double bad : {not_a_number, infinity, -infinity}) {
     std::vector<double> with_bad = clean;
-    with_bad.insert(with_bad.begin() + at, 4, bad);
+    with_bad.insert(with_bad.begin() + at, 8, bad);
     INFO("the value that is not finite: " << bad);
-    check_same_finite_statistics(summarize(with_bad), expected, 4);
+    check_same_finite_statistics(summarize(with_bad), expected, 8);
   }
 }
 
@@ -136,6 +139,24 @@ TEST_CASE("moments of a large sample are accurate and match its percentiles' ref
   const std::vector<double> sorted = guidance::testing::sorted_finite(values);
   for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
     CHECK(s.percentiles[i] == guidance::testing::reference_percentile_of_sorted(sorted, reported_percentiles[i] / 100));
+}
+
+TEST_CASE("moments stay accurate when a chunk's first values lie far from its mean", "[summary]") {
+  // The single pass takes its deviations about the mean of each chunk's first 64 finite values. In a
+  // column sorted in decreasing order of an exponential's draws those are the largest, some ten
+  // standard deviations above the mean; the shifted formula's error grows with the square of that
+  // distance, and must stay far below the tests' 1e-13.
+  std::mt19937_64 engine(11);
+  std::vector<double> values(3 * guidance::stats_detail::chunk_size + 17);
+  for (double& x : values) x = 1e6 - 250.0 * std::log(unit(engine));
+  std::sort(values.begin(), values.end(), std::greater<>());
+  const Summary s = summarize(values);
+  long double sum = 0, squares = 0;
+  for (const double x : values) sum += x;
+  const long double mean = sum / values.size();
+  for (const double x : values) squares += (x - mean) * (x - mean);
+  CHECK_THAT(s.mean, WithinRel(static_cast<double>(mean), 1e-15));
+  CHECK_THAT(s.sd, WithinRel(static_cast<double>(std::sqrt(squares / (values.size() - 1))), 1e-13));
 }
 
 TEST_CASE("percentile intervals in a summary are percentile_interval's", "[summary]") {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -142,30 +143,30 @@ namespace {
 
 using namespace stats_detail;
 
-/// One chunk's count, extent and moments. The chunk is read once from memory; the deviations are
-/// taken about the chunk's own mean in a second pass over it while it is still in cache, with the
-/// values scaled by 2^-exponent (the chunk's scale_exponent) so that neither the mean nor the squares
-/// can overflow or lose bits to underflow.
+/// One chunk's count, extent and moments: its mean and its sum of squared deviations from it, both
+/// times 2^-exponent (see scaled_moments).
 struct ChunkMoments {
   Extent extent;
-  CompensatedSum sum;  // of the unscaled values (may overflow; the scaled mean below cannot)
   int exponent = 0;
-  double scaled_mean = 0.0;     // the chunk's mean times 2^-exponent
-  double scaled_squares = 0.0;  // the sum of squared deviations from it, times 2^-2 exponent
+  double scaled_mean = 0.0;
+  double scaled_squares = 0.0;
 };
 
-[[gnu::always_inline]] inline ChunkMoments chunk_moments_lanes(std::span<const double> part) {
+/// A chunk's moments by two passes over values scaled by 2^-exponent (the chunk's scale_exponent), so
+/// that neither the mean nor the squares can overflow or lose bits to underflow: for the chunks whose
+/// values are too large or too small for the single pass below. The chunk is still in cache for the
+/// second pass, which takes the deviations about the first pass's mean.
+[[gnu::always_inline]] inline ChunkMoments scaled_moments(std::span<const double> part) {
   ChunkMoments chunk;
   const Scan first = scan_lanes(part);
   chunk.extent = first.extent;
-  chunk.sum = first.sum;
   if (chunk.extent.count == 0) return chunk;
 
   const double n = static_cast<double>(chunk.extent.count);
   chunk.exponent = scale_exponent(chunk.extent);
   const double scale = std::ldexp(1.0, -chunk.exponent);
-  if (std::isfinite(chunk.sum.value())) {
-    chunk.scaled_mean = chunk.sum.value() / n * scale;
+  if (std::isfinite(first.sum.value())) {
+    chunk.scaled_mean = first.sum.value() / n * scale;
   } else {  // the plain sum overflowed: sum the scaled values instead
     LaneSums scaled;
     for_each_in_lanes(part, [&](std::size_t lane, double x) {
@@ -174,24 +175,16 @@ struct ChunkMoments {
     chunk.scaled_mean = scaled.total().value() / n;
   }
   // Corrected two-pass (Chan, Golub and LeVeque 1983): the sum of the deviations corrects the
-  // rounding of the mean.
-  // In lanes, as the scan: each lane's sums take its values in order, so the bits do not depend on
-  // the build. A non-finite value (or the padding) adds +0, which changes no sum. The squares are
-  // compensated: a column of few distinct values (a 0/1 indicator) adds the same rounded square
-  // thousands of times, and plain sums then drift by hundreds of ulps in one direction.
+  // rounding of the mean. A non-finite value (or the padding) adds +0, which changes no sum.
   Lanes deviations{};
   LaneCompensatedSum squares;
-  const auto accumulate = [&](Lanes d) __attribute__((always_inline)) {
+  const auto add = [&](Lanes x) __attribute__((always_inline)) {
+    const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
+    const Lanes d = finite ? x * scale - chunk.scaled_mean : Lanes{};
     deviations += d;
     squares.add(d * d);
   };
-  const auto add = [&](Lanes x) __attribute__((always_inline)) {
-    const LaneMask finite = lanes_abs(x) <= std::numeric_limits<double>::max();
-    accumulate(finite ? x * scale - chunk.scaled_mean : Lanes{});
-  };
-  const auto add_finite = [&](Lanes x) __attribute__((always_inline)) { accumulate(x * scale - chunk.scaled_mean); };
-  if (chunk.extent.nonfinite == 0) for_each_group(part, add_finite, add);
-  else for_each_group(part, add, add);
+  for_each_group(part, add, add);
   const double deviation = (deviations[0] + deviations[1]) + (deviations[2] + deviations[3]);
   const double square = squares.total().value();
   chunk.scaled_mean += deviation / n;
@@ -199,9 +192,129 @@ struct ChunkMoments {
   return chunk;
 }
 
-// Two builds, as scan_chunk.
+/// Eight doubles, one a lane, and a lane mask, for the single pass: one register in the AVX-512
+/// build, two in the AVX2 one, four in the baseline one; every operation the scalar IEEE one, lane by
+/// lane, so the same bits in each.
+using Lanes8 = double __attribute__((vector_size(64)));
+using LaneMask8 = std::int64_t __attribute__((vector_size(64)));
+
+/// The single pass's sums: about a shift K, of the deviations d = x - K and of their squares, value i
+/// of the chunk in lane i % 8, each with the exact error of every addition accumulated beside it.
+struct ShiftedSums {
+  Extent extent;
+  CompensatedSum deviations, squares;
+};
+
+/// The mean of the chunk's first (up to) 64 finite values, the single pass's shift: near the chunk's
+/// mean, so that the sums of squared deviations about it lose nothing to cancellation.
+double pilot_mean(std::span<const double> part) {
+  double sum = 0.0;
+  int count = 0;
+  for (std::size_t i = 0; i < part.size() && count < 64; ++i) {
+    if (!std::isfinite(part[i])) continue;
+    sum += part[i];
+    ++count;
+  }
+  return count == 0 ? 0.0 : sum / count;
+}
+
+/// The single pass over a chunk, or nothing when its sums are not finite. The deviations' sums are
+/// Knuth's TwoSum (the exact error of each addition, whatever the signs); the squares' are Dekker's
+/// Fast2Sum of the larger and the smaller term, both >= 0 (exact as well, in fewer operations). With
+/// `assume_finite` no value is tested: a chunk with a value that is not finite then ends with a sum
+/// that is not finite, and the caller takes the tested loop, where such a value (and the padding of
+/// the last group) adds zero and is not counted.
+template <bool assume_finite>
+[[gnu::always_inline]] inline std::optional<ShiftedSums> shifted_sums_if(std::span<const double> part, double shift) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  constexpr double largest = std::numeric_limits<double>::max();
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto of = [](double x) { return Lanes8{x, x, x, x, x, x, x, x}; };
+  const auto magnitude = [](Lanes8 x) __attribute__((always_inline)) {
+    return reinterpret_cast<Lanes8>(reinterpret_cast<LaneMask8>(x) & INT64_MAX);
+  };
+  Lanes8 low = of(inf), high = of(-inf), sum{}, sum_error{}, squares{}, squares_error{};
+  LaneMask8 count{};  // of the finite values the tested loop saw
+  const auto accumulate = [&](Lanes8 d) __attribute__((always_inline)) {
+    const Lanes8 t = sum + d;
+    const Lanes8 from_d = t - sum;
+    sum_error += (sum - (t - from_d)) + (d - from_d);
+    sum = t;
+    const Lanes8 square = d * d;
+    const LaneMask8 larger = squares > square;
+    const Lanes8 big = larger ? squares : square, small = larger ? square : squares;
+    const Lanes8 u = big + small;
+    squares_error += (big - u) + small;
+    squares = u;
+  };
+  const auto add_finite = [&](Lanes8 x) __attribute__((always_inline)) {
+    low = x < low ? x : low;
+    high = x > high ? x : high;
+    accumulate(x - shift);
+  };
+  const auto add = [&](Lanes8 x) __attribute__((always_inline)) {
+    const LaneMask8 finite = magnitude(x) <= largest;
+    count -= finite;
+    low = (finite & (x < low)) ? x : low;
+    high = (finite & (x > high)) ? x : high;
+    accumulate(finite ? x - shift : Lanes8{});
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= part.size(); i += 8) {  // a line a step
+    detail::prefetch_ahead(part.data() + i);
+    Lanes8 x;
+    std::memcpy(&x, part.data() + i, sizeof x);
+    if constexpr (assume_finite) add_finite(x);
+    else add(x);
+  }
+  if (i < part.size()) {
+    Lanes8 x = of(nan);
+    for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
+    add(x);
+  }
+  const LaneMask8 finite_sums = (magnitude(sum) <= largest) & (magnitude(sum_error) <= largest) &
+                                (magnitude(squares) <= largest) & (magnitude(squares_error) <= largest);
+  ShiftedSums local;
+  for (std::size_t lane = 0; lane < 8; ++lane) {
+    if (finite_sums[lane] == 0) return std::nullopt;
+    local.extent.count += static_cast<std::uint64_t>(count[lane]);
+    local.extent.min = std::min(local.extent.min, low[lane]);
+    local.extent.max = std::max(local.extent.max, high[lane]);
+    local.deviations.add(CompensatedSum{sum[lane], sum_error[lane]});
+    local.squares.add(CompensatedSum{squares[lane], squares_error[lane]});
+  }
+  if constexpr (assume_finite) local.extent.count += part.size() / 8 * 8;  // the whole groups, untested
+  local.extent.nonfinite = part.size() - local.extent.count;
+  return local;
+}
+
+/// One chunk, read once from memory: the single pass about the chunk's pilot mean, where its values'
+/// magnitudes let the squares neither overflow nor underflow (2^-480 to 2^480), else the scaled two
+/// passes. The shifted formula M2 = sum d^2 - (sum d)^2 / n is exact for any shift (Chan, Golub and
+/// LeVeque 1983, who analyse it with a shift near the mean: then the subtraction cancels next to
+/// nothing, and the result is as accurate as the corrected two-pass algorithm's).
+[[gnu::always_inline]] inline ChunkMoments chunk_moments_lanes(std::span<const double> part) {
+  const double shift = pilot_mean(part);
+  std::optional<ShiftedSums> sums = shifted_sums_if<true>(part, shift);
+  if (!sums) sums = shifted_sums_if<false>(part, shift);
+  if (!sums || (sums->extent.count > 0 && std::abs(scale_exponent(sums->extent)) > 480)) return scaled_moments(part);
+  ChunkMoments chunk;
+  chunk.extent = sums->extent;
+  if (chunk.extent.count == 0) return chunk;
+  const double n = static_cast<double>(chunk.extent.count);
+  const double deviation = sums->deviations.value();
+  chunk.scaled_mean = shift + deviation / n;
+  chunk.scaled_squares = std::max(0.0, sums->squares.value() - deviation * deviation / n);
+  return chunk;
+}
+
+// Three builds (cpu_features.hpp) that compute the same bits: the same operations in the same lanes,
+// no FMA.
 ChunkMoments chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
 GUIDANCE_TARGET_AVX2 ChunkMoments avx2_chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
+GUIDANCE_TARGET_AVX512 ChunkMoments avx512_chunk_moments(std::span<const double> part) {
+  return chunk_moments_lanes(part);
+}
 
 Summary empty_summary(std::uint64_t nonfinite) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -218,16 +331,12 @@ Summary empty_summary(std::uint64_t nonfinite) {
 Summary summarize(std::span<const double> values) {
   // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
   std::vector<ChunkMoments> chunks(chunk_count(values.size()));
-  const bool avx2 = detail::cpu_has_avx2();
+  const bool avx2 = detail::cpu_has_avx2(), avx512 = detail::cpu_has_avx512();
   for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    chunks[c] = avx2 ? avx2_chunk_moments(part) : chunk_moments(part);
+    chunks[c] = avx512 ? avx512_chunk_moments(part) : avx2 ? avx2_chunk_moments(part) : chunk_moments(part);
   });
   Extent extent;
-  CompensatedSum sum;
-  for (const ChunkMoments& chunk : chunks) {
-    extent.merge(chunk.extent);
-    sum.add(chunk.sum);
-  }
+  for (const ChunkMoments& chunk : chunks) extent.merge(chunk.extent);
   if (extent.count == 0) return empty_summary(extent.nonfinite);
 
   Summary summary;
@@ -236,17 +345,15 @@ Summary summarize(std::span<const double> values) {
   summary.min = extent.min;
   summary.max = extent.max;
 
-  // Scaling by 2^-e changes no bit of the mean unless the plain sum overflowed.
+  // The mean: the chunks' means weighted by their counts, at the scale 2^-exponent of the whole
+  // column, where their compensated sum cannot overflow.
   const double n = static_cast<double>(extent.count);
   const int exponent = scale_exponent(extent);
   const auto rescale = [&](const ChunkMoments& chunk) { return std::ldexp(1.0, chunk.exponent - exponent); };
-  double scaled_mean = sum.value() / n * std::ldexp(1.0, -exponent);
-  if (!std::isfinite(sum.value())) {
-    CompensatedSum scaled;
-    for (const ChunkMoments& chunk : chunks)
-      scaled.add(static_cast<double>(chunk.extent.count) * chunk.scaled_mean * rescale(chunk));
-    scaled_mean = scaled.value() / n;
-  }
+  CompensatedSum scaled;
+  for (const ChunkMoments& chunk : chunks)
+    scaled.add(static_cast<double>(chunk.extent.count) * (chunk.scaled_mean * rescale(chunk)));
+  const double scaled_mean = scaled.value() / n;
   summary.mean = std::ldexp(scaled_mean, exponent);
 
   // The total sum of squares is the chunks' own plus their means' spread about the overall mean.
