@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "cpu_features.hpp"
 #include "guidance/diagnostics.hpp"
 #include "guidance/distribution.hpp"
 #include "guidance/random.hpp"
@@ -35,7 +36,8 @@ bool takes_normal_directly(const Distribution& distribution) {
 /// y := L z in place over the copula's columns: y_i = sum over j <= i of L(i, j) z_j. Rows from the
 /// last, so that every z_j a row reads is not yet overwritten; each row is a few axpy loops over the
 /// block (vectorised), not a k x k product per trial.
-void correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns, std::size_t n) {
+[[gnu::always_inline]] inline void correlate_loops(const Eigen::MatrixXd& lower, std::span<double* const> columns,
+                                                   std::size_t n) {
   for (std::size_t i = columns.size(); i-- > 0;) {
     double* y = columns[i];
     const double diagonal = lower(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
@@ -46,6 +48,29 @@ void correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns, s
       for (std::size_t k = 0; k < n; ++k) y[k] += weight * z[k];
     }
   }
+}
+
+/// out[k] := a normal's value for z[k], clamped to [low, high] (a no-op for infinite bounds, NaN
+/// included).
+[[gnu::always_inline]] inline void normal_values_loop(const Normal normal, double low, double high, const double* z,
+                                                      double* out, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) out[k] = std::min(std::max(dist_detail::from_standard_normal(normal, z[k]), low), high);
+}
+
+// Two builds of both (cpu_features.hpp), element by element the same IEEE operations (no FMA).
+void correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns, std::size_t n) {
+  correlate_loops(lower, columns, n);
+}
+GUIDANCE_TARGET_AVX512 void avx512_correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns,
+                                             std::size_t n) {
+  correlate_loops(lower, columns, n);
+}
+void normal_values(const Normal& normal, double low, double high, const double* z, double* out, std::size_t n) {
+  normal_values_loop(normal, low, high, z, out, n);
+}
+GUIDANCE_TARGET_AVX512 void avx512_normal_values(const Normal& normal, double low, double high, const double* z,
+                                                 double* out, std::size_t n) {
+  normal_values_loop(normal, low, high, z, out, n);
 }
 
 /// The design's uniforms for one stochastic driver (`dimension`: its position among them).
@@ -82,17 +107,17 @@ void design_normals(const SamplingPlan& plan, const std::optional<SobolPoints>& 
 void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out) {
   const std::size_t n = z.size();
   if (takes_normal_directly(distribution)) {
-    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
-      for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(*normal, z[i]);
-    } else {
-      const auto& lognormal = std::get<LogNormal>(distribution.shape);
-      for (std::size_t i = 0; i < n; ++i) out[i] = dist_detail::from_standard_normal(lognormal, z[i]);
-    }
     // Bounds beyond the double's reach of the CDF (below 1e-300 of mass, or above 1 - 2^-54) remove
     // nothing a draw can meet in practice; the clamp makes sure.
     const double low = distribution.truncate_low, high = distribution.truncate_high;
-    if (low > -std::numeric_limits<double>::infinity() || high < std::numeric_limits<double>::infinity())
-      for (std::size_t i = 0; i < n; ++i) out[i] = std::min(std::max(out[i], low), high);
+    if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
+      if (detail::cpu_has_avx512()) avx512_normal_values(*normal, low, high, z.data(), out.data(), n);
+      else normal_values(*normal, low, high, z.data(), out.data(), n);
+    } else {
+      const auto& lognormal = std::get<LogNormal>(distribution.shape);
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = std::min(std::max(dist_detail::from_standard_normal(lognormal, z[i]), low), high);
+    }
     return;
   }
   // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
@@ -143,7 +168,8 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
 
   std::vector<double*> copula_columns;
   for (const std::size_t d : model.copula.drivers) copula_columns.push_back(driver_columns[d]);
-  correlate(model.copula.cholesky, copula_columns, n);
+  if (detail::cpu_has_avx512()) avx512_correlate(model.copula.cholesky, copula_columns, n);
+  else correlate(model.copula.cholesky, copula_columns, n);
 
   for (const std::size_t d : stochastic) {
     if (from_normals(d)) values_from_normals(model.distributions[d], column(d), column(d));
