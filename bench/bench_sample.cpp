@@ -10,32 +10,26 @@
 
 namespace {
 
-void uniforms_per_block(benchmark::State& state) {
+/// One block of a driver's draws per iteration; items are draws.
+void draws_per_block(benchmark::State& state,
+                     void (*draw)(std::uint64_t, std::uint64_t, std::uint64_t, std::span<double>)) {
   std::vector<double> block(guidance::block_trials);
   const std::uint64_t stream = guidance::stream_id("revenue");
   std::uint64_t first = 0;
   for (auto _ : state) {
-    guidance::uniforms(42, stream, first, block);
+    draw(42, stream, first, block);
     first += block.size();
     benchmark::DoNotOptimize(block.data());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block.size()));
 }
+
+void uniforms_per_block(benchmark::State& state) { draws_per_block(state, &guidance::uniforms); }
 BENCHMARK(uniforms_per_block);
 
-/// The ziggurat's standard normals for a block (compare bench_dist's standard_normal_as241_block, the
-/// inverse CDF of uniforms drawn as above).
-void normals_per_block(benchmark::State& state) {
-  std::vector<double> block(guidance::block_trials);
-  const std::uint64_t stream = guidance::stream_id("revenue");
-  std::uint64_t first = 0;
-  for (auto _ : state) {
-    guidance::normals(42, stream, first, block);
-    first += block.size();
-    benchmark::DoNotOptimize(block.data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * block.size()));
-}
+/// The ziggurat's standard normals (compare bench_dist's standard_normal_as241_block, the inverse CDF
+/// of uniforms drawn as above).
+void normals_per_block(benchmark::State& state) { draws_per_block(state, &guidance::normals); }
 BENCHMARK(normals_per_block);
 
 /// Six drivers (normal, normal, triangular, uniform, normal, constant), two correlations; one

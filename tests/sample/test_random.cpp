@@ -100,17 +100,24 @@ TEST_CASE("stream ids: FNV-1a of the name, salted by a bijection", "[random]") {
   static_assert(stream_id("revenue") != stream_id("revenue", 1));
 }
 
-TEST_CASE("any cut of the trials into blocks gives the same uniforms", "[random]") {
+TEST_CASE("any cut of the trials into blocks gives the same uniforms and the same normals", "[random]") {
+  struct Sequence {
+    const char* name;
+    double (*one)(std::uint64_t, std::uint64_t, std::uint64_t);
+    void (*block)(std::uint64_t, std::uint64_t, std::uint64_t, std::span<double>);
+  };
+  const Sequence sequence = GENERATE(Sequence{"uniforms", &uniform, &uniforms}, Sequence{"normals", &normal, &normals});
+  CAPTURE(sequence.name);
   constexpr std::size_t n = 10'000;
   const std::uint64_t seed = 2024, stream = stream_id("revenue");
   std::vector<double> reference(n);
-  for (std::size_t t = 0; t < n; ++t) reference[t] = uniform(seed, stream, t);
+  for (std::size_t t = 0; t < n; ++t) reference[t] = sequence.one(seed, stream, t);
 
   SECTION("fixed block sizes, odd and even") {
     const std::size_t block = GENERATE(1, 2, 3, 7, 64, 1000, 2047, 2048, 4999, 10'000);
     std::vector<double> cut(n);
     for (std::size_t first = 0; first < n; first += block)
-      uniforms(seed, stream, first, std::span(cut).subspan(first, std::min(block, n - first)));
+      sequence.block(seed, stream, first, std::span(cut).subspan(first, std::min(block, n - first)));
     CHECK(cut == reference);
   }
   SECTION("random cut points") {
@@ -120,7 +127,7 @@ TEST_CASE("any cut of the trials into blocks gives the same uniforms", "[random]
     std::sort(cuts.begin(), cuts.end());
     std::vector<double> cut(n);
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-      uniforms(seed, stream, cuts[i], std::span(cut).subspan(cuts[i], cuts[i + 1] - cuts[i]));
+      sequence.block(seed, stream, cuts[i], std::span(cut).subspan(cuts[i], cuts[i + 1] - cuts[i]));
     CHECK(cut == reference);
   }
 }
@@ -239,21 +246,6 @@ TEST_CASE("normals: the block loop's builds agree bit for bit with normal(), thr
     CHECK(redrawn > 100);
     CHECK(tail > 50);
   }
-}
-
-TEST_CASE("any cut of the trials into blocks gives the same normals", "[random][normal]") {
-  constexpr std::size_t n = 10'000;
-  const std::uint64_t seed = 2024, stream = stream_id("revenue");
-  std::vector<double> reference(n);
-  for (std::size_t t = 0; t < n; ++t) reference[t] = normal(seed, stream, t);
-  std::mt19937_64 engine(GENERATE(1, 2, 3));
-  std::vector<std::size_t> cuts = {0, n};
-  for (int i = 0; i < 40; ++i) cuts.push_back(engine() % n);
-  std::sort(cuts.begin(), cuts.end());
-  std::vector<double> cut(n);
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
-    normals(seed, stream, cuts[i], std::span(cut).subspan(cuts[i], cuts[i + 1] - cuts[i]));
-  CHECK(cut == reference);
 }
 
 TEST_CASE("pinned normals: a seed gives the same draws in every version", "[random][normal]") {
