@@ -24,6 +24,15 @@ using LaneMask = std::int64_t __attribute__((vector_size(32)));
 /// The same value in every lane.
 [[gnu::always_inline]] inline Lanes lanes_of(double x) { return Lanes{x, x, x, x}; }
 
+/// Eight lanes, for loops whose bits are fixed by eight (the moments' single pass): one register in an
+/// AVX-512 build, two in an AVX2 one, four in the baseline one.
+using Lanes8 = double __attribute__((vector_size(64)));
+using LaneMask8 = std::int64_t __attribute__((vector_size(64)));
+
+[[gnu::always_inline]] inline Lanes8 lanes_abs(Lanes8 x) {
+  return reinterpret_cast<Lanes8>(reinterpret_cast<LaneMask8>(x) & INT64_MAX);
+}
+
 /// The first `count` (at most 4) values from `from` in lanes 0..count-1, `padding` in the others.
 [[gnu::always_inline]] inline Lanes load_lanes(const double* from, std::size_t count, double padding) {
   Lanes x;

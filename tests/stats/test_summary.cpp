@@ -148,9 +148,9 @@ TEST_CASE("moments of a large sample are accurate and match its percentiles' ref
 
 TEST_CASE("moments stay accurate when a chunk's first values lie far from its mean", "[summary]") {
   // The single pass takes its deviations about the mean of each chunk's first 64 finite values. In a
-  // column sorted in decreasing order of an exponential's draws those are the largest, some ten
-  // standard deviations above the mean; the shifted formula's error grows with the square of that
-  // distance, and must stay far below the tests' 1e-13.
+  // column sorted in decreasing order of an exponential's draws those are the largest: in the first
+  // chunk about seven of its standard deviations above its mean. The shifted formula's error grows
+  // with the square of that distance, and must stay far below the tests' 1e-13.
   std::mt19937_64 engine(11);
   std::vector<double> values(3 * guidance::stats_detail::chunk_size + 17);
   for (double& x : values) x = 1e6 - 250.0 * std::log(unit(engine));

@@ -107,8 +107,8 @@ void design_normals(const SamplingPlan& plan, const std::optional<SobolPoints>& 
 void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out) {
   const std::size_t n = z.size();
   if (takes_normal_directly(distribution)) {
-    // Bounds beyond the double's reach of the CDF (below 1e-300 of mass, or above 1 - 2^-54) remove
-    // nothing a draw can meet in practice; the clamp makes sure.
+    // Bounds where the CDF rounds to 0 or 1 (truncated() is false) remove nothing a draw meets in
+    // practice; the clamp makes sure.
     const double low = distribution.truncate_low, high = distribution.truncate_high;
     if (const auto* normal = std::get_if<Normal>(&distribution.shape)) {
       if (detail::cpu_has_avx512()) avx512_normal_values(*normal, low, high, z.data(), out.data(), n);

@@ -192,11 +192,8 @@ struct ChunkMoments {
   return chunk;
 }
 
-/// Eight doubles, one a lane, and a lane mask, for the single pass: one register in the AVX-512
-/// build, two in the AVX2 one, four in the baseline one; every operation the scalar IEEE one, lane by
-/// lane, so the same bits in each.
-using Lanes8 = double __attribute__((vector_size(64)));
-using LaneMask8 = std::int64_t __attribute__((vector_size(64)));
+using detail::LaneMask8;
+using detail::Lanes8;
 
 /// The single pass's sums: about a shift K, of the deviations d = x - K and of their squares, value i
 /// of the chunk in lane i % 8, each with the exact error of every addition accumulated beside it.
@@ -230,9 +227,6 @@ template <bool assume_finite>
   constexpr double largest = std::numeric_limits<double>::max();
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const auto of = [](double x) { return Lanes8{x, x, x, x, x, x, x, x}; };
-  const auto magnitude = [](Lanes8 x) __attribute__((always_inline)) {
-    return reinterpret_cast<Lanes8>(reinterpret_cast<LaneMask8>(x) & INT64_MAX);
-  };
   Lanes8 low = of(inf), high = of(-inf), sum{}, sum_error{}, squares{}, squares_error{};
   LaneMask8 count{};  // of the finite values the tested loop saw
   const auto accumulate = [&](Lanes8 d) __attribute__((always_inline)) {
@@ -253,7 +247,7 @@ template <bool assume_finite>
     accumulate(x - shift);
   };
   const auto add = [&](Lanes8 x) __attribute__((always_inline)) {
-    const LaneMask8 finite = magnitude(x) <= largest;
+    const LaneMask8 finite = lanes_abs(x) <= largest;
     count -= finite;
     low = (finite & (x < low)) ? x : low;
     high = (finite & (x > high)) ? x : high;
@@ -272,8 +266,8 @@ template <bool assume_finite>
     for (std::size_t lane = 0; i + lane < part.size(); ++lane) x[lane] = part[i + lane];
     add(x);
   }
-  const LaneMask8 finite_sums = (magnitude(sum) <= largest) & (magnitude(sum_error) <= largest) &
-                                (magnitude(squares) <= largest) & (magnitude(squares_error) <= largest);
+  const LaneMask8 finite_sums = (lanes_abs(sum) <= largest) & (lanes_abs(sum_error) <= largest) &
+                                (lanes_abs(squares) <= largest) & (lanes_abs(squares_error) <= largest);
   ShiftedSums local;
   for (std::size_t lane = 0; lane < 8; ++lane) {
     if (finite_sums[lane] == 0) return std::nullopt;
