@@ -141,12 +141,25 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
   return correlations;
 }
 
-GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names) {
+// A guidance line written as published: "16000 ± 2%", "63.5% to 64.5%".
+GuidanceLine read_guidance_text(const YamlNode& entry, const FigureUnits& units) {
+  const RangeText range = read_range_text(entry, units, false);
+  GuidanceLine line;
+  line.name = entry.key;
+  line.where = entry.key_where;
+  line.low = range.low;
+  line.high = range.high;
+  line.percent = range.percent;
+  return line;
+}
+
+GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names, const RangeContext& context) {
   names.require_known(entry, "guidance");
+  if (entry.is_scalar()) return read_guidance_text(entry, context.units);
   if (!entry.is_list() || entry.children.size() != 2) {
     throw InputError(entry.where, fmt::format("expected [low, high] for the guidance on `{}`, found {}", entry.key,
                                               entry.describe()),
-                     "write null for an open end, e.g. [0.19, null]");
+                     "write null for an open end, e.g. [0.19, null], or the range as published, e.g. \"0.04 ± 0.10\"");
   }
   const std::optional<Number> low = read_number_or_null(entry.children[0]);
   const std::optional<Number> high = read_number_or_null(entry.children[1]);
@@ -183,8 +196,8 @@ std::string optional_text(const YamlNode* node) { return node && !node->is_null(
 }  // namespace
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {"name",         "description", "units",    "simulation", "drivers",
-                                                "correlations", "metrics",     "guidance", "actuals",    "scenarios"};
+  static const std::vector<std::string> keys = {"name",    "description",  "units",   "ranges",   "simulation", "drivers",
+                                                "correlations", "metrics", "guidance", "actuals", "scenarios"};
   return keys;
 }
 
@@ -214,9 +227,11 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
     throw InputError(SourceLocation{source}, "missing `drivers`",
                      "list the uncertain inputs, e.g. drivers: {revenue: {dist: normal, mean: 100, sd: 5}}");
   }
-  scenario.drivers = read_entries(drivers, "drivers", [](const YamlNode& entry) {
+  RangeContext context{read_figure_units(scenario.units), {}};
+  if (const YamlNode* ranges = root.find("ranges")) context.reading = read_range_reading(*ranges);
+  scenario.drivers = read_entries(drivers, "drivers", [&](const YamlNode& entry) {
     check_name(entry.key, entry.key_where);
-    return read_driver(entry);
+    return read_driver(entry, context);
   });
   if (scenario.drivers.empty()) throw InputError(drivers->key_where, "`drivers` is empty", "a scenario needs a driver");
 
@@ -226,7 +241,7 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
   if (const YamlNode* correlations = root.find("correlations"))
     scenario.correlations = read_correlations(*correlations, names);
   scenario.guidance = read_entries(root.find("guidance"), "guidance",
-                                   [&](const YamlNode& entry) { return read_guidance_line(entry, names); });
+                                   [&](const YamlNode& entry) { return read_guidance_line(entry, names, context); });
   scenario.actuals = read_entries(root.find("actuals"), "actuals", [&](const YamlNode& entry) {
     names.require_known(entry, "actuals");
     return Actual{entry.key, read_number(entry).value, entry.key_where};
