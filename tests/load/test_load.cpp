@@ -530,7 +530,7 @@ const std::vector<Case>& catalogue() {
        "x.yaml:7:12: error: `1100` is a single figure, not a range\n"
        "      revenue: 1100\n"
        "               ^~~~\n"
-       "hint: give a margin or a second end, e.g. \"1100 ± 1%\"\n"},
+       "hint: write \"~1100\" for a figure stated to its last digit, or give a margin: \"1100 ± 1%\"\n"},
       {"guidance with an infinite end", head + "guidance:\n  revenue: [1100, .inf]\n",
        "x.yaml:7:19: error: expected a finite number, found `.inf`\n"
        "      revenue: [1100, .inf]\n"

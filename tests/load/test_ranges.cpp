@@ -4,9 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "guidance/load.hpp"
+#include "formula/rounding.hpp"
 #include "load/load_support.hpp"
 
 using namespace guidance;
@@ -226,12 +229,12 @@ TEST_CASE("a malformed range is refused at its text, with a hint") {
        "x.yaml:5:7: error: `2000` is a single figure, not a range\n"
        "      x: \"2000\"\n"
        "          ^~~~\n"
-       "hint: give a margin or a second end, e.g. \"2000 ± 1%\"\n"},
+       "hint: write \"~2000\" for a figure stated to its last digit, or give a margin: \"2000 ± 1%\"\n"},
       {"a plain number in guidance", "name: t\ndrivers:\n  x: 1\nguidance:\n  x: 2000\n",
        "x.yaml:5:6: error: `2000` is a single figure, not a range\n"
        "      x: 2000\n"
        "         ^~~~\n"
-       "hint: give a margin or a second end, e.g. \"2000 ± 1%\"\n"},
+       "hint: write \"~2000\" for a figure stated to its last digit, or give a margin: \"2000 ± 1%\"\n"},
       {"a missing high end", "name: t\ndrivers:\n  x: {dist: normal, range: \"5 to\"}\n",
        "x.yaml:3:31: error: missing the high end after `to`\n"
        "      x: {dist: normal, range: \"5 to\"}\n"
@@ -292,8 +295,78 @@ TEST_CASE("a malformed range is refused at its text, with a hint") {
        "      x: {dist: triangular, range: \"80 to 120\", reads_as: min-max}\n"
        "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
        "hint: triangular takes `min`, `mode` and `max`\n"},
+      {"reported guidance without a range", "name: t\ndrivers:\n  x: 1\nguidance:\n  x: {reported_to: 0.01}\n",
+       "x.yaml:5:6: error: missing `range` in the guidance on `x`\n"
+       "      x: {reported_to: 0.01}\n"
+       "         ^~~~~~~~~~~~~~~~~~~\n"
+       "hint: write e.g. {range: \"0.04 ± 0.10\", reported_to: 0.01}\n"},
+      {"reported guidance with an unknown key", "name: t\ndrivers:\n  x: 1\nguidance:\n  x: {range: \"0.04 ± 0.10\", round_to: 0.01}\n",
+       "x.yaml:5:30: error: unknown key `round_to` in the guidance on `x`\n"
+       "      x: {range: \"0.04 ± 0.10\", round_to: 0.01}\n"
+       "                                ^~~~~~~~\n"
+       "hint: expected one of `range` or `reported_to`\n"},
+      {"a step of zero", "name: t\ndrivers:\n  x: 1\nguidance:\n  x: {range: \"0.04 ± 0.10\", reported_to: 0}\n",
+       "x.yaml:5:43: error: expected a step above zero for `reported_to`, found 0\n"
+       "      x: {range: \"0.04 ± 0.10\", reported_to: 0}\n"
+       "                                             ^\n"
+       "hint: the step the figure is reported to, e.g. 0.01 for cents\n"},
+      {"no reported figure in range", "name: t\ndrivers:\n  x: 1\nguidance:\n  x: {range: \"0.191 to 0.199\", reported_to: 0.01}\n",
+       "x.yaml:5:14: error: no figure reported to 0.01 lies in the guidance on `x`\n"
+       "      x: {range: \"0.191 to 0.199\", reported_to: 0.01}\n"
+       "                 ^~~~~~~~~~~~~~~~\n"
+       "hint: widen the range, or report the figure to a finer step\n"},
 
   }));
   INFO(c.what);
   CHECK(error_of(c.input) == c.expected);
+}
+
+TEST_CASE("point guidance and reported_to judge the figure as it will be reported") {
+  const auto line = [](const std::string& guidance) {
+    const Scenario s = parse("name: t\ndrivers:\n  x: 1\nguidance:\n  x: " + guidance + "\n");
+    REQUIRE(s.guidance.size() == 1);
+    return std::pair{s.guidance[0].low, s.guidance[0].high};
+  };
+  const double below = -std::numeric_limits<double>::infinity(), above = -below;
+  // To the stated digit: 1999.5 rounds (away from zero) to 2000, 2000.5 to 2001.
+  CHECK(line("\"~2000\"") == std::pair{1999.5, std::nextafter(2000.5, below)});
+  CHECK(line("\"~2,000.0\"") == std::pair{1999.95, std::nextafter(2000.05, below)});
+  CHECK(line("\"~72.5%\"") == std::pair{0.7245, std::nextafter(0.7255, below)});
+  CHECK(line("\"~-5\"") == std::pair{std::nextafter(-5.5, above), -4.5});  // -5.5 rounds to -6
+  CHECK(line("{range: \"~2000\", reported_to: 10}") == std::pair{1995.0, std::nextafter(2005.0, below)});
+  // -0.065 rounds to -0.07 (out), 0.145 to 0.15 (out).
+  CHECK(line("{range: \"0.04 ± 0.10\", reported_to: 0.01}") ==
+        std::pair{std::nextafter(-0.065, above), std::nextafter(0.145, below)});
+  CHECK(line("{range: [0.19, null], reported_to: 0.01}") == std::pair{0.185, above});
+  CHECK(line("{range: [0.191, 0.22], reported_to: 0.01}") == std::pair{0.195, std::nextafter(0.225, below)});
+  CHECK(line("\"~2000 ± 25\"") == std::pair{1975.0, 2025.0});  // a margin: no rounding
+}
+
+TEST_CASE("a reported_to line holds exactly the values whose rounded figure is in range, tie by tie") {
+  // Every figure from -0.08 to 0.16 in steps of 0.0001 (the halves between cents included, as the
+  // doubles their digits read as), the double just above each, and random values: in the line's range
+  // exactly when round_to(x, 0.01) is in [-0.06, 0.14].
+  const Scenario s = parse("name: t\ndrivers:\n  x: 1\nguidance:\n  x: {range: \"0.04 ± 0.10\", reported_to: 0.01}\n");
+  const GuidanceLine& g = s.guidance[0];
+  std::vector<double> grid;
+  for (int k = -800; k <= 1600; ++k) grid.push_back(std::stod(std::to_string(k) + "e-4"));
+  for (int k = -800; k <= 1600; ++k) grid.push_back(std::nextafter(grid[static_cast<std::size_t>(k + 800)], 1.0));
+  std::vector<double> xs = grid;
+  std::uint64_t state = 20240611;
+  for (int i = 0; i < 100000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    xs.push_back(-0.1 + 0.3 * static_cast<double>(state >> 11) * 0x1p-53);
+  }
+  std::size_t grid_inside = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double x = xs[i];
+    const double reported = formula::round_to(x, 0.01);
+    const bool by_rounding = reported >= -0.06 && reported <= 0.14;
+    INFO("x = " << x);
+    REQUIRE((x >= g.low && x <= g.high) == by_rounding);
+    if (i < grid.size()) grid_inside += by_rounding;
+  }
+  // By hand: the grid's figures -0.0649 .. 0.1449 are in (k = -649 .. 1449: 2099; -0.065 rounds to
+  // -0.07 and 0.145 to 0.15), and of the doubles just above them those from -0.065 to 0.1449 (2100).
+  CHECK(grid_inside == 2099 + 2100);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <boost/multiprecision/cpp_int.hpp>
 #include <fmt/format.h>
@@ -376,7 +377,63 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// A double's shortest decimal, exactly: 0.22 -> 22e-2.
+Decimal shortest_decimal(double x) {
+  const std::string text = fmt::format("{:e}", x);  // shortest round-trip digits, scientific
+  const std::size_t e = text.find('e');
+  std::string digits = text.substr(0, e);
+  const bool negative = digits.starts_with('-');
+  if (negative) digits.erase(0, 1);
+  const std::size_t point = digits.find('.');
+  int fraction = 0;
+  if (point != std::string::npos) {
+    fraction = static_cast<int>(digits.size() - point - 1);
+    digits.erase(point, 1);
+  }
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));  // cpp_int: a leading 0 is octal
+  Decimal d{cpp_int(digits), std::stoi(text.substr(e + 1)) - fraction};
+  if (negative) d.mantissa = -d.mantissa;
+  return d;
+}
+
+// floor(a / b) for b > 0, in whole numbers.
+cpp_int floor_divide(const cpp_int& a, const cpp_int& b) {
+  cpp_int q = a / b;  // truncates toward zero
+  if (a % b != 0 && a < 0) --q;
+  return q;
+}
+
 }  // namespace
+
+std::optional<std::pair<double, double>> reported_interval(double low, double high, double step) {
+  const Decimal s = shortest_decimal(step);
+  const Decimal half{s.mantissa * 5, s.exponent - 1};
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  // The multiples k x step within [low, high]: k from ceil(low / step) to floor(high / step).
+  const auto multiples = [&](double end, bool up) {
+    const Decimal d = shortest_decimal(end);
+    const int e = std::min(d.exponent, s.exponent);
+    const cpp_int a = aligned(d, e).mantissa, b = aligned(s, e).mantissa;
+    return up ? cpp_int(-floor_divide(-a, b)) : floor_divide(a, b);
+  };
+  double from = -infinity, to = infinity;
+  std::optional<cpp_int> first, last;
+  if (std::isfinite(low)) first = multiples(low, true);
+  if (std::isfinite(high)) last = multiples(high, false);
+  if (first && last && *first > *last) return std::nullopt;
+  // A value exactly at a half rounds away from zero: inward at a positive low end and a negative high end.
+  if (first) {
+    const Decimal at = Decimal{*first, 0} * s - half;
+    from = *at.to_double();
+    if (at.mantissa < 0) from = std::nextafter(from, infinity);
+  }
+  if (last) {
+    const Decimal at = Decimal{*last, 0} * s + half;
+    to = *at.to_double();
+    if (at.mantissa > 0) to = std::nextafter(to, -infinity);
+  }
+  return std::pair{from, to};
+}
 
 FigureUnits read_figure_units(std::string_view units) {
   FigureUnits out{std::string(units), {}, {}};

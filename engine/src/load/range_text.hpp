@@ -43,6 +43,13 @@ struct RangeText {
 /// hint to give a margin. Throws InputError.
 RangeText read_range_text(const YamlNode& node, const FigureUnits& units, bool points);
 
+/// The values whose figure reported to `step` lies in [low, high] (an infinite end stays open): the
+/// figure is round_to(x, step) (formula/rounding.hpp: halves away from zero, on the decimal digits), so
+/// the ends move out to the halves between reported figures, a half included where it rounds inward.
+/// "~2000" (step 1) gives [1999.5, the double below 2000.5]; [0.19, 0.22] to the cent gives
+/// [0.185, the double below 0.225]. Nothing when no reported figure lies in the range.
+std::optional<std::pair<double, double>> reported_interval(double low, double high, double step);
+
 /// How a driver's `range:` is read: between two percentiles, or as the distribution's ends.
 ///   "p10-p90" (any pA-pB, 0 < A < B < 100), "min-max", or a central confidence "80%" (= p10-p90).
 struct RangeReading {
