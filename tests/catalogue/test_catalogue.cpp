@@ -89,6 +89,14 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
        "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
        "(drivers involved: a, b, c)"},
       {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
+      // Ranges written as published (tests/load/test_ranges.cpp has every message).
+      {inputs + "range_margin_missing.yaml", "3:41: error: missing the margin after `±`"},
+      {inputs + "range_margin_without_unit.yaml",
+       "3:49: error: the margin `50` around the percent `72.5%` needs a unit"},
+      {inputs + "range_ambiguous_percent.yaml", "3:49: error: `1%` around the percent `72.5%` is ambiguous"},
+      {inputs + "range_reversed.yaml", "3:41: error: the range `5 to 3` ends below where it starts"},
+      {inputs + "range_unknown_suffix.yaml", "3:38: error: unknown unit `bn` after `16`"},
+      {inputs + "range_currency_without_units.yaml", "3:35: error: the currency sign `$` needs `units:` in the file"},
       // The loader's own traps (yaml-cpp's silent behaviours), reused from its test data.
       {loader_bad + "duplicate_driver.yaml", "5:3: error: duplicate key `revenue`"},
       {loader_bad + "second_document.yaml", "3:1: error: a second YAML document"},

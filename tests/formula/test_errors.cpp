@@ -126,7 +126,7 @@ TEST_CASE("unknown names and functions suggest what was probably meant") {
         "scenario.yaml:2:9: error: unknown function `average`\n"
         "      eps: \"average(revenue, opex)\"\n"
         "            ^~~~~~~\n"
-        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, clamp, if\n");
+        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if\n");
   CHECK(error_in({{"eps", "revenue(2)"}}) ==
         "scenario.yaml:2:9: error: `revenue` is not a function\n"
         "      eps: \"revenue(2)\"\n"

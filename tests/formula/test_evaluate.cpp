@@ -147,6 +147,60 @@ TEST_CASE("non-finite values propagate as IEEE 754 says, and NaN poisons logic, 
   }
 }
 
+TEST_CASE("round, round_to, floor and ceil round as reported figures are, folded or not") {
+  // Halves away from zero, on the digits the double prints as: the doubles nearest 1.005, 0.215 and
+  // 2.675 lie just below the half, and round as their digits say. The result is the double the
+  // rounded digits would be written as, so round(0.2249, 2) == 0.22 exactly.
+  const double below_0215 = std::nextafter(0.215, 0.0);  // prints as 0.21499999999999997
+  const Case c = GENERATE_COPY(values<Case>({
+      {"round(x, 2)", 0.125, 0, 0, 0.13},
+      {"round(x, 2)", -0.125, 0, 0, -0.13},
+      {"round(x, 2)", 1.005, 0, 0, 1.01},
+      {"round(x, 2)", 0.215, 0, 0, 0.22},
+      {"round(x, 2)", below_0215, 0, 0, 0.21},
+      {"round(x, 2)", 2.675, 0, 0, 2.68},
+      {"round(x, 2)", 0.2249, 0, 0, 0.22},
+      {"round(x, 2)", 123456789.125, 0, 0, 123456789.13},
+      {"round(x, 0)", 2.5, 0, 0, 3},
+      {"round(x, 0)", -2.5, 0, 0, -3},
+      {"round(x, y)", 1250, -2, 0, 1300},
+      {"round(x, y)", 1249.99, -2, 0, 1200},
+      {"round(x, 2)", 1e20, 0, 0, 1e20},
+      {"round(x, 2)", 0.004, 0, 0, 0},
+      {"round(x, 2)", -0.004, 0, 0, 0},  // +0, not -0 (checked bit for bit)
+      {"round_to(x, 0.005)", 0.0125, 0, 0, 0.015},
+      {"round_to(x, 0.005)", 0.0124, 0, 0, 0.01},
+      {"round_to(x, 0.25)", 1.125, 0, 0, 1.25},
+      {"round_to(x, 10)", 1995, 0, 0, 2000},
+      {"round_to(x, y)", 0.5, 1.0 / 3, 0, 2.0 / 3},  // no decimal step: binary rounding
+      {"floor(x)", -2.5, 0, 0, -3},
+      {"floor(x)", 2.7, 0, 0, 2},
+      {"ceil(x)", -2.5, 0, 0, -2},
+      {"ceil(x)", 2.1, 0, 0, 3},
+      {"round(x, 2)", inf, 0, 0, inf},
+  }));
+  CAPTURE(c.formula, c.x, c.y);
+  const auto [run_time, folded] = evaluate(c);
+  CHECK(identical(run_time, c.expected));
+  CHECK(identical(folded, run_time));
+}
+
+TEST_CASE("rounding without an answer is NaN, counted as non-finite downstream") {
+  const Case c = GENERATE(values<Case>({
+      {"round(x, y)", 1, 2.5, 0, NaN},   // digits must be whole
+      {"round(x, y)", 1, 23, 0, NaN},    // from -22 to 22
+      {"round(x, y)", NaN, 2, 0, NaN},
+      {"round_to(x, y)", 1, 0, 0, NaN},  // the step must be positive and finite
+      {"round_to(x, y)", 1, -0.5, 0, NaN},
+      {"round_to(x, y)", 1, inf, 0, NaN},
+      {"floor(x)", NaN, 0, 0, NaN},
+  }));
+  CAPTURE(c.formula, c.x, c.y);
+  const auto [run_time, folded] = evaluate(c);
+  CHECK(std::isnan(run_time));
+  CHECK(std::isnan(folded));
+}
+
 TEST_CASE("blocks of 1, 7 and 2048 trials, with and without the vector builds, give identical results") {
   // Inputs drawn with a fixed seed, with zeros, infinities and NaNs mixed in to exercise every branch.
   const std::size_t trials = 2 * 2048 + 5;
@@ -163,6 +217,7 @@ TEST_CASE("blocks of 1, 7 and 2048 trials, with and without the vector builds, g
       {"comparisons", "(x < y) + (x <= z) * 2 + (y > z) * 4 + (x >= 0) * 8 + (y == z) * 16 + (x != y) * 32"},
       {"logic", "x and y or not z"},
       {"functions", "min(x, y, 1) + max(x, -1) + abs(z) + sqrt(abs(y)) + exp(x) + log(abs(z)) + sin(x) * cos(y)"},
+      {"rounding", "round(x, 2) + round_to(y, 0.005) * 3 + floor(z) - ceil(x * 7)"},
       {"selection", "if(x > 0, clamp(y, -1, z), pow(z, 2)) + clamp(x, 0, 1)"},
       {"chained", "arithmetic * 2 + functions / 3"},
   };

@@ -183,8 +183,8 @@ const std::vector<Case>& catalogue() {
        "x.yaml:2:1: error: unknown key `sources`\n"
        "    sources: [10-Q]\n"
        "    ^~~~~~~\n"
-       "hint: expected one of `name`, `description`, `units`, `simulation`, `drivers`, `correlations`, `metrics`, "
-       "`guidance`, `actuals` or `scenarios`\n"},
+       "hint: expected one of `name`, `description`, `units`, `ranges`, `simulation`, `drivers`, `correlations`, "
+       "`metrics`, `guidance`, `actuals` or `scenarios`\n"},
       {"a duplicate key", "name: t\ndrivers: {a: 1}\nname: u\n",
        "x.yaml:3:1: error: duplicate key `name`\n"
        "    name: u\n"
@@ -527,10 +527,10 @@ const std::vector<Case>& catalogue() {
        "               ^~~~~~~~~~~~\n"
        "hint: give at least one end, e.g. [0.19, null]\n"},
       {"guidance that is not a range", head + "guidance:\n  revenue: 1100\n",
-       "x.yaml:7:12: error: expected [low, high] for the guidance on `revenue`, found `1100`\n"
+       "x.yaml:7:12: error: `1100` is a single figure, not a range\n"
        "      revenue: 1100\n"
        "               ^~~~\n"
-       "hint: write null for an open end, e.g. [0.19, null]\n"},
+       "hint: write \"~1100\" for a figure stated to its last digit, or give a margin: \"1100 ± 1%\"\n"},
       {"guidance with an infinite end", head + "guidance:\n  revenue: [1100, .inf]\n",
        "x.yaml:7:19: error: expected a finite number, found `.inf`\n"
        "      revenue: [1100, .inf]\n"

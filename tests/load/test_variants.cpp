@@ -123,6 +123,17 @@ const std::string file =
 
 }  // namespace
 
+TEST_CASE("a variant replaces a metric's formula, located at the variant's text") {
+  const std::string text = file + "scenarios:\n  bear: {metrics: {eps: revenue * 0.41}}\n";
+  LoadOptions options;
+  options.variant = "bear";
+  const Scenario bear = parse_scenario(text, "x.yaml", options);
+  REQUIRE(bear.metrics.size() == 1);
+  CHECK(bear.metrics[0].formula == "revenue * 0.41");
+  CHECK((bear.metrics[0].formula_where.line == 8 && bear.metrics[0].formula_where.column == 25));
+  CHECK(parse_scenario(text, "x.yaml").metrics[0].formula == "revenue * tax");
+}
+
 TEST_CASE("bad variants are refused where they are written") {
   static const std::vector<Case> cases = {
       {"a cycle through three variants", load_test::read_data("bad/variant_cycle.yaml"),
@@ -166,11 +177,22 @@ TEST_CASE("bad variants are refused where they are written") {
        "x.yaml:8:3: error: expected a mapping for variant `bear`, found nothing\n"
        "      bear:\n"
        "      ^~~~\n"},
-      {"an unknown key in a variant", file + "scenarios:\n  bear: {metrics: {eps: 1}}\n",
-       "x.yaml:8:10: error: unknown key `metrics` in variant `bear`\n"
-       "      bear: {metrics: {eps: 1}}\n"
+      {"an unknown key in a variant", file + "scenarios:\n  bear: {actuals: {eps: 1}}\n",
+       "x.yaml:8:10: error: unknown key `actuals` in variant `bear`\n"
+       "      bear: {actuals: {eps: 1}}\n"
        "             ^~~~~~~\n"
-       "hint: expected one of `extends`, `description`, `drivers`, `correlations`, `guidance` or `simulation`\n"},
+       "hint: expected one of `extends`, `description`, `drivers`, `metrics`, `correlations`, `guidance` or "
+       "`simulation`\n"},
+      {"a variant changing an unknown metric", file + "scenarios:\n  bear: {metrics: {epss: revenue}}\n",
+       "x.yaml:8:20: error: unknown metric `epss`\n"
+       "      bear: {metrics: {epss: revenue}}\n"
+       "                       ^~~~\n"
+       "hint: did you mean `eps`?\n"},
+      {"a variant changing a driver as a metric", file + "scenarios:\n  bear: {metrics: {tax: 0.3}}\n",
+       "x.yaml:8:20: error: `tax` is a driver; a variant changes it under `drivers:`\n"
+       "      bear: {metrics: {tax: 0.3}}\n"
+       "                       ^~~\n"
+       "hint: write `drivers: {tax: ...}` in the variant\n"},
       {"an unknown driver", file + "scenarios:\n  bear: {drivers: {revnue: 1}}\n",
        "x.yaml:8:20: error: unknown driver `revnue`\n"
        "      bear: {drivers: {revnue: 1}}\n"

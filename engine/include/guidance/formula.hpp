@@ -52,7 +52,8 @@ struct Definition {
 enum class Op : std::uint8_t {
   copy, neg, add, sub, mul, div, pow,
   lt, le, gt, ge, eq, ne, logical_and, logical_or, logical_not,
-  min, max, abs, sqrt, exp, log, sin, cos, clamp, select  // select = if(a, b, c)
+  min, max, abs, sqrt, exp, log, sin, cos, floor, ceil, round, round_to, clamp,
+  select  // select = if(a, b, c)
 };
 
 /// A register, or an immediate value when reg < 0.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "formula/rounding.hpp"
 #include "guidance/formula.hpp"
 
 namespace guidance::formula {
@@ -19,7 +20,7 @@ inline constexpr std::size_t op_count = static_cast<std::size_t>(Op::select) + 1
 constexpr int arity(Op op) {
   switch (op) {
     case Op::copy: case Op::neg: case Op::logical_not: case Op::abs: case Op::sqrt: case Op::exp:
-    case Op::log: case Op::sin: case Op::cos:
+    case Op::log: case Op::sin: case Op::cos: case Op::floor: case Op::ceil:
       return 1;
     case Op::clamp: case Op::select:
       return 3;
@@ -36,10 +37,11 @@ struct Function {
   bool variadic = false;
 };
 
-inline constexpr std::array<Function, 11> functions = {{
+inline constexpr std::array<Function, 15> functions = {{
     {"min", Op::min, true}, {"max", Op::max, true}, {"abs", Op::abs},     {"sqrt", Op::sqrt},
     {"exp", Op::exp},       {"log", Op::log},       {"pow", Op::pow},     {"sin", Op::sin},
-    {"cos", Op::cos},       {"clamp", Op::clamp},   {"if", Op::select},
+    {"cos", Op::cos},       {"floor", Op::floor},   {"ceil", Op::ceil},   {"round", Op::round},
+    {"round_to", Op::round_to}, {"clamp", Op::clamp}, {"if", Op::select},
 }};
 
 /// The function called `name`, or null.
@@ -86,6 +88,11 @@ inline double apply(double a, double b, double c) {
   else if constexpr (op == Op::log) return std::log(a);
   else if constexpr (op == Op::sin) return std::sin(a);
   else if constexpr (op == Op::cos) return std::cos(a);
+  else if constexpr (op == Op::floor) return std::floor(a);
+  else if constexpr (op == Op::ceil) return std::ceil(a);
+  // Halves away from zero on the decimal digits, as reported figures are rounded (rounding.hpp).
+  else if constexpr (op == Op::round) return round_digits(a, b);
+  else if constexpr (op == Op::round_to) return round_to(a, b);
   // clamp(x, lo, hi) with lo > hi has no answer: NaN, so that the trial is counted as non-finite.
   // (Built from min and max, the NaN tests on their results defeat GCC's vectoriser.)
   else if constexpr (op == Op::clamp) {

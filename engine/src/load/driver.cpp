@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "load/driver_range.hpp"
 #include "load/values.hpp"
 
 namespace guidance::load_detail {
@@ -18,8 +19,12 @@ namespace {
 struct Parameters {
   const YamlNode* map = nullptr;
   std::vector<std::pair<double, double>> percentiles;  // (probability, value), in file order
+  const DriverRange* range = nullptr;                  // `range:` given as its ends: `min` and `max`
 
-  double operator[](std::string_view key) const { return read_number(*map->find(key)).value; }
+  double operator[](std::string_view key) const {
+    if (range && range->ends && (key == "min" || key == "max")) return key == "min" ? range->low : range->high;
+    return read_number(*map->find(key)).value;
+  }
   std::vector<double> list(std::string_view key) const {
     std::vector<double> values;
     for (const YamlNode& item : map->find(key)->children) values.push_back(read_number(item).value);
@@ -111,20 +116,31 @@ bool contains(std::span<const std::string> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// Does `form` accept `key`, given the percentiles already taken?
-bool accepts(const Kind& kind, const Form& form, const YamlNode& entry, std::size_t percentiles_taken) {
-  if (percentile_key(entry.key)) return percentiles_taken < form.percentiles;
-  return contains(form.keys, entry.key) || contains(kind.optional, entry.key);
+// Does `form` accept `key` (a percentile or a named parameter), given the percentiles already taken?
+bool accepts(const Kind& kind, const Form& form, std::string_view key, bool percentile, std::size_t percentiles_taken) {
+  if (percentile) return percentiles_taken < form.percentiles;
+  return contains(form.keys, key) || contains(kind.optional, key);
+}
+
+// Keys every kind takes besides its parameters: `range` stands for parameters (driver_range.hpp).
+bool common_key(std::string_view key) {
+  return key == "dist" || key == "truncate" || key == "reads_as";
+}
+
+// Written in the map, or given by its `range:` read as the distribution's ends.
+bool given(const YamlNode& map, std::string_view key, const std::optional<DriverRange>& range) {
+  return map.find(key) || (range && range->ends && (key == "min" || key == "max"));
 }
 
 // "missing `sd`", "missing `median` or a second percentile" for the compatible forms.
-std::string missing_parameters(const std::vector<const Form*>& forms, const YamlNode& map, std::size_t percentiles) {
+std::string missing_parameters(const std::vector<const Form*>& forms, const YamlNode& map, std::size_t percentiles,
+                               const std::optional<DriverRange>& range) {
   static const std::vector<std::string> counts = {"", "a percentile", "two percentiles"};
   std::vector<std::string> alternatives;
   for (const Form* form : forms) {
     std::vector<std::string> missing;
     for (const std::string& key : form->keys)
-      if (!map.find(key)) missing.push_back(fmt::format("`{}`", key));
+      if (!given(map, key, range)) missing.push_back(fmt::format("`{}`", key));
     if (form->percentiles > percentiles)
       missing.push_back(percentiles == 0 ? counts[form->percentiles] : "a second percentile");
     std::string joined;
@@ -151,8 +167,9 @@ const Kind& read_kind(const YamlNode& map, const std::string& driver) {
 }
 
 // Check every key against the kind's parameterisations, in file order, and return the one given.
-const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& driver, std::size_t& percentiles) {
-  std::vector<std::string> allowed = {"dist", "truncate"};
+const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& driver,
+                      const std::optional<DriverRange>& range, std::size_t& percentiles) {
+  std::vector<std::string> allowed = {"dist", "truncate", "range", "reads_as"};
   std::vector<const Form*> compatible;
   for (const Form& form : kind.forms) {
     compatible.push_back(&form);
@@ -164,8 +181,11 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
 
   std::vector<std::string> seen;
   for (const YamlNode& entry : map.children) {
-    if (entry.key == "dist" || entry.key == "truncate") continue;
-    const bool percentile = takes_percentiles && percentile_key(entry.key).has_value();
+    if (common_key(entry.key)) continue;
+    // `range` takes the place of the two keys it stands for (percentiles, or `min` and `max`).
+    const std::size_t count = entry.key == "range" ? 2 : 1;
+    const bool percentile = entry.key == "range" ? !range->ends
+                                                 : takes_percentiles && percentile_key(entry.key).has_value();
     if (!percentile && !contains(allowed, entry.key)) {
       const std::string message = fmt::format("unknown parameter `{}` for a {} distribution", entry.key, kind.name);
       // In a flow mapping `mean: 1,000` is `mean: 1` and a key `000`.
@@ -187,25 +207,29 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
         throw InputError(entry.key_where, message, "percentiles are written p1 to p99, e.g. p10 and p90");
       unknown_name(message, entry.key, entry.key_where, allowed, kind.usage);
     }
-    std::vector<const Form*> still;
-    for (const Form* form : compatible)
-      if (accepts(kind, *form, entry, percentiles)) still.push_back(form);
-    if (still.empty()) {
-      throw InputError(entry.key_where, fmt::format("`{}` cannot be combined with {}", entry.key, quoted_list(seen)),
-                       kind.usage);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view key = entry.key == "range" && range->ends ? (i == 0 ? "min" : "max") : entry.key;
+      std::vector<const Form*> still;
+      for (const Form* form : compatible)
+        if (accepts(kind, *form, key, percentile, percentiles)) still.push_back(form);
+      if (still.empty()) {
+        throw InputError(entry.key_where, fmt::format("`{}` cannot be combined with {}", entry.key, quoted_list(seen)),
+                         kind.usage);
+      }
+      compatible = std::move(still);
+      if (percentile) ++percentiles;
     }
-    compatible = std::move(still);
     seen.push_back(entry.key);
-    if (percentile) ++percentiles;
   }
   for (const Form* form : compatible) {
-    const bool complete = form->percentiles == percentiles &&
-                          std::all_of(form->keys.begin(), form->keys.end(), [&](const std::string& k) { return map.find(k); });
+    const bool complete = form->percentiles == percentiles && std::all_of(form->keys.begin(), form->keys.end(), [&](const std::string& k) {
+                            return given(map, k, range);
+                          });
     if (complete) return *form;
   }
   throw InputError(map.where,
-                   fmt::format("missing {} for the {} distribution of `{}`", missing_parameters(compatible, map, percentiles),
-                               kind.name, driver),
+                   fmt::format("missing {} for the {} distribution of `{}`",
+                               missing_parameters(compatible, map, percentiles, range), kind.name, driver),
                    kind.usage);
 }
 
@@ -218,11 +242,15 @@ bool written_as_percent(const YamlNode& node) {
 // A construction function's ParameterError, at the value of the key it names (or of another key it
 // involves, when only that one was changed by a variant or an override), with the numbers in the form
 // that key was written in ("found -0.4%" for `sd: "-0.4%"`).
-[[noreturn]] void rethrow_at(const ParameterError& error, const YamlNode& map) {
+[[noreturn]] void rethrow_at(const ParameterError& error, const YamlNode& map, const std::optional<DriverRange>& range) {
   const YamlNode* entry = map.find(error.parameter());
   for (const std::string& other : error.others()) {
     const YamlNode* changed = map.find(other);
     if (changed && changed->changed && !(entry && entry->changed)) entry = changed;
+  }
+  // A parameter given by the driver's `range:` is reported there.
+  if (!entry && range) {
+    throw InputError(range->node->where, error.message(range->percent), error.hint());
   }
   throw InputError(entry ? entry->where : map.where, error.message(entry && written_as_percent(*entry)), error.hint());
 }
@@ -242,14 +270,24 @@ void require_finite_draws(const Distribution& distribution, const YamlNode& map,
   }
 }
 
-Distribution read_distribution(const YamlNode& map, const std::string& driver, bool& percent) {
+Distribution read_distribution(const YamlNode& map, const std::string& driver, const RangeContext& context,
+                               bool& percent) {
   const Kind& kind = read_kind(map, driver);
+  const std::optional<DriverRange> range = read_driver_range(map, kind.name, context);
   std::size_t percentile_count = 0;
-  const Form& form = read_form(kind, map, driver, percentile_count);
+  const Form& form = read_form(kind, map, driver, range, percentile_count);
 
-  Parameters parameters{&map, {}};
+  Parameters parameters{&map, {}, range ? &*range : nullptr};
   for (const YamlNode& entry : map.children) {
-    if (entry.key == "dist" || entry.key == "truncate") continue;
+    if (common_key(entry.key)) continue;
+    if (entry.key == "range") {
+      percent = percent || range->percent;
+      if (!range->ends) {
+        parameters.percentiles.emplace_back(range->low_probability, range->low);
+        parameters.percentiles.emplace_back(range->high_probability, range->high);
+      }
+      continue;
+    }
     if (entry.key == "values" || entry.key == "probabilities") {
       require_list(entry, fmt::format("`{}`", entry.key));
       for (const YamlNode& item : entry.children) {
@@ -267,24 +305,24 @@ Distribution read_distribution(const YamlNode& map, const std::string& driver, b
   try {
     distribution = form.build(parameters);
   } catch (const ParameterError& error) {
-    rethrow_at(error, map);
+    rethrow_at(error, map, range);
   }
 
-  const YamlNode* range = map.find("truncate");
-  if (!range) return distribution;
-  if (!range->is_list() || range->children.size() != 2) {
-    throw InputError(range->where, fmt::format("expected [low, high] for `truncate`, found {}", range->describe()),
+  const YamlNode* bounds = map.find("truncate");
+  if (!bounds) return distribution;
+  if (!bounds->is_list() || bounds->children.size() != 2) {
+    throw InputError(bounds->where, fmt::format("expected [low, high] for `truncate`, found {}", bounds->describe()),
                      "write null for an open end, e.g. truncate: [0, null]");
   }
-  const std::optional<Number> low = read_number_or_null(range->children[0]);
-  const std::optional<Number> high = read_number_or_null(range->children[1]);
+  const std::optional<Number> low = read_number_or_null(bounds->children[0]);
+  const std::optional<Number> high = read_number_or_null(bounds->children[1]);
   percent = percent || (low && low->percent) || (high && high->percent);
   if (!low && !high) return distribution;
   constexpr double infinity = std::numeric_limits<double>::infinity();
   try {
     return truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity);
   } catch (const ParameterError& error) {
-    rethrow_at(error, map);
+    rethrow_at(error, map, range);
   }
 }
 
@@ -299,7 +337,7 @@ const std::vector<std::string>& distribution_kinds() {
   return names;
 }
 
-Driver read_driver(const YamlNode& entry) {
+Driver read_driver(const YamlNode& entry, const RangeContext& context) {
   Driver driver;
   driver.name = entry.key;
   driver.where = entry.key_where;
@@ -317,7 +355,7 @@ Driver read_driver(const YamlNode& entry) {
     driver.percent = constant.percent;
     return driver;
   }
-  driver.distribution = read_distribution(entry, entry.key, driver.percent);
+  driver.distribution = read_distribution(entry, entry.key, context, driver.percent);
   require_finite_draws(*driver.distribution, entry, entry.key);
   return driver;
 }

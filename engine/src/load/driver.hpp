@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "guidance/scenario.hpp"
+#include "load/driver_range.hpp"
 #include "load/yaml_tree.hpp"
 
 namespace guidance::load_detail {
 
-/// The driver in one entry of `drivers:` (the entry's key is its name, already checked).
-Driver read_driver(const YamlNode& entry);
+/// The driver in one entry of `drivers:` (the entry's key is its name, already checked). `context`
+/// reads its `range:`, if it has one.
+Driver read_driver(const YamlNode& entry, const RangeContext& context);
 
 /// "normal", "lognormal", "uniform", "triangular", "pert", "discrete".
 const std::vector<std::string>& distribution_kinds();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -141,12 +142,44 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
   return correlations;
 }
 
-GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names) {
+GuidanceLine read_reported_guidance(const YamlNode& entry, const Names& names, const RangeContext& context);
+
+// Judge the line on the figure as it will be reported, rounded to `step` (formula/rounding.hpp): the
+// range on the unrounded value, whose ends move out to the halves between reported figures.
+void report_to(GuidanceLine& line, double step, const YamlNode& at) {
+  const std::optional<std::pair<double, double>> interval = reported_interval(line.low, line.high, step);
+  if (!interval) {
+    throw InputError(at.where, fmt::format("no figure reported to {} lies in the guidance on `{}`", step, line.name),
+                     "widen the range, or report the figure to a finer step");
+  }
+  std::tie(line.low, line.high) = *interval;
+}
+
+// A guidance line written as published: "16000 ± 2%", "63.5% to 64.5%", or a point, "~2000", judged on
+// the figure reported to its last stated digit.
+// `reported_to`, when given, is the step instead of the point's own.
+GuidanceLine read_guidance_text(const YamlNode& entry, const YamlNode& text, const FigureUnits& units,
+                                std::optional<double> reported_to = std::nullopt) {
+  const RangeText range = read_range_text(text, units, true);
+  GuidanceLine line;
+  line.name = entry.key;
+  line.where = entry.key_where;
+  line.low = range.low;
+  line.high = range.high;
+  line.percent = range.percent;
+  if (reported_to) report_to(line, *reported_to, text);
+  else if (range.point) report_to(line, range.step, text);
+  return line;
+}
+
+GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names, const RangeContext& context) {
   names.require_known(entry, "guidance");
+  if (entry.is_scalar()) return read_guidance_text(entry, entry, context.units);
+  if (entry.is_map()) return read_reported_guidance(entry, names, context);
   if (!entry.is_list() || entry.children.size() != 2) {
     throw InputError(entry.where, fmt::format("expected [low, high] for the guidance on `{}`, found {}", entry.key,
                                               entry.describe()),
-                     "write null for an open end, e.g. [0.19, null]");
+                     "write null for an open end, e.g. [0.19, null], or the range as published, e.g. \"0.04 ± 0.10\"");
   }
   const std::optional<Number> low = read_number_or_null(entry.children[0]);
   const std::optional<Number> high = read_number_or_null(entry.children[1]);
@@ -169,6 +202,32 @@ GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names) {
   return line;
 }
 
+// `{range: "0.04 ± 0.10", reported_to: 0.01}`: the range, judged on the figure rounded to the step.
+GuidanceLine read_reported_guidance(const YamlNode& entry, const Names& names, const RangeContext& context) {
+  static const std::vector<std::string> keys = {"range", "reported_to"};
+  check_keys(entry, keys, fmt::format("the guidance on `{}`", entry.key));
+  const YamlNode* range = entry.find("range");
+  if (!range) {
+    throw InputError(entry.where, fmt::format("missing `range` in the guidance on `{}`", entry.key),
+                     "write e.g. {range: \"0.04 ± 0.10\", reported_to: 0.01}");
+  }
+  std::optional<double> reported_to;
+  if (const YamlNode* step = entry.find("reported_to")) {
+    reported_to = read_number(*step).value;
+    if (!(*reported_to > 0)) {
+      throw InputError(step->where, fmt::format("expected a step above zero for `reported_to`, found {}", step->text),
+                       "the step the figure is reported to, e.g. 0.01 for cents");
+    }
+  }
+  if (range->is_scalar()) return read_guidance_text(entry, *range, context.units, reported_to);
+  YamlNode list = *range;  // [low, high], read as a line of its own
+  list.key = entry.key;
+  list.key_where = entry.key_where;
+  GuidanceLine line = read_guidance_line(list, names, context);
+  if (reported_to) report_to(line, *reported_to, *entry.find("reported_to"));
+  return line;
+}
+
 template <typename Read>
 auto read_entries(const YamlNode* section, std::string_view name, Read read) {
   std::vector<decltype(read(std::declval<const YamlNode&>()))> out;
@@ -183,8 +242,8 @@ std::string optional_text(const YamlNode* node) { return node && !node->is_null(
 }  // namespace
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {"name",         "description", "units",    "simulation", "drivers",
-                                                "correlations", "metrics",     "guidance", "actuals",    "scenarios"};
+  static const std::vector<std::string> keys = {"name",    "description",  "units",   "ranges",   "simulation", "drivers",
+                                                "correlations", "metrics", "guidance", "actuals", "scenarios"};
   return keys;
 }
 
@@ -214,9 +273,11 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
     throw InputError(SourceLocation{source}, "missing `drivers`",
                      "list the uncertain inputs, e.g. drivers: {revenue: {dist: normal, mean: 100, sd: 5}}");
   }
-  scenario.drivers = read_entries(drivers, "drivers", [](const YamlNode& entry) {
+  RangeContext context{read_figure_units(scenario.units), {}};
+  if (const YamlNode* ranges = root.find("ranges")) context.reading = read_range_reading(*ranges);
+  scenario.drivers = read_entries(drivers, "drivers", [&](const YamlNode& entry) {
     check_name(entry.key, entry.key_where);
-    return read_driver(entry);
+    return read_driver(entry, context);
   });
   if (scenario.drivers.empty()) throw InputError(drivers->key_where, "`drivers` is empty", "a scenario needs a driver");
 
@@ -226,7 +287,7 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
   if (const YamlNode* correlations = root.find("correlations"))
     scenario.correlations = read_correlations(*correlations, names);
   scenario.guidance = read_entries(root.find("guidance"), "guidance",
-                                   [&](const YamlNode& entry) { return read_guidance_line(entry, names); });
+                                   [&](const YamlNode& entry) { return read_guidance_line(entry, names, context); });
   scenario.actuals = read_entries(root.find("actuals"), "actuals", [&](const YamlNode& entry) {
     names.require_known(entry, "actuals");
     return Actual{entry.key, read_number(entry).value, entry.key_where};

@@ -11,8 +11,8 @@ namespace guidance::load_detail {
 namespace {
 
 const std::vector<std::string>& variant_keys() {
-  static const std::vector<std::string> keys = {"extends",      "description", "drivers",
-                                                "correlations", "guidance",    "simulation"};
+  static const std::vector<std::string> keys = {"extends",  "description", "drivers", "metrics",
+                                                "correlations", "guidance", "simulation"};
   return keys;
 }
 
@@ -109,6 +109,25 @@ void patch_driver(YamlNode& tree, const std::string& target, const SourceLocatio
   driver->where = where;  // errors about the driver as a whole now point at its latest change
 }
 
+// A metric's formula replaced; it is then checked as the file's are, and its errors point at the variant.
+void replace_metric(YamlNode& tree, const YamlNode& metric) {
+  YamlNode* metrics = tree.find("metrics");
+  YamlNode* existing = metrics ? metrics->find(metric.key) : nullptr;
+  if (!existing) {
+    const YamlNode* drivers = tree.find("drivers");
+    if (drivers && drivers->find(metric.key)) {
+      throw InputError(metric.key_where, fmt::format("`{}` is a driver; a variant changes it under `drivers:`", metric.key),
+                       fmt::format("write `drivers: {{{}: ...}}` in the variant", metric.key));
+    }
+    unknown_name(fmt::format("unknown metric `{}`", metric.key), metric.key, metric.key_where,
+                 metrics ? metrics->keys() : std::vector<std::string>(),
+                 "a variant changes the formulas of the file's metrics");
+  }
+  YamlNode changed = metric;
+  changed.changed = true;
+  *existing = std::move(changed);
+}
+
 void remove_guidance(YamlNode& tree, const YamlNode& line) {
   YamlNode* guidance = tree.find("guidance");
   if (!guidance || !guidance->find(line.key)) {
@@ -125,6 +144,9 @@ void apply_patch(YamlNode& tree, const YamlNode& variant) {
     if (entry.key == "drivers") {
       require_map(entry, what);
       for (const YamlNode& driver : entry.children) patch_driver(tree, driver.key, driver.key_where, driver);
+    } else if (entry.key == "metrics") {
+      require_map(entry, what);
+      for (const YamlNode& metric : entry.children) replace_metric(tree, metric);
     } else if (entry.key == "guidance") {
       require_map(entry, what);
       for (const YamlNode& line : entry.children) {

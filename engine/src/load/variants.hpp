@@ -7,7 +7,7 @@
 //       drivers:
 //         revenue: {p10: 1080, p90: 1110}   # replaces the parameters (keeps `dist` and `truncate`)
 //         opex.max: 570                      # changes one parameter
-//     deep_bear: {extends: bear, guidance: {eps: [0.15, 0.2]}}
+//     deep_bear: {extends: bear, guidance: {eps: [0.15, 0.2]}, metrics: {eps: net_income / 540}}
 //
 //   --set tax_rate=30%   --set revenue.mean=1120   --set 'revenue={dist: normal, mean: 1, sd: 2}'
 #pragma once
