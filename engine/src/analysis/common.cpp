@@ -1,5 +1,6 @@
 #include "analysis/common.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -11,12 +12,18 @@ namespace guidance::analysis {
 void check_metric(const Model& model, std::size_t metric) {
   if (metric >= model.variables.size()) throw std::invalid_argument("sensitivity: metric index out of range");
   const Variable& variable = model.variables[metric];
-  if (!variable.stochastic)
-    throw InputError({},
-                     fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
-                                 variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
-                                                  : fmt::format("{:g}", variable.constant_value)),
-                     "choose a metric that depends on a driver with a distribution");
+  if (variable.stochastic) return;
+  if (!std::isfinite(variable.constant_value))
+    throw InputError({}, fmt::format("`{}` is not a finite number in any trial (it is always {}): no driver moves it",
+                                     variable.name,
+                                     std::isnan(variable.constant_value) ? "NaN"  // its sign means nothing
+                                                                         : fmt::format("{}", variable.constant_value)),
+                     "find why the metric is not finite (a division by zero, or the log of a negative number?)");
+  throw InputError({},
+                   fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
+                               variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
+                                                : fmt::format("{:g}", variable.constant_value)),
+                   "choose a metric that depends on a driver with a distribution");
 }
 
 void check_range(double low, double high) {
