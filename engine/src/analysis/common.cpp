@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/bootstrap.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance::analysis {
@@ -51,6 +52,18 @@ void check_shapley_size(std::size_t inputs) {
                                "supports at most {} drivers with distributions",
                                inputs, inputs, max_shapley_drivers),
                    "fix the least important drivers with --set NAME=VALUE (the tornado ranks them)");
+}
+
+void check_trials(SensitivityMethod method, std::uint64_t trials) {
+  const std::uint64_t minimum = minimum_trials(method);
+  if (trials >= minimum) return;
+  const bool bootstrap = method == SensitivityMethod::sobol || method == SensitivityMethod::shapley;
+  throw InputError({},
+                   fmt::format("{} needs at least {} trials, found {}: {}", method_name(method), minimum, trials,
+                               bootstrap ? "fewer leave its bootstrap too few distinct resamples for a 95% interval"
+                                         : "with fewer, every rank correlation is +1 or -1"),
+                   bootstrap ? "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual"
+                             : "raise --trials: 10,000 or more is usual");
 }
 
 }  // namespace guidance::analysis
