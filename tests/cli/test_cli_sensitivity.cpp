@@ -135,7 +135,7 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
   }
 }
 
-TEST_CASE("--method all runs every method that applies and says which it skipped and why") {
+TEST_CASE("option --method all runs every method that applies and says which it skipped and why") {
   const auto table = run(sensitivity + "--trials 2000 --method all");
   REQUIRE(table.status == 0);
   CHECK(table.err.empty());

@@ -248,8 +248,8 @@ RankCorrelations rank_correlations(const Model& model, const SimulationResult& r
 /// (salt 0, the trials of `run`) and B (salt 1) of `base_trials` rows each, and A with column i from B
 /// for each driver: base_trials x (D + 2) evaluations.
 /// `progress` hears the base trials done (RunOptions::progress's rules). Throws InputError for fewer
-/// base trials than minimum_trials; intervals are [NaN, NaN] when fewer than that many trials have a
-/// finite output.
+/// base trials than minimum_trials; the intervals are [NaN, NaN] when the trials with a finite output
+/// fall in fewer of the bootstrap's batches than that, too few to resample.
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                            bool ignore_correlations = false, std::size_t resamples = 1000,
                            const std::function<bool(std::uint64_t)>& progress = nullptr);
