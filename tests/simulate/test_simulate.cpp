@@ -6,6 +6,7 @@
 
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
 #include <tbb/global_control.h>
 
 #include "cpu_features.hpp"
@@ -345,6 +346,11 @@ correlations:
   const AchievedCorrelation& vz = report.discrete_correlations[1];
   CHECK((model.variables[vz.a].name == "v" && model.variables[vz.b].name == "z" && vz.requested == 0.4));
   CHECK_THAT(vz.achieved, WithinAbs(expected(0.4), tolerance));
+  // The table shows both, within 80 columns.
+  const std::string table = render_table(model, report, {});
+  CHECK_THAT(table, Catch::Matchers::Contains(fmt::format("\nrank correlations with a discrete driver, capped by its "
+                                                          "ties\n  pair{:33}requested  achieved\n  x ~ y{:36}1.000{:>10.3f}\n",
+                                                          "", "", xy.achieved)));
 }
 
 TEST_CASE("the flagship's JSON is bit-identical on 1, 2, 3 and 8 threads") {

@@ -107,7 +107,7 @@ void render_repaired_correlations(std::string& out, const Model& model, const Pa
 /// Never silently weaker than asked: a discrete driver's ties cap the rank correlation it can reach.
 void render_discrete_correlations(std::string& out, const Model& model, const RunReport& report, const Painter& paint) {
   if (report.discrete_correlations.empty()) return;
-  out += "\n" + paint.warn("rank correlations with a discrete driver, whose ties cap what the copula can reach") + "\n";
+  out += "\n" + paint.warn("rank correlations with a discrete driver, capped by its ties") + "\n";
   out += paint.bold(fmt::format("  {:<36}{:>10}{:>10}", "pair", "requested", "achieved")) + "\n";
   for (const AchievedCorrelation& pair : report.discrete_correlations)
     out += fmt::format("  {:<36}{:>10.3f}{:>10.3f}\n", model.variables[pair.a].name + " ~ " + model.variables[pair.b].name,
