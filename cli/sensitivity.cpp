@@ -23,7 +23,9 @@ std::string valid_methods() {
   return fmt::format("{} or all", fmt::join(names, ", "));
 }
 
-std::vector<SensitivityMethod> parse_methods(const std::string& text) {
+/// --method's list into options.methods; `all` also sets skip_inapplicable, as it asks for every
+/// method that applies (the others are listed with the reason, not refused).
+void parse_methods(const std::string& text, SensitivityOptions& options) {
   std::vector<std::string> candidates;
   for (const SensitivityMethod method : all_sensitivity_methods) candidates.emplace_back(method_name(method));
   candidates.emplace_back("all");
@@ -36,6 +38,7 @@ std::vector<SensitivityMethod> parse_methods(const std::string& text) {
     start = end + 1;
     if (item == "all") {
       methods.assign(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods));
+      options.skip_inapplicable = true;
       continue;
     }
     if (const std::optional<SensitivityMethod> method = method_from_name(item)) {
@@ -49,7 +52,7 @@ std::vector<SensitivityMethod> parse_methods(const std::string& text) {
                      fmt::format("{}{}--method takes {}, comma-separated", suggestion, suggestion.empty() ? "" : " ",
                                  valid_methods()));
   }
-  return methods;
+  options.methods = std::move(methods);
 }
 
 /// "10,90" -> {0.10, 0.90}.
@@ -115,7 +118,7 @@ int SensitivityCommand::operator()() const {
   check_report_path(html_report);  // before any work
   check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   SensitivityOptions options;
-  options.methods = parse_methods(methods);
+  parse_methods(methods, options);
   std::tie(options.range_low, options.range_high) = parse_range(range);
   options.ignore_correlations = ignore_correlations;
 
@@ -127,13 +130,15 @@ int SensitivityCommand::operator()() const {
   options.seed = resolved.seed;
   options.sampling = resolved.sampling;
 
-  ProgressReporter progress(options.trials, sensitivity_stages(options));  // a bar for long work; Ctrl-C
+  ProgressReporter progress(options.trials, sensitivity_stages(model, options));  // a bar for long work; Ctrl-C
   options.progress = progress.callback();
   const SensitivityReport report = sensitivity(model, options);
   progress.finish();
   // Tables carry their warnings inline; the other formats on stderr.
-  if (run.format != "table")
+  if (run.format != "table") {
+    for (const std::string& skipped : sensitivity_skipped(report)) std::cerr << "note: " << skipped << "\n";
     for (const std::string& warning : sensitivity_warnings(model, report)) std::cerr << "warning: " << warning << "\n";
+  }
   if (!html_report.empty()) write_output(html_report, render_html_sensitivity(model, report, html_options()));
   if (run.format == "json")
     write_output(run.output, sensitivity_json(model, report).dump(2) + "\n");

@@ -51,3 +51,21 @@ TEST_CASE("the percentile bootstrap of a mean covers the true mean at the nomina
   }
   guidance::test::check_coverage(covered, runs);
 }
+
+TEST_CASE("no interval is given from batches too few to resample") {
+  // n batches of one trial each, of which `empty` count no trial (their outputs were not finite).
+  const auto intervals = [](std::size_t n, std::size_t empty) {
+    std::vector<double> batches;
+    for (std::size_t b = 0; b < n; ++b) batches.insert(batches.end(), {b < empty ? 0.0 : 1.0, static_cast<double>(b)});
+    return analysis::bootstrap(
+               batches, 2, 1, [](std::span<const double> s, std::span<double> out) { out[0] = s[1] / s[0]; }, 1000, 1,
+               stream_id("test bootstrap"))
+        .intervals[0];
+  };
+  const std::size_t enough = analysis::min_bootstrap_batches;
+  CHECK(std::isnan(intervals(enough - 1, 0).low));
+  CHECK(std::isnan(intervals(enough - 1, 0).high));
+  CHECK(std::isnan(intervals(enough + 2, 3).low));  // only enough - 1 count a trial
+  const Interval ci = intervals(enough, 0);
+  CHECK(ci.low < ci.high);
+}

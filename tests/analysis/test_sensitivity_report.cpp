@@ -57,8 +57,8 @@ TEST_CASE("sensitivity reports its progress across the sampling stages, and stop
   options.ignore_correlations = true;
   options.trials = 200'000;
   // The Monte Carlo run (shared by correlation and regional), sobol's base trials, shapley's.
-  REQUIRE(sensitivity_stages(options) == 3);
-  CHECK(sensitivity_stages(options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider})) == 0);
+  REQUIRE(sensitivity_stages(model, options) == 3);
+  CHECK(sensitivity_stages(model, options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider})) == 0);
 
   std::vector<std::uint64_t> calls;
   options.progress = [&](std::uint64_t done) {
@@ -103,6 +103,66 @@ TEST_CASE("sensitivity checks every method before running any") {
   options.trials = 10'000'000'000;
   CHECK_THROWS_WITH(sensitivity(model, options),
                     "sobol indices assume independent drivers, but revenue, gross_margin and opex are correlated");
+}
+
+TEST_CASE("a design too small to estimate anything is refused, with the minimum and the reason") {
+  const Model model = flagship();
+  SensitivityOptions options = options_for(model, {SensitivityMethod::shapley});
+  options.trials = 5;
+  CHECK_THROWS_WITH(sensitivity(model, options),
+                    "shapley needs at least 6 trials, found 5: fewer leave its bootstrap too few distinct "
+                    "resamples for a 95% interval");
+  options.methods = {SensitivityMethod::sobol};
+  options.ignore_correlations = true;
+  CHECK_THROWS_WITH(sensitivity(model, options),
+                    "sobol needs at least 6 trials, found 5: fewer leave its bootstrap too few distinct "
+                    "resamples for a 95% interval");
+  options.methods = {SensitivityMethod::correlation};
+  options.trials = 2;
+  CHECK_THROWS_WITH(sensitivity(model, options),
+                    "correlation needs at least 3 trials, found 2: with fewer, every rank correlation is +1 or -1");
+  // The one-at-a-time views sample nothing, regional describes whatever trials there are.
+  options.methods = {SensitivityMethod::tornado, SensitivityMethod::spider, SensitivityMethod::regional};
+  options.trials = 1;
+  CHECK_NOTHROW(sensitivity(model, options));
+  // At the minimum the design runs and its intervals are real ones.
+  options.methods = {SensitivityMethod::shapley};
+  options.trials = minimum_trials(SensitivityMethod::shapley);
+  const SensitivityReport report = sensitivity(model, options);
+  for (const ShapleyEffect& effect : report.shapley->drivers) CHECK(effect.ci.low <= effect.ci.high);
+}
+
+TEST_CASE("skip_inapplicable runs every method that applies and says why it left the others out") {
+  const Model model = flagship();
+  SensitivityOptions options =
+      options_for(model, std::vector<SensitivityMethod>(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods)));
+  options.skip_inapplicable = true;
+  options.trials = 4;
+  const SensitivityReport report = sensitivity(model, options);
+  CHECK(report.tornado);
+  CHECK(report.spider);
+  CHECK(report.correlation);
+  CHECK(report.regional);
+  CHECK_FALSE(report.sobol);
+  CHECK_FALSE(report.shapley);
+  REQUIRE(report.skipped.size() == 2);
+  CHECK(report.skipped[0].method == SensitivityMethod::sobol);
+  CHECK(report.skipped[0].reason ==
+        "sobol indices assume independent drivers, but revenue, gross_margin and opex are correlated");
+  CHECK(report.skipped[1].method == SensitivityMethod::shapley);
+  CHECK(report.skipped[1].reason ==
+        "shapley needs at least 6 trials, found 4: fewer leave its bootstrap too few distinct resamples for a 95% "
+        "interval");
+  // Only the stages that run are counted for progress.
+  CHECK(sensitivity_stages(model, options) == 1);
+  // Said in every format.
+  const std::string table = render_sensitivity_table(model, report);
+  CHECK_THAT(table, Contains("\nnote: sobol skipped: sobol indices assume independent drivers, but revenue,\n"));
+  const nlohmann::ordered_json json = sensitivity_json(model, report);
+  REQUIRE(json["skipped"].size() == 2);
+  CHECK(json["skipped"][0]["method"] == "sobol");
+  CHECK(json["skipped"][1]["reason"] == report.skipped[1].reason);
+  CHECK(json["skipped"][1]["hint"] == "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual");
 }
 
 TEST_CASE("the table draws the tornado in 80 columns, then one table per method") {

@@ -202,6 +202,27 @@ TEST_CASE("absurd trial counts are refused by every command that simulates, befo
   for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line});
 }
 
+TEST_CASE("a question whose answer would not be a true number is refused, not answered") {
+  const std::string folds = inputs + "metric_folds_to_nan.yaml";
+  const std::vector<Case> cases = {
+      // A metric that is NaN in every trial has no range to propose and no driver that moves it.
+      {"propose " + folds + " --metric ratio --trials 1000", 2,
+       "error: `ratio` is a finite number in only 0 of 1000 trials, fewer than the 80% asked for"},
+      {"sensitivity " + folds + " --metric ratio", 2,
+       "error: `ratio` is not a finite number in any trial (it is always NaN): no driver moves it"},
+      // Designs too small to estimate anything.
+      {"sensitivity " + flagship + " --metric eps --method sobol --ignore-correlations --trials 1", 2,
+       "error: sobol needs at least 6 trials, found 1: fewer leave its bootstrap too few distinct resamples for a "
+       "95% interval"},
+      {"sensitivity " + flagship + " --metric eps --method shapley --trials 5", 2,
+       "error: shapley needs at least 6 trials, found 5: fewer leave its bootstrap too few distinct resamples for a "
+       "95% interval"},
+      {"sensitivity " + flagship + " --metric eps --method correlation --trials 2", 2,
+       "error: correlation needs at least 3 trials, found 2: with fewer, every rank correlation is +1 or -1"},
+  };
+  for (const Case& c : cases) check_case(c);
+}
+
 TEST_CASE("a scenario asking for more trials than memory allows is refused with the arithmetic") {
   check_case({"run " + inputs + "trials_too_many_for_memory.yaml", 2,
               R"(^error: 10000000000 trials of this scenario need 745\.1 GiB of memory \(80 bytes per trial\), but only [0-9.]+ [KMGT]iB is available$)"});

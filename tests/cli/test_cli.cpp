@@ -187,3 +187,27 @@ TEST_CASE("bad flags are refused with status 2 and a message") {
   CHECK(cli("frobnicate").status == 2);
   CHECK(cli("").status == 2);
 }
+
+TEST_CASE("an actual beyond every trial says how far, and one among no finite trial has no rank") {
+  const auto far = cli("run " + flagship + " --trials 2000 --actual eps=0.5 --actual revenue=900");
+  REQUIRE(far.status == 0);
+  CHECK_THAT(far.out, Contains("\nactual eps = 0.5000: above every trial, "));
+  CHECK_THAT(far.out, Contains(" sd above the mean\n"));
+  CHECK_THAT(far.out, Contains("\nactual revenue = 900.0: below every trial, "));
+  const auto json = nlohmann::json::parse(cli("run " + flagship + " --trials 2000 --actual eps=0.5 --format json").out);
+  CHECK(json["actuals"][0]["percentile_rank"] == 1.0);
+  CHECK(json["actuals"][0]["outside"] == "above");
+  CHECK(json["actuals"][0]["sd_from_mean"].get<double>() > 10.0);
+
+  // Not a finite number in any trial: a constant 0 / 0 and a column of (revenue - revenue) / 0.
+  const std::string folds = "tests/catalogue/inputs/metric_folds_to_nan.yaml";
+  const auto none = cli("run " + folds + " --trials 1000");
+  REQUIRE(none.status == 0);
+  CHECK_THAT(none.out, Contains("\nactual ratio = 0.5000: no rank: not a finite number in any trial\n"));
+  CHECK_THAT(none.out, Contains("\nactual margin = 0.5000: no rank: not a finite number in any trial\n"));
+  CHECK_THAT(none.out, Contains("\nwarning: ratio is not a finite number in 1000 of 1000 trials"));
+  const auto none_json = nlohmann::json::parse(cli("run " + folds + " --trials 1000 --format json").out);
+  CHECK(none_json["actuals"][0]["percentile_rank"].is_null());
+  CHECK(none_json["nonfinite_trials"] == 1000);
+  CHECK(none_json["guidance"][0]["nonfinite"] == 1000);
+}

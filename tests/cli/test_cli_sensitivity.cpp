@@ -134,3 +134,43 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
     CHECK_THAT(result.err, StartsWith("error: `tax_rate` is the same in every trial (32%): no driver moves it\n"));
   }
 }
+
+TEST_CASE("option --method all runs every method that applies and says which it skipped and why") {
+  const auto table = run(sensitivity + "--trials 2000 --method all");
+  REQUIRE(table.status == 0);
+  CHECK(table.err.empty());
+  for (const std::string section : {"\ntornado: ", "\nspider: ", "\ncorrelation: ", "\nshapley: ", "\nregional: "})
+    CHECK_THAT(table.out, Contains(section));
+  CHECK(table.out.find("\nsobol: ") == std::string::npos);
+  CHECK_THAT(table.out, Contains("\nnote: sobol skipped: sobol indices assume independent drivers, but revenue,\n"
+                                 "  gross_margin and opex are correlated; use --method shapley, whose effects stay\n"));
+
+  const auto json = run(sensitivity + "--trials 2000 --method all --format json");
+  REQUIRE(json.status == 0);
+  CHECK_THAT(json.err, StartsWith("note: sobol skipped: sobol indices assume independent drivers"));
+  const auto parsed = nlohmann::json::parse(json.out);
+  CHECK_FALSE(parsed.contains("sobol"));
+  REQUIRE(parsed["skipped"].size() == 1);
+  CHECK(parsed["skipped"][0]["method"] == "sobol");
+  CHECK(parsed["skipped"][0]["reason"] ==
+        "sobol indices assume independent drivers, but revenue, gross_margin and opex are correlated");
+
+  const auto html_path = scratch_dir() / "all.html";
+  REQUIRE(run(sensitivity + "--trials 2000 --method all --report '" + html_path.string() + "'").status == 0);
+  CHECK_THAT(guidance::test::slurp(html_path),
+             Contains("<p class=\"note\">sobol skipped: sobol indices assume independent drivers"));
+}
+
+TEST_CASE("a design too small for an interval is refused with the minimum and a hint") {
+  const auto result = run(sensitivity + "--trials 1 --method sobol --ignore-correlations");
+  CHECK(result.status == 2);
+  CHECK(result.err ==
+        "error: sobol needs at least 6 trials, found 1: fewer leave its bootstrap too few distinct resamples for a "
+        "95% interval\nhint: raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual\n");
+  // Under all, such a method is skipped instead, and the rest still run.
+  const auto all = run(sensitivity + "--trials 1 --method all --format json");
+  REQUIRE(all.status == 0);
+  const auto parsed = nlohmann::json::parse(all.out);
+  CHECK(parsed.contains("tornado"));
+  CHECK(parsed["skipped"].size() == 3);  // correlation, sobol, shapley
+}

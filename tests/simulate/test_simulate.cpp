@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <numbers>
 
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
 #include <tbb/global_control.h>
 
 #include "cpu_features.hpp"
@@ -235,6 +237,120 @@ metrics:
   CHECK(keep.mean == 1 - 0.32);  // folded exactly as the executor computes it
   CHECK(keep.percentiles[0] == 1 - 0.32);
   CHECK(keep.count == 1000);
+}
+
+TEST_CASE("a metric that folds to a non-finite constant is not finite in any trial, everywhere") {
+  const std::string formula = GENERATE(as<std::string>{}, "0 / 0", "1 / 0", "log(-2)");
+  CAPTURE(formula);
+  const Model model = model_of(R"(
+name: folds
+drivers:
+  revenue: {dist: normal, mean: 100, sd: 5}
+metrics:
+  broken: )" + formula + R"(
+guidance:
+  broken: [0, 1]
+  revenue: [95, 105]
+actuals:
+  broken: 0.5
+)");
+  constexpr std::uint64_t n = 1000;
+  const SimulationResult result = simulate(model, {.trials = n, .seed = 3});
+  const RunReport report = analyze(model, result);
+  const auto broken = static_cast<std::size_t>(model.find("broken"));
+  REQUIRE(result.column(broken).empty());  // stored as a constant
+  CHECK(report.variables[broken].count == 0);
+  CHECK(report.variables[broken].nonfinite == n);
+  CHECK(report.guidance[0].nonfinite == n);
+  CHECK(report.guidance[0].inside + report.guidance[0].below + report.guidance[0].above == 0);
+  CHECK(report.joint_inside == 0);
+  CHECK(report.nonfinite_trials == n);
+  REQUIRE(report.actuals.size() == 1);
+  CHECK(std::isnan(report.actuals[0].percentile_rank));
+  CHECK(std::isnan(report.actuals[0].sd_from_mean));
+  CHECK(std::isnan(rank_among_trials(model, result, broken, 0.5)));
+}
+
+TEST_CASE("a finite constant ranks a figure below, at or above it") {
+  const Model model = model_of(R"(
+name: constant
+drivers:
+  revenue: {dist: normal, mean: 100, sd: 5}
+metrics:
+  fixed: 2 * 3
+)");
+  const SimulationResult result = simulate(model, {.trials = 10, .seed = 3});
+  const auto fixed = static_cast<std::size_t>(model.find("fixed"));
+  CHECK(rank_among_trials(model, result, fixed, 5) == 0.0);
+  CHECK(rank_among_trials(model, result, fixed, 6) == 0.5);
+  CHECK(rank_among_trials(model, result, fixed, 7) == 1.0);
+  CHECK(std::isnan(rank_among_trials(model, result, fixed, test::not_a_number)));
+}
+
+TEST_CASE("an actual beyond every trial says how many standard deviations from the mean it fell") {
+  const Model model = model_of(R"(
+name: far actuals
+drivers:
+  revenue: {dist: normal, mean: 100, sd: 5}
+  costs: {dist: normal, mean: 50, sd: 2}
+metrics:
+  fixed: 2 * 3
+actuals:
+  revenue: 200
+  costs: 30
+  fixed: 7
+)");
+  const RunReport report = run(model, 10'000, 4);
+  REQUIRE(report.actuals.size() == 3);
+  const Summary& revenue = summary_of(model, report, "revenue");
+  const Summary& costs = summary_of(model, report, "costs");
+  CHECK(report.actuals[0].percentile_rank == 1.0);
+  CHECK(report.actuals[0].sd_from_mean == (200 - revenue.mean) / revenue.sd);
+  CHECK_THAT(report.actuals[0].sd_from_mean, WithinAbs(20.0, 0.5));  // about 20 sd, within sampling error
+  CHECK(report.actuals[1].percentile_rank == 0.0);
+  CHECK(report.actuals[1].sd_from_mean == (30 - costs.mean) / costs.sd);
+  // A constant has no spread to measure the distance in.
+  CHECK(report.actuals[2].percentile_rank == 1.0);
+  CHECK(std::isnan(report.actuals[2].sd_from_mean));
+}
+
+TEST_CASE("a rank correlation with a discrete driver is measured and reported beside the request") {
+  // A 50:50 driver x with a normal y: the copula with Gaussian correlation r gives the rank correlation
+  // sqrt(12) asin(r / sqrt(2)) / pi (x's ties at their average rank), 0.866 at most, not the request.
+  const Model model = model_of(R"(
+name: discrete copula
+drivers:
+  x: {dist: discrete, values: [0, 1], probabilities: [0.5, 0.5]}
+  y: {dist: normal, mean: 0, sd: 1}
+  v: {dist: discrete, values: [3, 7], probabilities: [0.5, 0.5]}
+  z: {dist: uniform, min: 0, max: 1}
+  w: {dist: normal, mean: 0, sd: 1}
+correlations:
+  - [x, y, 1]
+  - [v, z, 0.4]
+  - [z, w, 0.3]
+)");
+  constexpr std::uint64_t n = 200'000;
+  const RunReport report = run(model, n, 12);
+  REQUIRE(report.discrete_correlations.size() == 2);  // not z ~ w, which has no discrete driver
+  const auto expected = [](double rho) {
+    const double r = 2 * std::sin(std::numbers::pi * rho / 6);
+    return std::sqrt(12.0) * std::asin(r / std::sqrt(2.0)) / std::numbers::pi;
+  };
+  // A rank correlation's standard error is at most about 1 / sqrt(n).
+  const double tolerance = 4.5 / std::sqrt(static_cast<double>(n));
+  const AchievedCorrelation& xy = report.discrete_correlations[0];
+  CHECK((model.variables[xy.a].name == "x" && model.variables[xy.b].name == "y" && xy.requested == 1.0));
+  CHECK_THAT(xy.achieved, WithinAbs(expected(1.0), tolerance));
+  CHECK_THAT(xy.achieved, WithinAbs(0.866, 0.01));
+  const AchievedCorrelation& vz = report.discrete_correlations[1];
+  CHECK((model.variables[vz.a].name == "v" && model.variables[vz.b].name == "z" && vz.requested == 0.4));
+  CHECK_THAT(vz.achieved, WithinAbs(expected(0.4), tolerance));
+  // The table shows both, within 80 columns.
+  const std::string table = render_table(model, report, {});
+  CHECK_THAT(table, Catch::Matchers::Contains(fmt::format("\nrank correlations with a discrete driver, capped by its "
+                                                          "ties\n  pair{:33}requested  achieved\n  x ~ y{:36}1.000{:>10.3f}\n",
+                                                          "", "", xy.achieved)));
 }
 
 TEST_CASE("the flagship's JSON is bit-identical on 1, 2, 3 and 8 threads") {

@@ -56,6 +56,12 @@ constexpr std::optional<SensitivityMethod> method_from_name(std::string_view nam
   return std::nullopt;
 }
 
+/// The fewest trials from which a method estimates anything (docs/methods.md, "Sensitivity analysis",
+/// gives the reasons): tornado and spider none (they sample nothing); regional 1; correlation 3 (with
+/// two every rank correlation is +1 or -1); sobol and shapley 6 (their bootstrap needs that many trials
+/// for a 95% interval, analysis::min_bootstrap_batches).
+std::uint64_t minimum_trials(SensitivityMethod method);
+
 struct SensitivityOptions {
   std::size_t metric = 0;  // the variable analysed (a metric or a stochastic driver)
   std::vector<SensitivityMethod> methods = {SensitivityMethod::tornado, SensitivityMethod::correlation};
@@ -71,17 +77,21 @@ struct SensitivityOptions {
   std::size_t spider_points = 9;  // evenly spaced from range_low to range_high, >= 2
   /// Sobol indices with correlated drivers: compute them as if the drivers were independent.
   bool ignore_correlations = false;
+  /// Leave out the requested methods that do not apply (sobol with correlated drivers, shapley with
+  /// too many drivers, fewer trials than minimum_trials) and list them in SensitivityReport::skipped,
+  /// instead of refusing the whole request: what `--method all` asks for.
+  bool skip_inapplicable = false;
   std::size_t bootstrap_resamples = 1000;  // for the sobol and shapley 95% intervals
   /// Hears the work done, in trials, counted across the sampling stages one after the other (the
   /// Monte Carlo run of correlation and regional, then sobol's base trials, then shapley's):
-  /// sensitivity_stages(options) x trials in all. Same rules as RunOptions::progress: returning false
+  /// sensitivity_stages(model, options) x trials in all. Same rules as RunOptions::progress: returning false
   /// stops the work, which throws RunCancelled. Empty: no calls.
   std::function<bool(std::uint64_t trials_done)> progress = nullptr;
 };
 
-/// How many sampling stages of `trials` each the requested methods run (0 to 3; tornado and spider
-/// take a handful of evaluations and count for nothing).
-std::uint64_t sensitivity_stages(const SensitivityOptions& options);
+/// How many sampling stages of `trials` each the requested methods that apply to `model` run (0 to 3;
+/// tornado and spider take a handful of evaluations and count for nothing).
+std::uint64_t sensitivity_stages(const Model& model, const SensitivityOptions& options);
 
 /// Cost and non-finite outputs of one method's design.
 struct DesignCount {
@@ -185,6 +195,14 @@ struct Regional {
   DesignCount design;
 };
 
+/// A requested method left out under SensitivityOptions::skip_inapplicable, and why: the message of the
+/// refusal it would have been if asked for by name.
+struct SkippedMethod {
+  SensitivityMethod method = SensitivityMethod::tornado;
+  std::string reason;  // "sobol indices assume independent drivers, but a and b are correlated"
+  std::string hint;    // what to do instead
+};
+
 struct SensitivityReport {
   std::size_t metric = 0;
   std::uint64_t trials = 0;
@@ -199,14 +217,16 @@ struct SensitivityReport {
   std::optional<SobolIndices> sobol;
   std::optional<ShapleyEffects> shapley;
   std::optional<Regional> regional;
+  std::vector<SkippedMethod> skipped;  // in method order; only with skip_inapplicable
 };
 
 /// Run the requested methods (each once, whatever the order or repetition in `options.methods`).
 /// correlation and regional share one simulation of `trials` trials (the same trials as `run` with
 /// Monte Carlo sampling and the same seed).
-/// Throws InputError when the metric is a constant (no driver moves it), for sobol with
-/// correlated drivers unless `ignore_correlations`, and for shapley with more than
-/// `max_shapley_drivers` stochastic drivers. Throws std::invalid_argument for options out of range.
+/// Throws InputError when the metric is a constant (no driver moves it), and, unless
+/// `skip_inapplicable`, for sobol with correlated drivers unless `ignore_correlations`, for shapley
+/// with more than `max_shapley_drivers` stochastic drivers, and for fewer trials than a requested
+/// method's minimum_trials. Throws std::invalid_argument for options out of range.
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options);
 
 // ---- the methods one by one (what sensitivity() calls) -----------------------------------------
@@ -227,7 +247,9 @@ RankCorrelations rank_correlations(const Model& model, const SimulationResult& r
 /// Saltelli (2010) first-order and Jansen (1999) total indices from the pick-freeze design: matrices A
 /// (salt 0, the trials of `run`) and B (salt 1) of `base_trials` rows each, and A with column i from B
 /// for each driver: base_trials x (D + 2) evaluations.
-/// `progress` hears the base trials done (RunOptions::progress's rules).
+/// `progress` hears the base trials done (RunOptions::progress's rules). Throws InputError for fewer
+/// base trials than minimum_trials; the intervals are [NaN, NaN] when the trials with a finite output
+/// fall in fewer of the bootstrap's batches than that, too few to resample.
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                            bool ignore_correlations = false, std::size_t resamples = 1000,
                            const std::function<bool(std::uint64_t)>& progress = nullptr);
@@ -239,7 +261,7 @@ inline constexpr std::size_t max_shapley_drivers = 12;
 /// Exact-subset Shapley effects (Song, Nelson & Staum 2016) with conditional sampling under the
 /// Gaussian copula: base_trials x 2^D evaluations. Its base trials use salts 2 and 3, not the trials
 /// of `run`.
-/// `progress` as for sobol_indices.
+/// `progress`, errors and intervals as for sobol_indices.
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                                std::size_t resamples = 1000, const std::function<bool(std::uint64_t)>& progress = nullptr);
 
@@ -256,6 +278,9 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
 
 /// One row per driver and statistic: method,driver,statistic,value,ci_low,ci_high.
 std::string render_sensitivity_csv(const Model& model, const SensitivityReport& report);
+
+/// One sentence per skipped method (SensitivityReport::skipped): "sobol skipped: REASON; HINT".
+std::vector<std::string> sensitivity_skipped(const SensitivityReport& report);
 
 /// One sentence per design with non-finite outputs (what was left out), for tables and stderr.
 std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report);

@@ -117,10 +117,29 @@ struct GuidanceProbability {
   std::vector<double> cdf;  // cumulative_shares(histogram): the empirical CDF at its bin edges
 };
 
+/// Where a reported figure fell among its variable's trials. A percentile rank of exactly 0 or 1 means
+/// below or above every finite trial; sd_from_mean then says how far.
 struct ActualRank {
   std::string name;
   double value = 0.0;
-  double percentile_rank = 0.0;  // in [0, 1]
+  double percentile_rank = 0.0;  // in [0, 1]; NaN when the variable is finite in no trial
+  /// (value - mean) / sd over the finite trials; NaN when the sd is not positive (a constant, or
+  /// fewer than two finite trials) or not finite.
+  double sd_from_mean = 0.0;
+};
+
+/// Percentile rank of `x` among a variable's trials, stored or constant, by percentile_rank's rules: a
+/// constant c ranks x as 0 below it, 1 above it and 0.5 at it; NaN when x is NaN or the variable is
+/// finite in no trial (a constant that is not finite, such as a metric that folds to 0 / 0).
+double rank_among_trials(const Model& model, const SimulationResult& result, std::size_t variable, double x);
+
+/// A requested rank correlation between two drivers, one of them discrete, and the one the trials
+/// reached. A discrete driver's ties cap the rank correlation a copula can give it (a 50:50 driver with
+/// a continuous one reaches at most 0.866), so the two can differ by more than noise.
+struct AchievedCorrelation {
+  std::size_t a = 0, b = 0;  // driver indices, a < b
+  double requested = 0.0;    // the scenario's rank correlation
+  double achieved = 0.0;     // Spearman's (ties at their average rank) over the run's trials
 };
 
 /// How a precision run (simulate_to_precision) ended.
@@ -144,6 +163,8 @@ struct RunReport {
   Interval joint_p_in_ci;
   std::vector<ActualRank> actuals;
   std::uint64_t nonfinite_trials = 0;  // trials with any non-finite variable
+  /// Every requested (non-zero) rank correlation with a discrete driver, in driver order.
+  std::vector<AchievedCorrelation> discrete_correlations;
   std::optional<PrecisionStop> precision;  // only from simulate_to_precision
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <limits>
 #include <stdexcept>
 
 #include <tbb/parallel_for.h>
@@ -49,6 +50,13 @@ BootstrapEstimates bootstrap(std::span<const double> batches, std::size_t statis
   for (std::size_t b = 0; b < count; ++b)
     for (std::size_t s = 0; s < statistics; ++s) total[s] += batches[b * statistics + s];
   estimator(total, result.estimates);
+  std::size_t counted = 0;
+  for (std::size_t b = 0; b < count; ++b) counted += batches[b * statistics + OutputSum::count] > 0.0 ? 1 : 0;
+  if (counted < min_bootstrap_batches) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    result.intervals.assign(estimates, Interval{nan, nan});
+    return result;
+  }
 
   // replicates[e * resamples + r]: estimate e of resample r. Resample r draws its batches from trials
   // r * count .. of the bootstrap stream and writes only its own slots.

@@ -1,9 +1,11 @@
 #include "analysis/common.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "analysis/bootstrap.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance::analysis {
@@ -11,12 +13,18 @@ namespace guidance::analysis {
 void check_metric(const Model& model, std::size_t metric) {
   if (metric >= model.variables.size()) throw std::invalid_argument("sensitivity: metric index out of range");
   const Variable& variable = model.variables[metric];
-  if (!variable.stochastic)
-    throw InputError({},
-                     fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
-                                 variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
-                                                  : fmt::format("{:g}", variable.constant_value)),
-                     "choose a metric that depends on a driver with a distribution");
+  if (variable.stochastic) return;
+  if (!std::isfinite(variable.constant_value))
+    throw InputError({}, fmt::format("`{}` is not a finite number in any trial (it is always {}): no driver moves it",
+                                     variable.name,
+                                     std::isnan(variable.constant_value) ? "NaN"  // its sign means nothing
+                                                                         : fmt::format("{}", variable.constant_value)),
+                     "find why the metric is not finite (a division by zero, or the log of a negative number?)");
+  throw InputError({},
+                   fmt::format("`{}` is the same in every trial ({}): no driver moves it", variable.name,
+                               variable.percent ? fmt::format("{:g}%", variable.constant_value * 100.0)
+                                                : fmt::format("{:g}", variable.constant_value)),
+                   "choose a metric that depends on a driver with a distribution");
 }
 
 void check_range(double low, double high) {
@@ -44,6 +52,18 @@ void check_shapley_size(std::size_t inputs) {
                                "supports at most {} drivers with distributions",
                                inputs, inputs, max_shapley_drivers),
                    "fix the least important drivers with --set NAME=VALUE (the tornado ranks them)");
+}
+
+void check_trials(SensitivityMethod method, std::uint64_t trials) {
+  const std::uint64_t minimum = minimum_trials(method);
+  if (trials >= minimum) return;
+  const bool bootstrap = method == SensitivityMethod::sobol || method == SensitivityMethod::shapley;
+  throw InputError({},
+                   fmt::format("{} needs at least {} trials, found {}: {}", method_name(method), minimum, trials,
+                               bootstrap ? "fewer leave its bootstrap too few distinct resamples for a 95% interval"
+                                         : "with fewer, every rank correlation is +1 or -1"),
+                   bootstrap ? "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual"
+                             : "raise --trials: 10,000 or more is usual");
 }
 
 }  // namespace guidance::analysis

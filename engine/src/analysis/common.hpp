@@ -6,6 +6,7 @@
 
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"
+#include "guidance/sensitivity.hpp"
 
 namespace guidance::analysis {
 
@@ -32,6 +33,10 @@ void check_independent(const Model& model, bool ignore_correlations);
 
 /// Throws InputError when the exact Shapley design would be too large.
 void check_shapley_size(std::size_t inputs);
+
+/// Throws InputError when `method` has fewer trials than minimum_trials(method), saying why it needs
+/// them.
+void check_trials(SensitivityMethod method, std::uint64_t trials);
 
 /// value / scale, or 0 when scale is not positive (a metric that does not vary has no shares).
 inline double share(double value, double scale) { return scale > 0.0 ? value / scale : 0.0; }

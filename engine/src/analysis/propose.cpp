@@ -27,14 +27,6 @@ double share_inside(std::span<const double> column, Interval range, std::uint64_
   return static_cast<double>(inside) / static_cast<double>(trials);
 }
 
-/// The percentile rank of `x` for a variable, stored or constant (as analyze ranks actuals).
-double rank(const Model& model, const SimulationResult& result, std::size_t variable, double x) {
-  const std::span<const double> column = result.column(variable);
-  if (!column.empty()) return percentile_rank(column, x);
-  const double constant = model.variables[variable].constant_value;
-  return x < constant ? 0.0 : x > constant ? 1.0 : 0.5;
-}
-
 }  // namespace
 
 double parse_probability(const std::string& text, std::string_view flag, bool exclusive) {
@@ -62,12 +54,12 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
   proposal.metric = metric;
   proposal.confidence = confidence;
   const std::span<const double> column = result.column(variable);
-  if (column.empty()) {
-    const double constant = model.variables[variable].constant_value;
+  const double constant = model.variables[variable].constant_value;
+  if (column.empty() && std::isfinite(constant)) {
     proposal.narrowest = proposal.central = {constant, constant};
-    proposal.narrowest_p_in = proposal.central_p_in = std::isfinite(constant) ? 1.0 : 0.0;
+    proposal.narrowest_p_in = proposal.central_p_in = 1.0;
     proposal.narrowest_ranks = proposal.central_ranks = {0.5, 0.5};
-  } else {
+  } else {  // a stored column, or a constant that is finite in no trial (an error below)
     std::vector<double> sorted;
     sorted.reserve(column.size());
     std::copy_if(column.begin(), column.end(), std::back_inserter(sorted), [](double x) { return std::isfinite(x); });
@@ -81,7 +73,8 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     if (k > sorted.size()) {
       throw InputError({}, fmt::format("`{}` is a finite number in only {} of {} trials, fewer than the {:g}% asked for",
                                        metric, sorted.size(), result.trials, confidence * 100),
-                       "lower --confidence, or find why the metric is not finite (a division by zero?)");
+                       fmt::format("{}find why the metric is not finite (a division by zero?)",
+                                   sorted.empty() ? "" : "lower --confidence, or "));
     }
     proposal.narrowest = narrowest_window(sorted, k);
     // Equal tails of the finite values around a share confidence / finite of them, so that the range
@@ -103,8 +96,8 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     ranked.name = line.name;
     ranked.low = line.low;
     ranked.high = line.high;
-    ranked.low_rank = rank(model, result, line.variable, line.low);
-    ranked.high_rank = rank(model, result, line.variable, line.high);
+    ranked.low_rank = rank_among_trials(model, result, line.variable, line.low);
+    ranked.high_rank = rank_among_trials(model, result, line.variable, line.high);
     ranked.p_in = report.guidance[g].p_in;
     ranked.p_in_ci = report.guidance[g].p_in_ci;
     ranked.percent = line.percent;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "analysis/bootstrap.hpp"
 #include "analysis/common.hpp"
 #include "guidance/sensitivity.hpp"
 
@@ -20,23 +21,61 @@ bool wants(const SensitivityOptions& options, SensitivityMethod method) {
   return std::ranges::find(options.methods, method) != options.methods.end();
 }
 
-}  // namespace
-
-std::uint64_t sensitivity_stages(const SensitivityOptions& options) {
-  const bool simulation = wants(options, SensitivityMethod::correlation) || wants(options, SensitivityMethod::regional);
-  return std::uint64_t{simulation} + std::uint64_t{wants(options, SensitivityMethod::sobol)} +
-         std::uint64_t{wants(options, SensitivityMethod::shapley)};
+/// The requested methods that apply, in method order; those that do not are thrown as InputError, or
+/// under skip_inapplicable listed in `skipped` with the error's message and hint.
+std::vector<SensitivityMethod> applicable_methods(const Model& model, const SensitivityOptions& options,
+                                                  std::vector<SkippedMethod>& skipped) {
+  std::vector<SensitivityMethod> methods;
+  for (const SensitivityMethod method : all_sensitivity_methods) {
+    if (!wants(options, method)) continue;
+    try {
+      if (method == SensitivityMethod::sobol) analysis::check_independent(model, options.ignore_correlations);
+      if (method == SensitivityMethod::shapley) analysis::check_shapley_size(sensitivity_inputs(model).size());
+      analysis::check_trials(method, options.trials);
+      methods.push_back(method);
+    } catch (const InputError& error) {
+      if (!options.skip_inapplicable) throw;
+      skipped.push_back({method, error.message(), error.hint()});
+    }
+  }
+  return methods;
 }
 
-SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options) {
-  const auto wanted = [&](SensitivityMethod method) { return wants(options, method); };
-  analysis::check_metric(model, options.metric);
-  analysis::check_range(options.range_low, options.range_high);
-  if (options.trials == 0) throw std::invalid_argument("sensitivity: no trials");
+}  // namespace
+
+std::uint64_t minimum_trials(SensitivityMethod method) {
+  switch (method) {
+    case SensitivityMethod::tornado:
+    case SensitivityMethod::spider: return 0;
+    case SensitivityMethod::regional: return 1;
+    case SensitivityMethod::correlation: return 3;
+    case SensitivityMethod::sobol:
+    case SensitivityMethod::shapley: return analysis::min_bootstrap_batches;
+  }
+  return 0;
+}
+
+std::uint64_t sensitivity_stages(const Model& model, const SensitivityOptions& options) {
+  std::vector<SkippedMethod> skipped;
+  SensitivityOptions applicable = options;
+  applicable.skip_inapplicable = true;
+  applicable.methods = applicable_methods(model, applicable, skipped);
+  const bool simulation =
+      wants(applicable, SensitivityMethod::correlation) || wants(applicable, SensitivityMethod::regional);
+  return std::uint64_t{simulation} + std::uint64_t{wants(applicable, SensitivityMethod::sobol)} +
+         std::uint64_t{wants(applicable, SensitivityMethod::shapley)};
+}
+
+SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requested) {
+  analysis::check_metric(model, requested.metric);
+  analysis::check_range(requested.range_low, requested.range_high);
+  if (requested.trials == 0) throw std::invalid_argument("sensitivity: no trials");
   SensitivityReport report;
   report.inputs = sensitivity_inputs(model);
-  if (wanted(SensitivityMethod::sobol)) analysis::check_independent(model, options.ignore_correlations);
-  if (wanted(SensitivityMethod::shapley)) analysis::check_shapley_size(report.inputs.size());
+  // Every check before any work.
+  SensitivityOptions options = requested;
+  options.methods = applicable_methods(model, requested, report.skipped);
+  const auto wanted = [&](SensitivityMethod method) { return wants(options, method); };
 
   report.metric = options.metric;
   report.trials = options.trials;

@@ -197,7 +197,7 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> drivers = sensitivity_inputs(model);
   analysis::check_shapley_size(drivers.size());
-  if (base_trials == 0) throw std::invalid_argument("shapley_effects: no trials");
+  analysis::check_trials(SensitivityMethod::shapley, base_trials);
 
   const std::size_t dimension = drivers.size();
   const Inputs inputs = locate_inputs(model, drivers);

@@ -48,7 +48,7 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   analysis::check_independent(model, ignore_correlations);
-  if (base_trials == 0) throw std::invalid_argument("sobol_indices: no trials");
+  analysis::check_trials(SensitivityMethod::sobol, base_trials);
 
   // Ignoring the correlations means sampling every driver on its own.
   Model independent;

@@ -122,10 +122,20 @@ std::string format_range(const GuidanceRange& line) {
 }
 
 std::string format_rank(double rank) {
+  if (std::isnan(rank)) return "n/a";
   const double percent = std::round(rank * 100.0);
   if (percent == 0 && rank > 0) return "<P1";
   if (percent == 100 && rank < 1) return ">P99";
   return fmt::format("P{:.0f}", percent);
+}
+
+std::string format_actual_rank(const ActualRank& actual) {
+  if (std::isnan(actual.percentile_rank)) return "no rank: not a finite number in any trial";
+  // percentile_rank is exactly 0 or 1 only below or above every finite trial.
+  if (actual.percentile_rank != 0.0 && actual.percentile_rank != 1.0) return "the model's " + format_rank(actual.percentile_rank);
+  const std::string_view side = actual.percentile_rank == 1.0 ? "above" : "below";
+  if (std::isnan(actual.sd_from_mean)) return fmt::format("{} every trial", side);
+  return fmt::format("{} every trial, {:.1f} sd {} the mean", side, std::abs(actual.sd_from_mean), side);
 }
 
 std::string format_run_header(const Model& model, const RunReport& report, bool variant) {

@@ -81,8 +81,14 @@ std::string format_bound(double value, bool percent);
 std::string format_range(const GuidanceRange& line);
 
 /// A percentile rank in [0, 1] as the model's percentile: "P68"; "<P1" and ">P99" for ranks that
-/// round to 0 or 100 without being exactly that, so that "outside every trial" is never implied.
+/// round to 0 or 100 without being exactly that, so that "outside every trial" is never implied;
+/// "n/a" for NaN (a variable finite in no trial).
 std::string format_rank(double rank);
+
+/// Where a reported figure fell: "the model's P88"; beyond every trial, how far: "above every trial,
+/// 5.2 sd above the mean" (the distance left out when there is no sd, as for a constant); "no rank:
+/// not a finite number in any trial".
+std::string format_actual_rank(const ActualRank& actual);
 
 /// The lines that open a table: the scenario's name, its description, "100,000 trials, seed 1,
 /// Monte Carlo sampling; values in USD millions", and (with `variant`) the variant when it is not the

@@ -175,11 +175,11 @@ std::string nonfinite_warnings(const Model& model, const RunReport& report) {
 
 std::string actuals_section(const Model& model, const RunReport& report) {
   if (report.actuals.empty()) return {};
-  Table actuals{{"Actual", "Reported", "The model's percentile"}, {}, {}};
+  Table actuals{{"Actual", "Reported", "Where it fell"}, {}, {}};
   for (const ActualRank& actual : report.actuals) {
     const auto v = static_cast<std::size_t>(model.find(actual.name));
     actuals.rows.push_back({escape(actual.name), escape(format_value(actual.value, model.variables[v].percent)),
-                            escape(format_rank(actual.percentile_rank))});
+                            escape(format_actual_rank(actual))});
   }
   return "<section>\n<h2>Actuals</h2>\n" + table(actuals) + "</section>\n";
 }

@@ -174,6 +174,8 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
                            "and ignore the correlations (Shapley effects allow for them).</p>\n",
                            escape(names));
   }
+  for (const std::string& skipped : sensitivity_skipped(report))
+    content += fmt::format("<p class=\"note\">{}</p>\n", escape(skipped));
   for (const std::string& warning : sensitivity_warnings(model, report))
     content += fmt::format("<p class=\"warning\">{}</p>\n", escape(warning));
   if (report.tornado) content += tornado_section(model, report);

@@ -34,6 +34,13 @@ Json variable_json(const Variable& variable, const Summary& summary) {
               {"percentiles_ci", percentiles_ci}};
 }
 
+/// "above" or "below" for a figure beyond every finite trial (rank exactly 1 or 0), else null.
+Json outside_trials(const ActualRank& actual) {
+  if (actual.percentile_rank == 1.0) return "above";
+  if (actual.percentile_rank == 0.0) return "below";
+  return nullptr;
+}
+
 }  // namespace
 
 nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
@@ -71,6 +78,15 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
       correlations.push_back({{"a", pair.a}, {"b", pair.b}, {"requested", pair.requested}, {"used", pair.used}});
     out["correlations"] = correlations;
   }
+  if (!report.discrete_correlations.empty()) {
+    Json pairs = Json::array();
+    for (const AchievedCorrelation& pair : report.discrete_correlations)
+      pairs.push_back({{"a", model.variables[pair.a].name},
+                       {"b", model.variables[pair.b].name},
+                       {"requested", pair.requested},
+                       {"achieved", json_number(pair.achieved)}});
+    out["discrete_correlations"] = pairs;
+  }
   if (report.precision) {
     const PrecisionStop& stop = *report.precision;
     out["precision"] = {{"half_width", stop.half_width},
@@ -83,7 +99,11 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
   if (!report.actuals.empty()) {
     Json actuals = Json::array();
     for (const ActualRank& actual : report.actuals)
-      actuals.push_back({{"name", actual.name}, {"value", actual.value}, {"percentile_rank", actual.percentile_rank}});
+      actuals.push_back({{"name", actual.name},
+                         {"value", actual.value},
+                         {"percentile_rank", json_number(actual.percentile_rank)},
+                         {"sd_from_mean", json_number(actual.sd_from_mean)},
+                         {"outside", outside_trials(actual)}});
     out["actuals"] = actuals;
   }
   return out;

@@ -345,7 +345,7 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
 // ---- notes and counts shared by the formats -----------------------------------------------------
 
 std::vector<std::string> notes(const Model& model, const SensitivityReport& report) {
-  std::vector<std::string> out;
+  std::vector<std::string> out = sensitivity_skipped(report);
   if (!report.correlated.empty() && (report.tornado || report.spider))
     out.push_back(
         fmt::format("{} are correlated; the tornado and the spider move one driver at a time and ignore "
@@ -378,6 +378,13 @@ std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const Sens
 double percentile_of(double probability) { return std::round(probability * 100.0 * 1e9) / 1e9; }
 
 }  // namespace
+
+std::vector<std::string> sensitivity_skipped(const SensitivityReport& report) {
+  std::vector<std::string> out;
+  for (const SkippedMethod& skipped : report.skipped)
+    out.push_back(fmt::format("{} skipped: {}; {}", method_name(skipped.method), skipped.reason, skipped.hint));
+  return out;
+}
 
 std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report) {
   std::vector<std::string> out;
@@ -540,6 +547,12 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     costs[std::string(method_name(method))] = entry;
   }
   out["designs"] = costs;
+  if (!report.skipped.empty()) {
+    Json skipped = Json::array();
+    for (const SkippedMethod& method : report.skipped)
+      skipped.push_back({{"method", method_name(method.method)}, {"reason", method.reason}, {"hint", method.hint}});
+    out["skipped"] = skipped;
+  }
   out["notes"] = notes(model, report);
   return out;
 }

@@ -104,6 +104,16 @@ void render_repaired_correlations(std::string& out, const Model& model, const Pa
     out += fmt::format("  {:<36}{:>10.3f}{:>10.3f}\n", pair.a + " ~ " + pair.b, pair.requested, pair.used);
 }
 
+/// Never silently weaker than asked: a discrete driver's ties cap the rank correlation it can reach.
+void render_discrete_correlations(std::string& out, const Model& model, const RunReport& report, const Painter& paint) {
+  if (report.discrete_correlations.empty()) return;
+  out += "\n" + paint.warn("rank correlations with a discrete driver, capped by its ties") + "\n";
+  out += paint.bold(fmt::format("  {:<36}{:>10}{:>10}", "pair", "requested", "achieved")) + "\n";
+  for (const AchievedCorrelation& pair : report.discrete_correlations)
+    out += fmt::format("  {:<36}{:>10.3f}{:>10.3f}\n", model.variables[pair.a].name + " ~ " + model.variables[pair.b].name,
+                       pair.requested, pair.achieved);
+}
+
 /// A precision run: how many trials and why it stopped.
 void render_precision(std::string& out, const RunReport& report, const Painter& paint) {
   if (!report.precision) return;
@@ -183,11 +193,12 @@ std::string render_table(const Model& model, const RunReport& report, const Tabl
     if (options.histograms) render_histograms(out, model, report, options, paint);
   }
   render_repaired_correlations(out, model, paint);
+  render_discrete_correlations(out, model, report, paint);
   render_precision(out, report, paint);
   for (const ActualRank& actual : report.actuals) {
     const auto v = static_cast<std::size_t>(model.find(actual.name));
-    out += fmt::format("\nactual {} = {}: the model's P{:.0f}", actual.name,
-                       format_value(actual.value, model.variables[v].percent), actual.percentile_rank * 100.0);
+    out += fmt::format("\nactual {} = {}: {}", actual.name, format_value(actual.value, model.variables[v].percent),
+                       format_actual_rank(actual));
   }
   if (!report.actuals.empty()) out += "\n";
   for (std::size_t v = 0; v < model.variables.size(); ++v) {

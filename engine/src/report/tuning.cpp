@@ -219,8 +219,8 @@ Json line_rank_json(const LineRank& line) {
   return Json{{"name", line.name},
               {"low", json_number(line.low)},
               {"high", json_number(line.high)},
-              {"low_rank", line.low_rank},
-              {"high_rank", line.high_rank},
+              {"low_rank", json_number(line.low_rank)},
+              {"high_rank", json_number(line.high_rank)},
               {"p_in", line.p_in},
               {"p_in_ci", json_interval(line.p_in_ci)}};
 }

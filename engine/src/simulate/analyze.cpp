@@ -12,6 +12,7 @@
 #include "guidance/simulate.hpp"
 #include "lanes.hpp"
 #include "prefetch.hpp"
+#include "simulate/ranks.hpp"
 
 namespace guidance {
 
@@ -162,7 +163,30 @@ GuidanceCounts count_guidance(const Model& model, const SimulationResult& result
       });
 }
 
+/// The rank correlation reached in the trials for each requested pair with a discrete driver.
+std::vector<AchievedCorrelation> discrete_correlations(const Model& model, const SimulationResult& result) {
+  const auto discrete = [&](std::size_t d) { return std::holds_alternative<Discrete>(model.distributions[d].shape); };
+  const std::vector<std::size_t>& drivers = model.copula.drivers;
+  std::vector<AchievedCorrelation> out;
+  for (std::size_t i = 0; i < drivers.size(); ++i)
+    for (std::size_t j = i + 1; j < drivers.size(); ++j) {
+      const double requested = model.copula.spearman(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      if (requested == 0.0 || !(discrete(drivers[i]) || discrete(drivers[j]))) continue;
+      out.push_back({drivers[i], drivers[j], requested,
+                     detail::rank_correlation(result.column(drivers[i]), result.column(drivers[j]))});
+    }
+  return out;
+}
+
 }  // namespace
+
+double rank_among_trials(const Model& model, const SimulationResult& result, std::size_t variable, double x) {
+  const std::span<const double> column = result.column(variable);
+  if (!column.empty()) return percentile_rank(column, x);
+  const double constant = model.variables[variable].constant_value;
+  if (!std::isfinite(constant) || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  return x < constant ? 0.0 : x > constant ? 1.0 : 0.5;
+}
 
 void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts) {
   for (GuidanceProbability& probability : report.guidance) {
@@ -219,17 +243,19 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
   report.joint_p_in = share(counts.joint_inside);
   report.joint_p_in_ci = wilson_interval(counts.joint_inside, result.trials);
   report.nonfinite_trials = counts.nonfinite_trials;
+  report.discrete_correlations = discrete_correlations(model, result);
+  // A constant that is not finite (a metric folded from 0 / 0) is so in every trial.
+  for (const Variable& variable : model.variables)
+    if (!variable.stochastic && !std::isfinite(variable.constant_value)) report.nonfinite_trials = result.trials;
 
   for (const Actual& actual : model.actuals) {
     const auto variable = static_cast<std::size_t>(model.find(actual.name));
-    const std::span<const double> column = result.column(variable);
-    double rank = 0.5;
-    if (!column.empty()) rank = percentile_rank(column, actual.value);
-    else {
-      const double constant = model.variables[variable].constant_value;
-      rank = actual.value < constant ? 0.0 : actual.value > constant ? 1.0 : 0.5;
-    }
-    report.actuals.push_back({actual.name, actual.value, rank});
+    const Summary& summary = report.variables[variable];
+    const double sd_from_mean = summary.sd > 0.0 && std::isfinite(summary.sd)
+                                    ? (actual.value - summary.mean) / summary.sd
+                                    : std::numeric_limits<double>::quiet_NaN();
+    report.actuals.push_back({actual.name, actual.value, rank_among_trials(model, result, variable, actual.value),
+                              sd_from_mean});
   }
   return report;
 }
