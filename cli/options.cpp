@@ -3,15 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 
 #include <fmt/format.h>
 #include <tbb/info.h>
@@ -158,104 +152,6 @@ Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Char
   progress.finish();
   run.report = analyze(run.model, run.result, charts);
   return run;
-}
-
-void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  if (path.empty() || path == "-") {
-    write(std::cout);
-    std::cout.flush();
-    return;
-  }
-  namespace fs = std::filesystem;
-  const auto fail = [&](const std::string& reason) {
-    return InputError({}, fmt::format("cannot write `{}`: {}", path, reason),
-                      "check that the directory exists and is writable");
-  };
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);  // follows symbolic links
-  if (fs::is_directory(status)) throw fail("it is a directory");
-  if (fs::exists(status) && !fs::is_regular_file(status)) {  // a device or a pipe: it cannot be replaced
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw fail(std::strerror(errno));
-    write(out);
-    out.flush();
-    if (!out) throw fail(std::strerror(errno));
-    return;
-  }
-  // Replace the file a link names, not the link (a link to nowhere is replaced itself).
-  fs::path target(path);
-  if (fs::is_symlink(fs::symlink_status(path, error)) && fs::exists(status)) {
-    const fs::path resolved = fs::canonical(path, error);
-    if (!error) target = resolved;
-  }
-  // The temporary file sits beside the target, so that the rename is atomic on the same file system.
-  const fs::path temporary = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
-  remove_on_interrupt(temporary.c_str());
-  const auto discard = [&] {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    remove_on_interrupt(nullptr);
-  };
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      discard();
-      throw fail(reason);
-    }
-    try {
-      write(out);
-    } catch (...) {
-      out.close();
-      discard();
-      throw;
-    }
-    out.flush();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      out.close();
-      discard();
-      throw fail(reason);
-    }
-  }
-  if (fs::exists(status)) fs::permissions(temporary, status.permissions(), error);
-  fs::rename(temporary, target, error);
-  if (error) {
-    discard();
-    throw fail(error.message());
-  }
-  remove_on_interrupt(nullptr);
-}
-
-void write_output(const std::string& path, const std::string& text) {
-  write_output(path, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); });
-}
-
-void check_output_paths(const std::string& scenario_file,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>> outputs) {
-  namespace fs = std::filesystem;
-  // Devices and pipes (/dev/null) may take several outputs; files may take one.
-  const auto is_file = [](std::string_view path) {
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    return !path.empty() && path != "-" && (!fs::exists(status) || fs::is_regular_file(status));
-  };
-  const auto same = [](std::string_view a, std::string_view b) {
-    std::error_code missing, error_a, error_b;
-    if (fs::equivalent(a, b, missing)) return true;  // hard links too
-    const fs::path canonical_a = fs::weakly_canonical(a, error_a), canonical_b = fs::weakly_canonical(b, error_b);
-    return !error_a && !error_b && canonical_a == canonical_b;
-  };
-  for (auto first = outputs.begin(); first != outputs.end(); ++first) {
-    if (!is_file(first->second)) continue;
-    if (same(first->second, scenario_file))
-      throw InputError({}, fmt::format("{} `{}` would overwrite the scenario file", first->first, first->second),
-                       "write the result to another file");
-    for (auto second = std::next(first); second != outputs.end(); ++second)
-      if (is_file(second->second) && same(first->second, second->second))
-        throw InputError({}, fmt::format("{} and {} both name `{}`", first->first, second->first, first->second),
-                         "give each output a file of its own");
-  }
 }
 
 bool use_color(const RunFlags& flags) {

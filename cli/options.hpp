@@ -1,4 +1,5 @@
-// Flags shared by the commands, and the steps every command takes: load, build, resolve, write.
+// Flags shared by the commands, and the steps every command takes: load, build, resolve (and write,
+// outputs.hpp).
 #pragma once
 
 #include <cstdint>
@@ -17,11 +18,12 @@
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"
+#include "outputs.hpp"
 
 namespace guidance::cli {
 
-/// Exit statuses of every command.
-enum Exit : int { ok = 0, check_failed = 1, bad_input = 2, internal_error = 3, interrupted = 130 };
+/// Exit statuses of every command; a run ended by signal n exits with 128 + n (signals.hpp).
+enum Exit : int { ok = 0, check_failed = 1, bad_input = 2, internal_error = 3 };
 
 /// The scenario file, the variant and the overrides: every command has these.
 struct ScenarioFlags {
@@ -85,18 +87,6 @@ class ThreadLimit {
  private:
   tbb::global_control control_;
 };
-
-/// Write to `path` whole or not at all (a temporary file beside it, then rename over the file a
-/// symbolic link names, keeping an existing file's permissions); "" or "-" is stdout; a device or a
-/// pipe (/dev/null, /dev/stdout) is written directly. Ctrl-C while writing leaves nothing behind.
-/// Throws InputError when the file cannot be written.
-void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
-void write_output(const std::string& path, const std::string& text);
-
-/// Before any work: throws InputError when an output (flag name, path; "" and "-" are stdout) would
-/// overwrite the scenario file, or names the same file as another output.
-void check_output_paths(const std::string& scenario_file,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>> outputs);
 
 /// True when tables may use colour: stdout is a terminal, NO_COLOR is unset, no --output.
 bool use_color(const RunFlags& flags);

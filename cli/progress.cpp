@@ -4,10 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <climits>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,32 +12,11 @@
 
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "signals.hpp"
 
 namespace guidance::cli {
 
 namespace {
-
-// Read by the signal handler: lock-free atomics are safe there.
-std::atomic<bool> interrupt_requested{false};
-std::atomic<int> running_reporters{0};
-// The path to remove ("" for none) and a lock on it, so that the handler, on whichever thread it runs,
-// never reads a path half written. The handler only tries the lock (on the thread that holds it,
-// waiting would never end) and never releases it: it ends the process. What it skips is a change of
-// path, made while no temporary file exists.
-std::atomic<bool> removal_locked{false};
-char removal_path[PATH_MAX] = "";
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
-
-extern "C" void on_interrupt(int) {
-  if (running_reporters.load() > 0) {
-    interrupt_requested.store(true);
-    return;
-  }
-  if (!removal_locked.exchange(true) && removal_path[0] != '\0') ::unlink(removal_path);  // async-signal-safe
-  constexpr char message[] = "interrupted\n";
-  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
-  ::_exit(130);
-}
 
 constexpr auto delay = std::chrono::seconds(1);                  // no bar for work shorter than this
 constexpr auto redraw_interval = std::chrono::milliseconds(100);
@@ -81,23 +57,6 @@ std::string duration_text(double seconds) {
 }
 
 }  // namespace
-
-void remove_on_interrupt(const char* path) {
-  while (removal_locked.exchange(true)) {
-    // The handler holds it, on another thread, and is ending the process.
-  }
-  const bool fits = path != nullptr && std::strlen(path) < sizeof removal_path;
-  std::strcpy(removal_path, fits ? path : "");
-  removal_locked.store(false);
-}
-
-void install_interrupt_handler() {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  ::sigaction(SIGINT, &action, nullptr);
-}
 
 std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::duration<double> elapsed,
                           std::size_t columns, bool unicode) {
@@ -141,11 +100,11 @@ ProgressReporter::ProgressReporter(std::uint64_t trials, std::uint64_t runs)
       last_draw_(start_),
       enabled_(stderr_is_interactive()),
       unicode_(utf8_locale()) {
-  ++running_reporters;
+  begin_work();
 }
 
 ProgressReporter::~ProgressReporter() {
-  if (running_) --running_reporters;
+  if (running_) end_work();
   erase();
 }
 
@@ -154,7 +113,7 @@ std::function<bool(std::uint64_t)> ProgressReporter::callback() {
 }
 
 bool ProgressReporter::update(std::uint64_t done) {
-  if (interrupt_requested.load()) return false;
+  if (stop_requested() != 0) return false;
   if (!enabled_) return true;
   const Clock::time_point now = Clock::now();
   // A count smaller than the last one is the next run starting (compare runs one per variant).
@@ -188,11 +147,9 @@ void ProgressReporter::erase() {
 
 void ProgressReporter::finish() {
   erase();
-  if (running_) {
-    running_ = false;
-    --running_reporters;
-  }
-  if (interrupt_requested.load()) throw RunCancelled();
+  const int signal = running_ ? end_work() : stop_requested();
+  running_ = false;
+  if (signal != 0) throw RunCancelled();
 }
 
 }  // namespace guidance::cli

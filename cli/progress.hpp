@@ -1,6 +1,5 @@
-// Ctrl-C and the progress bar of long simulations.
+// The progress bar of long simulations, which also lets a signal stop them (signals.hpp).
 //
-//   install_interrupt_handler();                  // once, first thing in main
 //   ProgressReporter progress(options.trials);
 //   options.progress = progress.callback();
 //   SimulationResult result = simulate(model, options);   // RunCancelled after Ctrl-C
@@ -14,22 +13,14 @@
 
 namespace guidance::cli {
 
-/// Ctrl-C (SIGINT) stops cleanly: while a ProgressReporter is running it asks the simulation to stop
-/// (RunCancelled, which main reports as "interrupted" with exit status 130); at any other moment the
-/// process prints "interrupted" and exits 130 at once. Either way no output file is left half-written:
-/// outputs are written after the work, whole or not at all.
-void install_interrupt_handler();
-
-/// While an output's temporary file is written: Ctrl-C removes `path` before the process exits.
-/// nullptr when the file is gone or renamed. Paths longer than PATH_MAX are not removed.
-void remove_on_interrupt(const char* path);
-
 /// The bar's line: "  42% ███████▋           4,200,000 of 10,000,000 trials · 1.2M trials/s · 5s left",
 /// at most `columns` wide (the bar shrinks first); `unicode` false draws it with '#' and '-'.
 std::string progress_line(std::uint64_t done, std::uint64_t total, std::chrono::duration<double> elapsed,
                           std::size_t columns, bool unicode);
 
-/// Reports a simulation's progress on stderr and lets Ctrl-C stop it. The bar is drawn only when
+/// Reports a simulation's progress on stderr and lets a signal stop it (begin_work in signals.hpp):
+/// the simulation ends with RunCancelled, which main reports as the signal's ending_message() with
+/// status 128 + its number. The bar is drawn only when
 /// stderr is a terminal and CI is unset, once the work has run for a second; finish() erases it.
 class ProgressReporter {
  public:
@@ -40,11 +31,11 @@ class ProgressReporter {
   ProgressReporter(const ProgressReporter&) = delete;
   ProgressReporter& operator=(const ProgressReporter&) = delete;
 
-  /// For RunOptions::progress: updates the bar; false once Ctrl-C was pressed.
+  /// For RunOptions::progress: updates the bar; false once a signal arrived.
   std::function<bool(std::uint64_t)> callback();
 
-  /// The work is done: erase the bar, and from now on Ctrl-C exits at once. Throws RunCancelled when
-  /// Ctrl-C was pressed while the work ran.
+  /// The work is done: erase the bar, and from now on a signal ends the process at once. Throws
+  /// RunCancelled when a signal arrived while the work ran.
   void finish();
 
  private:

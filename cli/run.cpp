@@ -41,7 +41,7 @@ int ValidateCommand::operator()() const {
   Scenario loaded = load_scenario(scenario.file, options);
   if (scenario.repair_correlations) loaded.simulation.repair_correlations = true;
   const Model model = build_model(loaded);
-  std::cout << render_summary(loaded, model);
+  write_output("", render_summary(loaded, model));
   return ok;
 }
 

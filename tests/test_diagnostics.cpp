@@ -55,6 +55,25 @@ TEST_CASE("a diagnostic without a location names only the input") {
   CHECK(InputError(SourceLocation{}, "bad flag").render() == "error: bad flag\n");
 }
 
+TEST_CASE("printable writes control characters as escapes and keeps the rest") {
+  using guidance::printable;
+  CHECK(printable("revenue.yaml") == "revenue.yaml");
+  CHECK(printable("a\tb é €") == "a\tb é €");  // tabs and UTF-8 text unchanged
+  CHECK(printable("a\nb\rc") == "a\\nb\\rc");
+  CHECK(printable("\x1b[31mred\x7f") == "\\x1b[31mred\\x7f");
+  CHECK(printable(std::string("nul\0", 4)) == "nul\\x00");
+  CHECK(printable("next\xc2\x85line") == "next\\u0085line");  // C1 (NEL), as UTF-8
+}
+
+TEST_CASE("every part of a diagnostic is printable: a name cannot forge a line or colour the terminal") {
+  auto source = std::make_shared<const SourceText>(SourceText{"x\n\x1b[31m.yaml", "a: \x1b[1mb\n"});
+  CHECK(InputError(SourceLocation{source, 1, 8, 1}, "unknown `\x1b[1mb`", "write\nthis").render() ==
+        "x\\n\\x1b[31m.yaml:1:8: error: unknown `\\x1b[1mb`\n"
+        "    a: \\x1b[1mb\n"
+        "              ^\n"
+        "hint: write\\nthis\n");
+}
+
 TEST_CASE("closest_name suggests near misses only") {
   const std::vector<std::string> names = {"gross_margin", "revenue", "opex"};
   CHECK(guidance::closest_name("gros_margin", names) == "gross_margin");

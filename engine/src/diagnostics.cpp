@@ -34,6 +34,22 @@ InputError::InputError(SourceLocation where, std::string message, std::string hi
     : std::runtime_error(message), where_(std::move(where)), message_(std::move(message)),
       hint_(std::move(hint)) {}
 
+std::string printable(std::string_view text) {
+  std::string shown;
+  shown.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0 &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80;
+    if (byte == '\n') shown += "\\n";
+    else if (byte == '\r') shown += "\\r";
+    else if ((byte < 0x20 && byte != '\t') || byte == 0x7F) shown += fmt::format("\\x{:02x}", byte);
+    else if (c1) shown += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[++i]));
+    else shown += text[i];
+  }
+  return shown;
+}
+
 namespace {
 
 bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -54,6 +70,7 @@ constexpr std::size_t widest_line = 100;
 constexpr std::size_t context_before = 30;
 
 /// The source line with a caret line under [first, first + length) (bytes), both indented by 4.
+/// The line is shown printable(); the carets stay under the characters they mark.
 std::string caret_lines(std::string_view text, std::size_t first, std::size_t length) {
   first = std::min(first, text.size());
   std::size_t end = std::min(text.size(), first + length);
@@ -67,31 +84,33 @@ std::string caret_lines(std::string_view text, std::size_t first, std::size_t le
     first = std::min(first - from, text.size());
     end = std::min(end - from, text.size());
   }
+  const std::string head = printable(text.substr(0, first)), span = printable(text.substr(first, end - first));
   // Tabs are kept so that the caret lines up under the same characters in a terminal.
   std::string pad(before.size(), ' ');
-  for (std::size_t i = 0; i < first; ++i)
-    if (!continuation_byte(text[i])) pad += text[i] == '\t' ? '\t' : ' ';
-  const std::size_t marked = std::max<std::size_t>(1, characters(text.substr(first, end - first)));
-  return fmt::format("    {}{}{}\n    {}^{}\n", before, text, after, pad, std::string(marked - 1, '~'));
+  for (const char c : head)
+    if (!continuation_byte(c)) pad += c == '\t' ? '\t' : ' ';
+  const std::size_t marked = std::max<std::size_t>(1, characters(span));
+  return fmt::format("    {}{}{}{}{}\n    {}^{}\n", before, head, span, printable(text.substr(end)), after, pad,
+                     std::string(marked - 1, '~'));
 }
 
 }  // namespace
 
 std::string InputError::render() const {
   std::string out;
-  const std::string_view path = where_.path();
+  const std::string path = printable(where_.path()), message = printable(message_);
   if (!path.empty() && where_.line > 0) {
-    out = fmt::format("{}:{}:{}: error: {}\n", path, where_.line, where_.column, message_);
+    out = fmt::format("{}:{}:{}: error: {}\n", path, where_.line, where_.column, message);
     const std::string_view text = where_.source->line(where_.line);
     if (!text.empty())
       out += caret_lines(text, static_cast<std::size_t>(std::max(1, where_.column) - 1),
                          static_cast<std::size_t>(std::max(1, where_.length)));
   } else if (!path.empty()) {
-    out = fmt::format("{}: error: {}\n", path, message_);
+    out = fmt::format("{}: error: {}\n", path, message);
   } else {
-    out = fmt::format("error: {}\n", message_);
+    out = fmt::format("error: {}\n", message);
   }
-  if (!hint_.empty()) out += fmt::format("hint: {}\n", hint_);
+  if (!hint_.empty()) out += fmt::format("hint: {}\n", printable(hint_));
   return out;
 }
 

@@ -31,6 +31,8 @@ struct Case {
   std::string args;        // after `guidance`, shell-quoted
   int status;              // the exit status
   std::string first_line;  // stderr's first line, exactly; or an ECMAScript regex when it starts with ^
+  std::string stdout_to = "";  // a redirection of stdout (">/dev/full"); empty: captured, and must stay empty
+  std::string before = "";     // a shell command run first ("ulimit -f 1;")
 };
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -38,7 +40,7 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 /// Run the case and check everything it promises.
 void check_case(const Case& c) {
   CAPTURE(c.args);
-  const auto result = guidance::test::guidance(c.args);
+  const auto result = guidance::test::guidance(c.args, c.stdout_to, c.before);
   CAPTURE(result.err);
   CHECK(result.status < 128);  // not killed by a signal (a crash, an abort, a sanitizer)
   CHECK(result.status == c.status);
@@ -255,4 +257,64 @@ TEST_CASE("an output that cannot be written is an error, and no file is left beh
   }
   fs::permissions(locked, fs::perms::owner_all);
   fs::remove_all(locked);
+}
+
+TEST_CASE("every write is checked: one that fails is status 2 naming where the output was going") {
+  const std::string run = "run " + flagship + " --trials 100 ";
+  const std::string full = "error: cannot write to stdout: No space left on device";
+  const std::vector<Case> cases = {
+      {run, 2, full, ">/dev/full"},
+      {run + "--format json --output -", 2, full, ">/dev/full"},
+      {"validate " + flagship, 2, full, ">/dev/full"},
+      {"run --help", 2, full, ">/dev/full"},
+      {run + "--output /dev/full", 2, "error: cannot write `/dev/full`: No space left on device"},
+      // A closed stdout (`>&-`) is not taken over by the next file the run opens.
+      {run, 2, "error: cannot write to stdout: Bad file descriptor", ">&-"},
+      // A file-size limit (`ulimit -f`, 512-byte blocks in sh) on redirected stdout.
+      {run + "--format json", 2, "error: cannot write to stdout: File too large",
+       ">'" + (scratch_dir() / "limited.out").string() + "'", "ulimit -f 1;"},
+  };
+  for (const Case& c : cases) check_case(c);
+}
+
+TEST_CASE("an output past a file-size limit is refused, and every old file is left as it was") {
+  const std::string samples = guidance::test::scratch_file("limited.csv", "old samples\n");
+  const std::string output = guidance::test::scratch_file("limited.json", "old\n");
+  const std::string run = "run " + flagship + " --trials 1000 --format json ";
+  check_case({run + "--output " + output, 2, "error: cannot write `" + output + "`: File too large", "",
+              "ulimit -f 1;"});
+  // The samples come first and fail; the output is never written.
+  check_case({run + "--samples " + samples + " --output " + output, 2,
+              "error: cannot write `" + samples + "`: File too large", "", "ulimit -f 1;"});
+  CHECK(guidance::test::slurp(samples) == "old samples\n");
+  CHECK(guidance::test::slurp(output) == "old\n");
+  for (const std::string& name : listing(scratch_dir())) CHECK_FALSE(name.find(".tmp") != std::string::npos);
+}
+
+TEST_CASE("a name or value with control characters is shown escaped: no colour, no forged line") {
+  const std::string forged = "$(printf 'x\\033[31m\\nfake.yaml:1:1: error: forged')";
+  const fs::path coloured = scratch_dir() / "esc\x1b[31m.yaml";
+  std::ofstream(coloured) << "name: t\ndrivrs: {a: 1}\n";
+  const std::string escaped_file = (scratch_dir() / "esc\\x1b[31m.yaml").string();
+  const std::string quoted_escape = guidance::test::scratch_file("quoted_escape.yaml",
+                                                                 "name: t\ndrivers:\n  a: {dist: normal, mean: \"\\e[31m\", sd: 1}\n");
+  const std::vector<Case> cases = {
+      {"validate \"" + forged + "\"", 2,
+       "x\\x1b[31m\\nfake.yaml:1:1: error: forged: error: cannot read the file: No such file or directory"},
+      {"validate '" + coloured.string() + "'", 2, escaped_file + ":2:1: error: unknown key `drivrs`"},
+      {"validate " + quoted_escape, 2, quoted_escape + ":3:27: error: expected a number, found `\\x1b[31m`"},
+      {"\"$(printf 'frob\\033[2J')\"", 2, "error: unknown command `frob\\x1b[2J`"},
+      {"run " + flagship + " --output \"$(printf '/nonexistent\\n/out.json')\"", 2,
+       "error: cannot write `/nonexistent\\n/out.json`: No such file or directory"},
+  };
+  for (const Case& c : cases) check_case(c);
+  fs::remove(coloured);
+
+  // The source line under a message is escaped too, its carets still under the characters they mark.
+  const auto set = guidance::test::guidance("run " + flagship + " --set \"$(printf 'revenue\\033')\"");
+  CHECK(set.status == 2);
+  CHECK(set.err ==
+        "--set:1:1: error: expected NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}, found `revenue\\x1b`\n"
+        "    revenue\\x1b\n"
+        "    ^~~~~~~~~~~\n");
 }

@@ -34,11 +34,15 @@ inline std::filesystem::path scratch_dir() {
   return dir;
 }
 
-/// Run `guidance ARGS` (a shell-quoted argument string) from the source directory.
-inline Outcome guidance(const std::string& args) {
+/// Run `guidance ARGS` (a shell-quoted argument string) from the source directory. `stdout_to`, when
+/// given, is the redirection of stdout in place of the captured file (">/dev/full", ">&-"), and
+/// `before` a shell command run first in the same shell ("ulimit -f 1;").
+inline Outcome guidance(const std::string& args, const std::string& stdout_to = "", const std::string& before = "") {
   const auto out = scratch_dir() / "stdout", err = scratch_dir() / "stderr";
-  const std::string command = "cd '" GUIDANCE_SOURCE_DIR "' && NO_COLOR=1 '" GUIDANCE_CLI "' " + args + " >'" +
-                              out.string() + "' 2>'" + err.string() + "' </dev/null";
+  std::filesystem::remove(out);
+  const std::string command = "cd '" GUIDANCE_SOURCE_DIR "' && " + before + " NO_COLOR=1 '" GUIDANCE_CLI "' " + args +
+                              " " + (stdout_to.empty() ? ">'" + out.string() + "'" : stdout_to) + " 2>'" +
+                              err.string() + "' </dev/null";
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), slurp(out), slurp(err)};
 }

@@ -1,7 +1,8 @@
 // Reports people look at, from the command line: --report, the table's histograms, colour only on a
-// terminal, the progress bar only on a terminal, and Ctrl-C that stops cleanly.
+// terminal, the progress bar only on a terminal; and every signal that ends a run ends it cleanly.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,8 +145,16 @@ TEST_CASE("a progress bar on a terminal for work longer than a second, and none 
   CHECK_THAT(solve_screen, Contains("\r\x1b[K"));
 }
 
-/// Starts `guidance ARGS` with stderr to `err` and no stdin or stdout.
-pid_t start(std::vector<std::string> args, const std::filesystem::path& err) {
+namespace {
+
+/// How the child's standard streams and signals start.
+struct ChildSetup {
+  int stdout_descriptor = -1;  // -1: /dev/null
+  bool ignore_hangup = false;  // as `nohup` starts it
+};
+
+/// Starts `guidance ARGS` with stderr to `err`, no stdin, and stdout as `setup` says.
+pid_t start(std::vector<std::string> args, const std::filesystem::path& err, ChildSetup setup = {}) {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
@@ -153,7 +162,8 @@ pid_t start(std::vector<std::string> args, const std::filesystem::path& err) {
     ::dup2(fd, STDERR_FILENO);
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, STDIN_FILENO);
-    ::dup2(null, STDOUT_FILENO);
+    ::dup2(setup.stdout_descriptor >= 0 ? setup.stdout_descriptor : null, STDOUT_FILENO);
+    if (setup.ignore_hangup) ::signal(SIGHUP, SIG_IGN);
     std::vector<char*> argv{const_cast<char*>(GUIDANCE_CLI)};
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -163,10 +173,9 @@ pid_t start(std::vector<std::string> args, const std::filesystem::path& err) {
   return child;
 }
 
-/// SIGINT to `child`, then its exit status. Bounded: the child must stop within 20 s of the signal,
-/// else the test kills it and fails.
-int interrupt(pid_t child) {
-  REQUIRE(::kill(child, SIGINT) == 0);
+/// The exit status of `child`. Bounded: the child must end within 20 s, else the test kills it and
+/// fails.
+int wait_for(pid_t child) {
   int raw = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   pid_t done = 0;
@@ -175,10 +184,24 @@ int interrupt(pid_t child) {
   if (done == 0) {
     ::kill(child, SIGKILL);
     ::waitpid(child, &raw, 0);
-    FAIL("the run did not stop within 20 s of SIGINT");
+    FAIL("the run did not end within 20 s");
   }
-  REQUIRE(WIFEXITED(raw));
+  REQUIRE(WIFEXITED(raw));  // it exited, not killed by the signal
   return WEXITSTATUS(raw);
+}
+
+/// `signal` to `child`, then its exit status.
+int interrupt(pid_t child, int signal = SIGINT) {
+  REQUIRE(::kill(child, signal) == 0);
+  return wait_for(child);
+}
+
+/// Waits (at most 60 s) until `path` exists: an output is being written.
+void wait_until_exists(const std::filesystem::path& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(path) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  REQUIRE(std::filesystem::exists(path));
 }
 
 /// No temporary file of an output named `name` is left in the scratch directory.
@@ -187,41 +210,119 @@ void check_no_temporary(const std::string& name) {
     CHECK_FALSE(entry.path().filename().string().starts_with("." + name));
 }
 
-TEST_CASE("Ctrl-C stops a long run with status 130, \"interrupted\", and no output file") {
-  const auto output = scratch_dir() / "never.json";
+/// The line a signal prints: every signal that ends a run ends it the way Ctrl-C does.
+struct Ending {
+  int signal;
+  std::string message;
+};
+const std::vector<Ending> endings = {{SIGINT, "interrupted\n"},
+                                     {SIGTERM, "interrupted by SIGTERM\n"},
+                                     {SIGHUP, "interrupted by SIGHUP\n"},
+                                     {SIGQUIT, "interrupted by SIGQUIT\n"},
+                                     {SIGXCPU, "interrupted by SIGXCPU\n"}};
+
+/// A scenario of 61 columns: 200,000 trials make a samples file of about 100 MB, a fraction of a
+/// second to write.
+std::string wide_scenario() {
+  std::string yaml = "name: wide\ndrivers:\n  a: {dist: normal, mean: 1, sd: 1}\nmetrics:\n";
+  for (int m = 0; m < 60; ++m) yaml += fmt::format("  m{}: a * {}\n", m, m + 1);
+  return guidance::test::scratch_file("wide.yaml", yaml);
+}
+
+}  // namespace
+
+TEST_CASE("a signal stops a long run with status 128 + n and its message, and replaces no file") {
+  const auto& [signal, message] = GENERATE(from_range(endings));
+  CAPTURE(message);
+  const auto output = scratch_dir() / "kept.json";
   const auto report = scratch_dir() / "never.html";
   const auto err = scratch_dir() / "interrupted.err";
-  std::filesystem::remove(output);
   std::filesystem::remove(report);
+  guidance::test::scratch_file("kept.json", "old\n");
 
   const pid_t child = start({"run", slow_scenario(), "--trials", "2e7", "--threads", "2", "--format", "json",
                              "--output", output.string(), "--report", report.string()},
                             err);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well into the run (ten seconds or more)
-  CHECK(interrupt(child) == 130);
-  CHECK(slurp(err) == "interrupted\n");
-  CHECK_FALSE(std::filesystem::exists(output));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // well into the run (ten seconds or more)
+  CHECK(interrupt(child, signal) == 128 + signal);
+  CHECK(slurp(err) == message);
+  CHECK(slurp(output) == "old\n");
   CHECK_FALSE(std::filesystem::exists(report));
+  check_no_temporary("kept");
   check_no_temporary("never");
 }
 
-TEST_CASE("Ctrl-C while an output is being written removes its temporary file") {
-  // 61 columns of 200,000 trials: a samples file of about 100 MB, a fraction of a second to write.
-  std::string yaml = "name: wide\ndrivers:\n  a: {dist: normal, mean: 1, sd: 1}\nmetrics:\n";
-  for (int m = 0; m < 60; ++m) yaml += fmt::format("  m{}: a * {}\n", m, m + 1);
-  const std::string wide = guidance::test::scratch_file("wide.yaml", yaml);
+TEST_CASE("a signal while the outputs are written removes every temporary file and replaces no file") {
+  const auto& [signal, message] = GENERATE(from_range(endings));
+  CAPTURE(message);
   const auto samples = scratch_dir() / "cut.csv";
+  const auto output = scratch_dir() / "cut.json";
   const auto err = scratch_dir() / "cut.err";
-  std::filesystem::remove(samples);
+  guidance::test::scratch_file("cut.csv", "old samples\n");
+  guidance::test::scratch_file("cut.json", "old\n");
 
-  const pid_t child = start({"run", wide, "--trials", "2e5", "--format", "json", "--samples", samples.string()}, err);
-  const auto temporary = scratch_dir() / fmt::format(".cut.csv.tmp{}", child);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(temporary) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  REQUIRE(std::filesystem::exists(temporary));  // the samples are being written
-  CHECK(interrupt(child) == 130);
-  CHECK(slurp(err) == "interrupted\n");
-  CHECK_FALSE(std::filesystem::exists(samples));
-  check_no_temporary("cut.csv");
+  const pid_t child = start({"run", wide_scenario(), "--trials", "2e5", "--format", "json", "--samples",
+                             samples.string(), "--output", output.string()},
+                            err);
+  wait_until_exists(scratch_dir() / fmt::format(".cut.csv.tmp{}", child));  // the samples are being written
+  CHECK(interrupt(child, signal) == 128 + signal);
+  CHECK(slurp(err) == message);
+  CHECK(slurp(samples) == "old samples\n");
+  CHECK(slurp(output) == "old\n");
+  check_no_temporary("cut.");
+}
+
+TEST_CASE("a signal after one output is written and before the next leaves every old file in place") {
+  // The samples and the report are written to their temporary files, then the run waits to open the
+  // FIFO given as --output (no reader ever comes): the files are replaced together at the end or not at all.
+  const auto samples = scratch_dir() / "staged.csv";
+  const auto report = scratch_dir() / "staged.html";
+  const auto fifo = scratch_dir() / "staged.fifo";
+  const auto err = scratch_dir() / "staged.err";
+  guidance::test::scratch_file("staged.csv", "old samples\n");
+  guidance::test::scratch_file("staged.html", "old report\n");
+  std::filesystem::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+
+  const pid_t child = start({"run", wide_scenario(), "--trials", "2e5", "--samples", samples.string(), "--report",
+                             report.string(), "--output", fifo.string()},
+                            err);
+  wait_until_exists(scratch_dir() / fmt::format(".staged.html.tmp{}", child));  // the samples are staged
+  CHECK(interrupt(child, SIGTERM) == 128 + SIGTERM);
+  CHECK(slurp(err) == "interrupted by SIGTERM\n");
+  CHECK(slurp(samples) == "old samples\n");
+  CHECK(slurp(report) == "old report\n");
+  check_no_temporary("staged.");
+  std::filesystem::remove(fifo);
+}
+
+TEST_CASE("a run whose stdout reader has gone ends quietly with status 141 and replaces no file") {
+  // As `guidance run ... | head` when head has exited: the pipe's read end is closed before the run writes.
+  const auto samples = scratch_dir() / "piped.csv";
+  const auto err = scratch_dir() / "piped.err";
+  guidance::test::scratch_file("piped.csv", "old samples\n");
+  int pipe_ends[2];
+  REQUIRE(::pipe(pipe_ends) == 0);
+  ::close(pipe_ends[0]);
+  const pid_t child = start({"run", wide_scenario(), "--trials", "2e4", "--samples", samples.string()}, err,
+                            {.stdout_descriptor = pipe_ends[1]});
+  ::close(pipe_ends[1]);
+  CHECK(wait_for(child) == 128 + SIGPIPE);
+  CHECK(slurp(err).empty());
+  CHECK(slurp(samples) == "old samples\n");
+  check_no_temporary("piped.csv");
+}
+
+TEST_CASE("a signal the run inherited as ignored stays ignored (nohup)") {
+  const auto samples = scratch_dir() / "nohup.csv";
+  const auto err = scratch_dir() / "nohup.err";
+  std::filesystem::remove(samples);
+  const pid_t child = start({"run", wide_scenario(), "--trials", "2e5", "--format", "json", "--samples",
+                             samples.string()},
+                            err, {.ignore_hangup = true});
+  wait_until_exists(scratch_dir() / fmt::format(".nohup.csv.tmp{}", child));
+  CHECK(interrupt(child, SIGHUP) == 0);
+  CHECK(slurp(err).empty());
+  CHECK(std::filesystem::file_size(samples) > 50'000'000);
+  check_no_temporary("nohup.csv");
 }

@@ -49,6 +49,7 @@ class InputError : public std::runtime_error {
 
   /// "path:line:column: error: message", then the source line with carets under the span, then
   /// "hint: ..." when there is one. Without a location: "path: error: message" or "error: message".
+  /// Every part is printable(): a file name or value cannot colour the terminal or forge a line.
   std::string render() const;
 
  private:
@@ -56,6 +57,11 @@ class InputError : public std::runtime_error {
   std::string message_;
   std::string hint_;
 };
+
+/// `text` on one line and safe to show on a terminal: a line end as \n or \r, any other control
+/// character (C0 but tab, DEL, C1) as \xHH or \u00HH, the rest unchanged. For what a message quotes
+/// from the user: file names, arguments, values. printable("a\x1b[31m\n") == "a\\x1b[31m\\n".
+std::string printable(std::string_view text);
 
 /// The candidate closest to `name` by edit distance, or "" when none is close enough to suggest.
 std::string closest_name(std::string_view name, std::span<const std::string> candidates);

@@ -46,8 +46,7 @@ std::string YamlNode::describe() const {
   }
   if (text.empty()) return "an empty string";
   // On one line, as a message's quote must be: a block scalar's line ends shown as \n.
-  std::string shown;
-  for (const char c : text) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
+  const std::string shown = printable(text);
   constexpr std::size_t longest = 40;
   return shown.size() <= longest ? fmt::format("`{}`", shown) : fmt::format("`{}...`", shown.substr(0, longest));
 }
