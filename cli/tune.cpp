@@ -118,16 +118,30 @@ void add_solve(CLI::App& app, SolveCommand& command) {
   CLI::App* sub = app.add_subcommand("solve", "Find the value of a driver parameter that meets a target");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json"});
-  sub->add_option("--target", command.target,
-                  "P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or mean(METRIC) = x")
-      ->required();
+  CLI::Option* target =
+      sub->add_option("--target", command.target,
+                      "P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or mean(METRIC) = x");
+  CLI::Option* bracket =
+      sub->add_option("--bracket", command.bracket, "LO:HI, the range to search (default: around the current value)");
+  CLI::Option* maximize =
+      sub->add_option("--maximize", command.maximize,
+                      "Instead of --target: the value inside --bracket where a statistic is largest, e.g. 'P(eps in guidance)'");
+  CLI::Option* minimize =
+      sub->add_option("--minimize", command.minimize, "Instead of --target: where a statistic is smallest");
+  maximize->excludes(target)->excludes(minimize)->needs(bracket);
+  minimize->excludes(target)->needs(bracket);
   sub->add_option("--vary", command.vary, "The parameter to solve for: NAME.PARAM, or NAME for a constant")->required();
-  sub->add_option("--bracket", command.bracket, "LO:HI, the range to search (default: around the current value)");
 }
 
 int SolveCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
-  const Target parsed_target = parse_target(target);
+  if (target.empty() && maximize.empty() && minimize.empty()) {
+    throw InputError({}, "solve needs --target, --maximize or --minimize",
+                     "e.g. --target 'P(eps >= 0.22) = 50%' or --maximize 'P(eps in guidance)' --bracket LO:HI");
+  }
+  const Target parsed_target = !maximize.empty()   ? parse_objective(maximize, Target::Aim::maximize)
+                               : !minimize.empty() ? parse_objective(minimize, Target::Aim::minimize)
+                                                   : parse_target(target);
   const Variation variation = parse_variation(vary);
   SolveOptions search;
   if (!bracket.empty()) search.bracket = parse_bracket(bracket);

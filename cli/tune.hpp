@@ -37,6 +37,7 @@ struct SolveCommand {
   ScenarioFlags scenario;
   RunFlags run;
   std::string target;   // "P(eps >= 0.22) = 50%"
+  std::string maximize, minimize;  // "P(eps in guidance)": instead of --target
   std::string vary;     // NAME.PARAM
   std::string bracket;  // LO:HI; empty: search around the current value
   int operator()() const;

@@ -83,6 +83,9 @@ TEST_CASE("option --vary ranges are exact decimals, STOP included when a whole n
                           Case{"a.b=1e3:2e3:5e2", {"1000", "1500", "2000"}},
                           Case{"tax_rate=30%:32%:0.5%", {"30.0%", "30.5%", "31.0%", "31.5%", "32.0%"}},
                           Case{"a.b=7:7:1", {"7"}},
+                          // Every number ends above the units: integers of that place, nothing overflows.
+                          Case{"a.b=-1e308:1e308:1e308", {"-1e308", "0", "1e308"}},
+                          Case{"a.b=1.5e3:3e3:5e2", {"1500", "2000", "2500", "3000"}},
                           Case{"revenue.p90=1130, 1120,1150", {"1130", "1120", "1150"}});
   CAPTURE(c.argument);
   const Variation vary = parse_variation(c.argument);
@@ -131,7 +134,11 @@ TEST_CASE("a bad --vary is one error pointing into the argument") {
       Case{"tax_rate=30%,0.32", "--vary:1:14: error: `0.32` is not a percent but `30%` is\n    tax_rate=30%,0.32\n"
                                 "                 ^~~~\nhint: write every value of --vary as a percent, or none of them\n"},
       Case{"a.b=1:100000:1", "--vary:1:5: error: 1:100000:1 has 100000 values, more than the limit of 1000\n"
-                             "    a.b=1:100000:1\n        ^~~~~~~~~~\nhint: use a larger STEP\n"});
+                             "    a.b=1:100000:1\n        ^~~~~~~~~~\nhint: use a larger STEP\n"},
+      // STOP - START overflows a double; the count is still finite.
+      Case{"a.b=-1e308:1e308:1e-300", "--vary:1:5: error: -1e308:1e308:1e-300 has 2e+608 values, more than the "
+                                      "limit of 1000\n    a.b=-1e308:1e308:1e-300\n        ^~~~~~~~~~~~~~~~~~~\n"
+                                      "hint: use a larger STEP\n"});
   CAPTURE(c.argument);
   CHECK(input_error([&] { parse_variation(c.argument); }).render() == c.rendered);
 }
@@ -397,21 +404,27 @@ TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
   bracket.bracket = parse_bracket("90:110");
   CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 1000) = 0.5"), mean, test_run, bracket); }).message() ==
         "P(revenue >= 1000) = 0.5 is not reached inside --bracket 90:110: revenue.mean = 90 gives 0.0%, and "
-        "revenue.mean = 110 gives 0.0%");
+        "revenue.mean = 110 gives 0.0%; the highest it reaches there is 0.0% at revenue.mean = 90");
+  // Each end shows the digits that separate it from the goal: 99.98% is not "100.0%" against 99.99%.
+  SolveOptions near;
+  near.bracket = parse_bracket("110:123");
+  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 90) = 99.99%"), mean, test_run, near); }).message() ==
+        "P(revenue >= 90) = 99.99% is not reached inside --bracket 110:123: revenue.mean = 110 gives 97.9%, and "
+        "revenue.mean = 123 gives 99.98%; the highest it reaches there is 99.98% at revenue.mean = 121.103");
   // The default search reaches 5% x 2^9 = 25.6 times the current value away, not a million.
   const InputError unreachable =
       input_error([&] { solve(source, parse_target("P(revenue >= 1e6) = 0.5"), mean, test_run, {}); });
   CHECK(unreachable.message() ==
         "P(revenue >= 1e6) = 0.5 is not reached by varying revenue.mean around 100: revenue.mean = -2460 gives "
-        "0.0%, and revenue.mean = 2660 gives 0.0%");
+        "0.0%, and revenue.mean = 2660 gives 0.0%; the highest it reaches there is 0.0% at revenue.mean = -2460");
   CHECK(unreachable.hint() == "give the range to search with --bracket LO:HI, or vary another parameter");
 
   SolveOptions negative;
-  negative.bracket = parse_bracket("-1:40");
-  CHECK_THAT(input_error([&] {
-               solve(source, parse_target("P(profit in guidance) = 0.5"), parse_variation("revenue.sd"), test_run, negative);
-             }).render(),
-             StartsWith("--vary:1:1: error: at revenue.sd = -1: sd must be > 0, found -1\n    revenue.sd\n    ^~~~~~~~~~\n"));
+  negative.bracket = parse_bracket("-5:-1");
+  CHECK(input_error([&] {
+          solve(source, parse_target("P(profit in guidance) = 0.5"), parse_variation("revenue.sd"), test_run, negative);
+        }).message() == "--bracket -5:-1 is outside the values `revenue.sd` can take: `revenue.sd` is a standard "
+                        "deviation, above 0");
 
   CHECK(input_error([&] { solve(source, parse_target("mean(proft) = 1"), mean, test_run, {}); }).render() ==
         "--target:1:6: error: unknown variable `proft`\n    mean(proft) = 1\n         ^~~~~\nhint: did you mean `profit`?\n");
@@ -425,6 +438,78 @@ TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
   CHECK(input_error([&] {
           solve(source, parse_target("mean(profit) = 1"), parse_variation("revenue.mean=1,2"), test_run, {});
         }).message() == "solve finds the value itself: give --vary NAME.PARAM without values");
+}
+
+TEST_CASE("solve never searches outside a parameter's natural range, and says when it clips --bracket") {
+  const TuningSource source = open_test_scenario();
+  const Target target = parse_target("P(profit in guidance) = 0.5");
+  SolveOptions options;
+  options.bracket = parse_bracket("-1:80");  // revenue.sd: the answer is near 40
+  const Solution sd = solve(source, target, parse_variation("revenue.sd"), test_run, options);
+  REQUIRE(sd.asked);
+  CHECK(sd.asked->low == -1);
+  CHECK_THAT(sd.searched.low, WithinRel(80e-6, 1e-12));  // a millionth of the way from the open end at 0
+  CHECK(sd.searched.high == 80);
+  for (const SolveStep& step : sd.steps) CHECK(step.value > 0);
+  CHECK_THAT(render_solution(sd), Contains("note: --bracket -1 to 80 was clipped to 8e-05 to 80: `revenue.sd` is a "
+                                           "standard deviation, above 0\n"));
+  CHECK(solution_json(sd)["asked"] == nlohmann::ordered_json::array({-1, 80}));
+
+  // A share (a driver written as a percent): the outward search stops at 0% and 100%, not -1230%.
+  const InputError share = input_error([&] { solve(source, parse_target("P(profit >= 1000) = 0.5"), parse_variation("tax"), test_run, {}); });
+  CHECK_THAT(share.message(), StartsWith("P(profit >= 1000) = 0.5 is not reached by varying tax around 25% (`tax` is a "
+                                         "share, from 0% to 100%, and is searched only there): tax = 0% gives 0.0%, "
+                                         "and tax = 100% gives 0.0%"));
+  SolveOptions wide;
+  wide.bracket = parse_bracket("-300%:300%");
+  const Solution tax = solve(source, parse_target("P(profit >= 10) = 0.5"), parse_variation("tax"), test_run, wide);
+  CHECK(tax.searched.low == 0.0);
+  CHECK(tax.searched.high == 1.0);
+  for (const SolveStep& step : tax.steps) CHECK((step.value >= 0 && step.value <= 1));
+}
+
+TEST_CASE("a bracket of -1e308:1e308 runs only values inside it") {
+  const TuningSource source = open_test_scenario();
+  SolveOptions options;
+  options.bracket = parse_bracket("-1e308:1e308");
+  options.max_iterations = 5;
+  const Solution s = solve(source, parse_target("mean(profit) = 5"), parse_variation("revenue.mean"), test_run, options);
+  for (const SolveStep& step : s.steps) CHECK(std::isfinite(step.value));
+  CHECK(s.steps[2].value == 0.0);  // the first midpoint
+}
+
+TEST_CASE("solve --maximize and --minimize: golden-section search to Monte Carlo precision") {
+  const TuningSource source = open_test_scenario();
+  SolveOptions options;
+  options.bracket = parse_bracket("60:140");
+  // P(revenue in [90, 110]) with sd 10 is largest at mean 100, where it is 68.3%.
+  const Solution best = solve(source, parse_objective("P(revenue in guidance)", Target::Aim::maximize),
+                              parse_variation("revenue.mean"), test_run, options);
+  CHECK_THAT(best.value, WithinAbs(100, 3));
+  CHECK(best.achieved_ci.low <= 0.6827);
+  CHECK(0.6827 <= best.achieved_ci.high);
+  CHECK(best.searched.low == 60);
+  CHECK(best.searched.high == 140);
+  CHECK_FALSE(best.step_limit);
+  CHECK(best.steps.back().value == best.value);
+  // Stopped at precision: the statistic anywhere in the final bracket is within noise of the best.
+  CHECK(best.bracket.low <= best.value);
+  CHECK(best.value <= best.bracket.high);
+  CHECK_THAT(render_solution(best), Contains("maximize P(revenue in guidance)\n"));
+  CHECK_THAT(render_solution(best), Contains("golden-section steps, from 60 to 140\n"));
+  CHECK(solution_json(best)["target"]["aim"] == "maximize");
+
+  const Solution least = solve(source, parse_objective("P(revenue in guidance)", Target::Aim::minimize),
+                               parse_variation("revenue.mean"), test_run, options);
+  CHECK(least.achieved < 0.01);  // at either end, 30 sd from the range
+
+  CHECK(input_error([&] {
+          solve(source, parse_objective("mean(profit)", Target::Aim::maximize), parse_variation("revenue.mean"), test_run, {});
+        }).message() == "--maximize searches inside a bracket: give --bracket LO:HI");
+  CHECK(input_error([] { parse_objective("P(eps in guidance) = 5", Target::Aim::minimize); }).render() ==
+        "--minimize:1:20: error: unexpected `= 5` after the statistic\n    P(eps in guidance) = 5\n"
+        "                       ^~~\nhint: --minimize takes a statistic without a goal, e.g. --minimize 'P(eps in "
+        "guidance)'\n");
 }
 
 TEST_CASE("option --bracket is LO:HI with LO < HI") {

@@ -178,6 +178,22 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"check " + flagship + " --min-probability nan", 2, "error: --min-probability must be between 0 and 1, found nan"},
       {"check " + inputs + "no_guidance.yaml --trials 100", 2,
        "error: `" + inputs + "no_guidance.yaml` has no guidance lines to check"},
+      {"solve " + flagship + " --vary tax_rate", 2, "error: solve needs --target, --maximize or --minimize"},
+      {"solve " + flagship + " --maximize 'P(eps in guidance)' --vary tax_rate", 2, "error: --maximize requires --bracket"},
+      {"solve " + flagship + " --maximize 'P(eps in guidance)' --target 'mean(eps) = 1' --vary tax_rate --bracket 0:1", 2,
+       "error: --target excludes --maximize"},
+      {"solve " + flagship + " --minimize 'P(eps in guidance) = 50%' --vary tax_rate --bracket 0:1", 2,
+       "--minimize:1:20: error: unexpected `= 50%` after the statistic"},
+      // Natural bounds: an sd is above 0, a share from 0% to 100% (issue 21: searched from -1230% to 1330%).
+      {"solve " + flagship + " --trials 100 --target 'P(eps in guidance) = 50%' --vary other_income.sd --bracket -5:-1", 2,
+       "error: --bracket -5:-1 is outside the values `other_income.sd` can take: `other_income.sd` is a standard "
+       "deviation, above 0"},
+      {"solve " + flagship + " --trials 1000 --target 'P(eps in guidance) = 99%' --vary tax_rate", 2,
+       "^error: P\\(eps in guidance\\) = 99% is not reached by varying tax_rate around 32% \\(`tax_rate` is a share, "
+       "from 0% to 100%, and is searched only there\\): tax_rate = 0% gives .*"},
+      // Never a value the user did not write: -1e308 + 1e308 overflowing to "inf".
+      {"sweep " + flagship + " --vary 'other_income.mean=-1e308:1e308:1e-300'", 2,
+       "--vary:1:19: error: -1e308:1e308:1e-300 has 2e+608 values, more than the limit of 1000"},
   };
   for (const Case& c : cases) check_case(c);
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -119,13 +120,16 @@ Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const R
 
 /// What `--target` asks for: P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p,
 /// pNN(METRIC) = x or mean(METRIC) = x. Probabilities are fractions; percents are allowed ("80%").
+/// `--maximize` and `--minimize` take the same statistics without `= goal`.
 struct Target {
   enum class Statistic { at_least, at_most, in_guidance, percentile, mean };
+  enum class Aim { reach, maximize, minimize };
   Statistic statistic = Statistic::mean;
+  Aim aim = Aim::reach;
   std::string metric;
   double threshold = 0.0;   // X, for at_least and at_most
   double percentile = 0.5;  // NN / 100, for percentile
-  double goal = 0.0;        // p (in (0, 1)) or x
+  double goal = 0.0;        // p (in (0, 1)) or x; unused unless `aim` is reach
   bool threshold_percent = false, goal_percent = false;  // written as percents
   std::string text;         // as written
   SourceLocation metric_where;  // the metric's name in the text (path "--target")
@@ -133,6 +137,10 @@ struct Target {
 
 /// Parse `--target`. Throws InputError pointing into the text (path "--target").
 Target parse_target(const std::string& text);
+
+/// Parse `--maximize` or `--minimize` (`aim`): a statistic of --target's without `= goal`. Throws
+/// InputError pointing into the text (path "--maximize" or "--minimize").
+Target parse_objective(const std::string& text, Target::Aim aim);
 
 /// `--bracket LO:HI` with LO < HI (path "--bracket" in errors).
 struct Bracket {
@@ -143,7 +151,17 @@ Bracket parse_bracket(const std::string& argument);
 
 struct SolveOptions {
   std::optional<Bracket> bracket;  // empty: search outwards from the parameter's current value
-  int max_iterations = 60;         // bisection steps at most
+  int max_iterations = 60;         // bisection (or golden-section) steps at most
+};
+
+/// The values a driver parameter can take by its nature: a share (a driver written as a percent) from
+/// 0 to 100%, a standard deviation or `lambda` above 0, a lognormal's mean, median or percentile above
+/// 0. Solve never runs a value outside them. Infinite ends where there is no such bound.
+struct NaturalRange {
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+  bool open_low = false;  // `low` itself is outside (sd > 0)
+  std::string reason;     // "`tax_rate` is a share, from 0% to 100%"; empty when unbounded
 };
 
 /// One run of the search: the parameter's value and the target statistic there.
@@ -162,7 +180,9 @@ struct Solution {
   Interval achieved_ci;           // its 95% interval
   Interval bracket;               // the target is crossed between these values
   Interval searched;              // the bracket the bisection started from
-  int iterations = 0;             // bisection steps
+  NaturalRange natural;           // the parameter's natural range
+  std::optional<Interval> asked;  // --bracket as given, when the natural range clipped it to `searched`
+  int iterations = 0;             // bisection (or golden-section) steps
   bool step_limit = false;        // the bisection stopped at SolveOptions::max_iterations, not converged
   std::vector<SolveStep> steps;   // every run, in order (bracketing, bisection, the solution)
   Model model;                    // at the solution
@@ -171,10 +191,14 @@ struct Solution {
 
 /// Goal seek: find where the target statistic crosses its goal, by bracketing then bisection, to
 /// Monte Carlo precision (the search stops when the statistic at the two ends of the bracket differs
-/// by less than the half-width of its 95% interval). Throws InputError for an unknown metric (with
-/// "did you mean"), `in guidance` on a metric without a guidance line, a `--vary` with values, a
-/// bracket end the distribution refuses, and a goal not reached inside the bracket (or, without one,
-/// within 10 doublings of a step of 5% of the current value on either side).
+/// by less than the half-width of its 95% interval). With `target.aim` maximize or minimize, the
+/// value inside --bracket where the statistic is largest (smallest), by golden-section search to the
+/// same precision. Never runs a value outside the parameter's NaturalRange: a --bracket reaching
+/// beyond it is clipped (Solution::asked). Throws InputError for an unknown metric (with "did you
+/// mean"), `in guidance` on a metric without a guidance line, a `--vary` with values, a bracket end
+/// the distribution refuses, a bracket outside the natural range, --maximize without --bracket, and a
+/// goal not reached inside the bracket (or, without one, within 10 doublings of a step of 5% of the
+/// current value on either side): that error names the closest value reached and where.
 Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
                const SolveOptions& solve_options);
 

@@ -29,6 +29,8 @@ using Statistic = Target::Statistic;
 constexpr double first_step_share = 0.05;
 constexpr int max_expansions = 10;
 constexpr int max_refusals = 6;
+/// Golden-section steps an error spends finding the closest value to an unreached goal.
+constexpr int max_closest_steps = 30;
 /// Two-sided 95% standard normal quantile, for the interval on a mean.
 constexpr double z95 = 1.959963984540054;
 
@@ -36,16 +38,18 @@ bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 // target    := head '=' NUMBER
+// objective := head                       (--maximize, --minimize)
 // head      := ('P' | 'p') '(' NAME relation ')' | ('p' | 'P') DIGITS '(' NAME ')' | 'mean' '(' NAME ')'
 // relation  := '>=' NUMBER | '<=' NUMBER | 'in' 'guidance'
 class TargetParser {
  public:
-  explicit TargetParser(const std::string& text)
-      : source_(std::make_shared<const SourceText>(SourceText{"--target", text})), text_(source_->text) {}
+  TargetParser(const std::string& text, Target::Aim aim)
+      : source_(std::make_shared<const SourceText>(SourceText{flag(aim), text})), text_(source_->text), aim_(aim) {}
 
   Target parse() {
     Target target;
     target.text = text_;
+    target.aim = aim_;
     const std::size_t head_start = skip_space();
     const std::string head = name();
     if (head == "P" || head == "p") {
@@ -70,6 +74,14 @@ class TargetParser {
            fmt::format("expected P(...), pNN(...) or mean(...), found {}", found(head_start, head)), forms_hint);
     }
     expect(")");
+    if (aim_ != Target::Aim::reach) {
+      const std::size_t rest = skip_space();
+      if (rest < text_.size()) {
+        fail(rest, text_.size() - rest, fmt::format("unexpected `{}` after the statistic", text_.substr(rest)),
+             fmt::format("{} takes a statistic without a goal, e.g. {} 'P(eps in guidance)'", flag(aim_), flag(aim_)));
+      }
+      return target;
+    }
     expect("=");
     const std::size_t goal_start = skip_space();
     const Number goal = number("the goal");
@@ -92,6 +104,10 @@ class TargetParser {
   static constexpr std::string_view forms_hint =
       "targets are P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or "
       "mean(METRIC) = x";
+
+  static std::string flag(Target::Aim aim) {
+    return aim == Target::Aim::maximize ? "--maximize" : aim == Target::Aim::minimize ? "--minimize" : "--target";
+  }
 
   [[noreturn]] void fail(std::size_t first, std::size_t length, std::string message, std::string_view hint = {}) const {
     throw argument_error(source_, first, length, std::move(message), std::string(hint));
@@ -167,8 +183,35 @@ class TargetParser {
 
   std::shared_ptr<const SourceText> source_;
   const std::string& text_;
+  Target::Aim aim_;
   std::size_t position_ = 0;
 };
+
+bool is_percentile_name(const std::string& parameter) {
+  return parameter.size() >= 2 && parameter.size() <= 3 && parameter[0] == 'p' && parameter[1] != '0' &&
+         std::all_of(parameter.begin() + 1, parameter.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The natural range of NAME.PARAM (NaturalRange in tuning.hpp says which parameters have one).
+NaturalRange natural_range(const Driver& driver, const std::string& parameter) {
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  const std::string name = parameter.empty() ? driver.name : driver.name + "." + parameter;
+  if (parameter == "sd" || parameter == "lambda") {
+    return {0.0, infinity, true,
+            fmt::format("`{}` is {}, above 0", name, parameter == "sd" ? "a standard deviation" : "a shape parameter")};
+  }
+  const bool location = parameter.empty() || parameter == "mean" || parameter == "median" || parameter == "min" ||
+                        parameter == "mode" || parameter == "max" || is_percentile_name(parameter);
+  if (!location) return {};
+  if (driver.percent) return {0.0, 1.0, false, fmt::format("`{}` is a share, from 0% to 100%", name)};
+  if (driver.distribution && std::holds_alternative<LogNormal>(driver.distribution->shape))
+    return {0.0, infinity, true, fmt::format("`{}` is lognormal, above 0", name)};
+  return {};
+}
+
+/// The value a fraction `t` of the way from `low` to `high`, without forming high - low (which
+/// overflows for -1e308 and 1e308).
+double between(double low, double high, double t) { return low * (1 - t) + high * t; }
 
 /// The value a driver parameter has in the loaded scenario, read back from its distribution (the
 /// written value for the parameters a shape keeps, the untruncated quantile for pNN), or nothing.
@@ -176,8 +219,7 @@ std::optional<double> current_value(const Driver& driver, const std::string& par
   if (!driver.distribution) return parameter.empty() ? std::optional<double>(driver.constant) : std::nullopt;
   const Distribution& distribution = *driver.distribution;
   if (parameter.empty()) return mean(distribution);
-  if (parameter.size() >= 2 && parameter.size() <= 3 && parameter[0] == 'p' && parameter[1] != '0' &&
-      std::all_of(parameter.begin() + 1, parameter.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (is_percentile_name(parameter)) {
     if (std::holds_alternative<Discrete>(distribution.shape)) return std::nullopt;
     return quantile(Distribution{distribution.shape}, std::stoi(parameter.substr(1)) / 100.0);
   }
@@ -279,11 +321,20 @@ std::string message_number(double value, bool percent) {
   return percent ? fmt::format("{:.6g}%", value * 100) : fmt::format("{:.6g}", value);
 }
 
+/// The statistic with the least precision (from one decimal of a percent, or six significant digits)
+/// at which it does not read as the goal, so that 99.98% against a goal of 99.99% is not "100.0%".
 std::string message_statistic(const Target& target, const Model& model, double value) {
   const bool probability = target.statistic != Statistic::percentile && target.statistic != Statistic::mean;
-  if (probability) return fmt::format("{:.1f}%", value * 100);
   const auto v = model.find(target.metric);
-  return message_number(value, v >= 0 && model.variables[static_cast<std::size_t>(v)].percent);
+  const bool percent = v >= 0 && model.variables[static_cast<std::size_t>(v)].percent;
+  const auto print = [&](double x, int precision) {
+    if (probability) return fmt::format("{:.{}f}%", x * 100, precision);
+    return percent ? fmt::format("{:.{}g}%", x * 100, precision + 5) : fmt::format("{:.{}g}", x, precision + 5);
+  };
+  int precision = 1;
+  const bool apart = target.aim != Target::Aim::reach || value == target.goal;
+  while (!apart && precision < 12 && print(value, precision) == print(target.goal, precision)) ++precision;
+  return print(value, precision);
 }
 
 struct Point {
@@ -305,20 +356,38 @@ class GoalSeek {
       : source_(source), target_(target), vary_(vary), options_(options), bound_(bind(target, source.model)),
         solution_(solution) {}
 
-  /// The statistic at both ends of --bracket; an error when they are on the same side of the goal.
+  /// --bracket, clipped to the natural range: the statistic at both ends, and (reaching a goal) an
+  /// error when they are on the same side of it.
   void bracket_given(const Bracket& bracket) {
-    low_ = run(bracket.low);
-    high_ = run(bracket.high);
-    if (side(low_->estimate) * side(high_->estimate) > 0) {
-      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}: {}, and {}", target_.text,
-                                       bracket.low.text, bracket.high.text, describe(*low_), describe(*high_)),
+    const NaturalRange& natural = solution_.natural;
+    Interval range{bracket.low.value, bracket.high.value};
+    const bool below = natural.open_low ? range.low <= natural.low : range.low < natural.low;
+    if (below || range.high > natural.high) {
+      if ((natural.open_low ? range.high <= natural.low : range.high < natural.low) || range.low > natural.high) {
+        throw InputError({}, fmt::format("--bracket {}:{} is outside the values `{}` can take: {}", bracket.low.text,
+                                         bracket.high.text, vary_.target, natural.reason),
+                         "give a bracket inside that range");
+      }
+      solution_.asked = range;
+      // An open end is approached to a millionth of the bracket's extent from it.
+      if (below) range.low = natural.open_low ? between(natural.low, range.high, 1e-6) : natural.low;
+      range.high = std::min(range.high, natural.high);
+    }
+    low_ = run(solution_.asked && range.low != bracket.low.value ? written(range.low) : bracket.low);
+    high_ = run(solution_.asked && range.high != bracket.high.value ? written(range.high) : bracket.high);
+    if (target_.aim == Target::Aim::reach && side(low_->estimate) * side(high_->estimate) > 0) {
+      const Point low = *low_, high = *high_;  // closest() moves low_ and high_
+      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}{}: {}, and {}{}", target_.text,
+                                       bracket.low.text, bracket.high.text, clipped_to(), describe(low),
+                                       describe(high), closest()),
                        "widen the bracket, or leave out --bracket to search around the current value");
     }
   }
 
   /// From the current value outwards on both sides, doubling the step, until the statistic crosses
   /// the goal. A value the distribution refuses (a mode beyond its max, a negative sd) is a limit: the
-  /// side then steps halfway towards it instead, up to max_refusals times.
+  /// side then steps halfway towards it instead, up to max_refusals times. An end of the natural range
+  /// is a limit too, reached when closed and approached halfway when open.
   void bracket_around(double current, double first_step) {
     const Point start = run(written(current));
     const int start_side = side(start.estimate);
@@ -326,26 +395,40 @@ class GoalSeek {
       low_ = high_ = start;
       return;
     }
+    constexpr double infinity = std::numeric_limits<double>::infinity();
     struct Side {
       int direction;
       Point last;          // the furthest value run so far
       double reached = 0;  // its distance from the current value
       double next;         // the distance to try next
-      double limit = std::numeric_limits<double>::infinity();  // the nearest refused distance
+      double limit;        // the nearest refused distance, or the natural range's end
+      bool closed_limit;   // the limit itself may be run
       int expansions = 0, refusals = 0;
-      bool open() const { return expansions < max_expansions && refusals <= max_refusals; }
+      bool open() const { return expansions < max_expansions && refusals <= max_refusals && reached < limit; }
+      void advance(double distance) {
+        next = closed_limit ? std::min(2 * distance, limit) : std::min(2 * distance, (distance + limit) / 2);
+      }
     };
-    Side sides[] = {{1, start, 0, first_step}, {-1, start, 0, first_step}};
+    const NaturalRange& natural = solution_.natural;
+    Side sides[] = {{1, start, 0, 0, natural.high - current, true}, {-1, start, 0, 0, current - natural.low, !natural.open_low}};
+    for (Side& side_ : sides) {
+      if (!(side_.limit > 0)) side_.limit = 0;  // the current value is at (or beyond) the end: nothing to search
+      side_.next = first_step;
+      if (side_.limit != infinity) side_.advance(first_step / 2);
+    }
     while (sides[0].open() || sides[1].open()) {
       for (Side& side_ : sides) {
         if (!side_.open()) continue;
         const double distance = side_.next;
+        const double value = current + side_.direction * distance;
         std::optional<Point> next;
         try {
-          next = run(written(current + side_.direction * distance));
+          if (!std::isfinite(value)) throw InputError({}, "beyond the largest double");
+          next = run(written(value));
         } catch (const InputError&) {
           ++side_.refusals;
           side_.limit = distance;
+          side_.closed_limit = false;
           side_.next = (side_.reached + distance) / 2;
           continue;
         }
@@ -357,12 +440,15 @@ class GoalSeek {
         }
         side_.last = *next;
         side_.reached = distance;
-        side_.next = std::min(2 * distance, (distance + side_.limit) / 2);
+        side_.advance(distance);
       }
     }
-    throw InputError({}, fmt::format("{} is not reached by varying {} around {}: {}, and {}", target_.text, vary_.target,
-                                     message_number(start.value.value, solution_.percent), describe(sides[1].last),
-                                     describe(sides[0].last)),
+    low_ = sides[1].last;
+    high_ = sides[0].last;
+    const std::string within = natural.reason.empty() ? "" : fmt::format(" ({}, and is searched only there)", natural.reason);
+    throw InputError({}, fmt::format("{} is not reached by varying {} around {}{}: {}, and {}{}", target_.text, vary_.target,
+                                     message_number(start.value.value, solution_.percent), within, describe(sides[1].last),
+                                     describe(sides[0].last), closest()),
                      "give the range to search with --bracket LO:HI, or vary another parameter");
   }
 
@@ -371,14 +457,14 @@ class GoalSeek {
   /// and differ by more than a factor of 16 is halved in ratio (the geometric mean), so that a wide one
   /// (0.001 to 1e19) closes in a few dozen steps rather than needing one per binade.
   void bisect(int max_iterations) {
-    solution_.searched = {low_->value.value, high_->value.value};
     const int low_side = side(low_->estimate);
     while (low_side != 0 && side(high_->estimate) != 0) {
       const double precision = std::min(low_->estimate.half_width(), high_->estimate.half_width());
       if (std::abs(high_->estimate.value - low_->estimate.value) <= precision) break;
       const double low = low_->value.value, high = high_->value.value;
       const bool by_ratio = (low > 0 && high > 16 * low) || (high < 0 && low < 16 * high);
-      const ParameterValue middle = written(by_ratio ? std::copysign(std::sqrt(low * high), low) : low + (high - low) / 2);
+      const ParameterValue middle =
+          written(by_ratio ? std::copysign(std::sqrt(std::abs(low)) * std::sqrt(std::abs(high)), low) : between(low, high, 0.5));
       if (middle.value <= low || middle.value >= high) break;
       if (solution_.iterations == max_iterations) {
         solution_.step_limit = true;
@@ -388,22 +474,67 @@ class GoalSeek {
       const Point point = run(middle);
       (side(point.estimate) == low_side ? low_ : high_) = point;
     }
-    solution_.bracket = {low_->value.value, high_->value.value};
   }
 
-  /// Where the goal is met, or its crossing by linear interpolation inside the bracket; run once
-  /// more, so that what is reported is measured there, not assumed.
-  void finish() {
-    double value = low_->value.value;
-    if (side(high_->estimate) == 0) {
-      value = high_->value.value;
-    } else if (side(low_->estimate) != 0) {
-      const double span = high_->estimate.value - low_->estimate.value;
-      const double width = high_->value.value - low_->value.value;
-      value = span != 0 ? low_->value.value + (target_.goal - low_->estimate.value) / span * width
-                        : low_->value.value + width / 2;
-      value = std::clamp(value, low_->value.value, high_->value.value);
+  /// Golden-section search (Kiefer 1953) for the largest statistic in the bracket, or the smallest
+  /// when `maximize` is false: two interior points at the golden ratio, the worse one's outer part
+  /// dropped each step, until the statistic at the bracket's ends and both interior points is within
+  /// Monte Carlo precision (the least half-width of their 95% intervals). Returns the best point run.
+  Point optimize(bool maximize, int max_iterations) {
+    constexpr double inner = 0.3819660112501051;  // (3 - sqrt(5)) / 2
+    const auto better = [&](const Point& x, const Point& y) {
+      return maximize ? x.estimate.value > y.estimate.value : x.estimate.value < y.estimate.value;
+    };
+    Point a = *low_, b = *high_;
+    Point c = run(written(between(a.value.value, b.value.value, inner)));
+    Point d = run(written(between(a.value.value, b.value.value, 1 - inner)));
+    for (;;) {
+      double least = a.estimate.value, most = least, precision = a.estimate.half_width();
+      for (const Point* point : {&b, &c, &d}) {
+        least = std::min(least, point->estimate.value);
+        most = std::max(most, point->estimate.value);
+        precision = std::min(precision, point->estimate.half_width());
+      }
+      if (most - least <= precision) break;
+      if (!(a.value.value < c.value.value && c.value.value < d.value.value && d.value.value < b.value.value)) break;
+      if (solution_.iterations == max_iterations) {
+        solution_.step_limit = true;
+        break;
+      }
+      ++solution_.iterations;
+      if (!better(d, c)) {
+        b = d;
+        d = c;
+        c = run(written(between(a.value.value, b.value.value, inner)));
+      } else {
+        a = c;
+        c = d;
+        d = run(written(between(a.value.value, b.value.value, 1 - inner)));
+      }
     }
+    low_ = a;
+    high_ = b;
+    Point best = a;
+    for (const Point* point : {&c, &d, &b})
+      if (better(*point, best)) best = *point;
+    return best;
+  }
+
+  /// The bracket as it ends, and the search's start.
+  void record_bracket() { solution_.bracket = {low_->value.value, high_->value.value}; }
+  void record_start() { solution_.searched = {low_->value.value, high_->value.value}; }
+
+  /// Where the goal is met, or its crossing by linear interpolation inside the bracket.
+  double crossing() const {
+    if (side(high_->estimate) == 0) return high_->value.value;
+    if (side(low_->estimate) == 0) return low_->value.value;
+    const double span = high_->estimate.value - low_->estimate.value;
+    const double t = span != 0 ? (target_.goal - low_->estimate.value) / span : 0.5;
+    return std::clamp(between(low_->value.value, high_->value.value, t), low_->value.value, high_->value.value);
+  }
+
+  /// The solution at `value`, run once more, so that what is reported is measured there, not assumed.
+  void finish(double value) {
     Evaluation at = evaluate(written(value));
     solution_.report = analyze(at.model, at.result, Charts::none);
     solution_.model = std::move(at.model);
@@ -433,6 +564,23 @@ class GoalSeek {
 
   Point run(const ParameterValue& value) { return evaluate(value).point; }
 
+  /// "; the highest it reaches there is 99.98% at NAME.PARAM = V": the statistic's best towards the
+  /// goal between low_ and high_, by golden-section search.
+  std::string closest() {
+    const bool up = low_->estimate.value < target_.goal;
+    const Point best = optimize(up, max_closest_steps);
+    return fmt::format("; the {} it reaches there is {} at {} = {}", up ? "highest" : "lowest",
+                       message_statistic(target_, source_.model, best.estimate.value), vary_.target,
+                       message_number(best.value.value, solution_.percent));
+  }
+
+  /// " (clipped to LO:HI)" when the natural range clipped --bracket.
+  std::string clipped_to() const {
+    if (!solution_.asked) return "";
+    return fmt::format(" (clipped to {}:{}: {})", message_number(low_->value.value, solution_.percent),
+                       message_number(high_->value.value, solution_.percent), solution_.natural.reason);
+  }
+
   std::string describe(const Point& point) const {
     return fmt::format("{} = {} gives {}", vary_.target, message_number(point.value.value, solution_.percent),
                        message_statistic(target_, source_.model, point.estimate.value));
@@ -449,7 +597,9 @@ class GoalSeek {
 
 }  // namespace
 
-Target parse_target(const std::string& text) { return TargetParser(text).parse(); }
+Target parse_target(const std::string& text) { return TargetParser(text, Target::Aim::reach).parse(); }
+
+Target parse_objective(const std::string& text, Target::Aim aim) { return TargetParser(text, aim).parse(); }
 
 Bracket parse_bracket(const std::string& argument) {
   const auto source = std::make_shared<const SourceText>(SourceText{"--bracket", argument});
@@ -495,10 +645,20 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
   const auto driver = std::find_if(source.scenario.drivers.begin(), source.scenario.drivers.end(),
                                    [&](const Driver& d) { return d.name == name; });
   const bool known = driver != source.scenario.drivers.end();
-  if (known) solution.current = current_value(*driver, dot == std::string::npos ? "" : vary.target.substr(dot + 1));
+  const std::string parameter = dot == std::string::npos ? "" : vary.target.substr(dot + 1);
+  if (known) {
+    solution.current = current_value(*driver, parameter);
+    solution.natural = natural_range(*driver, parameter);
+  }
   solution.percent = solve_options.bracket ? solve_options.bracket->percent : known && driver->percent;
 
   GoalSeek search(source, target, vary, options, solution);
+  const bool optimum = target.aim != Target::Aim::reach;
+  if (optimum && !solve_options.bracket) {
+    throw InputError({}, fmt::format("{} searches inside a bracket: give --bracket LO:HI",
+                                     target.aim == Target::Aim::maximize ? "--maximize" : "--minimize"),
+                     fmt::format("e.g. --vary {} --bracket LO:HI with the values to search between", vary.target));
+  }
   if (solve_options.bracket) {
     search.bracket_given(*solve_options.bracket);
   } else {
@@ -513,8 +673,16 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
     if (step == 0) step = driver->distribution ? std::sqrt(variance(*driver->distribution)) : 1.0;
     search.bracket_around(*solution.current, step);
   }
+  search.record_start();
+  if (optimum) {
+    const double best = search.optimize(target.aim == Target::Aim::maximize, solve_options.max_iterations).value.value;
+    search.record_bracket();
+    search.finish(best);
+    return solution;
+  }
   search.bisect(solve_options.max_iterations);
-  search.finish();
+  search.record_bracket();
+  search.finish(search.crossing());
   return solution;
 }
 

@@ -57,7 +57,7 @@ std::optional<Number> parse_number(std::string_view text) {
     return status == std::errc() && end == normalised.data() + normalised.size() && std::isfinite(out);
   };
   if (!convert(0, number.written) || !convert(number.percent ? 2 : 0, number.value)) return std::nullopt;
-  number.decimals = static_cast<int>(std::max(0L, static_cast<long>(fraction_digits) - exponent));
+  number.decimals = static_cast<int>(static_cast<long>(fraction_digits) - exponent);
   return number;
 }
 
@@ -167,8 +167,14 @@ std::vector<Part> split_numbers(const std::shared_ptr<const SourceText>& argumen
   }
 }
 
-/// "-1234" with `decimals` places -> "-12.34": the exact decimal of a scaled integer.
+/// "-1234" with `decimals` places -> "-12.34", with -2 -> "-123400", and with -308 -> "-1234e308" (an
+/// exponent once the zeros would pass 17 digits): the exact decimal of a scaled integer.
 std::string scaled_decimal(std::int64_t scaled, int decimals) {
+  if (decimals < 0) {
+    if (scaled == 0) return "0";
+    const std::string digits = std::to_string(scaled);
+    return digits.size() - decimals <= 17 ? digits + std::string(-decimals, '0') : fmt::format("{}e{}", digits, -decimals);
+  }
   std::string digits = std::to_string(scaled < 0 ? -scaled : scaled);
   if (decimals > 0) {
     if (digits.size() <= static_cast<std::size_t>(decimals)) digits.insert(0, decimals + 1 - digits.size(), '0');
@@ -178,7 +184,9 @@ std::string scaled_decimal(std::int64_t scaled, int decimals) {
 }
 
 /// START:STOP:STEP as exact decimals: every point is START + i STEP computed in integers of the finest
-/// decimal place written, so 0.19:0.22:0.01 is 0.19, 0.2, 0.21, 0.22 and never 0.21000000000000002.
+/// decimal place written (a place above the units when every number ends there, so that
+/// -1e308:1e308:1e308 is -1, 0, 1 times 1e308 and nothing overflows), so 0.19:0.22:0.01 is 0.19, 0.2,
+/// 0.21, 0.22 and never 0.21000000000000002.
 std::vector<ParameterValue> range_values(const std::shared_ptr<const SourceText>& argument, const std::vector<Part>& parts) {
   const Part &start = parts[0], &stop = parts[1], &step = parts[2];
   if (!(step.number.written > 0)) {
@@ -190,19 +198,21 @@ std::vector<ParameterValue> range_values(const std::shared_ptr<const SourceText>
                          fmt::format("STOP must not be less than START, found {} after {}", stop.text, start.text),
                          "write START:STOP:STEP with START <= STOP");
   }
-  const double count = std::floor((stop.number.written - start.number.written) / step.number.written) + 1;
-  if (count > static_cast<double>(max_sweep_points)) {
+  // In long double, whose range holds STOP - START and its ratio to any STEP a double can be.
+  const long double count =
+      std::floor((static_cast<long double>(stop.number.written) - start.number.written) / step.number.written) + 1;
+  if (count > static_cast<long double>(max_sweep_points)) {
     throw argument_error(argument, start.first, argument->text.size() - start.first,
                          fmt::format("{}:{}:{} has {} values, more than the limit of {}", start.text, stop.text,
-                                     step.text, count < 1e15 ? fmt::format("{:.0f}", count) : fmt::format("{:.3g}", count),
+                                     step.text, count < 1e15L ? fmt::format("{:.0f}", count) : fmt::format("{:.3g}", count),
                                      max_sweep_points),
                          "use a larger STEP");
   }
   const int decimals = std::max({start.number.decimals, stop.number.decimals, step.number.decimals});
-  const double scale = std::pow(10.0, decimals);
+  const double scale = std::pow(10.0, std::abs(decimals));
   constexpr double exact_limit = 9007199254740992.0;  // 2^53: integers a double holds exactly
   const auto scaled = [&](const Part& part) {
-    const double value = std::round(part.number.written * scale);
+    const double value = std::round(decimals >= 0 ? part.number.written * scale : part.number.written / scale);
     if (decimals > 15 || std::abs(value) >= exact_limit) {
       throw argument_error(argument, part.first, part.text.size(),
                            fmt::format("`{}` has too many significant digits for a range", part.text),

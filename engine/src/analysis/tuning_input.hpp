@@ -17,7 +17,8 @@ struct Number {
   double value = 0.0;    // "63.5%" -> 0.635
   double written = 0.0;  // "63.5%" -> 63.5
   bool percent = false;
-  int decimals = 0;      // decimal places of `written` ("1.2e-1" has 2)
+  int decimals = 0;      // decimal places of `written` ("1.2e-1" has 2); negative when its last digit
+                         // is above the units ("1.5e3" has -2, "1e308" has -308)
 };
 
 /// The number in `text`, or nothing. A percent is folded into the exponent before conversion, so

@@ -347,23 +347,31 @@ std::string render_solution(const Solution& solution) {
   const auto statistic = [&](double x) {
     return is_probability(target) ? format_probability(x) : format_with(x, metric_format);
   };
+  const bool reach = target.aim == Target::Aim::reach;
   std::string out = format_run_header(model, solution.report);
-  out += fmt::format("\nsolve {}\n", target.text);
+  out += fmt::format("\n{} {}\n", reach ? "solve" : target.aim == Target::Aim::maximize ? "maximize" : "minimize",
+                     target.text);
   out += fmt::format("  {} = {}", solution.vary, format_parameter(solution.value, solution.bracket, solution.percent));
   if (solution.current) out += fmt::format("  (the scenario has {})", format_bound(*solution.current, solution.percent));
   out += fmt::format("\n  achieved    {}, 95% interval [{}, {}]\n", statistic(solution.achieved),
                      statistic(solution.achieved_ci.low), statistic(solution.achieved_ci.high));
-  out += fmt::format("  bracket     {} to {} after {} bisection steps, from {} to {}\n",
+  out += fmt::format("  bracket     {} to {} after {} {} steps, from {} to {}\n",
                      format_parameter(solution.bracket.low, solution.bracket, solution.percent),
                      format_parameter(solution.bracket.high, solution.bracket, solution.percent), solution.iterations,
+                     reach ? "bisection" : "golden-section",
                      format_bound(solution.searched.low, solution.percent),
                      format_bound(solution.searched.high, solution.percent));
   out += fmt::format("  runs        {}, {}\n", solution.steps.size(), common_numbers);
+  if (solution.asked) {
+    out += fmt::format("note: --bracket {} to {} was clipped to {} to {}: {}\n", format_bound(solution.asked->low, solution.percent),
+                       format_bound(solution.asked->high, solution.percent), format_bound(solution.searched.low, solution.percent),
+                       format_bound(solution.searched.high, solution.percent), solution.natural.reason);
+  }
   if (solution.step_limit) {
-    out += fmt::format("note: the search stopped at its limit of {} bisection steps before the statistic at the "
+    out += fmt::format("note: the search stopped at its limit of {} {} steps before the statistic at the "
                        "bracket's ends agreed: give a narrower --bracket\n",
-                       solution.iterations);
-  } else if (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high) {
+                       solution.iterations, reach ? "bisection" : "golden-section");
+  } else if (reach && target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high) {
     out += fmt::format("note: the goal is not inside the achieved interval: the statistic jumps across it between "
                        "the ends of the bracket (a discrete driver?), so no value of {} gives it more closely\n",
                        solution.vary);
@@ -384,7 +392,8 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
   if (target.statistic == Target::Statistic::at_least || target.statistic == Target::Statistic::at_most)
     target_json["threshold"] = target.threshold;
   if (target.statistic == Target::Statistic::percentile) target_json["percentile"] = target.percentile;
-  target_json["goal"] = target.goal;
+  if (target.aim == Target::Aim::reach) target_json["goal"] = target.goal;
+  else target_json["aim"] = target.aim == Target::Aim::maximize ? "maximize" : "minimize";
 
   Json steps = Json::array();
   for (const SolveStep& step : solution.steps) steps.push_back({{"value", step.value}, {"achieved", step.achieved}});
@@ -398,6 +407,7 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
   out["iterations"] = solution.iterations;
   out["step_limit"] = solution.step_limit;
   out["searched"] = json_interval(solution.searched);
+  if (solution.asked) out["asked"] = json_interval(*solution.asked);
   out["current"] = solution.current ? json_number(*solution.current) : Json(nullptr);
   out["steps"] = steps;
   out["run"] = run_json_part(solution.model, solution.report, false);
