@@ -172,7 +172,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
   for (const Case& c : cases) check_case(c);
 }
 
-TEST_CASE("absurd trial counts are refused by every command that simulates, before any allocation") {
+TEST_CASE("absurd trial and thread counts are refused by every command that simulates, before any allocation") {
   // The command lines of every simulating command, each with what it requires.
   const std::string command = GENERATE(as<std::string>{}, "run " + flagship, "check " + flagship,
                                        "sensitivity " + flagship + " --metric eps", "compare " + flagship,
@@ -186,6 +186,10 @@ TEST_CASE("absurd trial counts are refused by every command that simulates, befo
       {"--trials 10000000000000", 2, "error: --trials must be at most 10^10, found 10000000000000"},
       {"--trials 2.5", 2, "error: --trials must be a whole number, found 2.5"},
       {"--trials lots", 2, "error: --trials must be a number, found `lots`"},
+      // Each thread costs memory and no machine has this many cores (cli/options.hpp, max_threads).
+      {"--threads 1025", 2, "error: --threads: at most 1024 threads, found 1025"},
+      {"--threads 1000000000", 2, "error: --threads: at most 1024 threads, found 1000000000"},
+      {"--threads 99999999999999999999999", 2, "error: --threads: at most 1024 threads, found 99999999999999999999999"},
       // 10^10 is allowed, but the flagship's 10 stochastic variables would need 745 GiB: the run says so
       // before it allocates anything (the available memory depends on the machine).
       {"--trials 1e10", 2,

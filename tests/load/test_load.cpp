@@ -34,7 +34,7 @@ TEST_CASE("the issue's example loads with every value as written") {
   CHECK_FALSE(s.simulation.sampling);
   CHECK_FALSE(s.simulation.repair_correlations);
   CHECK(s.variant == "base");
-  CHECK(s.variant_names.empty());
+  CHECK(s.variant_names->empty());
 
   std::vector<std::string> names;
   for (const Driver& d : s.drivers) names.push_back(d.name);

@@ -6,6 +6,7 @@
 #include <istream>
 #include <optional>
 #include <streambuf>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
@@ -339,6 +340,7 @@ class TreeBuilder : public YAML::EventHandler {
   struct Frame {
     YamlNode node;
     std::optional<YamlNode> key;  // a map's key waiting for its value
+    std::unordered_map<std::string, int> key_lines;  // a map's keys so far, and their lines: a lookup per key
   };
 
   SourceLocation at(const YAML::Mark& mark, std::size_t length) const {
@@ -422,10 +424,11 @@ class TreeBuilder : public YAML::EventHandler {
       if (!node.is_scalar()) throw InputError(node.where, "missing key before `:`");
       if (node.text == "<<" && node.style == YamlNode::Style::plain)
         throw InputError(node.where, "YAML merge keys (`<<`) are not supported", "write the values out in full");
-      if (const YamlNode* first = top.node.find(node.text)) {
+      const auto [first, added] = top.key_lines.try_emplace(node.text, node.where.line);
+      if (!added) {
         throw InputError(node.where, fmt::format("duplicate key `{}`", node.text),
                          fmt::format("`{}` is already defined on line {}; YAML would keep only one of them",
-                                     node.text, first->key_where.line));
+                                     node.text, first->second));
       }
       top.key = std::move(node);
     }
