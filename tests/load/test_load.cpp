@@ -526,10 +526,16 @@ const std::vector<Case>& catalogue() {
        "      revenue: [null, null]\n"
        "               ^~~~~~~~~~~~\n"
        "hint: give at least one end, e.g. [0.19, null]\n"},
-      {"guidance that is not a range", head + "guidance:\n  revenue: 1100\n",
+      {"point guidance (a single figure)", head + "guidance:\n  revenue: 1100\n",
        "x.yaml:7:12: error: expected [low, high] for the guidance on `revenue`, found `1100`\n"
        "      revenue: 1100\n"
        "               ^~~~\n"
+       "hint: guidance is a range; a single figure is point guidance, written for now as the range the company "
+       "would call in line, e.g. [1.05, 1.15]\n"},
+      {"guidance that is not a range", head + "guidance:\n  revenue: [1, 2, 3]\n",
+       "x.yaml:7:12: error: expected [low, high] for the guidance on `revenue`, found a list\n"
+       "      revenue: [1, 2, 3]\n"
+       "               ^~~~~~~~~\n"
        "hint: write null for an open end, e.g. [0.19, null]\n"},
       {"guidance with an infinite end", head + "guidance:\n  revenue: [1100, .inf]\n",
        "x.yaml:7:19: error: expected a finite number, found `.inf`\n"

@@ -159,9 +159,12 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
 GuidanceLine read_guidance_line(const YamlNode& entry, const Names& names) {
   names.require_known(entry, "guidance");
   if (!entry.is_list() || entry.children.size() != 2) {
+    // A single figure is point guidance ("EPS of $1.10"): say how to write it today.
     throw InputError(entry.where, fmt::format("expected [low, high] for the guidance on `{}`, found {}", entry.key,
                                               entry.describe()),
-                     "write null for an open end, e.g. [0.19, null]");
+                     entry.is_scalar() ? "guidance is a range; a single figure is point guidance, written for now as "
+                                         "the range the company would call in line, e.g. [1.05, 1.15]"
+                                       : "write null for an open end, e.g. [0.19, null]");
   }
   const std::optional<Number> low = read_number_or_null(entry.children[0]);
   const std::optional<Number> high = read_number_or_null(entry.children[1]);

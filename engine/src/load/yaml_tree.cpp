@@ -481,7 +481,13 @@ std::string parser_hint(const std::string& message, std::string_view line) {
   if (message == YAML::ErrorMsg::EOF_IN_SCALAR) return "a quote is not closed";
   if (message == YAML::ErrorMsg::END_OF_MAP || message == YAML::ErrorMsg::END_OF_SEQ)
     return "check the indentation of this line and the one before";
-  if (message == YAML::ErrorMsg::MAP_VALUE) return "a value containing `: ` must be quoted";
+  if (message == YAML::ErrorMsg::MAP_VALUE) {
+    // YAML reads an unquoted key of more than 1,024 characters as a value, so its `:` is out of place.
+    const std::size_t key_end = line.find(':', indent_end);
+    if (key_end != std::string_view::npos && key_end - indent_end > max_key_length)
+      return fmt::format("a key is at most {} characters long in YAML: use a shorter name", max_key_length);
+    return "a value containing `: ` must be quoted";
+  }
   return {};
 }
 
