@@ -68,6 +68,23 @@ Sampling parse_sampling(const std::string& text) {
   throw InputError({}, fmt::format("--sampling must be mc, lhs or sobol, found `{}`", text));
 }
 
+/// A CLI11 check for --threads: at most max_threads.
+const CLI::Validator& thread_count() {
+  // Checked as text, before CLI11 converts it: a count too large for `unsigned` is refused here too,
+  // and text that is not a count is left to the conversion's own message.
+  static const CLI::Validator check(
+      [](std::string& text) {
+        std::uint64_t count = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, count);
+        const bool too_many = stop == end && (error == std::errc::result_out_of_range ||
+                                              (error == std::errc() && count > max_threads));
+        return too_many ? fmt::format("at most {} threads, found {}", max_threads, text) : std::string();
+      },
+      "THREADS");
+  return check;
+}
+
 }  // namespace
 
 const CLI::Validator& file_name() {
@@ -90,7 +107,8 @@ void add_scenario_flags(CLI::App& command, ScenarioFlags& flags) {
 void add_run_flags(CLI::App& command, RunFlags& flags, const std::vector<std::string>& formats) {
   command.add_option("-n,--trials", flags.trials, "Number of trials (default: the scenario's, else 100000)");
   command.add_option("--seed", flags.seed, "Random seed (default: the scenario's, else 1)");
-  command.add_option("-j,--threads", flags.threads, "Worker threads (default: all cores); results do not depend on it");
+  command.add_option("-j,--threads", flags.threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(thread_count());
   command.add_option("--sampling", flags.sampling, "mc (Monte Carlo), lhs (Latin hypercube) or sobol");
   command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember(formats));
   command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)")

@@ -79,6 +79,10 @@ struct Run {
 /// report has the charts the command will show (analyze's Charts).
 Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts);
 
+/// The most --threads accepts. oneTBB starts a worker for each, with its own stack and scratch
+/// registers, so a count beyond any machine's cores only costs memory: 10^9 grew to gigabytes.
+inline constexpr unsigned max_threads = 1024;
+
 /// Bound oneTBB's parallelism to --threads (all cores when 0) for the object's lifetime. Results never
 /// depend on it.
 class ThreadLimit {

@@ -75,6 +75,8 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "unknown_key.yaml", "2:1: error: unknown key `drivrs`"},
       {inputs + "missing_drivers.yaml", "error: missing `drivers`"},
       {inputs + "thousands_separator.yaml", "3:12: error: expected a number, found `1,115`"},
+      {inputs + "driver_formula.yaml", "4:36: error: expected a number, found `q3_revenue * 1.02`"},
+      {inputs + "guidance_point.yaml", "7:8: error: `-0.02` is a single figure, not a range"},
       {inputs + "negative_sd.yaml", "3:49: error: sd must be > 0, found -0.4"},
       {inputs + "percentiles_coincide.yaml",
        "3:43: error: percentiles out of order: p10 = 1100 is equal to p90 = 1100"},
@@ -85,6 +87,7 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "formula_syntax.yaml", "5:21: error: unexpected `*`"},
       {inputs + "formula_unknown_name.yaml", "5:11: error: unknown name `revenu`"},
       {inputs + "formula_arity.yaml", "5:11: error: `clamp` takes 3 arguments, found 2"},
+      {inputs + "formula_unknown_function.yaml", "6:10: error: unknown function `sum`"},
       {inputs + "formula_cycle.yaml", "5:3: error: cycle: a -> b -> a"},
       {inputs + "correlation_unknown_driver.yaml", "6:6: error: unknown driver `revenu`"},
       {inputs + "correlation_not_definite.yaml",
@@ -198,7 +201,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
   for (const Case& c : cases) check_case(c);
 }
 
-TEST_CASE("absurd trial counts are refused by every command that simulates, before any allocation") {
+TEST_CASE("absurd trial and thread counts are refused by every command that simulates, before any allocation") {
   // The command lines of every simulating command, each with what it requires.
   const std::string command = GENERATE(as<std::string>{}, "run " + flagship, "check " + flagship,
                                        "sensitivity " + flagship + " --metric eps", "compare " + flagship,
@@ -212,6 +215,10 @@ TEST_CASE("absurd trial counts are refused by every command that simulates, befo
       {"--trials 10000000000000", 2, "error: --trials must be at most 10^10, found 10000000000000"},
       {"--trials 2.5", 2, "error: --trials must be a whole number, found 2.5"},
       {"--trials lots", 2, "error: --trials must be a number, found `lots`"},
+      // Each thread costs memory and no machine has this many cores (cli/options.hpp, max_threads).
+      {"--threads 1025", 2, "error: --threads: at most 1024 threads, found 1025"},
+      {"--threads 1000000000", 2, "error: --threads: at most 1024 threads, found 1000000000"},
+      {"--threads 99999999999999999999999", 2, "error: --threads: at most 1024 threads, found 99999999999999999999999"},
       // 10^10 is allowed, but the flagship's 10 stochastic variables would need 745 GiB: the run says so
       // before it allocates anything (the available memory depends on the machine).
       {"--trials 1e10", 2,

@@ -127,6 +127,18 @@ TEST_CASE("unknown names and functions suggest what was probably meant") {
         "      eps: \"average(revenue, opex)\"\n"
         "            ^~~~~~~\n"
         "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if\n");
+  // Two edits in three letters are not a near miss: `sum` is neither `sin` nor `min`.
+  CHECK(error_in({{"eps", "sum(revenue, opex)"}}) ==
+        "scenario.yaml:2:9: error: unknown function `sum`\n"
+        "      eps: \"sum(revenue, opex)\"\n"
+        "            ^~~\n"
+        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if\n");
+  // A swap of two neighbours is one edit.
+  CHECK(error_in({{"eps", "pwo(revenue, 2)"}}) ==
+        "scenario.yaml:2:9: error: unknown function `pwo`\n"
+        "      eps: \"pwo(revenue, 2)\"\n"
+        "            ^~~\n"
+        "hint: did you mean `pow`?\n");
   CHECK(error_in({{"eps", "revenue(2)"}}) ==
         "scenario.yaml:2:9: error: `revenue` is not a function\n"
         "      eps: \"revenue(2)\"\n"

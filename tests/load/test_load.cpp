@@ -34,7 +34,7 @@ TEST_CASE("the issue's example loads with every value as written") {
   CHECK_FALSE(s.simulation.sampling);
   CHECK_FALSE(s.simulation.repair_correlations);
   CHECK(s.variant == "base");
-  CHECK(s.variant_names.empty());
+  CHECK(s.variant_names->empty());
 
   std::vector<std::string> names;
   for (const Driver& d : s.drivers) names.push_back(d.name);
@@ -531,6 +531,11 @@ const std::vector<Case>& catalogue() {
        "      revenue: 1100\n"
        "               ^~~~\n"
        "hint: write \"~1100\" for a figure stated to its last digit, or give a margin: \"1100 ± 1%\"\n"},
+      {"guidance that is not a range", head + "guidance:\n  revenue: [1, 2, 3]\n",
+       "x.yaml:7:12: error: expected [low, high] for the guidance on `revenue`, found a list\n"
+       "      revenue: [1, 2, 3]\n"
+       "               ^~~~~~~~~\n"
+       "hint: write null for an open end, e.g. [0.19, null]\n"},
       {"guidance with an infinite end", head + "guidance:\n  revenue: [1100, .inf]\n",
        "x.yaml:7:19: error: expected a finite number, found `.inf`\n"
        "      revenue: [1100, .inf]\n"

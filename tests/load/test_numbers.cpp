@@ -33,6 +33,10 @@ TEST_CASE("numbers and percents convert exactly as their decimal text") {
       {"-3%", -0.03, true},
       {"0.4%", 0.004, true},
       {"1e2%", 1.0, true},
+      // Zero at any exponent, however long: only a number that is not zero can be out of range.
+      {"0e400", 0.0, false},
+      {"0e999999999", 0.0, false},
+      {"-0.000e-99999999", -0.0, false},
       // 64.1 / 100 rounds twice (to 0.6409999999999999); the loader reads "64.1%" as "0.641".
       {"64.1%", 0.641, true},
       {"57.7%", 0.577, true},
@@ -49,6 +53,13 @@ TEST_CASE("text that is not plainly a number is refused with a hint") {
       {"1,115,000.5", "write 1115000.5: thousands separators are not allowed"},
       {"1,5", "write 1.5: the decimal separator is a point"},
       {"1_000", "write 1000: digit separators are not allowed"},
+      // One driver made to depend on another: that is a metric.
+      {"q3_revenue * 1.02",
+       "a value here is a number; a formula belongs under `metrics:`, where it can use drivers and other metrics "
+       "(e.g. q4_revenue: q3_revenue * growth, with growth a driver of its own)"},
+      {"(opex+capex)/2",
+       "a value here is a number; a formula belongs under `metrics:`, where it can use drivers and other metrics "
+       "(e.g. q4_revenue: q3_revenue * growth, with growth a driver of its own)"},
       {"yes", "`yes` is not a number (YAML 1.1 reads it as a boolean)"},
       {"Off", "`Off` is not a number (YAML 1.1 reads it as a boolean)"},
       {"true", "`true` is not a number (YAML 1.1 reads it as a boolean)"},

@@ -42,7 +42,7 @@ std::vector<std::string> guidance_names(const Scenario& scenario) {
 TEST_CASE("the base is the file itself, and the variants are listed") {
   const Scenario base = load_variants({});
   CHECK(base.variant == "base");
-  CHECK(base.variant_names == std::vector<std::string>{"bear", "deep_bear"});
+  CHECK(*base.variant_names == std::vector<std::string>{"bear", "deep_bear"});
   CHECK(base.description == "base case");
   CHECK_THAT(shape<Normal>(base, "revenue").mean, WithinRel(1115.0, 1e-12));
 }
@@ -50,7 +50,7 @@ TEST_CASE("the base is the file itself, and the variants are listed") {
 TEST_CASE("a variant replaces drivers whole or one parameter at a time") {
   const Scenario bear = load_variants(variant("bear"));
   CHECK(bear.variant == "bear");
-  CHECK(bear.variant_names == std::vector<std::string>{"bear", "deep_bear"});
+  CHECK(*bear.variant_names == std::vector<std::string>{"bear", "deep_bear"});
   CHECK(bear.description == "weaker demand");
   // {p10: 1080, p90: 1110} without `dist` keeps the normal.
   CHECK_THAT(shape<Normal>(bear, "revenue").mean, WithinRel(1095.0, 1e-12));

@@ -15,6 +15,8 @@ using namespace guidance;
 using load_test::Case;
 using load_test::error_of;
 using load_test::error_of_file;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
 
 namespace {
 
@@ -240,4 +242,12 @@ TEST_CASE("a file over the size limit is refused by its size, without reading it
   CHECK(error_of(std::string(max_scenario_bytes + 1, ' ')) ==
         "x.yaml: error: the file is 4194305 bytes, more than the limit of 4194304 bytes\n"
         "hint: a scenario file is a few kilobytes; is this the right file?\n");
+}
+
+TEST_CASE("a key longer than YAML allows is named as such, not taken for a value needing quotes") {
+  const std::string longest(1024, 'a');
+  CHECK(error_of("name: t\ndrivers:\n  " + longest + ": 5\n") == "loaded");
+  const std::string error = error_of("name: t\ndrivers:\n  " + longest + "b: 5\n");
+  CHECK_THAT(error, StartsWith("x.yaml:3:1028: error: invalid YAML: illegal map value\n"));
+  CHECK_THAT(error, EndsWith("\nhint: a key is at most 1024 characters long in YAML: use a shorter name\n"));
 }

@@ -227,6 +227,20 @@ TEST_CASE("run's table shows a histogram per metric with a guidance line, within
   CHECK(lines_of(ascii).size() == lines_of(table).size());
 }
 
+TEST_CASE("a metric too near the largest double for a chart says so in the chart's place", "[table]") {
+  // Values up to about 1.5e308: no bins fit (chart_bins), and the table says why instead of nothing.
+  const Model model = build_model(parse_scenario("name: huge\n"
+                                                 "drivers:\n  x: {dist: uniform, min: -1.5, max: 1.5}\n"
+                                                 "metrics:\n  big: x * 1e308\n  small: x\n"
+                                                 "guidance:\n  big: [0, null]\n  small: [0, null]\n",
+                                                 "huge.yaml"));
+  const RunReport report = analyze(model, simulate(model, {.trials = 1'000, .seed = 3}), Charts::metrics);
+  const std::string table = render_table(model, report, {.histograms = true});
+  CHECK_THAT(table, Contains("\n  big  at least 0  P(in) 49.5%\n"
+                             "  no chart: values too near the largest double (1.8e308) to divide into bins\n"));
+  CHECK(count(table, "no chart") == 1);  // `small` is drawn
+}
+
 TEST_CASE("the HTML run report is one self-contained page with every chart", "[html]") {
   const Flagship& run = flagship_run();
   const std::string page = render_html_run(run.model, run.report, {"guidance run scenarios/juniper_q4_2012.yaml"});

@@ -63,7 +63,8 @@ class InputError : public std::runtime_error {
 /// from the user: file names, arguments, values. printable("a\x1b[31m\n") == "a\\x1b[31m\\n".
 std::string printable(std::string_view text);
 
-/// The candidate closest to `name` by edit distance, or "" when none is close enough to suggest.
+/// The candidate closest to `name` by edit distance (a swap of neighbours is one edit), or "" when
+/// none is within one edit per three characters of `name` (at least one).
 std::string closest_name(std::string_view name, std::span<const std::string> candidates);
 
 /// "did you mean `x`?" for the closest candidate, or "" when none is close.

@@ -13,6 +13,7 @@
 // and every message.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct LoadOptions {
   /// `--actual NAME=VALUE` arguments, added to (or replacing) the file's `actuals:`. Errors point into
   /// the argument (path "--actual").
   std::vector<std::string> actuals;
+  /// Check every variant, not only the selected one. Off where the same text was loaded and checked
+  /// before: the tuning commands load it again for every variant or point.
+  bool check_variants = true;
 };
 
 /// Largest scenario file accepted, in bytes.
@@ -40,5 +44,11 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options = {})
 
 /// The same for text already in memory; `path` is used in messages.
 Scenario parse_scenario(std::string text, const std::string& path, const LoadOptions& options = {});
+
+/// parse_scenario() for each of `variants` in turn (options.variant is ignored), in the order given.
+/// The text is read once and each variant applied once, on top of the one it extends, so the time
+/// is linear in the number of variants, not in their number times the length of their chains.
+std::vector<Scenario> parse_variants(std::string text, const std::string& path, const LoadOptions& options,
+                                     std::span<const std::string> variants);
 
 }  // namespace guidance

@@ -78,7 +78,8 @@ struct Scenario {
   std::vector<Metric> metrics;  // file order
   std::vector<GuidanceLine> guidance;
   std::vector<Actual> actuals;
-  std::vector<std::string> variant_names;  // names under `scenarios:`, file order
+  // Names under `scenarios:`, file order; never null. Shared: compare loads every variant at once.
+  std::shared_ptr<const std::vector<std::string>> variant_names = std::make_shared<const std::vector<std::string>>();
   std::shared_ptr<const SourceText> source;
 };
 

@@ -16,13 +16,21 @@ TuningSource open_scenario(const std::string& path, LoadOptions options, bool re
   return {path, std::move(text), std::move(options), repair_correlations, std::move(scenario), std::move(model)};
 }
 
+namespace {
+
+Model build_source_model(const TuningSource& source, Scenario scenario) {
+  if (source.repair_correlations) scenario.simulation.repair_correlations = true;
+  return build_model(scenario);
+}
+
+}  // namespace
+
 Model load_variant(const TuningSource& source, const std::string& variant, std::span<const std::string> overrides) {
   LoadOptions options = source.options;
   options.variant = variant;
+  options.check_variants = false;  // open_scenario checked them all
   options.overrides.insert(options.overrides.end(), overrides.begin(), overrides.end());
-  Scenario scenario = parse_scenario(source.text, source.path, options);
-  if (source.repair_correlations) scenario.simulation.repair_correlations = true;
-  return build_model(scenario);
+  return build_source_model(source, parse_scenario(source.text, source.path, options));
 }
 
 std::size_t find_variable(const Model& model, const std::string& name, const std::string& flag) {
@@ -35,7 +43,7 @@ std::size_t find_variable(const Model& model, const std::string& name, const std
 
 std::vector<std::string> all_variants(const Scenario& scenario) {
   std::vector<std::string> names = {"base"};
-  names.insert(names.end(), scenario.variant_names.begin(), scenario.variant_names.end());
+  names.insert(names.end(), scenario.variant_names->begin(), scenario.variant_names->end());
   return names;
 }
 
@@ -63,8 +71,12 @@ std::vector<std::string> parse_variant_list(const std::string& argument) {
 
 std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
                                             const RunOptions& options, Charts charts) {
+  LoadOptions load = source.options;
+  load.check_variants = false;  // open_scenario checked them all
   std::vector<VariantReport> out;
-  for (const std::string& variant : variants) out.push_back({variant, load_variant(source, variant), {}});
+  std::vector<Scenario> scenarios = parse_variants(source.text, source.path, load, variants);
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    out.push_back({variants[i], build_source_model(source, std::move(scenarios[i])), {}});
   for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options), charts);
   return out;
 }

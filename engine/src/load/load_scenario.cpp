@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -78,6 +80,11 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
 }
 
 Scenario parse_scenario(std::string text, const std::string& path, const LoadOptions& options) {
+  return std::move(parse_variants(std::move(text), path, options, {&options.variant, 1}).front());
+}
+
+std::vector<Scenario> parse_variants(std::string text, const std::string& path, const LoadOptions& options,
+                                     std::span<const std::string> variants) {
   if (text.size() > max_scenario_bytes) too_large(path, text.size());
   // yaml-cpp skips a byte-order mark but counts columns without it; drop it so the text matches.
   if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
@@ -86,24 +93,45 @@ Scenario parse_scenario(std::string text, const std::string& path, const LoadOpt
 
   // The file is checked first, then every variant (whichever is selected), so that a broken variant
   // is found the first time the file is used.
-  Scenario scenario = load_detail::read_scenario(root, source);
-  const std::vector<std::string> variants = load_detail::variant_names(root);
-  for (const std::string& variant : variants) {
-    YamlNode tree = root;
-    load_detail::apply_variant(tree, variant, source);
-    load_detail::read_scenario(tree, source);
+  const Scenario file = load_detail::read_scenario(root, source);
+  const auto shared_names = std::make_shared<const std::vector<std::string>>(load_detail::variant_names(root));
+  const std::vector<std::string>& names = *shared_names;
+  // Where in `variants` each variant of the file is asked for.
+  std::unordered_map<std::string_view, std::size_t> position;
+  for (std::size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
+  std::vector<std::vector<std::size_t>> asked(names.size());
+  std::vector<bool> wanted(names.size(), options.check_variants);
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (variants[i] == "base") continue;
+    if (!position.contains(variants[i])) load_detail::unknown_variant(names, variants[i], source);
+    asked[position.at(variants[i])].push_back(i);
+    wanted[position.at(variants[i])] = true;
   }
 
-  if (options.variant != "base" || !options.overrides.empty() || !options.actuals.empty()) {
-    YamlNode tree = root;
-    load_detail::apply_variant(tree, options.variant, source);
-    for (const std::string& argument : options.overrides) load_detail::apply_set(tree, argument);
-    for (const std::string& argument : options.actuals) load_detail::apply_actual(tree, argument);
-    scenario = load_detail::read_scenario(tree, source);
-  }
-  scenario.variant = options.variant;
-  scenario.variant_names = variants;
-  return scenario;
+  // The overrides and actuals apply to each variant asked for, and are checked with it.
+  std::vector<Scenario> out(variants.size());
+  const auto finish = [&](const YamlNode& tree, std::span<const std::size_t> at, Scenario scenario) {
+    if (!options.overrides.empty() || !options.actuals.empty()) {
+      YamlNode changed = tree;
+      for (const std::string& argument : options.overrides) load_detail::apply_set(changed, argument);
+      for (const std::string& argument : options.actuals) load_detail::apply_actual(changed, argument);
+      scenario = load_detail::read_scenario(changed, source);
+    }
+    scenario.variant_names = shared_names;
+    for (const std::size_t i : at) {
+      out[i] = scenario;
+      out[i].variant = variants[i];
+    }
+  };
+  load_detail::walk_variants(root, wanted, [&](std::size_t at, const YamlNode& tree) {
+    Scenario scenario = load_detail::read_scenario(tree, source);
+    if (!asked[at].empty()) finish(tree, asked[at], std::move(scenario));
+  });
+  std::vector<std::size_t> base;
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    if (variants[i] == "base") base.push_back(i);
+  if (!base.empty()) finish(root, base, file);
+  return out;
 }
 
 }  // namespace guidance

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -35,26 +37,33 @@ SimulationSettings read_simulation(const YamlNode& node) {
   return settings;
 }
 
-// Names already defined, for "unknown name" checks and "did you mean" hints.
-struct Names {
-  const std::vector<Driver>& drivers;
-  const std::vector<Metric>& metrics;
+// Names already defined, for "unknown name" checks and "did you mean" hints. Looked up by hash, so
+// that a file with thousands of drivers and metrics is read in time linear in its size.
+class Names {
+ public:
+  explicit Names(const std::vector<Driver>& drivers) : drivers_(drivers) {
+    for (const Driver& d : drivers) driver_index_.emplace(d.name, &d);
+  }
+  /// Called once the metrics are read; `metrics` must outlive this object.
+  void add_metrics(const std::vector<Metric>& metrics) {
+    metrics_ = &metrics;
+    for (const Metric& m : metrics) metric_index_.insert(m.name);
+  }
 
   const Driver* driver(std::string_view name) const {
-    const auto it = std::find_if(drivers.begin(), drivers.end(), [&](const Driver& d) { return d.name == name; });
-    return it == drivers.end() ? nullptr : &*it;
+    const auto it = driver_index_.find(name);
+    return it == driver_index_.end() ? nullptr : it->second;
   }
-  bool metric(std::string_view name) const {
-    return std::any_of(metrics.begin(), metrics.end(), [&](const Metric& m) { return m.name == name; });
-  }
+  bool metric(std::string_view name) const { return metric_index_.contains(name); }
   std::vector<std::string> driver_names() const {
     std::vector<std::string> out;
-    for (const Driver& d : drivers) out.push_back(d.name);
+    for (const Driver& d : drivers_) out.push_back(d.name);
     return out;
   }
   std::vector<std::string> all() const {
     std::vector<std::string> out = driver_names();
-    for (const Metric& m : metrics) out.push_back(m.name);
+    if (metrics_)
+      for (const Metric& m : *metrics_) out.push_back(m.name);
     return out;
   }
   // A driver or a metric, named in `section` ("guidance", "actuals").
@@ -64,6 +73,12 @@ struct Names {
                    "name a driver or a metric");
     }
   }
+
+ private:
+  const std::vector<Driver>& drivers_;
+  const std::vector<Metric>* metrics_ = nullptr;
+  std::unordered_map<std::string_view, const Driver*> driver_index_;
+  std::unordered_set<std::string_view> metric_index_;
 };
 
 Metric read_metric(const YamlNode& entry, const Names& names) {
@@ -106,6 +121,7 @@ const Driver& correlated_driver(const YamlNode& node, const Names& names) {
 std::vector<Correlation> read_correlations(const YamlNode& node, const Names& names) {
   require_list(node, "`correlations`");
   std::vector<Correlation> correlations;
+  std::unordered_map<std::string, std::size_t> pairs;  // "first\nsecond" in name order -> its index
   for (const YamlNode& item : node.children) {
     if (!item.is_list() || item.children.size() < 3 || item.children.size() > 4) {
       const std::string found = item.is_list() ? fmt::format("a list of {}", item.children.size()) : item.describe();
@@ -128,14 +144,13 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
     if (!(std::fabs(c.rho) <= 1.0)) {
       throw InputError(rho.where, fmt::format("a correlation must be between -1 and 1, found {}", rho.text));
     }
-    for (const Correlation& earlier : correlations) {
-      if ((earlier.first == c.first && earlier.second == c.second) ||
-          (earlier.first == c.second && earlier.second == c.first)) {
-        throw InputError(item.where,
-                         fmt::format("`{}` and `{}` are already correlated on line {}", c.first, c.second,
-                                     earlier.where.line),
-                         "give each pair once");
-      }
+    const auto [earlier, added] = pairs.try_emplace(
+        c.first < c.second ? c.first + '\n' + c.second : c.second + '\n' + c.first, correlations.size());
+    if (!added) {
+      throw InputError(item.where,
+                       fmt::format("`{}` and `{}` are already correlated on line {}", c.first, c.second,
+                                   correlations[earlier->second].where.line),
+                       "give each pair once");
     }
     correlations.push_back(std::move(c));
   }
@@ -281,9 +296,10 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
   });
   if (scenario.drivers.empty()) throw InputError(drivers->key_where, "`drivers` is empty", "a scenario needs a driver");
 
-  const Names names{scenario.drivers, scenario.metrics};
+  Names names(scenario.drivers);
   scenario.metrics = read_entries(root.find("metrics"), "metrics",
                                   [&](const YamlNode& entry) { return read_metric(entry, names); });
+  names.add_metrics(scenario.metrics);
   if (const YamlNode* correlations = root.find("correlations"))
     scenario.correlations = read_correlations(*correlations, names);
   scenario.guidance = read_entries(root.find("guidance"), "guidance",

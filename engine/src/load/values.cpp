@@ -85,6 +85,11 @@ std::string not_a_number_hint(std::string_view text) {
     std::replace(point.begin(), point.end(), ',', '.');
     return fmt::format("write {}: the decimal separator is a point", point);
   }
+  // `q3_revenue * 1.02`: one quantity made to depend on another, which is what a metric is.
+  static const std::regex formula(R"(.*(^|[^0-9A-Za-z_.])[A-Za-z_][A-Za-z0-9_]*.*)");
+  if (text.find_first_of("+-*/^()") != std::string_view::npos && std::regex_match(text.begin(), text.end(), formula))
+    return "a value here is a number; a formula belongs under `metrics:`, where it can use drivers and other "
+           "metrics (e.g. q4_revenue: q3_revenue * growth, with growth a driver of its own)";
   if (text.find('_') != std::string_view::npos && std::any_of(text.begin(), text.end(), is_digit))
     return fmt::format("write {}: digit separators are not allowed", without(text, '_'));
   if (folded.starts_with("0x") || folded.starts_with("0o") || folded.starts_with("0b"))
@@ -132,7 +137,10 @@ Number convert_number(const YamlNode& node, bool null_allowed) {
   // Rebuild the number with the percent folded into the exponent, so that "64.1%" rounds exactly like
   // "0.641" (dividing the double 64.1 by 100 would round twice).
   long exponent = 0;
-  if (!d->exponent.empty()) {
+  // Zero is zero at any exponent: `0e999999999` is as good a zero as `0e400`.
+  const bool zero = d->whole.find_first_not_of('0') == std::string_view::npos &&
+                    d->fraction.find_first_not_of('0') == std::string_view::npos;
+  if (!d->exponent.empty() && !zero) {
     const std::string_view digits = d->exponent.substr(d->exponent[0] == '+' || d->exponent[0] == '-' ? 1 : 0);
     if (digits.size() > 6) expected("a number in range", node, std::string(out_of_range_hint));
     exponent = std::stol(std::string(d->exponent));

@@ -1,6 +1,9 @@
 #include "load/variants.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -43,6 +46,31 @@ void remove_entry(YamlNode& map, const std::string& key) {
   std::erase_if(map.children, [&](const YamlNode& entry) { return entry.key == key; });
 }
 
+// A map's entries by key, so that patching k entries of a map of n costs k + n rather than k * n.
+class Entries {
+ public:
+  explicit Entries(YamlNode& map) : map_(map) {
+    for (std::size_t i = 0; i < map.children.size(); ++i) position_.emplace(map.children[i].key, i);
+  }
+  YamlNode* find(const std::string& key) {
+    const auto found = position_.find(key);
+    return found == position_.end() ? nullptr : &map_.children[found->second];
+  }
+  // As set_entry().
+  void set(YamlNode entry) {
+    if (YamlNode* existing = find(entry.key)) {
+      *existing = std::move(entry);
+    } else {
+      position_.emplace(entry.key, map_.children.size());
+      map_.children.push_back(std::move(entry));
+    }
+  }
+
+ private:
+  YamlNode& map_;
+  std::unordered_map<std::string, std::size_t> position_;
+};
+
 // The mapping under `key` in `tree`, created empty (located at `where`) when the file has none.
 YamlNode& section(YamlNode& tree, const std::string& key, const SourceLocation& where) {
   if (YamlNode* found = tree.find(key)) return *found;
@@ -67,12 +95,13 @@ void replace_driver(YamlNode& driver, YamlNode value) {
   driver = std::move(value);
 }
 
-// `target` is NAME (the whole driver) or NAME.PARAM (one parameter; a null value removes it).
-void patch_driver(YamlNode& tree, const std::string& target, const SourceLocation& where, YamlNode value) {
+// `target` is NAME (the whole driver) or NAME.PARAM (one parameter; a null value removes it);
+// `drivers` indexes the tree's `drivers:`.
+void patch_driver(YamlNode& tree, Entries& drivers, const std::string& target, const SourceLocation& where,
+                  YamlNode value) {
   const std::size_t dot = target.find('.');
   const std::string name = target.substr(0, dot);
   const SourceLocation name_where = where.shifted(0, static_cast<int>(name.size()));
-  YamlNode& drivers = *tree.find("drivers");  // the file itself was read first: a mapping
   YamlNode* driver = drivers.find(name);
   if (!driver) {
     const YamlNode* metrics = tree.find("metrics");
@@ -80,7 +109,7 @@ void patch_driver(YamlNode& tree, const std::string& target, const SourceLocatio
       throw InputError(name_where, fmt::format("`{}` is a metric; only drivers can be changed", name),
                        "a metric is a formula over the drivers");
     }
-    unknown_name(fmt::format("unknown driver `{}`", name), name, name_where, drivers.keys(),
+    unknown_name(fmt::format("unknown driver `{}`", name), name, name_where, tree.find("drivers")->keys(),
                  "variants and --set change the drivers under `drivers:`");
   }
   if (dot == std::string::npos) {
@@ -110,17 +139,18 @@ void patch_driver(YamlNode& tree, const std::string& target, const SourceLocatio
 }
 
 // A metric's formula replaced; it is then checked as the file's are, and its errors point at the variant.
-void replace_metric(YamlNode& tree, const YamlNode& metric) {
-  YamlNode* metrics = tree.find("metrics");
-  YamlNode* existing = metrics ? metrics->find(metric.key) : nullptr;
+// `metrics` indexes the tree's `metrics:`.
+void replace_metric(YamlNode& tree, Entries& metrics, const YamlNode& metric) {
+  YamlNode* existing = metrics.find(metric.key);
   if (!existing) {
     const YamlNode* drivers = tree.find("drivers");
     if (drivers && drivers->find(metric.key)) {
       throw InputError(metric.key_where, fmt::format("`{}` is a driver; a variant changes it under `drivers:`", metric.key),
                        fmt::format("write `drivers: {{{}: ...}}` in the variant", metric.key));
     }
+    const YamlNode* file_metrics = tree.find("metrics");
     unknown_name(fmt::format("unknown metric `{}`", metric.key), metric.key, metric.key_where,
-                 metrics ? metrics->keys() : std::vector<std::string>(),
+                 file_metrics ? file_metrics->keys() : std::vector<std::string>(),
                  "a variant changes the formulas of the file's metrics");
   }
   YamlNode changed = metric;
@@ -128,13 +158,22 @@ void replace_metric(YamlNode& tree, const YamlNode& metric) {
   *existing = std::move(changed);
 }
 
-void remove_guidance(YamlNode& tree, const YamlNode& line) {
-  YamlNode* guidance = tree.find("guidance");
-  if (!guidance || !guidance->find(line.key)) {
-    unknown_name(fmt::format("no guidance on `{}` to remove", line.key), line.key, line.key_where,
-                 guidance ? guidance->keys() : std::vector<std::string>());
+// The lines of a variant's `guidance:`: a null removes the line, a range adds or replaces it. Each
+// key comes once (duplicate keys are refused), so the removals can be made together at the end.
+void patch_guidance(YamlNode& tree, const YamlNode& lines) {
+  Entries guidance(section(tree, "guidance", lines.key_where));
+  std::unordered_set<std::string> removed;
+  for (const YamlNode& line : lines.children) {
+    if (!line.is_null()) {
+      guidance.set(line);
+    } else if (guidance.find(line.key)) {
+      removed.insert(line.key);
+    } else {
+      unknown_name(fmt::format("no guidance on `{}` to remove", line.key), line.key, line.key_where,
+                   tree.find("guidance")->keys());
+    }
   }
-  remove_entry(*guidance, line.key);
+  std::erase_if(tree.find("guidance")->children, [&](const YamlNode& line) { return removed.contains(line.key); });
 }
 
 void apply_patch(YamlNode& tree, const YamlNode& variant) {
@@ -143,19 +182,15 @@ void apply_patch(YamlNode& tree, const YamlNode& variant) {
     const std::string what = fmt::format("`{}` in variant `{}`", entry.key, variant.key);
     if (entry.key == "drivers") {
       require_map(entry, what);
-      for (const YamlNode& driver : entry.children) patch_driver(tree, driver.key, driver.key_where, driver);
+      Entries drivers(*tree.find("drivers"));  // the file itself was read first: a mapping
+      for (const YamlNode& driver : entry.children) patch_driver(tree, drivers, driver.key, driver.key_where, driver);
     } else if (entry.key == "metrics") {
       require_map(entry, what);
-      for (const YamlNode& metric : entry.children) replace_metric(tree, metric);
+      Entries metrics(section(tree, "metrics", entry.key_where));
+      for (const YamlNode& metric : entry.children) replace_metric(tree, metrics, metric);
     } else if (entry.key == "guidance") {
       require_map(entry, what);
-      for (const YamlNode& line : entry.children) {
-        if (line.is_null()) {
-          remove_guidance(tree, line);
-        } else {
-          set_entry(section(tree, "guidance", entry.key_where), line);
-        }
-      }
+      patch_guidance(tree, entry);
     } else if (entry.key == "simulation") {
       require_map(entry, what);
       for (const YamlNode& setting : entry.children) set_entry(section(tree, "simulation", entry.key_where), setting);
@@ -165,38 +200,51 @@ void apply_patch(YamlNode& tree, const YamlNode& variant) {
   }
 }
 
-// The variant and the ones it extends, nearest first (not including base).
-std::vector<YamlNode> lineage(const YamlNode& scenarios, const std::string& name) {
-  std::vector<std::string> known = {"base"};
-  for (const YamlNode& variant : scenarios.children) known.push_back(variant.key);
+// The variants by name, for following `extends` in constant time.
+using VariantIndex = std::unordered_map<std::string_view, const YamlNode*>;
+
+VariantIndex index_variants(const YamlNode& scenarios) {
+  VariantIndex index;
+  for (const YamlNode& variant : scenarios.children) index.emplace(variant.key, &variant);
+  return index;
+}
+
+// The variant `name` extends: null for base. Throws when it names no variant.
+const YamlNode* parent_of(const YamlNode& variant, const VariantIndex& index, const YamlNode& scenarios) {
+  const YamlNode* extends = variant.find("extends");
+  if (!extends) return nullptr;
+  const std::string parent = read_text(*extends);
+  if (parent == "base") return nullptr;
+  const auto found = index.find(parent);
+  if (found == index.end()) {
+    std::vector<std::string> known = {"base"};
+    for (const YamlNode& other : scenarios.children) known.push_back(other.key);
+    unknown_name(fmt::format("unknown variant `{}` in `extends`", parent), parent, extends->where, known,
+                 "the variants are " + quoted_list(known));
+  }
+  return found->second;
+}
+
+// Follow the chain of `extends` from `start`: throws at an unknown variant or a cycle.
+void check_lineage(const YamlNode& scenarios, const VariantIndex& index, const YamlNode& start) {
   std::vector<const YamlNode*> chain;
-  for (const YamlNode* variant = scenarios.find(name); variant;) {
-    const auto repeat = std::find(chain.begin(), chain.end(), variant);
-    if (repeat != chain.end()) {
+  std::unordered_map<const YamlNode*, std::size_t> position;  // in `chain`
+  for (const YamlNode* variant = &start; variant; variant = parent_of(*variant, index, scenarios)) {
+    const auto repeat = position.find(variant);
+    if (repeat != position.end()) {
       std::string path, lines;
-      for (auto it = repeat; it != chain.end(); ++it) {
-        const YamlNode& extends = *(*it)->find("extends");
-        path += (*it)->key + " -> ";
-        lines += fmt::format("{}`{}` extends `{}` on line {}", it == repeat ? "" : ", ", (*it)->key, extends.text,
-                             extends.where.line);
+      for (std::size_t i = repeat->second; i < chain.size(); ++i) {
+        const YamlNode& extends = *chain[i]->find("extends");
+        path += chain[i]->key + " -> ";
+        lines += fmt::format("{}`{}` extends `{}` on line {}", i == repeat->second ? "" : ", ", chain[i]->key,
+                             extends.text, extends.where.line);
       }
       throw InputError(chain.back()->find("extends")->where,
                        fmt::format("variant `{}` extends itself: {}{}", variant->key, path, variant->key), lines);
     }
+    position.emplace(variant, chain.size());
     chain.push_back(variant);
-    const YamlNode* extends = variant->find("extends");
-    if (!extends) break;
-    const std::string parent = read_text(*extends);
-    if (parent == "base") break;
-    variant = scenarios.find(parent);
-    if (!variant) {
-      unknown_name(fmt::format("unknown variant `{}` in `extends`", parent), parent, extends->where, known,
-                   "the variants are " + quoted_list(known));
-    }
   }
-  std::vector<YamlNode> copies;  // copied: applying them changes the tree they live in
-  for (const YamlNode* variant : chain) copies.push_back(*variant);
-  return copies;
 }
 
 // NAME=VALUE with VALUE parsed as YAML; locations point into the argument, shown as `path`.
@@ -236,24 +284,130 @@ std::vector<std::string> variant_names(const YamlNode& root) {
   return names;
 }
 
-void apply_variant(YamlNode& tree, const std::string& name, const std::shared_ptr<const SourceText>& file) {
-  if (name == "base") return;
-  const std::vector<std::string> names = variant_names(tree);
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    std::vector<std::string> known = {"base"};
-    known.insert(known.end(), names.begin(), names.end());
-    unknown_name(fmt::format("unknown variant `{}`", name), name, SourceLocation{file}, known,
-                 names.empty() ? "the file defines no variants (`scenarios:`)"
-                               : "the variants are " + quoted_list(known));
+void unknown_variant(std::span<const std::string> names, const std::string& name,
+                     const std::shared_ptr<const SourceText>& file) {
+  std::vector<std::string> known = {"base"};
+  known.insert(known.end(), names.begin(), names.end());
+  unknown_name(fmt::format("unknown variant `{}`", name), name, SourceLocation{file}, known,
+               names.empty() ? "the file defines no variants (`scenarios:`)" : "the variants are " + quoted_list(known));
+}
+
+void walk_variants(const YamlNode& root, const std::vector<bool>& wanted,
+                   const std::function<void(std::size_t, const YamlNode&)>& visit) {
+  YamlNode base = root;
+  remove_entry(base, "scenarios");  // each variant's tree is a copy: without the variants, it is the base's size
+  const YamlNode* scenarios = root.find("scenarios");
+  if (!scenarios) return;
+  const std::size_t n = scenarios->children.size();  // also base's index below
+  const std::vector<YamlNode>& variants = scenarios->children;
+  const VariantIndex index = index_variants(*scenarios);
+
+  // Each wanted variant's parent, and the first one in file order whose chain of `extends` is broken.
+  enum class Chain : char { unknown, walking, sound, broken };
+  std::vector<Chain> chain(n, Chain::unknown);
+  std::vector<std::size_t> parent(n, n);
+  std::size_t first_failure = n;
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < n && first_failure == n; ++i) {
+    if (!wanted[i]) continue;
+    std::vector<std::size_t> walked;
+    std::size_t v = i;
+    bool broken = false;
+    while (v < n && chain[v] == Chain::unknown) {
+      chain[v] = Chain::walking;
+      walked.push_back(v);
+      try {
+        const YamlNode* up = parent_of(variants[v], index, *scenarios);
+        parent[v] = up ? static_cast<std::size_t>(up - variants.data()) : n;
+      } catch (const InputError&) {
+        broken = true;
+        break;
+      }
+      v = parent[v];
+    }
+    broken = broken || (v < n && chain[v] != Chain::sound);  // a cycle, or a broken chain joined
+    for (const std::size_t w : walked) chain[w] = broken ? Chain::broken : Chain::sound;
+    if (broken) {
+      first_failure = i;
+      try {
+        check_lineage(*scenarios, index, variants[i]);  // throws the error a check of variant i alone meets first
+      } catch (const InputError&) {
+        failure = std::current_exception();
+      }
+    }
   }
-  const std::vector<YamlNode> chain = lineage(*tree.find("scenarios"), name);
-  for (auto variant = chain.rbegin(); variant != chain.rend(); ++variant) apply_patch(tree, *variant);
+
+  // The sound variants (the wanted ones and those they extend) as a tree under base; each one's
+  // subtree size and first variant in file order.
+  std::vector<std::vector<std::size_t>> children(n + 1);
+  for (std::size_t v = 0; v < n; ++v)
+    if (chain[v] == Chain::sound) children[parent[v]].push_back(v);
+  std::vector<std::size_t> preorder, pending = {n};
+  while (!pending.empty()) {
+    const std::size_t v = pending.back();
+    pending.pop_back();
+    preorder.push_back(v);
+    pending.insert(pending.end(), children[v].begin(), children[v].end());
+  }
+  std::vector<std::size_t> subtree(n + 1, 1), first_in_file(n + 1);
+  for (std::size_t v = 0; v <= n; ++v) first_in_file[v] = v;
+  for (auto v = preorder.rbegin(); v != preorder.rend() && *v != n; ++v) {
+    subtree[parent[*v]] += subtree[*v];
+    first_in_file[parent[*v]] = std::min(first_in_file[parent[*v]], first_in_file[*v]);
+  }
+  // The largest subtree last, where the parent's tree is moved rather than copied: at most about
+  // log2(variants) trees are then held at once, whatever the shape of the chains.
+  for (std::vector<std::size_t>& list : children)
+    std::stable_sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return subtree[a] < subtree[b]; });
+
+  const auto fail = [&](std::size_t at) {
+    if (at < first_failure) {
+      first_failure = at;
+      failure = std::current_exception();
+    }
+  };
+  struct Frame {
+    std::size_t variant;
+    std::size_t next_child;
+    YamlNode tree;  // the file with this variant and the ones it extends applied
+  };
+  std::vector<Frame> stack;
+  stack.push_back({n, 0, std::move(base)});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next_child == children[top.variant].size()) {
+      stack.pop_back();
+      continue;
+    }
+    const std::size_t child = children[top.variant][top.next_child++];
+    YamlNode tree;
+    if (top.next_child == children[top.variant].size()) {
+      tree = std::move(top.tree);
+      stack.pop_back();
+    } else {
+      tree = top.tree;
+    }
+    try {
+      apply_patch(tree, variants[child]);
+    } catch (const InputError&) {
+      fail(first_in_file[child]);  // every variant extending it fails the same way: skip them
+      continue;
+    }
+    try {
+      if (wanted[child]) visit(child, tree);
+    } catch (const InputError&) {
+      fail(child);  // one extending it may repair what it broke, so those are still visited
+    }
+    stack.push_back({child, 0, std::move(tree)});
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 void apply_set(YamlNode& tree, const std::string& argument) {
   Assignment assignment =
       parse_assignment(argument, "--set", "NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}");
-  patch_driver(tree, assignment.target, assignment.target_where, std::move(assignment.value));
+  Entries drivers(*tree.find("drivers"));
+  patch_driver(tree, drivers, assignment.target, assignment.target_where, std::move(assignment.value));
 }
 
 void apply_actual(YamlNode& tree, const std::string& argument) {

@@ -12,7 +12,9 @@
 //   --set tax_rate=30%   --set revenue.mean=1120   --set 'revenue={dist: normal, mean: 1, sd: 2}'
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,18 @@ namespace guidance::load_detail {
 /// The variants under `scenarios:`, in file order, after checking the section's shape.
 std::vector<std::string> variant_names(const YamlNode& root);
 
-/// Apply variant `name` (after the variants it extends, root first) to `tree`; "base" changes nothing.
-/// `file` locates "unknown variant" errors, whose name comes from the command line.
-void apply_variant(YamlNode& tree, const std::string& name, const std::shared_ptr<const SourceText>& file);
+/// Throw "unknown variant `name`", with the file's variants `names` in the hint. `file` locates the
+/// error, whose name comes from the command line.
+[[noreturn]] void unknown_variant(std::span<const std::string> names, const std::string& name,
+                                  const std::shared_ptr<const SourceText>& file);
+
+/// Call visit(position, tree) for every variant whose position in file order is marked in `wanted`, with `tree` the file without `scenarios:` and with the variant
+/// and the ones it extends applied. Each tree is its parent's copy with its own changes applied, so
+/// the work is one copy and one visit per variant, not one per variant of its chain. An InputError,
+/// from a chain of `extends`, a variant's changes or `visit`, is thrown at the end: the first in
+/// file order, as visiting the variants one by one would meet it.
+void walk_variants(const YamlNode& root, const std::vector<bool>& wanted,
+                   const std::function<void(std::size_t, const YamlNode&)>& visit);
 
 /// Apply one `--set` argument: NAME=VALUE (a constant), NAME.PARAM=VALUE or NAME={dist: ...}.
 void apply_set(YamlNode& tree, const std::string& argument);

@@ -6,6 +6,7 @@
 #include <istream>
 #include <optional>
 #include <streambuf>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
@@ -338,6 +339,7 @@ class TreeBuilder : public YAML::EventHandler {
   struct Frame {
     YamlNode node;
     std::optional<YamlNode> key;  // a map's key waiting for its value
+    std::unordered_map<std::string, int> key_lines;  // a map's keys so far, and their lines: a lookup per key
   };
 
   SourceLocation at(const YAML::Mark& mark, std::size_t length) const {
@@ -421,10 +423,11 @@ class TreeBuilder : public YAML::EventHandler {
       if (!node.is_scalar()) throw InputError(node.where, "missing key before `:`");
       if (node.text == "<<" && node.style == YamlNode::Style::plain)
         throw InputError(node.where, "YAML merge keys (`<<`) are not supported", "write the values out in full");
-      if (const YamlNode* first = top.node.find(node.text)) {
+      const auto [first, added] = top.key_lines.try_emplace(node.text, node.where.line);
+      if (!added) {
         throw InputError(node.where, fmt::format("duplicate key `{}`", node.text),
                          fmt::format("`{}` is already defined on line {}; YAML would keep only one of them",
-                                     node.text, first->key_where.line));
+                                     node.text, first->second));
       }
       top.key = std::move(node);
     }
@@ -477,7 +480,13 @@ std::string parser_hint(const std::string& message, std::string_view line) {
   if (message == YAML::ErrorMsg::EOF_IN_SCALAR) return "a quote is not closed";
   if (message == YAML::ErrorMsg::END_OF_MAP || message == YAML::ErrorMsg::END_OF_SEQ)
     return "check the indentation of this line and the one before";
-  if (message == YAML::ErrorMsg::MAP_VALUE) return "a value containing `: ` must be quoted";
+  if (message == YAML::ErrorMsg::MAP_VALUE) {
+    // YAML reads an unquoted key of more than 1,024 characters as a value, so its `:` is out of place.
+    const std::size_t key_end = line.find(':', indent_end);
+    if (key_end != std::string_view::npos && key_end - indent_end > max_key_length)
+      return fmt::format("a key is at most {} characters long in YAML: use a shorter name", max_key_length);
+    return "a value containing `: ` must be quoted";
+  }
   return {};
 }
 

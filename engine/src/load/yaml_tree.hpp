@@ -27,6 +27,7 @@ namespace guidance::load_detail {
 inline constexpr int max_depth = 32;
 inline constexpr std::size_t max_values = 100'000;
 inline constexpr std::size_t max_lookahead = 256 * 1024;
+inline constexpr std::size_t max_key_length = 1024;  // YAML's own limit on a key written without `?`
 
 struct YamlNode {
   enum class Kind { null, scalar, list, map };

@@ -10,8 +10,8 @@ namespace guidance {
 std::string render_summary(const Scenario& scenario, const Model& model) {
   std::string out = fmt::format("{}: ok\n{}\n", scenario.source ? scenario.source->path : "", scenario.name);
   if (scenario.variant != "base") out += fmt::format("scenario: {}\n", scenario.variant);
-  if (!scenario.variant_names.empty())
-    out += fmt::format("variants: base, {}\n", fmt::join(scenario.variant_names, ", "));
+  if (!scenario.variant_names->empty())
+    out += fmt::format("variants: base, {}\n", fmt::join(*scenario.variant_names, ", "));
 
   out += fmt::format("\ndrivers ({})\n", model.driver_count);
   for (std::size_t d = 0; d < model.driver_count; ++d) {

@@ -168,10 +168,13 @@ void render_histograms(std::string& out, const Model& model, const RunReport& re
     const ValueFormat format = variable_format(variable, report.variables[probability.variable]);
     const std::string chart = terminal_histogram(probability.histogram, probability.low, probability.high, format,
                                                  {.ascii = options.ascii, .color = options.color});
-    if (chart.empty()) continue;
+    // analyze() draws no chart for values within a factor of 4 of the largest double (chart_bins).
+    const bool too_large = chart.empty() && variable.stochastic && report.variables[probability.variable].count > 0;
+    if (chart.empty() && !too_large) continue;
     out += fmt::format("\n  {}  {}  P(in) {}\n", paint.bold(probability.name), format_range(model.guidance[g]),
                        format_probability(probability.p_in));
-    out += chart;
+    out += too_large ? "  no chart: values too near the largest double (1.8e308) to divide into bins\n"
+                     : chart;
   }
 }
 
