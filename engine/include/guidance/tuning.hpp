@@ -162,6 +162,9 @@ struct NaturalRange {
   double high = std::numeric_limits<double>::infinity();
   bool open_low = false;  // `low` itself is outside (sd > 0)
   std::string reason;     // "`tax_rate` is a share, from 0% to 100%"; empty when unbounded
+  // false for a share: it bounds the search around the current value, but a --bracket may reach past
+  // it (a negative margin, a growth rate written as a percent), since the user chose those values.
+  bool firm = true;
 };
 
 /// One run of the search: the parameter's value and the target statistic there.

@@ -203,7 +203,7 @@ NaturalRange natural_range(const Driver& driver, const std::string& parameter) {
   const bool location = parameter.empty() || parameter == "mean" || parameter == "median" || parameter == "min" ||
                         parameter == "mode" || parameter == "max" || is_percentile_name(parameter);
   if (!location) return {};
-  if (driver.percent) return {0.0, 1.0, false, fmt::format("`{}` is a share, from 0% to 100%", name)};
+  if (driver.percent) return {0.0, 1.0, false, fmt::format("`{}` is a share, from 0% to 100%", name), false};
   if (driver.distribution && std::holds_alternative<LogNormal>(driver.distribution->shape))
     return {0.0, infinity, true, fmt::format("`{}` is lognormal, above 0", name)};
   return {};
@@ -359,7 +359,7 @@ class GoalSeek {
   /// --bracket, clipped to the natural range: the statistic at both ends, and (reaching a goal) an
   /// error when they are on the same side of it.
   void bracket_given(const Bracket& bracket) {
-    const NaturalRange& natural = solution_.natural;
+    const NaturalRange natural = solution_.natural.firm ? solution_.natural : NaturalRange{};
     Interval range{bracket.low.value, bracket.high.value};
     const bool below = natural.open_low ? range.low <= natural.low : range.low < natural.low;
     if (below || range.high > natural.high) {
