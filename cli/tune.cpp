@@ -162,18 +162,23 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
   add_run_flags(*sub, command.run, {"table", "json"});
   sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
   sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
+  sub->add_option("--round", command.round, "Round the range's ends outward to this step, e.g. 0.01 or 0.1%");
+  sub->add_option("--center", command.center, "Publish X ± h: the smallest h that holds the probability");
 }
 
 int ProposeCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
   const double probability = parse_confidence(confidence);
+  PublishOptions publish;
+  if (round) publish.step = parse_round_step(*round);
+  if (center) publish.center = parse_center(*center);
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
   find_variable(model, metric, "--metric");  // before the run, not after it
   const SimulationResult result = with_progress(resolve_run_options(model, run), 1,
                                                 [&](const RunOptions& options) { return simulate(model, options); });
   const RunReport report = analyze(model, result, Charts::none);
-  const Proposal proposal = propose(model, result, report, metric, probability);
+  const Proposal proposal = propose(model, result, report, metric, probability, publish);
   warn_nonfinite("", model, report);
   write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))
                                                 : render_proposal(model, report, proposal));

@@ -48,6 +48,7 @@ struct ProposeCommand {
   RunFlags run;
   std::string metric;
   std::string confidence = "0.8";
+  std::optional<std::string> round, center;  // --round STEP, --center X
   int operator()() const;
 };
 

@@ -619,6 +619,93 @@ TEST_CASE("propose refuses a confidence outside (0, 1) and an unknown metric") {
         "--confidence must be between 0 and 1 (exclusive), found 1");
 }
 
+TEST_CASE("propose --round and --center publish a range holding the confidence, on decimal digits") {
+  // x takes five values; with 1,000 trials the 80% narrowest range is [1.013, 1.05] (the two middle
+  // values hold about 90%, 9.5 standard errors of a proportion above 80%).
+  const Model model = build_model(parse_scenario(
+      "name: few\ndrivers:\n  x: {dist: discrete, values: [0.994, 1.013, 1.05, 1.071, 2], "
+      "probabilities: [0.05, 0.45, 0.45, 0.025, 0.025]}\n",
+      "few.yaml"));
+  constexpr std::uint64_t n = 1000;
+  const SimulationResult result = simulate(model, {.trials = n, .seed = 2});
+  const RunReport report = analyze(model, result);
+  const std::span<const double> column = result.column(index_of(model, "x"));
+  const auto count = [&](std::initializer_list<double> values) {
+    return static_cast<double>(std::count_if(column.begin(), column.end(), [&](double x) {
+             return std::find(values.begin(), values.end(), x) != values.end();
+           })) / n;
+  };
+  const Interval narrowest = propose(model, result, report, "x", 0.8).narrowest;
+  REQUIRE(narrowest.low == 1.013);
+  REQUIRE(narrowest.high == 1.05);
+  CHECK_FALSE(propose(model, result, report, "x", 0.8).publish);
+
+  // Outward to the cent: 1.013 down to 1.01; 1.05 is a cent already (its double lies above 1.05, and
+  // stays).
+  const Proposal rounded = propose(model, result, report, "x", 0.8, {.step = 0.01});
+  REQUIRE(rounded.publish);
+  CHECK(rounded.publish->range.low == 1.01);
+  CHECK(rounded.publish->range.high == 1.05);
+  CHECK_FALSE(rounded.publish->center);
+  CHECK(rounded.publish->p_in == count({1.013, 1.05}));
+  // To the tenth: 1.0 to 1.1, which takes in 1.071 too.
+  const Proposal tenths = propose(model, result, report, "x", 0.8, {.step = 0.1});
+  CHECK(tenths.publish->range.low == 1.0);
+  CHECK(tenths.publish->range.high == 1.1);
+  CHECK(tenths.publish->p_in == count({1.013, 1.05, 1.071}));
+
+  // Around 1.03: the 800th smallest distance is |1.05 - 1.03|, so h is that difference exactly.
+  const Proposal centred = propose(model, result, report, "x", 0.8, {.center = 1.03});
+  CHECK(centred.publish->center == 1.03);
+  CHECK(centred.publish->half_width == std::fabs(1.05 - 1.03));
+  CHECK(centred.publish->p_in == count({1.013, 1.05}));
+  // ... and to the cent, 0.02, although the double 1.05 - 1.03 is a little above 0.02.
+  const Proposal both = propose(model, result, report, "x", 0.8, {.step = 0.01, .center = 1.03});
+  CHECK(both.publish->half_width == 0.02);
+  CHECK(both.publish->p_in == count({1.013, 1.05}));
+  // Around 1.0: 1.05 is the farther of the two, 0.05 away; 0.994 comes in on the way.
+  const Proposal low = propose(model, result, report, "x", 0.8, {.step = 0.01, .center = 1.0});
+  CHECK(low.publish->half_width == 0.05);
+  CHECK(low.publish->p_in == count({0.994, 1.013, 1.05}));
+}
+
+TEST_CASE("propose --center widens the range past a value exactly h away that X + h leaves out") {
+  // The k-th distance is exact, but X - h and X + h are rounded: whatever they are, the range holds
+  // at least ceil(C n) trials.
+  const TuningSource source = open_test_scenario();
+  const Model& model = source.model;
+  const SimulationResult result = simulate(model, {.trials = 301, .seed = 11});
+  const RunReport report = analyze(model, result);
+  const double center = GENERATE(0.1, 7.3, -1e3, 1e6);
+  CAPTURE(center);
+  const Proposal proposal = propose(model, result, report, "profit", 0.9, {.center = center});
+  const std::span<const double> column = result.column(index_of(model, "profit"));
+  std::vector<double> distances;
+  for (const double x : column) distances.push_back(std::fabs(x - center));
+  std::sort(distances.begin(), distances.end());
+  const auto k = static_cast<std::size_t>(std::ceil(0.9 * 301));
+  CHECK(proposal.publish->half_width == distances[k - 1]);
+  CHECK(proposal.publish->p_in >= 0.9);
+}
+
+TEST_CASE("option --round and --center take finite numbers, --round above 0") {
+  CHECK(parse_round_step("0.01") == 0.01);
+  CHECK(parse_round_step("0.1%") == 0.001);
+  CHECK(parse_center("-0.04") == -0.04);
+  CHECK(parse_center("72.5%") == 0.725);
+  const std::string step = GENERATE("0", "-0.01", "x", "", "1e400");
+  CAPTURE(step);
+  const InputError bad_step = input_error([&] { parse_round_step(step); });
+  CHECK(bad_step.message() == "--round must be a number above 0, found " + step);
+  CHECK(bad_step.hint() == "write the step to round the range's ends to, such as --round 0.01 (the cent) or "
+                           "--round 0.1% (a tenth of a point)");
+  const std::string center = GENERATE("nan", "inf", "1e400", "about 2");
+  CAPTURE(center);
+  const InputError bad_center = input_error([&] { parse_center(center); });
+  CHECK(bad_center.message() == "--center must be a finite number, found " + center);
+  CHECK(bad_center.hint() == "write the figure to centre the range on, such as --center 0.04 or --center 72.5%");
+}
+
 // ---- table selection -------------------------------------------------------------------------------
 
 TEST_CASE("option --metric and --percentiles choose what the tables show") {

@@ -194,6 +194,9 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"solve " + flagship + " --trials 1000 --target 'P(eps in guidance) = 99%' --vary tax_rate", 2,
        "^error: P\\(eps in guidance\\) = 99% is not reached by varying tax_rate around 32% \\(`tax_rate` is a share, "
        "from 0% to 100%, and is searched only there\\): tax_rate = 0% gives .*"},
+      {"propose " + flagship + " --metric eps --round -0.01", 2, "error: --round must be a number above 0, found -0.01"},
+      {"propose " + flagship + " --metric eps --round 1e400", 2, "error: --round must be a number above 0, found 1e400"},
+      {"propose " + flagship + " --metric eps --center nan", 2, "error: --center must be a finite number, found nan"},
       // Never a value the user did not write: -1e308 + 1e308 overflowing to "inf".
       {"sweep " + flagship + " --vary 'other_income.mean=-1e308:1e308:1e-300'", 2,
        "--vary:1:19: error: -1e308:1e308:1e-300 has 2e+608 values, more than the limit of 1000"},

@@ -2,8 +2,10 @@
 // columns, exit statuses and messages, and the same output on any number of threads.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_harness.hpp"
@@ -197,6 +199,41 @@ TEST_CASE("propose refuses a confidence outside (0, 1) and an unknown metric") {
   const auto unknown = cli("propose " + flagship + " --metric epss");
   CHECK(unknown.status == 2);
   CHECK(unknown.err == "--metric:1:1: error: unknown variable `epss`\n    epss\n    ^~~~\nhint: did you mean `eps`?\n");
+}
+
+TEST_CASE("propose --round and --center: the range to publish, in the outlook's words") {
+  const auto rounded = cli("propose " + flagship + " --trials 5000 --metric eps --round 0.01 --format json");
+  REQUIRE(rounded.status == 0);
+  const auto outward = nlohmann::json::parse(rounded.out);
+  const auto& publish = outward["publish"];
+  const double low = publish["range"][0], high = publish["range"][1];
+  CHECK(low <= double(outward["narrowest"][0]));
+  CHECK(high >= double(outward["narrowest"][1]));
+  CHECK(low == std::round(low * 100) / 100);
+  CHECK(high == std::round(high * 100) / 100);
+  CHECK(publish["words"] == fmt::format("{:.2f} to {:.2f}", low, high));
+  CHECK(publish["center"].is_null());
+  CHECK(publish["step"] == 0.01);
+  CHECK(double(publish["p_in"]) >= 0.8);
+
+  const auto centred = cli("propose " + flagship + " --trials 5000 --metric gross_margin --center 64% --round 0.1%");
+  REQUIRE(centred.status == 0);
+  check_width(centred.out);
+  CHECK_THAT(centred.out, Contains("  to publish  64.0% ± 50bp      80.2%"));
+
+  const auto none = cli("propose " + flagship + " --trials 500 --metric eps --format json");
+  CHECK(nlohmann::json::parse(none.out)["publish"].is_null());
+}
+
+TEST_CASE("propose refuses a --round that is not above 0 and a --center that is not finite") {
+  const auto step = cli("propose " + flagship + " --metric eps --round 0");
+  CHECK(step.status == 2);
+  CHECK(step.err == "error: --round must be a number above 0, found 0\nhint: write the step to round the range's "
+                    "ends to, such as --round 0.01 (the cent) or --round 0.1% (a tenth of a point)\n");
+  const auto center = cli("propose " + flagship + " --metric eps --center inf");
+  CHECK(center.status == 2);
+  CHECK(center.err == "error: --center must be a finite number, found inf\nhint: write the figure to centre the "
+                      "range on, such as --center 0.04 or --center 72.5%\n");
 }
 
 TEST_CASE("the tuning commands give the same output on any number of threads") {

@@ -217,6 +217,23 @@ struct LineRank {
   bool percent = false;
 };
 
+/// What propose publishes besides its two ranges (`--round STEP`, `--center X`).
+struct PublishOptions {
+  std::optional<double> step;    // round the ends outward to multiples of this (> 0), on decimal digits
+  std::optional<double> center;  // publish X ± h, with h the smallest half-width holding the confidence
+};
+
+/// The range as a company would publish it: the narrowest range with its ends rounded outward to the
+/// step, or `center` ± `half_width` (h rounded up to the step). It holds at least the confidence.
+struct PublishedRange {
+  Interval range;                // the ends
+  std::optional<double> center;  // X, when published as X ± h
+  double half_width = 0.0;       // h; 0 without a center
+  std::optional<double> step;    // --round
+  double p_in = 0.0;             // the share of all trials inside
+  Interval ranks;                // percentile_rank of each end
+};
+
 struct Proposal {
   std::string metric;
   double confidence = 0.0;
@@ -226,6 +243,7 @@ struct Proposal {
   Interval narrowest_ranks, central_ranks;           // percentile_rank of each bound
   std::optional<LineRank> guidance;  // the metric's own guidance line, if it has one
   std::vector<LineRank> lines;       // every guidance line, in the scenario's order
+  std::optional<PublishedRange> publish;  // with --round or --center
 };
 
 /// Parse a probability given to the flag `flag` ("0.8" or "80%"); throws InputError naming the flag
@@ -235,11 +253,19 @@ double parse_probability(const std::string& text, std::string_view flag, bool ex
 /// Parse `--confidence`: parse_probability, strictly between 0 and 1.
 double parse_confidence(const std::string& text);
 
-/// The range to publish for `metric` at `confidence`, from a simulated run. Throws InputError for an
-/// unknown metric (with "did you mean"), a confidence outside (0, 1), or a metric finite in fewer
-/// than ceil(confidence * trials) trials.
+/// Parse `--round STEP` ("0.01", or "0.1%" for a tenth of a point): a finite number above 0. Throws
+/// InputError naming the flag, with a hint.
+double parse_round_step(const std::string& text);
+
+/// Parse `--center X` ("0.04", "72.5%"): a finite number. Throws InputError naming the flag, with a hint.
+double parse_center(const std::string& text);
+
+/// The range to publish for `metric` at `confidence`, from a simulated run, and with `publish` the
+/// range as a company would publish it (Proposal::publish). Throws InputError for an unknown metric
+/// (with "did you mean"), a confidence outside (0, 1), or a metric finite in fewer than
+/// ceil(confidence * trials) trials.
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report,
-                 const std::string& metric, double confidence);
+                 const std::string& metric, double confidence, const PublishOptions& publish = {});
 
 // ---- rendering (report stage): tables of at most 80 columns, and the documented JSON -------------
 
@@ -267,7 +293,8 @@ std::string render_solution(const Solution& solution);
 nlohmann::ordered_json solution_json(const Solution& solution);
 
 std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal);
-/// {"metric", "confidence", "narrowest": [lo, hi], "central": [lo, hi], "guidance": {...} | null, ...}.
+/// {"metric", "confidence", "narrowest": [lo, hi], "central": [lo, hi], "guidance": {...} | null, ...,
+/// "publish": {"words", "range", "center", "half_width", "step", "p_in", "ranks"} | null}.
 nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report, const Proposal& proposal);
 
 }  // namespace guidance

@@ -2,10 +2,12 @@
 // model's distribution (percentile ranks of their bounds), so that inconsistent ranges show.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "analysis/tuning_input.hpp"
+#include "formula/rounding.hpp"
 
 namespace guidance {
 
@@ -27,7 +29,75 @@ double share_inside(std::span<const double> column, Interval range, std::uint64_
   return static_cast<double>(inside) / static_cast<double>(trials);
 }
 
+/// The multiple of `step` nearest below (`down`) or above `x`, or x itself when it is one: the
+/// nearest multiple on the decimal digits (round_to), moved one step out when it lies on the wrong side.
+double round_outward(double x, double step, bool down) {
+  const double nearest = formula::round_to(x, step);
+  if (down ? nearest <= x : nearest >= x) return nearest;
+  return formula::round_to(down ? nearest - step : nearest + step, step);
+}
+
+/// How many of the sorted values lie in [low, high].
+std::size_t count_inside(std::span<const double> sorted, Interval range) {
+  return static_cast<std::size_t>(std::upper_bound(sorted.begin(), sorted.end(), range.high) -
+                                  std::lower_bound(sorted.begin(), sorted.end(), range.low));
+}
+
+/// The range to publish, holding at least k of the sorted finite values (docs/methods.md, "Proposed
+/// ranges").
+PublishedRange publish_range(std::span<const double> sorted, std::size_t k, Interval narrowest,
+                             const PublishOptions& options) {
+  PublishedRange published;
+  published.step = options.step;
+  published.center = options.center;
+  if (!options.center) {
+    published.range = narrowest;
+    if (options.step)
+      published.range = {round_outward(narrowest.low, *options.step, true), round_outward(narrowest.high, *options.step, false)};
+    return published;
+  }
+  const double center = *options.center;
+  std::vector<double> distances(sorted.size());
+  std::transform(sorted.begin(), sorted.end(), distances.begin(), [&](double x) { return std::fabs(x - center); });
+  std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(k - 1), distances.end());
+  double half_width = distances[k - 1];
+  if (options.step) {
+    half_width = round_outward(half_width, *options.step, false);
+    // The distances are rounded differences (1.05 - 1.03 is a little above 0.02): the multiple below
+    // may hold the values already.
+    const double below = formula::round_to(half_width - *options.step, *options.step);
+    if (below > 0 && count_inside(sorted, {center - below, center + below}) >= k) half_width = below;
+  }
+  published.half_width = half_width;
+  published.range = {center - half_width, center + half_width};
+  // X - h and X + h are rounded, and may leave out a value whose distance is exactly h.
+  while (count_inside(sorted, published.range) < k) {
+    published.range.low = std::nextafter(published.range.low, -std::numeric_limits<double>::infinity());
+    published.range.high = std::nextafter(published.range.high, std::numeric_limits<double>::infinity());
+  }
+  return published;
+}
+
 }  // namespace
+
+double parse_round_step(const std::string& text) {
+  const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
+  if (!number || !(number->value > 0.0) || !std::isfinite(number->value)) {
+    throw InputError({}, fmt::format("--round must be a number above 0, found {}", text),
+                     "write the step to round the range's ends to, such as --round 0.01 (the cent) or --round 0.1% "
+                     "(a tenth of a point)");
+  }
+  return number->value;
+}
+
+double parse_center(const std::string& text) {
+  const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
+  if (!number || !std::isfinite(number->value)) {
+    throw InputError({}, fmt::format("--center must be a finite number, found {}", text),
+                     "write the figure to centre the range on, such as --center 0.04 or --center 72.5%");
+  }
+  return number->value;
+}
 
 double parse_probability(const std::string& text, std::string_view flag, bool exclusive) {
   const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
@@ -43,7 +113,7 @@ double parse_probability(const std::string& text, std::string_view flag, bool ex
 double parse_confidence(const std::string& text) { return parse_probability(text, "--confidence", true); }
 
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, const std::string& metric,
-                 double confidence) {
+                 double confidence, const PublishOptions& publish) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
     throw InputError({}, fmt::format("--confidence must be between 0 and 1 (exclusive), found {:g}", confidence),
                      "write a fraction such as 0.8, or a percent such as 80%");
@@ -59,6 +129,12 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     proposal.narrowest = proposal.central = {constant, constant};
     proposal.narrowest_p_in = proposal.central_p_in = 1.0;
     proposal.narrowest_ranks = proposal.central_ranks = {0.5, 0.5};
+    if (publish.step || publish.center) {
+      const double values[] = {constant};
+      proposal.publish = publish_range(values, 1, proposal.narrowest, publish);
+      const Interval range = proposal.publish->range;
+      proposal.publish->p_in = range.low <= constant && constant <= range.high ? 1.0 : 0.0;
+    }
   } else {  // a stored column, or a constant that is finite in no trial (an error below)
     std::vector<double> sorted;
     sorted.reserve(column.size());
@@ -88,6 +164,15 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     proposal.central_p_in = share_inside(column, proposal.central, result.trials);
     proposal.narrowest_ranks = {percentile_rank(column, proposal.narrowest.low), percentile_rank(column, proposal.narrowest.high)};
     proposal.central_ranks = {percentile_rank(column, proposal.central.low), percentile_rank(column, proposal.central.high)};
+    if (publish.step || publish.center) {
+      proposal.publish = publish_range(sorted, k, proposal.narrowest, publish);
+      proposal.publish->p_in = share_inside(column, proposal.publish->range, result.trials);
+    }
+  }
+  if (proposal.publish) {
+    const Interval range = proposal.publish->range;
+    proposal.publish->ranks = {rank_among_trials(model, result, variable, range.low),
+                               rank_among_trials(model, result, variable, range.high)};
   }
 
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {

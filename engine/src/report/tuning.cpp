@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -225,6 +226,38 @@ Json line_rank_json(const LineRank& line) {
               {"p_in_ci", json_interval(line.p_in_ci)}};
 }
 
+/// The decimals format_bound writes `value` with (10 significant digits): 2 for 0.04, 0 for 1100;
+/// nothing for a number it writes in scientific notation.
+std::optional<int> written_decimals(double value) {
+  const std::string text = fmt::format("{:.10g}", value);
+  if (text.find_first_of("en") != std::string::npos) return std::nullopt;
+  const std::size_t point = text.find('.');
+  return point == std::string::npos ? 0 : static_cast<int>(text.size() - point - 1);
+}
+
+/// `value` x `scale` as format_bound writes it, with at least as many decimals as `step` x `scale`
+/// (0.80 to the cent, not 0.8).
+std::string figure_to_step(double value, double scale, std::optional<double> step) {
+  const std::optional<int> own = written_decimals(value * scale);
+  const std::optional<int> steps = step ? written_decimals(*step * scale) : 0;
+  if (!own || !steps) return format_bound(value * scale, false);
+  return format_with(value * scale, {.decimals = std::max(*own, *steps)});
+}
+
+/// The range in an outlook's words: "0.80 ± 0.04", "72.5% ± 50bp" (a margin under a point in basis
+/// points, else in points), "1,100 to 1,130"; each reads back as a guidance line.
+std::string publish_words(const PublishedRange& published, bool percent) {
+  const double scale = percent ? 100.0 : 1.0;
+  const std::string unit = percent ? "%" : "";
+  const auto figure = [&](double value) { return figure_to_step(value, scale, published.step) + unit; };
+  if (!published.center) return fmt::format("{} to {}", figure(published.range.low), figure(published.range.high));
+  const bool basis_points = percent && published.half_width < 0.01;
+  const double margin_scale = !percent ? 1.0 : basis_points ? 1e4 : 100.0;
+  const std::string margin_unit = !percent ? "" : basis_points ? "bp" : "pt";
+  return fmt::format("{} ± {}{}", figure(*published.center),
+                     figure_to_step(published.half_width, margin_scale, published.step), margin_unit);
+}
+
 }  // namespace
 
 // ---- compare -------------------------------------------------------------------------------------
@@ -434,6 +467,12 @@ std::string render_proposal(const Model& model, const RunReport& report, const P
   ranges.rows.push_back({{"central", range(proposal.central)},
                          {format_probability(proposal.central_p_in),
                           fmt::format("{} to {}", format_rank(proposal.central_ranks.low), format_rank(proposal.central_ranks.high))}});
+  if (proposal.publish) {
+    const PublishedRange& published = *proposal.publish;
+    ranges.rows.push_back({{"to publish", publish_words(published, model.variables[variable].percent)},
+                           {format_probability(published.p_in),
+                            fmt::format("{} to {}", format_rank(published.ranks.low), format_rank(published.ranks.high))}});
+  }
   for (std::size_t g = 0; proposal.guidance && g < model.guidance.size(); ++g) {
     if (model.guidance[g].name != proposal.guidance->name) continue;
     ranges.rows.push_back({{"published", format_range(model.guidance[g])},
@@ -467,6 +506,19 @@ nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report
   Json lines = Json::array();
   for (const LineRank& line : proposal.lines) lines.push_back(line_rank_json(line));
   out["lines"] = lines;
+  if (proposal.publish) {
+    const PublishedRange& published = *proposal.publish;
+    const auto percent = model.variables[static_cast<std::size_t>(model.find(proposal.metric))].percent;
+    out["publish"] = Json{{"words", publish_words(published, percent)},
+                          {"range", json_interval(published.range)},
+                          {"center", published.center ? json_number(*published.center) : Json(nullptr)},
+                          {"half_width", published.center ? json_number(published.half_width) : Json(nullptr)},
+                          {"step", published.step ? json_number(*published.step) : Json(nullptr)},
+                          {"p_in", published.p_in},
+                          {"ranks", json_interval(published.ranks)}};
+  } else {
+    out["publish"] = nullptr;
+  }
   return out;
 }
 
