@@ -313,6 +313,17 @@ const std::vector<Case>& catalogue() {
        "      x: {dist: pert, min: 1, mode: 2, max: 3, lambda: 1e300}\n"
        "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
        "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
+      {"a negative scale", with_driver("x: {dist: normal, mean: 100, sd: 5, scale: -1}"),
+       "x.yaml:3:46: error: scale must be > 0, found -1\n"
+       "      x: {dist: normal, mean: 100, sd: 5, scale: -1}\n"
+       "                                                 ^~\n"
+       "hint: scale multiplies the values; a negative one would mirror the distribution (its low tail becoming "
+       "the high one): negate the driver in the formulas instead\n"},
+      {"a move whose draws overflow", with_driver("x: {dist: normal, mean: 100, sd: 5, scale: 1e307, shift: 1e308}"),
+       "x.yaml:3:6: error: the normal distribution of `x` gives infinite draws: its quantile at 1.1e-16 is inf\n"
+       "      x: {dist: normal, mean: 100, sd: 5, scale: 1e307, shift: 1e308}\n"
+       "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
       {"a value written as a percent is shown as one", with_driver("gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}"),
        "x.yaml:3:49: error: sd must be > 0, found -0.4%\n"
        "      gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}\n"

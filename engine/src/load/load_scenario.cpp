@@ -84,14 +84,14 @@ Scenario parse_scenario(std::string text, const std::string& path, const LoadOpt
   const auto source = std::make_shared<const SourceText>(SourceText{path, std::move(text)});
   const YamlNode root = load_detail::parse_yaml(source);
 
-  // The file is checked first, then every variant (whichever is selected), so that a broken variant
-  // is found the first time the file is used.
+  // The file is checked first, then every variant (whichever is selected), formulas included, so that
+  // a broken variant is found the first time the file is used.
   Scenario scenario = load_detail::read_scenario(root, source);
   const std::vector<std::string> variants = load_detail::variant_names(root);
   for (const std::string& variant : variants) {
     YamlNode tree = root;
     load_detail::apply_variant(tree, variant, source);
-    load_detail::read_scenario(tree, source);
+    compile_metrics(load_detail::read_scenario(tree, source));
   }
 
   if (options.variant != "base" || !options.overrides.empty() || !options.actuals.empty()) {
@@ -104,6 +104,16 @@ Scenario parse_scenario(std::string text, const std::string& path, const LoadOpt
   scenario.variant = options.variant;
   scenario.variant_names = variants;
   return scenario;
+}
+
+formula::Program compile_metrics(const Scenario& scenario) {
+  std::vector<formula::Input> inputs;
+  for (const Driver& driver : scenario.drivers)
+    inputs.push_back({driver.name, driver.distribution ? std::nullopt : std::optional(driver.constant)});
+  std::vector<formula::Definition> definitions;
+  for (const Metric& metric : scenario.metrics)
+    definitions.push_back({metric.name, metric.formula, metric.formula_where, metric.where});
+  return formula::compile(inputs, definitions);
 }
 
 }  // namespace guidance
