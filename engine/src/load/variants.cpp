@@ -125,7 +125,13 @@ void replace_metric(YamlNode& tree, const YamlNode& metric) {
   }
   YamlNode changed = metric;
   changed.changed = true;
-  *existing = std::move(changed);
+  // A formula alone keeps the file's `format`.
+  if (existing->is_map() && existing->find("formula") && metric.is_scalar()) {
+    changed.key = "formula";
+    *existing->find("formula") = std::move(changed);
+  } else {
+    *existing = std::move(changed);
+  }
 }
 
 void remove_guidance(YamlNode& tree, const YamlNode& line) {

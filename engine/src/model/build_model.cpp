@@ -43,7 +43,8 @@ void add_metrics(const Scenario& scenario, Model& model) {
   model.program = compile_metrics(scenario);
   for (std::size_t m = 0; m < scenario.metrics.size(); ++m) {
     const std::optional<double>& folded = model.program.constants[m];
-    model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, false, !folded.has_value(),
+    model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, scenario.metrics[m].percent,
+                               !folded.has_value(),
                                folded.value_or(0.0)});
   }
 }
