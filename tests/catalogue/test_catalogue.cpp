@@ -94,6 +94,8 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
        "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
        "(drivers involved: a, b, c)"},
       {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
+      {inputs + "variant_formula_syntax.yaml", "7:36: error: unexpected `*`"},
+      {inputs + "scale_negative.yaml", "3:56: error: scale must be > 0, found -1"},
       // Ranges written as published (tests/load/test_ranges.cpp has every message).
       {inputs + "range_margin_missing.yaml", "3:41: error: missing the margin after `±`"},
       {inputs + "range_margin_without_unit.yaml",

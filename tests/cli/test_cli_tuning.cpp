@@ -111,6 +111,34 @@ TEST_CASE("sweep: a table for one --vary, a grid for two") {
   CHECK(nlohmann::json::parse(run.out)["guidance"] == parsed["points"][1]["guidance"]);
 }
 
+TEST_CASE("sweep and solve move a driver by its shift, without changing its shape") {
+  // Each point of the sweep is the run with --set revenue.shift=VALUE.
+  const auto sweep = cli("sweep " + flagship + " --trials 2000 --vary revenue.shift=0:20:10 --format json");
+  REQUIRE(sweep.status == 0);
+  const auto points = nlohmann::json::parse(sweep.out)["points"];
+  REQUIRE(points.size() == 3);
+  for (const int shift : {0, 10, 20}) {
+    CAPTURE(shift);
+    const auto run = cli("run " + flagship + " --trials 2000 --format json --set revenue.shift=" + std::to_string(shift));
+    const auto parsed = nlohmann::json::parse(run.out);
+    CHECK(parsed["guidance"] == points[shift / 10]["guidance"]);
+    CHECK(parsed["variables"]["eps"] == points[shift / 10]["variables"]["eps"]);
+  }
+  // A shift moves the mean by exactly itself, so solve finds the shift that puts the mean at 1125.
+  const auto solve = cli("solve " + flagship +
+                         " --trials 4000 --target 'mean(revenue) = 1125' --vary revenue.shift --bracket -20:20 --format json");
+  REQUIRE(solve.status == 0);
+  const auto solution = nlohmann::json::parse(solve.out);
+  const double value = solution["value"];
+  const auto base = nlohmann::json::parse(cli("run " + flagship + " --trials 4000 --format json").out);
+  CHECK_THAT(value, Catch::Matchers::WithinAbs(1125.0 - base["variables"]["revenue"]["mean"].get<double>(), 0.05));
+  const auto check = cli("run " + flagship + " --trials 4000 --format json --set revenue.shift=" + nlohmann::json(value).dump());
+  const auto at = nlohmann::json::parse(check.out)["variables"]["revenue"];
+  CHECK(at["mean"] == solution["achieved"]);
+  // The same shape: only the rounding of x + shift differs.
+  CHECK_THAT(at["sd"].get<double>(), Catch::Matchers::WithinRel(base["variables"]["revenue"]["sd"].get<double>(), 1e-9));
+}
+
 TEST_CASE("sweep refuses a bad --vary with one located error") {
   struct Case {
     std::string vary, error;

@@ -14,6 +14,7 @@
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "cpu_features.hpp"
 #include "dist/goodness_of_fit.hpp"
@@ -228,6 +229,22 @@ std::vector<Case> all_cases() {
     c.reference_cdf = [f = c.reference_cdf](double x) { return f((x - 535) / 25); };
     cases.push_back(std::move(c));
   }
+
+  // Moved (x * scale + shift after the truncation): the same references, moved.
+  const auto moved_case = [](const Case& c, double shift, double scale) {
+    return Case{fmt::format("{} shift={} scale={}", c.name, shift, scale),
+                shift_and_scale(c.distribution, shift, scale),
+                [=, q = c.reference_quantile](double u) { return q(u) * scale + shift; },
+                [=, f = c.reference_cdf](double x) { return f((x - shift) / scale); },
+                c.mean * scale + shift,
+                c.variance * scale * scale,
+                c.tolerance};
+  };
+  for (const std::size_t i : {1, 2, 6, 9, 12, 13, 17}) {
+    REQUIRE(!cases[i].discrete());
+    cases.push_back(moved_case(cases[i], 500, 1));
+    cases.push_back(moved_case(cases[i], -3, 2.5));
+  }
   return cases;
 }
 
@@ -356,4 +373,51 @@ TEST_CASE("100,000 draws pass a goodness-of-fit test at significance 0.001") {
     const double shift = 0.05 * std::sqrt(c.variance);
     CHECK(testing::ks_statistic(x, [&](double v) { return c.reference_cdf(v - shift); }) > critical);
   }
+}
+
+TEST_CASE("a shift moves every quantile by exactly the shift, and a scale multiplies it exactly") {
+  // x + 500 and x * 2 round once, as x * 1 + 500 and x * 2 + 0 do: the moved quantile is the
+  // unmoved one moved, bit for bit, in the scalar and the block quantile alike.
+  const Distribution d = GENERATE(make_normal(1115, 11.7), truncate(make_lognormal(100, 30), 80, 150),
+                                  make_triangular(535, 546, 560), make_discrete({1, 2, 10}, {0.2, 0.5, 0.3}));
+  INFO(describe(d));
+  std::vector<double> u = testing::uniforms(1000, 5);
+  u.insert(u.end(), probabilities.begin(), probabilities.end());
+  std::vector<double> x(u.size()), shifted(u.size()), scaled(u.size());
+  quantile(d, u, x);
+  quantile(shift_and_scale(d, 500, 1), u, shifted);
+  quantile(shift_and_scale(d, 0, 2), u, scaled);
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    REQUIRE(shifted[i] == x[i] + 500);
+    REQUIRE(scaled[i] == x[i] * 2);
+    REQUIRE(quantile(shift_and_scale(d, 500, 1), u[i]) == x[i] + 500);
+  }
+  CHECK(support_min(shift_and_scale(d, 500, 1)) == support_min(d) + 500);
+  CHECK(support_max(shift_and_scale(d, 0, 2)) == support_max(d) * 2);
+  CHECK(describe(shift_and_scale(d, 500, 2)) == describe(d) + " shift=500 scale=2");
+}
+
+TEST_CASE("a move's shift must be finite and its scale finite and above zero") {
+  const Distribution d = make_normal(0, 1);
+  const auto error = [&](double shift, double scale) -> std::string {
+    try {
+      shift_and_scale(d, shift, scale);
+      return "moved";
+    } catch (const ParameterError& e) {
+      return e.parameter() + ": " + e.what() + (e.hint().empty() ? "" : " / " + e.hint());
+    }
+  };
+  CHECK(error(std::numeric_limits<double>::infinity(), 1) == "shift: shift must be finite, found inf");
+  CHECK(error(std::numeric_limits<double>::quiet_NaN(), 1) == "shift: shift must be finite, found nan");
+  CHECK(error(0, std::numeric_limits<double>::infinity()) == "scale: scale must be finite, found inf");
+  const std::string hint = " / scale multiplies the values; a negative one would mirror the distribution (its low "
+                           "tail becoming the high one): negate the driver in the formulas instead";
+  CHECK(error(0, 0) == "scale: scale must be > 0, found 0" + hint);
+  CHECK(error(0, -1) == "scale: scale must be > 0, found -1" + hint);
+  // Truncating a moved distribution keeps the move; the bounds are those before it.
+  const Distribution moved = truncate(shift_and_scale(d, 10, 2), -1, 1);
+  CHECK(moved.shift == 10);
+  CHECK(moved.scale == 2);
+  CHECK(support_min(moved) == 8);
+  CHECK(support_max(moved) == 12);
 }

@@ -313,6 +313,17 @@ const std::vector<Case>& catalogue() {
        "      x: {dist: pert, min: 1, mode: 2, max: 3, lambda: 1e300}\n"
        "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
        "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
+      {"a negative scale", with_driver("x: {dist: normal, mean: 100, sd: 5, scale: -1}"),
+       "x.yaml:3:46: error: scale must be > 0, found -1\n"
+       "      x: {dist: normal, mean: 100, sd: 5, scale: -1}\n"
+       "                                                 ^~\n"
+       "hint: scale multiplies the values; a negative one would mirror the distribution (its low tail becoming "
+       "the high one): negate the driver in the formulas instead\n"},
+      {"a move whose draws overflow", with_driver("x: {dist: normal, mean: 100, sd: 5, scale: 1e307, shift: 1e308}"),
+       "x.yaml:3:6: error: the normal distribution of `x` gives infinite draws: its quantile at 1.1e-16 is inf\n"
+       "      x: {dist: normal, mean: 100, sd: 5, scale: 1e307, shift: 1e308}\n"
+       "         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       "hint: its parameters are too large to compute with (doubles end near 1.8e308): check the exponents\n"},
       {"a value written as a percent is shown as one", with_driver("gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}"),
        "x.yaml:3:49: error: sd must be > 0, found -0.4%\n"
        "      gross_margin: {dist: normal, mean: \"64%\", sd: \"-0.4%\"}\n"
@@ -456,6 +467,21 @@ const std::vector<Case>& catalogue() {
        "      margin: [revenue, opex]\n"
        "              ^~~~~~~~~~~~~~~\n"
        "hint: write the formula as text on one line, e.g. revenue * gross_margin\n"},
+      {"an unknown format", head + "metrics:\n  margin: {formula: opex / revenue, format: percnt}\n",
+       "x.yaml:7:45: error: unknown format `percnt` for metric `margin`\n"
+       "      margin: {formula: opex / revenue, format: percnt}\n"
+       "                                                ^~~~~~\n"
+       "hint: did you mean `percent`?\n"},
+      {"a format without a formula", head + "metrics:\n  margin: {format: percent}\n",
+       "x.yaml:7:11: error: missing `formula` for metric `margin`\n"
+       "      margin: {format: percent}\n"
+       "              ^~~~~~~~~~~~~~~~~\n"
+       "hint: e.g. {formula: operating_income / revenue, format: percent}\n"},
+      {"a formula given as a list inside the mapping", head + "metrics:\n  margin: {formula: [opex]}\n",
+       "x.yaml:7:21: error: expected a formula for metric `margin`, found a list\n"
+       "      margin: {formula: [opex]}\n"
+       "                        ^~~~~~\n"
+       "hint: write the formula as text on one line, e.g. revenue * gross_margin\n"},
       {"a formula as a block scalar", head + "metrics:\n  margin: |\n    revenue - opex\n",
        "x.yaml:7:11: error: write the formula on one line\n"
        "      margin: |\n"
@@ -590,4 +616,26 @@ TEST_CASE("a bad scenario is refused with a located message") {
   const Case& c = GENERATE(from_range(catalogue()));
   INFO(c.what);
   CHECK(error_of(c.input) == c.expected);
+}
+
+TEST_CASE("a metric written with `format: percent` is shown as percents, also when a variant changes its formula") {
+  const std::string text = head +
+                           "metrics:\n"
+                           "  margin: {formula: opex / revenue, format: percent}\n"
+                           "  ratio: {formula: opex / revenue, format: number}\n"
+                           "  plain: opex / revenue\n"
+                           "scenarios:\n"
+                           "  bear: {metrics: {margin: opex / revenue - 0.01}}\n";
+  const Scenario base = parse_scenario(text, "x.yaml");
+  REQUIRE(base.metrics.size() == 3);
+  CHECK(base.metrics[0].formula == "opex / revenue");
+  CHECK((base.metrics[0].formula_where.line == 7 && base.metrics[0].formula_where.column == 21));
+  CHECK(base.metrics[0].percent);
+  CHECK_FALSE(base.metrics[1].percent);
+  CHECK_FALSE(base.metrics[2].percent);
+  LoadOptions bear;
+  bear.variant = "bear";
+  const Scenario changed = parse_scenario(text, "x.yaml", bear);
+  CHECK(changed.metrics[0].formula == "opex / revenue - 0.01");
+  CHECK(changed.metrics[0].percent);
 }

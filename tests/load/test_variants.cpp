@@ -239,6 +239,17 @@ TEST_CASE("every variant is checked, whichever is selected") {
         "x.yaml:8:31: error: expected a whole number from 1 to 10000000000, found `0`\n"
         "      bear: {simulation: {trials: 0}}\n"
         "                                  ^\n");
+  // A variant's formula is compiled when the file is loaded, not only when that variant is run.
+  CHECK(error_of(file + "scenarios:\n  bear: {metrics: {eps: revenue * * tax}}\n") ==
+        "x.yaml:8:35: error: unexpected `*`\n"
+        "      bear: {metrics: {eps: revenue * * tax}}\n"
+        "                                      ^\n"
+        "hint: expected a number, a name or `(`\n");
+  CHECK(error_of(file + "scenarios:\n  bear: {metrics: {eps: revenue * taxes}}\n") ==
+        "x.yaml:8:35: error: unknown name `taxes`\n"
+        "      bear: {metrics: {eps: revenue * taxes}}\n"
+        "                                      ^~~~~\n"
+        "hint: did you mean `tax`?\n");
 }
 
 TEST_CASE("an unknown variant on the command line names the file's variants") {
@@ -314,4 +325,31 @@ TEST_CASE("bad --set and --actual arguments are refused with the argument quoted
   const std::string flag = c.input.substr(0, c.input.find(' '));
   const std::string argument = c.input.substr(flag.size() + 1);
   CHECK(error_of(file, flag == "--set" ? set({argument}) : set({}, {argument})) == c.expected);
+}
+
+TEST_CASE("a shift and a scale move a driver whatever form its parameters take, in the file, a variant or --set") {
+  const std::string text = "name: t\n"
+                           "drivers:\n"
+                           "  revenue: {dist: normal, range: \"16000 ± 2%\", shift: 500}\n"
+                           "  margin: {dist: normal, p10: \"72%\", p90: \"73%\", scale: 2}\n"
+                           "scenarios:\n"
+                           "  bear: {drivers: {revenue.shift: -200, margin.scale: null}}\n";
+  const Scenario base = parse_scenario(text, "x.yaml");
+  const Distribution& revenue = *driver(base, "revenue").distribution;
+  const Distribution written = normal_from_percentiles(0.1, 15680, 0.9, 16320);
+  CHECK(std::get<Normal>(revenue.shape).mean == std::get<Normal>(written.shape).mean);
+  CHECK(std::get<Normal>(revenue.shape).sd == std::get<Normal>(written.shape).sd);
+  CHECK((revenue.shift == 500 && revenue.scale == 1));
+  CHECK(quantile(revenue, 0.9) == quantile(written, 0.9) + 500);
+  CHECK(driver(base, "margin").distribution->scale == 2);
+  CHECK(driver(base, "margin").percent);
+
+  LoadOptions options = variant("bear");
+  const Scenario bear = parse_scenario(text, "x.yaml", options);
+  CHECK(driver(bear, "revenue").distribution->shift == -200);
+  CHECK(driver(bear, "margin").distribution->scale == 1);
+  options.overrides = {"revenue.scale=1.5", "margin.shift=\"1%\""};
+  const Scenario set = parse_scenario(text, "x.yaml", options);
+  CHECK((driver(set, "revenue").distribution->shift == -200 && driver(set, "revenue").distribution->scale == 1.5));
+  CHECK(driver(set, "margin").distribution->shift == 0.01);
 }

@@ -100,8 +100,9 @@ struct Discrete {
 
 using DistributionShape = std::variant<Normal, LogNormal, Uniform, Triangular, Pert, Discrete>;
 
-/// A distribution, optionally truncated to [low, high]. Truncation keeps the shape and renormalises:
-/// quantile(u) = Q(F(low) + u (F(high) - F(low))).
+/// A distribution, optionally truncated to [low, high], then moved: X' = X * scale + shift. Truncation
+/// keeps the shape and renormalises: quantile(u) = Q(F(low) + u (F(high) - F(low))) * scale + shift.
+/// The bounds and the shape's parameters are those before the move.
 struct Distribution {
   DistributionShape shape;
   double truncate_low = -std::numeric_limits<double>::infinity();
@@ -112,8 +113,12 @@ struct Distribution {
   double cdf_high = 1.0;
   double sf_low = 1.0;
   double sf_high = 0.0;
+  double shift = 0.0;  // in the variable's units
+  double scale = 1.0;  // > 0
 
   bool truncated() const { return cdf_low > 0.0 || cdf_high < 1.0; }
+  /// Not the identity move: with the defaults no value is touched, so that they give the same bits.
+  bool moved() const { return shift != 0.0 || scale != 1.0; }
 };
 
 // ---- construction (each throws ParameterError) -------------------------------------------------
@@ -148,8 +153,14 @@ Distribution make_discrete(std::vector<double> values, std::vector<double> proba
 /// or a discrete distribution.
 Distribution truncate(Distribution distribution, double low, double high);
 
+/// Move the distribution without changing its shape: X' = X * scale + shift, after any truncation
+/// (whose bounds stay those of X). Errors: a non-finite shift ("shift"); a scale that is not finite
+/// and > 0 ("scale": a negative one would mirror the shape, turning its low tail into the high one).
+Distribution shift_and_scale(Distribution distribution, double shift, double scale);
+
 // ---- evaluation --------------------------------------------------------------------------------
 
+/// Every function below includes the move (shift and scale).
 /// Inverse CDF at u in [0, 1] (0 and 1 give the ends of the support; anything else NaN). For
 /// discrete distributions, the smallest value v with F(v) >= u. Truncated quantiles stay in
 /// [low, high] and are computed through the survival function above the median.

@@ -8,7 +8,7 @@
 // yaml-cpp is guarded: the file size is capped, the text must be UTF-8, and the loader builds its own
 // located tree from yaml-cpp's events (one document, bounded depth, size and lookahead, no anchors,
 // aliases or tags, no duplicate keys). Scalars are converted strictly ("1,115", "yes", "010", ".nan" are
-// errors, "63.5%" is 0.635). The file and every variant are checked; then the selected variant, the
+// errors, "63.5%" is 0.635). The file and every variant are checked, their formulas compiled; then the selected variant, the
 // overrides and the actuals are applied and checked the same way. docs/scenario-format.md has the format
 // and every message.
 #pragma once
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "guidance/formula.hpp"
 #include "guidance/scenario.hpp"
 
 namespace guidance {
@@ -50,5 +51,10 @@ Scenario parse_scenario(std::string text, const std::string& path, const LoadOpt
 /// is linear in the number of variants, not in their number times the length of their chains.
 std::vector<Scenario> parse_variants(std::string text, const std::string& path, const LoadOptions& options,
                                      std::span<const std::string> variants);
+
+/// The scenario's metrics compiled over its drivers, constant drivers folded in: what build_model
+/// runs, and what the loader checks the file's every variant with. Throws InputError located in the
+/// formulas' text (formula.hpp lists the errors).
+formula::Program compile_metrics(const Scenario& scenario);
 
 }  // namespace guidance

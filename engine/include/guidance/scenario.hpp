@@ -39,6 +39,7 @@ struct Metric {
   std::string formula;
   SourceLocation where;          // the metric's key
   SourceLocation formula_where;  // the first character of the formula text
+  bool percent = false;          // `format: percent`: shown as percents
 };
 
 /// A rank (Spearman) correlation between two drivers.

@@ -173,6 +173,8 @@ Distribution truncate(Distribution distribution, double low, double high) {
                          "leave out the values outside the range instead");
   }
   Distribution d{distribution.shape};
+  d.shift = distribution.shift;
+  d.scale = distribution.scale;
   d.truncate_low = std::max(low, distribution.truncate_low);
   d.truncate_high = std::min(high, distribution.truncate_high);
   std::visit(
@@ -207,6 +209,16 @@ Distribution truncate(Distribution distribution, double low, double high) {
         std::move(numbers));
   }
   return d;
+}
+
+Distribution shift_and_scale(Distribution distribution, double shift, double scale) {
+  dist_detail::require_finite("shift", shift);
+  dist_detail::require_positive("scale", scale,
+                                "scale multiplies the values; a negative one would mirror the distribution (its low "
+                                "tail becoming the high one): negate the driver in the formulas instead");
+  distribution.shift = shift;
+  distribution.scale = scale;
+  return distribution;
 }
 
 }  // namespace guidance

@@ -72,6 +72,8 @@ ParameterText parameter_text(const Distribution& distribution) {
     text.values.push_back(rounded(distribution.truncate_low));
     text.values.push_back(rounded(distribution.truncate_high));
   }
+  if (distribution.shift != 0.0) add(text, "shift", distribution.shift);
+  if (distribution.scale != 1.0) text.pattern += fmt::format(" scale={}", short_number(distribution.scale));
   return text;
 }
 

@@ -102,6 +102,7 @@ void quantile_block(const Shape& s, const Distribution& d, std::span<const doubl
 void quantile(const Distribution& distribution, std::span<const double> u, std::span<double> out) {
   if (u.size() != out.size()) throw std::invalid_argument("quantile: u and out differ in length");
   std::visit([&](const auto& s) { quantile_block(s, distribution, u, out); }, distribution.shape);
+  dist_detail::apply_move(distribution, out);
 }
 
 double quantile(const Distribution& distribution, double u) {
@@ -110,8 +111,9 @@ double quantile(const Distribution& distribution, double u) {
   return x;
 }
 
-double cdf(const Distribution& distribution, double x) {
+double cdf(const Distribution& distribution, double value) {
   const Distribution& d = distribution;
+  const double x = d.moved() ? (value - d.shift) / d.scale : value;
   return std::visit(
       [&](const auto& s) {
         if (!d.truncated()) return dist_detail::lower_cdf(s, x);
@@ -126,13 +128,17 @@ double cdf(const Distribution& distribution, double x) {
 }
 
 double support_min(const Distribution& distribution) {
-  return std::visit([&](const auto& s) { return std::max(dist_detail::shape_min(s), distribution.truncate_low); },
-                    distribution.shape);
+  double low = std::visit([&](const auto& s) { return std::max(dist_detail::shape_min(s), distribution.truncate_low); },
+                          distribution.shape);
+  dist_detail::apply_move(distribution, std::span(&low, 1));
+  return low;
 }
 
 double support_max(const Distribution& distribution) {
-  return std::visit([&](const auto& s) { return std::min(dist_detail::shape_max(s), distribution.truncate_high); },
-                    distribution.shape);
+  double high = std::visit([&](const auto& s) { return std::min(dist_detail::shape_max(s), distribution.truncate_high); },
+                           distribution.shape);
+  dist_detail::apply_move(distribution, std::span(&high, 1));
+  return high;
 }
 
 }  // namespace guidance

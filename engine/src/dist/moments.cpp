@@ -75,13 +75,19 @@ namespace guidance {
 
 namespace {
 
-dist_detail::Moments moments(const Distribution& d) {
+dist_detail::Moments unmoved_moments(const Distribution& d) {
   if (!d.truncated()) {
     return std::visit([](const auto& s) { return dist_detail::Moments{dist_detail::shape_mean(s), dist_detail::shape_variance(s)}; },
                       d.shape);
   }
   if (std::holds_alternative<Normal>(d.shape)) return dist_detail::truncated_normal_moments(d);
   return dist_detail::integrated_moments(d);
+}
+
+dist_detail::Moments moments(const Distribution& d) {
+  dist_detail::Moments m = unmoved_moments(d);
+  if (d.moved()) m = {m.mean * d.scale + d.shift, m.variance * d.scale * d.scale};
+  return m;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include <boost/math/special_functions/beta.hpp>
 
@@ -200,6 +201,17 @@ inline double shape_max(const Discrete& s) {
   std::size_t i = s.values.size() - 1;
   while (s.probabilities[i] == 0.0) --i;
   return s.values[i];
+}
+
+// ---- The move -------------------------------------------------------------------------------------
+
+/// x := x * scale + shift over a block of the distribution's values: a pass of its own, and only for a
+/// moved distribution, so that an unmoved one keeps its bits (x * 1 + 0 would turn -0 into +0) and
+/// costs nothing.
+inline void apply_move(const Distribution& d, std::span<double> x) {
+  if (!d.moved()) return;
+  const double scale = d.scale, shift = d.shift;
+  for (double& value : x) value = value * scale + shift;
 }
 
 }  // namespace guidance::dist_detail

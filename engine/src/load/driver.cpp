@@ -122,9 +122,10 @@ bool accepts(const Kind& kind, const Form& form, std::string_view key, bool perc
   return contains(form.keys, key) || contains(kind.optional, key);
 }
 
-// Keys every kind takes besides its parameters: `range` stands for parameters (driver_range.hpp).
+// Keys every kind takes besides its parameters: `range` stands for parameters (driver_range.hpp);
+// `shift` and `scale` move the distribution after its truncation.
 bool common_key(std::string_view key) {
-  return key == "dist" || key == "truncate" || key == "reads_as";
+  return key == "dist" || key == "truncate" || key == "reads_as" || key == "shift" || key == "scale";
 }
 
 // Written in the map, or given by its `range:` read as the distribution's ends.
@@ -169,7 +170,7 @@ const Kind& read_kind(const YamlNode& map, const std::string& driver) {
 // Check every key against the kind's parameterisations, in file order, and return the one given.
 const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& driver,
                       const std::optional<DriverRange>& range, std::size_t& percentiles) {
-  std::vector<std::string> allowed = {"dist", "truncate", "range", "reads_as"};
+  std::vector<std::string> allowed = {"dist", "truncate", "range", "reads_as", "shift", "scale"};
   std::vector<const Form*> compatible;
   for (const Form& form : kind.forms) {
     compatible.push_back(&form);
@@ -270,6 +271,22 @@ void require_finite_draws(const Distribution& distribution, const YamlNode& map,
   }
 }
 
+// The distribution truncated to the driver's `truncate: [low, high]`, if it has one.
+Distribution read_truncation(Distribution distribution, const YamlNode& map, bool& percent) {
+  const YamlNode* bounds = map.find("truncate");
+  if (!bounds) return distribution;
+  if (!bounds->is_list() || bounds->children.size() != 2) {
+    throw InputError(bounds->where, fmt::format("expected [low, high] for `truncate`, found {}", bounds->describe()),
+                     "write null for an open end, e.g. truncate: [0, null]");
+  }
+  const std::optional<Number> low = read_number_or_null(bounds->children[0]);
+  const std::optional<Number> high = read_number_or_null(bounds->children[1]);
+  percent = percent || (low && low->percent) || (high && high->percent);
+  if (!low && !high) return distribution;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  return truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity);
+}
+
 Distribution read_distribution(const YamlNode& map, const std::string& driver, const RangeContext& context,
                                bool& percent) {
   const Kind& kind = read_kind(map, driver);
@@ -308,19 +325,14 @@ Distribution read_distribution(const YamlNode& map, const std::string& driver, c
     rethrow_at(error, map, range);
   }
 
-  const YamlNode* bounds = map.find("truncate");
-  if (!bounds) return distribution;
-  if (!bounds->is_list() || bounds->children.size() != 2) {
-    throw InputError(bounds->where, fmt::format("expected [low, high] for `truncate`, found {}", bounds->describe()),
-                     "write null for an open end, e.g. truncate: [0, null]");
-  }
-  const std::optional<Number> low = read_number_or_null(bounds->children[0]);
-  const std::optional<Number> high = read_number_or_null(bounds->children[1]);
-  percent = percent || (low && low->percent) || (high && high->percent);
-  if (!low && !high) return distribution;
-  constexpr double infinity = std::numeric_limits<double>::infinity();
   try {
-    return truncate(std::move(distribution), low ? low->value : -infinity, high ? high->value : infinity);
+    distribution = read_truncation(std::move(distribution), map, percent);
+    const YamlNode* shift = map.find("shift");
+    const YamlNode* scale = map.find("scale");
+    if (!shift && !scale) return distribution;
+    const Number by = shift ? read_number(*shift) : Number{0.0, false};
+    percent = percent || by.percent;
+    return shift_and_scale(std::move(distribution), by.value, scale ? read_number(*scale).value : 1.0);
   } catch (const ParameterError& error) {
     rethrow_at(error, map, range);
   }

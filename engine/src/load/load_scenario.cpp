@@ -91,8 +91,8 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
   const auto source = std::make_shared<const SourceText>(SourceText{path, std::move(text)});
   const YamlNode root = load_detail::parse_yaml(source);
 
-  // The file is checked first, then every variant (whichever is selected), so that a broken variant
-  // is found the first time the file is used.
+  // The file is checked first, then every variant (whichever is selected), formulas included, so that
+  // a broken variant is found the first time the file is used.
   const Scenario file = load_detail::read_scenario(root, source);
   const auto shared_names = std::make_shared<const std::vector<std::string>>(load_detail::variant_names(root));
   const std::vector<std::string>& names = *shared_names;
@@ -125,6 +125,7 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
   };
   load_detail::walk_variants(root, wanted, [&](std::size_t at, const YamlNode& tree) {
     Scenario scenario = load_detail::read_scenario(tree, source);
+    compile_metrics(scenario);
     if (!asked[at].empty()) finish(tree, asked[at], std::move(scenario));
   });
   std::vector<std::size_t> base;
@@ -132,6 +133,16 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
     if (variants[i] == "base") base.push_back(i);
   if (!base.empty()) finish(root, base, file);
   return out;
+}
+
+formula::Program compile_metrics(const Scenario& scenario) {
+  std::vector<formula::Input> inputs;
+  for (const Driver& driver : scenario.drivers)
+    inputs.push_back({driver.name, driver.distribution ? std::nullopt : std::optional(driver.constant)});
+  std::vector<formula::Definition> definitions;
+  for (const Metric& metric : scenario.metrics)
+    definitions.push_back({metric.name, metric.formula, metric.formula_where, metric.where});
+  return formula::compile(inputs, definitions);
 }
 
 }  // namespace guidance

@@ -81,6 +81,35 @@ class Names {
   std::unordered_set<std::string_view> metric_index_;
 };
 
+// A metric's formula text, which must be the text in the file: formula errors are located by offset.
+void read_formula(const YamlNode& node, const std::string& metric, Metric& out) {
+  if (!node.is_scalar()) {
+    throw InputError(node.where, fmt::format("expected a formula for metric `{}`, found {}", metric, node.describe()),
+                     "write the formula as text on one line, e.g. revenue * gross_margin");
+  }
+  if (!node.verbatim) {
+    throw InputError(node.where,
+                     node.style == YamlNode::Style::quoted ? "write the formula on one line, without escape sequences"
+                                                           : "write the formula on one line",
+                     "errors in a formula are shown in place, so the formula must be exactly the text in the file");
+  }
+  if (node.text.empty()) throw InputError(node.where, fmt::format("metric `{}` has an empty formula", metric));
+  out.formula = node.text;
+  out.formula_where = node.text_where();
+}
+
+// `format: percent` or `number`: how the metric's values are shown.
+bool read_percent_format(const YamlNode& format, const std::string& metric) {
+  static const std::vector<std::string> formats = {"number", "percent"};
+  const std::string name = read_text(format);
+  if (std::ranges::find(formats, name) == formats.end()) {
+    unknown_name(fmt::format("unknown format `{}` for metric `{}`", name, metric), name, format.where, formats,
+                 "a metric is shown as a `number` (the default) or a `percent`");
+  }
+  return name == "percent";
+}
+
+// `NAME: formula`, or `NAME: {formula: ..., format: percent}`.
 Metric read_metric(const YamlNode& entry, const Names& names) {
   check_name(entry.key, entry.key_where);
   if (const Driver* driver = names.driver(entry.key)) {
@@ -88,19 +117,21 @@ Metric read_metric(const YamlNode& entry, const Names& names) {
                      fmt::format("driver `{}` is defined on line {}", entry.key, driver->where.line));
   }
   if (entry.is_null()) throw InputError(entry.key_where, fmt::format("metric `{}` has no formula", entry.key));
-  if (!entry.is_scalar()) {
-    throw InputError(entry.where, fmt::format("expected a formula for metric `{}`, found {}", entry.key, entry.describe()),
-                     "write the formula as text on one line, e.g. revenue * gross_margin");
+  Metric metric{entry.key, {}, entry.key_where, {}};
+  if (!entry.is_map()) {
+    read_formula(entry, entry.key, metric);
+    return metric;
   }
-  // Formula errors are located by offset into the text, which must therefore be the text in the file.
-  if (!entry.verbatim) {
-    throw InputError(entry.where,
-                     entry.style == YamlNode::Style::quoted ? "write the formula on one line, without escape sequences"
-                                                            : "write the formula on one line",
-                     "errors in a formula are shown in place, so the formula must be exactly the text in the file");
+  static const std::vector<std::string> keys = {"formula", "format"};
+  check_keys(entry, keys, fmt::format("metric `{}`", entry.key));
+  const YamlNode* formula = entry.find("formula");
+  if (!formula) {
+    throw InputError(entry.where, fmt::format("missing `formula` for metric `{}`", entry.key),
+                     "e.g. {formula: operating_income / revenue, format: percent}");
   }
-  if (entry.text.empty()) throw InputError(entry.where, fmt::format("metric `{}` has an empty formula", entry.key));
-  return Metric{entry.key, entry.text, entry.key_where, entry.text_where()};
+  read_formula(*formula, entry.key, metric);
+  if (const YamlNode* format = entry.find("format")) metric.percent = read_percent_format(*format, entry.key);
+  return metric;
 }
 
 // A driver that may be correlated: uncertain, not a metric or a constant.

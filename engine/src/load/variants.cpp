@@ -155,7 +155,13 @@ void replace_metric(YamlNode& tree, Entries& metrics, const YamlNode& metric) {
   }
   YamlNode changed = metric;
   changed.changed = true;
-  *existing = std::move(changed);
+  // A formula alone keeps the file's `format`.
+  if (existing->is_map() && existing->find("formula") && metric.is_scalar()) {
+    changed.key = "formula";
+    *existing->find("formula") = std::move(changed);
+  } else {
+    *existing = std::move(changed);
+  }
 }
 
 // The lines of a variant's `guidance:`: a null removes the line, a range adds or replaces it. Each

@@ -7,6 +7,7 @@
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
 
+#include "guidance/load.hpp"
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"
 #include "model/correlation.hpp"
@@ -39,16 +40,11 @@ void add_drivers(const Scenario& scenario, Model& model) {
 }
 
 void add_metrics(const Scenario& scenario, Model& model) {
-  std::vector<formula::Input> inputs;
-  for (const Driver& driver : scenario.drivers)
-    inputs.push_back({driver.name, driver.distribution ? std::nullopt : std::optional(driver.constant)});
-  std::vector<formula::Definition> definitions;
-  for (const Metric& metric : scenario.metrics)
-    definitions.push_back({metric.name, metric.formula, metric.formula_where, metric.where});
-  model.program = formula::compile(inputs, definitions);
+  model.program = compile_metrics(scenario);
   for (std::size_t m = 0; m < scenario.metrics.size(); ++m) {
     const std::optional<double>& folded = model.program.constants[m];
-    model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, false, !folded.has_value(),
+    model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, scenario.metrics[m].percent,
+                               !folded.has_value(),
                                folded.value_or(0.0)});
   }
 }

@@ -118,6 +118,7 @@ void values_from_normals(const Distribution& distribution, std::span<const doubl
       for (std::size_t i = 0; i < n; ++i)
         out[i] = std::min(std::max(dist_detail::from_standard_normal(lognormal, z[i]), low), high);
     }
+    dist_detail::apply_move(distribution, out.first(n));
     return;
   }
   // Phi(z) rounds to 1 beyond z ~ 8.3; keep u inside the open interval the quantile expects.
