@@ -137,6 +137,15 @@ TEST_CASE("sweep and solve move a driver by its shift, without changing its shap
   CHECK(at["mean"] == solution["achieved"]);
   // The same shape: only the rounding of x + shift differs.
   CHECK_THAT(at["sd"].get<double>(), Catch::Matchers::WithinRel(base["variables"]["revenue"]["sd"].get<double>(), 1e-9));
+  // Without --bracket the search starts from the current shift (0) and steps by the driver's sd.
+  const auto outward = cli("solve " + flagship +
+                           " --trials 4000 --target 'mean(revenue) = 1125' --vary revenue.shift --format json");
+  REQUIRE(outward.status == 0);
+  CHECK_THAT(nlohmann::json::parse(outward.out)["value"].get<double>(), Catch::Matchers::WithinAbs(value, 0.05));
+  // A scale is searched only above 0.
+  const auto scaled = cli("solve " + flagship + " --trials 2000 --target 'mean(revenue) = 1' --vary revenue.scale");
+  CHECK(scaled.status == 2);
+  CHECK_THAT(scaled.err, Catch::Matchers::Contains("`revenue.scale` is a scale, above 0"));
 }
 
 TEST_CASE("sweep refuses a bad --vary with one located error") {

@@ -561,7 +561,7 @@ const std::vector<Case>& catalogue() {
        "x.yaml:7:12: error: expected [low, high] for the guidance on `revenue`, found a list\n"
        "      revenue: [1, 2, 3]\n"
        "               ^~~~~~~~~\n"
-       "hint: write null for an open end, e.g. [0.19, null]\n"},
+       "hint: write null for an open end, e.g. [0.19, null], or the range as published, e.g. \"0.04 ± 0.10\"\n"},
       {"guidance with an infinite end", head + "guidance:\n  revenue: [1100, .inf]\n",
        "x.yaml:7:19: error: expected a finite number, found `.inf`\n"
        "      revenue: [1100, .inf]\n"

@@ -245,10 +245,10 @@ TEST_CASE("every variant is checked, whichever is selected") {
         "      bear: {metrics: {eps: revenue * * tax}}\n"
         "                                      ^\n"
         "hint: expected a number, a name or `(`\n");
-  CHECK(error_of(file + "scenarios:\n  bear: {metrics: {eps: revenue * taxes}}\n") ==
-        "x.yaml:8:35: error: unknown name `taxes`\n"
-        "      bear: {metrics: {eps: revenue * taxes}}\n"
-        "                                      ^~~~~\n"
+  CHECK(error_of(file + "scenarios:\n  bear: {metrics: {eps: revenue * taxs}}\n") ==
+        "x.yaml:8:35: error: unknown name `taxs`\n"
+        "      bear: {metrics: {eps: revenue * taxs}}\n"
+        "                                      ^~~~\n"
         "hint: did you mean `tax`?\n");
 }
 

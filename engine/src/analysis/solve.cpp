@@ -196,9 +196,9 @@ bool is_percentile_name(const std::string& parameter) {
 NaturalRange natural_range(const Driver& driver, const std::string& parameter) {
   constexpr double infinity = std::numeric_limits<double>::infinity();
   const std::string name = parameter.empty() ? driver.name : driver.name + "." + parameter;
-  if (parameter == "sd" || parameter == "lambda") {
-    return {0.0, infinity, true,
-            fmt::format("`{}` is {}, above 0", name, parameter == "sd" ? "a standard deviation" : "a shape parameter")};
+  if (parameter == "sd" || parameter == "lambda" || parameter == "scale") {
+    const char* what = parameter == "sd" ? "a standard deviation" : parameter == "scale" ? "a scale" : "a shape parameter";
+    return {0.0, infinity, true, fmt::format("`{}` is {}, above 0", name, what)};
   }
   const bool location = parameter.empty() || parameter == "mean" || parameter == "median" || parameter == "min" ||
                         parameter == "mode" || parameter == "max" || is_percentile_name(parameter);
@@ -219,6 +219,8 @@ std::optional<double> current_value(const Driver& driver, const std::string& par
   if (!driver.distribution) return parameter.empty() ? std::optional<double>(driver.constant) : std::nullopt;
   const Distribution& distribution = *driver.distribution;
   if (parameter.empty()) return mean(distribution);
+  if (parameter == "shift") return distribution.shift;
+  if (parameter == "scale") return distribution.scale;
   if (is_percentile_name(parameter)) {
     if (std::holds_alternative<Discrete>(distribution.shape)) return std::nullopt;
     return quantile(Distribution{distribution.shape}, std::stoi(parameter.substr(1)) / 100.0);
