@@ -209,7 +209,9 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
       unknown_name(message, entry.key, entry.key_where, allowed, kind.usage);
     }
     for (std::size_t i = 0; i < count; ++i) {
-      const std::string_view key = entry.key == "range" && range->ends ? (i == 0 ? "min" : "max") : entry.key;
+      // Both arms are views: with a std::string arm the view would hold a temporary copy.
+      const std::string_view key =
+          entry.key == "range" && range->ends ? std::string_view(i == 0 ? "min" : "max") : std::string_view(entry.key);
       std::vector<const Form*> still;
       for (const Form* form : compatible)
         if (accepts(kind, *form, key, percentile, percentiles)) still.push_back(form);
