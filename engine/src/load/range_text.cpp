@@ -8,6 +8,8 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <fmt/format.h>
 
+#include "load/values.hpp"
+
 namespace guidance::load_detail {
 
 namespace {
@@ -16,25 +18,25 @@ using boost::multiprecision::cpp_int;
 
 // mantissa x 10^exponent, exactly: the ends of "16000 ± 2%" are computed in decimal and rounded once,
 // so that they are the very doubles `p10: 15680` and `p90: 16320` would give.
-struct Decimal {
+struct ExactDecimal {
   cpp_int mantissa = 0;
   int exponent = 0;
 
-  friend Decimal aligned(const Decimal& d, int exponent) {
-    Decimal out{d.mantissa, exponent};
+  friend ExactDecimal aligned(const ExactDecimal& d, int exponent) {
+    ExactDecimal out{d.mantissa, exponent};
     for (int e = d.exponent; e > exponent; --e) out.mantissa *= 10;
     return out;
   }
-  friend Decimal operator+(const Decimal& a, const Decimal& b) {
+  friend ExactDecimal operator+(const ExactDecimal& a, const ExactDecimal& b) {
     const int e = std::min(a.exponent, b.exponent);
     return {aligned(a, e).mantissa + aligned(b, e).mantissa, e};
   }
-  friend Decimal operator-(const Decimal& a, const Decimal& b) { return a + Decimal{-b.mantissa, b.exponent}; }
-  friend Decimal operator*(const Decimal& a, const Decimal& b) {
+  friend ExactDecimal operator-(const ExactDecimal& a, const ExactDecimal& b) { return a + ExactDecimal{-b.mantissa, b.exponent}; }
+  friend ExactDecimal operator*(const ExactDecimal& a, const ExactDecimal& b) {
     return {a.mantissa * b.mantissa, a.exponent + b.exponent};
   }
-  friend bool operator<(const Decimal& a, const Decimal& b) { return (a - b).mantissa < 0; }
-  Decimal abs() const { return {mantissa < 0 ? cpp_int(-mantissa) : mantissa, exponent}; }
+  friend bool operator<(const ExactDecimal& a, const ExactDecimal& b) { return (a - b).mantissa < 0; }
+  ExactDecimal abs() const { return {mantissa < 0 ? cpp_int(-mantissa) : mantissa, exponent}; }
 
   // The nearest double, or nothing when it overflows.
   std::optional<double> to_double() const {
@@ -66,7 +68,7 @@ enum class Unit { plain, percent, basis_points, points };
 
 // One figure as written, with where it is in the text (bytes).
 struct Figure {
-  Decimal value;
+  ExactDecimal value;
   Unit unit = Unit::plain;
   std::size_t offset = 0, length = 0;
   std::string_view written;
@@ -76,7 +78,6 @@ struct Figure {
 constexpr std::string_view plus_minus = "\u00b1";
 constexpr std::string_view forms_hint = "a range is written like \"16000 ± 2%\", \"72.5% ± 50bp\" or \"80 to 120\"";
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Characters, not bytes: the caret line counts characters.
@@ -217,7 +218,7 @@ class RangeReader {
     }
     // cpp_int reads a leading 0 as octal ("010" is 8).
     digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));
-    f.value = Decimal{cpp_int(digits), -fraction_digits};
+    f.value = ExactDecimal{cpp_int(digits), -fraction_digits};
     if (negative) f.value.mantissa = -f.value.mantissa;
     f.unit = unit(f, sign, number_offset);
     f.length = pos_ - f.offset;
@@ -298,7 +299,7 @@ class RangeReader {
     range.low = range.high = value(f.value, f);
     range.percent = f.unit == Unit::percent;
     range.point = true;
-    range.step = value(Decimal{1, f.stated_exponent}, f);
+    range.step = value(ExactDecimal{1, f.stated_exponent}, f);
     return range;
   }
 
@@ -309,7 +310,7 @@ class RangeReader {
       fail(margin.offset, margin.length, fmt::format("the margin must be above zero, found `{}`", margin.written),
            "a range ± 0 is a single figure: give a margin above zero");
     }
-    Decimal half = margin.value;
+    ExactDecimal half = margin.value;
     const bool centre_percent = centre.unit == Unit::percent;
     if (!centre_percent && (margin.unit == Unit::basis_points || margin.unit == Unit::points)) {
       fail(margin.offset, margin.length,
@@ -322,7 +323,7 @@ class RangeReader {
            fmt::format("write {}bp (basis points) or {}pt (percentage points)", margin.written, margin.written));
     }
     if (centre_percent && margin.unit == Unit::percent) {
-      const Decimal points = Decimal{margin.value.mantissa, margin.value.exponent};
+      const ExactDecimal points = ExactDecimal{margin.value.mantissa, margin.value.exponent};
       fail(margin.offset, margin.length,
            fmt::format("`{}` around the percent `{}` is ambiguous", margin.written, centre.written),
            fmt::format("write {}pt for percentage points ({}% to {}%) or {}bp; {} of the figure is {}bp",
@@ -364,21 +365,15 @@ class RangeReader {
     }
   }
 
-  double value(const Decimal& d, const Figure& f) const {
+  double value(const ExactDecimal& d, const Figure& f) const {
     const std::optional<double> v = d.to_double();
     if (!v) fail(f.offset, f.length, fmt::format("`{}` is too large for a double", text_), "check the exponents and units");
     return *v;
   }
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // A double's shortest decimal, exactly: 0.22 -> 22e-2.
-Decimal shortest_decimal(double x) {
+ExactDecimal shortest_decimal(double x) {
   const std::string text = fmt::format("{:e}", x);  // shortest round-trip digits, scientific
   const std::size_t e = text.find('e');
   std::string digits = text.substr(0, e);
@@ -391,7 +386,7 @@ Decimal shortest_decimal(double x) {
     digits.erase(point, 1);
   }
   digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));  // cpp_int: a leading 0 is octal
-  Decimal d{cpp_int(digits), std::stoi(text.substr(e + 1)) - fraction};
+  ExactDecimal d{cpp_int(digits), std::stoi(text.substr(e + 1)) - fraction};
   if (negative) d.mantissa = -d.mantissa;
   return d;
 }
@@ -406,12 +401,12 @@ cpp_int floor_divide(const cpp_int& a, const cpp_int& b) {
 }  // namespace
 
 std::optional<std::pair<double, double>> reported_interval(double low, double high, double step) {
-  const Decimal s = shortest_decimal(step);
-  const Decimal half{s.mantissa * 5, s.exponent - 1};
+  const ExactDecimal s = shortest_decimal(step);
+  const ExactDecimal half{s.mantissa * 5, s.exponent - 1};
   constexpr double infinity = std::numeric_limits<double>::infinity();
   // The multiples k x step within [low, high]: k from ceil(low / step) to floor(high / step).
   const auto multiples = [&](double end, bool up) {
-    const Decimal d = shortest_decimal(end);
+    const ExactDecimal d = shortest_decimal(end);
     const int e = std::min(d.exponent, s.exponent);
     const cpp_int a = aligned(d, e).mantissa, b = aligned(s, e).mantissa;
     return up ? cpp_int(-floor_divide(-a, b)) : floor_divide(a, b);
@@ -423,12 +418,12 @@ std::optional<std::pair<double, double>> reported_interval(double low, double hi
   if (first && last && *first > *last) return std::nullopt;
   // A value exactly at a half rounds away from zero: inward at a positive low end and a negative high end.
   if (first) {
-    const Decimal at = Decimal{*first, 0} * s - half;
+    const ExactDecimal at = ExactDecimal{*first, 0} * s - half;
     from = *at.to_double();
     if (at.mantissa < 0) from = std::nextafter(from, infinity);
   }
   if (last) {
-    const Decimal at = Decimal{*last, 0} * s + half;
+    const ExactDecimal at = ExactDecimal{*last, 0} * s + half;
     to = *at.to_double();
     if (at.mantissa > 0) to = std::nextafter(to, -infinity);
   }

@@ -11,8 +11,6 @@
 
 namespace guidance::load_detail {
 
-namespace {
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string lower(std::string_view text) {
@@ -21,6 +19,8 @@ std::string lower(std::string_view text) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return result;
 }
+
+namespace {
 
 // The pieces of a decimal number: [+-] digits [. digits] [(e|E) [+-] digits], at least one digit
 // before the exponent.

@@ -15,6 +15,11 @@
 
 namespace guidance::load_detail {
 
+/// An ASCII digit, 0 to 9.
+bool is_digit(char c);
+/// `text` with ASCII letters in lower case: "USD Millions" -> "usd millions".
+std::string lower(std::string_view text);
+
 struct Number {
   double value = 0.0;
   bool percent = false;  // written as a percent
