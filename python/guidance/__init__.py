@@ -16,6 +16,7 @@ raises ScenarioError; Ctrl-C stops a run with KeyboardInterrupt.
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence
 
 
@@ -64,12 +65,14 @@ class Solution(NamedTuple):
 
 
 def _value_text(value: Any) -> str:
-    """A `set=` or sweep value as the command line writes it: numbers exactly (repr round-trips),
+    """A `set=` or sweep value as the command line writes it: numbers exactly (a float's repr round-trips),
     text ("30%", "1,115 ± 2%") as given, a dict as a YAML flow mapping ({dist: normal, mean: 1, sd: 2})."""
     if isinstance(value, bool):
         raise TypeError(f"a driver's value cannot be {value!r}: give a number, text such as '30%', or a dict")
-    if isinstance(value, (int, float)):
-        return repr(value)
+    if isinstance(value, numbers.Integral):  # NumPy's integers and floats too
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):

@@ -1,7 +1,5 @@
 """Errors are Python exceptions: guidance.ScenarioError carries the CLI's message, caret and all."""
 
-from pathlib import Path
-
 import pytest
 
 import guidance

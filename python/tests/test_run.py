@@ -1,7 +1,6 @@
 """guidance.load and Model.run: the CLI's numbers bit for bit, the trials without a copy, the HTML."""
 
 import gc
-import io
 
 import numpy
 import pandas

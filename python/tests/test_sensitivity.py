@@ -1,7 +1,5 @@
 """Model.sensitivity: one DataFrame per method, the CLI's numbers."""
 
-import math
-
 import pytest
 
 import guidance
@@ -13,10 +11,6 @@ ARGS = ["-m", "eps", "-n", "2000", "--seed", "7"]
 @pytest.fixture(scope="module")
 def model(flagship):
     return guidance.load(flagship)
-
-
-def same(a, b):
-    return a == b or (math.isnan(a) and b is None)
 
 
 def test_every_method_as_the_cli_has_it(model, flagship):

@@ -1,5 +1,6 @@
 """Model.compare, sweep and solve: the CLI's numbers, as DataFrames (a thin adapter over the tuning API)."""
 
+import numpy
 import pytest
 
 import guidance
@@ -40,6 +41,16 @@ def test_sweep(model, flagship):
         for line in point["guidance"]:
             assert row[f"p_in {line['name']}"] == line["p_in"]
         assert row["p_in all at once"] == point["guidance_joint"]["p_in"]
+
+
+def test_sweep_takes_numpys_numbers(model, flagship):
+    frame = model.sweep({"revenue.p90": numpy.arange(1120.0, 1131.0, 2.5), "tax_rate": numpy.array([0.3, 0.32])}, **RUN)
+    expected = cli_json("sweep", flagship, "--vary", "revenue.p90=1120.0,1122.5,1125.0,1127.5,1130.0",
+                        "--vary", "tax_rate=0.3,0.32", *CLI_RUN)
+    assert len(frame) == 10
+    assert frame.to_dict("records") == [
+        {**point["values"], **{f"p_in {line['name']}": line["p_in"] for line in point["guidance"]},
+         "p_in all at once": point["guidance_joint"]["p_in"]} for point in expected["points"]]
 
 
 def test_solve(model, flagship):
