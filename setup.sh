@@ -14,9 +14,11 @@ cd "$(dirname "$0")"
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libtbb-dev libcli11-dev libyaml-cpp-dev catch2 libbenchmark-dev
-          nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev)
-# Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium.
-test_packages=(chromium)
+          nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev
+          python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas)
+# Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium; the
+# Python module's tests run under pytest and execute docs/notebook.ipynb with nbconvert.
+test_packages=(chromium python3-pytest jupyter-nbconvert python3-ipykernel)
 # Only the fuzzers need these: libFuzzer comes with clang.
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 

@@ -62,9 +62,7 @@ std::uint64_t parse_seed(const std::string& text) {
 }
 
 Sampling parse_sampling(const std::string& text) {
-  if (text == "mc") return Sampling::monte_carlo;
-  if (text == "lhs") return Sampling::latin_hypercube;
-  if (text == "sobol") return Sampling::sobol;
+  if (const std::optional<Sampling> sampling = sampling_from_key(text)) return *sampling;
   throw InputError({}, fmt::format("--sampling must be mc, lhs or sobol, found `{}`", text));
 }
 
@@ -138,11 +136,10 @@ Model load_model(const ScenarioFlags& flags) {
 }
 
 RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
-  RunOptions options;
-  options.trials = flags.trials ? parse_trials(*flags.trials) : model.simulation.trials.value_or(default_trials);
-  options.seed = flags.seed ? parse_seed(*flags.seed) : model.simulation.seed.value_or(default_seed);
-  options.sampling = flags.sampling ? parse_sampling(*flags.sampling)
-                                             : model.simulation.sampling.value_or(Sampling::monte_carlo);
+  RunOptions options = scenario_run_options(model);
+  if (flags.trials) options.trials = parse_trials(*flags.trials);
+  if (flags.seed) options.seed = parse_seed(*flags.seed);
+  if (flags.sampling) options.sampling = parse_sampling(*flags.sampling);
   return options;
 }
 

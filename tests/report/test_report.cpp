@@ -276,6 +276,42 @@ TEST_CASE("the HTML run report is one self-contained page with every chart", "[h
   CHECK_THAT(page, Contains("<th>P99</th>"));
 }
 
+TEST_CASE("the HTML run report's fragment is the page's header and sections, styled only inside it", "[html]") {
+  const Flagship& run = flagship_run();
+  const std::string page = render_html_run(run.model, run.report);
+  const std::string fragment = render_html_run_fragment(run.model, run.report);
+  CHECK_THAT(fragment, StartsWith("<div class=\"guidance-report\">\n<style>"));
+  CHECK(fragment.ends_with("</div>\n</div>\n"));
+  for (const std::string document : {"<!DOCTYPE", "<html", "<head>", "<body", "<footer", "<script"})
+    CHECK(fragment.find(document) == std::string::npos);
+  // The same header and sections as the page.
+  const auto between = [](const std::string& text, std::string_view from, std::string_view to) {
+    const std::size_t start = text.find(from);
+    return text.substr(start, text.find(to, start) - start);
+  };
+  CHECK(between(fragment, "<header>", "</main>") == between(page, "<header>", "</main>"));
+  CHECK(count(fragment, "<svg ") == 8);
+
+  // Every rule of the stylesheet confined to the report: each selector starts with the scope, the
+  // document's own rules apply to the scope itself, the print rules are left out.
+  const std::string style = between(fragment, "<style>", "</style>").substr(7);
+  CHECK_THAT(style, Contains("\n.guidance-report { margin: 0; color: var(--ink);"));  // body's
+  CHECK_THAT(style, Contains(".guidance-report .chart .bar.in { fill: var(--inside); }"));
+  CHECK_THAT(style, Contains(".guidance-report .chart .s0, .guidance-report .legend .s0 {"));
+  CHECK_THAT(style, Contains("@media (max-width: 600px) {\n.guidance-report .page { padding"));
+  CHECK(style.find("@page") == std::string::npos);
+  CHECK(style.find("/*") == std::string::npos);
+  std::size_t rules = 0;
+  for (const std::string& line : lines_of(style)) {
+    // A rule's further lines start with spaces.
+    if (line.empty() || line.starts_with(" ") || line.starts_with("@media") || line == "}") continue;
+    CAPTURE(line);
+    CHECK_THAT(line, StartsWith(".guidance-report"));
+    ++rules;
+  }
+  CHECK(rules > 60);
+}
+
 TEST_CASE("the user's text is escaped everywhere in the HTML", "[html]") {
   const Model model = build_model(parse_scenario(R"(
 name: "<script>alert(1)</script> R&D"

@@ -54,6 +54,11 @@ struct HtmlOptions {
 /// histogram (range shaded, P(in), P10/P50/P90) and the CDF, and every variable's percentiles.
 std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options = {});
 
+/// render_html_run's header and sections, without the document around them, in one
+/// <div class="guidance-report"> whose stylesheet applies only inside it: for another page to embed (a
+/// Jupyter notebook shows a Python result so).
+std::string render_html_run_fragment(const Model& model, const RunReport& report);
+
 /// A sensitivity analysis: the tornado chart and a table per other method.
 std::string render_html_sensitivity(const Model& model, const SensitivityReport& report,
                                     const HtmlOptions& options = {});

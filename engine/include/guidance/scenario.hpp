@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "guidance/diagnostics.hpp"
@@ -16,6 +17,23 @@
 namespace guidance {
 
 enum class Sampling { monte_carlo, latin_hypercube, sobol };
+
+/// "mc", "lhs", "sobol": how the scenario file, the command line, JSON and Python spell each sampling.
+constexpr std::string_view sampling_key(Sampling sampling) {
+  switch (sampling) {
+    case Sampling::monte_carlo: return "mc";
+    case Sampling::latin_hypercube: return "lhs";
+    case Sampling::sobol: return "sobol";
+  }
+  return "";
+}
+
+/// The sampling spelled `key` ("mc", "lhs", "sobol"), or nullopt.
+constexpr std::optional<Sampling> sampling_from_key(std::string_view key) {
+  for (const Sampling sampling : {Sampling::monte_carlo, Sampling::latin_hypercube, Sampling::sobol})
+    if (sampling_key(sampling) == key) return sampling;
+  return std::nullopt;
+}
 
 struct SimulationSettings {
   std::optional<std::uint64_t> trials;  // 1 .. 10^10

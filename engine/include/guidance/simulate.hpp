@@ -36,6 +36,10 @@ struct RunOptions {
   std::function<bool(std::uint64_t trials_done)> progress = nullptr;
 };
 
+/// The run the scenario asks for: its `simulation:` trials, seed and sampling, else the defaults
+/// (default_trials, default_seed, Monte Carlo). What `guidance run` does without flags.
+RunOptions scenario_run_options(const Model& model);
+
 /// Thrown by simulate when RunOptions::progress asked it to stop.
 struct RunCancelled : std::runtime_error {
   RunCancelled() : std::runtime_error("interrupted") {}

@@ -27,11 +27,10 @@ SimulationSettings read_simulation(const YamlNode& node) {
     settings.seed = read_whole_number(*seed, 0, std::numeric_limits<std::uint64_t>::max());
   if (const YamlNode* sampling = node.find("sampling")) {
     const std::string name = read_text(*sampling);
-    if (name == "mc") settings.sampling = Sampling::monte_carlo;
-    else if (name == "lhs") settings.sampling = Sampling::latin_hypercube;
-    else if (name == "sobol") settings.sampling = Sampling::sobol;
-    else unknown_name(fmt::format("unknown sampling `{}`", name), name, sampling->where, samplings,
-                      "sampling is " + quoted_list(samplings, "or"));
+    settings.sampling = sampling_from_key(name);
+    if (!settings.sampling)
+      unknown_name(fmt::format("unknown sampling `{}`", name), name, sampling->where, samplings,
+                   "sampling is " + quoted_list(samplings, "or"));
   }
   if (const YamlNode* repair = node.find("repair_correlations")) settings.repair_correlations = read_bool(*repair);
   return settings;

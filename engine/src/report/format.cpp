@@ -58,15 +58,6 @@ std::string csv_cell(double value) {
   return fmt::format("{}", value);
 }
 
-std::string_view sampling_key(Sampling sampling) {
-  switch (sampling) {
-    case Sampling::monte_carlo: return "mc";
-    case Sampling::latin_hypercube: return "lhs";
-    case Sampling::sobol: return "sobol";
-  }
-  return "";
-}
-
 std::string_view sampling_name(Sampling sampling) {
   switch (sampling) {
     case Sampling::monte_carlo: return "Monte Carlo";

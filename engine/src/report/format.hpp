@@ -37,9 +37,6 @@ ValueFormat choose_format(bool percent, double magnitude);
 /// The same format with one more decimal: for bin edges and widths.
 ValueFormat finer(ValueFormat format);
 
-/// "mc", "lhs", "sobol": the JSON value, as the command line spells it.
-std::string_view sampling_key(Sampling sampling);
-
 /// "Monte Carlo", "Latin hypercube", "Sobol (scrambled)".
 std::string_view sampling_name(Sampling sampling);
 

@@ -2,6 +2,7 @@
 // Rendering only: every number comes from the RunReport (its histograms included).
 #include "report/html.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -135,6 +136,53 @@ std::string fact_list(const std::vector<std::pair<std::string, std::string>>& fa
   return out + "</dl>\n";
 }
 
+/// The page's <header>: kind, title, description and facts.
+std::string header_html(const PageHeader& header) {
+  std::string out = fmt::format("<header>\n<p class=\"kind\">{}</p>\n<h1>{}</h1>\n", escape(header.kind),
+                                escape(header.title));
+  if (!header.description.empty()) out += fmt::format("<p class=\"description\">{}</p>\n", escape(header.description));
+  return out + fact_list(header.facts) + "</header>\n";
+}
+
+/// `css` with every rule confined to elements inside `scope` (a selector), so that a page embedding the
+/// report (a notebook) keeps its own look: the document's own rules (`:root`, `html`, `body`) apply to
+/// `scope` itself, and `@page` (a whole page's margins) is dropped.
+std::string scoped_css(std::string_view css, std::string_view scope) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = css.find('{', at);
+    if (open == std::string_view::npos) return out;
+    std::string_view selectors = css.substr(at, open - at);
+    // A comment before a rule is dropped with it.
+    if (const std::size_t comment = selectors.rfind("*/"); comment != std::string_view::npos)
+      selectors.remove_prefix(comment + 2);
+    const std::size_t first = selectors.find_first_not_of(" \n");
+    selectors.remove_prefix(std::min(first, selectors.size()));
+    if (selectors.starts_with("@media")) {  // a block of rules: scope each of them
+      const std::size_t close = css.find("\n}", open);
+      out += fmt::format("{}{{\n{}}}\n", selectors, scoped_css(css.substr(open + 1, close - open - 1), scope));
+      at = close + 2;
+      continue;
+    }
+    const std::size_t close = css.find('}', open);
+    const std::string_view body = css.substr(open, close + 1 - open);
+    at = close + 1;
+    if (selectors.starts_with("@page")) continue;
+    std::vector<std::string> scoped;
+    for (std::size_t start = 0; start < selectors.size();) {
+      const std::size_t comma = std::min(selectors.find(',', start), selectors.size());
+      std::string_view selector = selectors.substr(start, comma - start);
+      start = comma + 1;
+      selector.remove_prefix(std::min(selector.find_first_not_of(" \n"), selector.size()));
+      while (!selector.empty() && (selector.back() == ' ' || selector.back() == '\n')) selector.remove_suffix(1);
+      const bool document = selector == ":root" || selector == "html" || selector == "body";
+      scoped.push_back(document ? std::string(scope) : fmt::format("{} {}", scope, selector));
+    }
+    out += fmt::format("{} {}\n", fmt::join(scoped, ", "), body);
+  }
+}
+
 std::string probability_cell(double p) {
   return fmt::format("<td{}>{}</td>", p < 0.5 ? " class=\"unlikely\"" : "", escape(format_probability(p)));
 }
@@ -210,15 +258,10 @@ std::string page(const PageHeader& header, std::string_view content) {
 </head>
 <body>
 <div class="page">
-<header>
-<p class="kind">{}</p>
-<h1>{}</h1>
 )",
-                                GUIDANCE_VERSION, escape(header.title), escape(header.kind), stylesheet,
-                                escape(header.kind), escape(header.title));
-  if (!header.description.empty()) out += fmt::format("<p class=\"description\">{}</p>\n", escape(header.description));
-  out += fact_list(header.facts);
-  out += "</header>\n<main>\n";
+                                GUIDANCE_VERSION, escape(header.title), escape(header.kind), stylesheet);
+  out += header_html(header);
+  out += "<main>\n";
   out += content;
   if (!header.command.empty())
     out += fmt::format("<section>\n<h2>Reproduce</h2>\n<p class=\"note\">The same command, scenario file and "
@@ -229,6 +272,13 @@ std::string page(const PageHeader& header, std::string_view content) {
          ". Probabilities are shares of the simulated trials; intervals are 95% (Wilson for probabilities, "
          "distribution-free for percentiles).</footer>\n</div>\n</body>\n</html>\n";
   return out;
+}
+
+std::string fragment(const PageHeader& header, std::string_view content) {
+  static const std::string scoped = scoped_css(stylesheet, ".guidance-report");
+  return fmt::format("<div class=\"guidance-report\">\n<style>{}</style>\n<div class=\"page\">\n{}<main>\n{}</main>\n"
+                     "</div>\n</div>\n",
+                     scoped, header_html(header), content);
 }
 
 std::string table(const Table& table) {
@@ -357,7 +407,10 @@ std::string guidance_line_section(const Model& model, const RunReport& report, s
 
 namespace guidance {
 
-std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options) {
+namespace {
+
+/// The run report's sections, between its header and its footer.
+std::string run_content(const Model& model, const RunReport& report) {
   using namespace html;
   std::string content;
   if (!report.guidance.empty()) {
@@ -374,9 +427,22 @@ std::string render_html_run(const Model& model, const RunReport& report, const H
   content += nonfinite_warnings(model, report);
   content += "<section>\n<h2>Percentiles</h2>\n" + percentile_table(model, report) + "</section>\n";
   content += actuals_section(model, report);
-  return page({"Monte Carlo guidance report", model.name, model.description,
-               run_facts(model, report.trials, report.seed, report.sampling), options.command},
-              content);
+  return content;
+}
+
+html::PageHeader run_header(const Model& model, const RunReport& report, const HtmlOptions& options) {
+  return {"Monte Carlo guidance report", model.name, model.description,
+          html::run_facts(model, report.trials, report.seed, report.sampling), options.command};
+}
+
+}  // namespace
+
+std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options) {
+  return html::page(run_header(model, report, options), run_content(model, report));
+}
+
+std::string render_html_run_fragment(const Model& model, const RunReport& report) {
+  return html::fragment(run_header(model, report, {}), run_content(model, report));
 }
 
 }  // namespace guidance

@@ -33,6 +33,10 @@ std::vector<std::pair<std::string, std::string>> run_facts(const Model& model, s
 /// A whole document: doctype, head with the stylesheet, the header, `content` (HTML), a footer.
 std::string page(const PageHeader& header, std::string_view content);
 
+/// The header and `content` in one <div class="guidance-report"> with the stylesheet confined to it: a
+/// report inside another page (a notebook's output), without the document, "Reproduce" or footer.
+std::string fragment(const PageHeader& header, std::string_view content);
+
 /// A table whose cells are already HTML (escape text first); a cell that starts with "<td" is a whole
 /// cell (to give it a class). Columns after the first are numbers, right-aligned. Wrapped so that a
 /// narrow window scrolls the table rather than the page.

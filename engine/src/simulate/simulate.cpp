@@ -20,6 +20,14 @@ namespace guidance {
 
 std::size_t bytes_per_trial(const Model& model) { return sizeof(double) * model.stochastic_count(); }
 
+RunOptions scenario_run_options(const Model& model) {
+  RunOptions options;
+  options.trials = model.simulation.trials.value_or(default_trials);
+  options.seed = model.simulation.seed.value_or(default_seed);
+  options.sampling = model.simulation.sampling.value_or(Sampling::monte_carlo);
+  return options;
+}
+
 namespace detail {
 
 namespace {

@@ -1,0 +1,67 @@
+"""Model.compare, sweep and solve: the CLI's numbers, as DataFrames (a thin adapter over the tuning API)."""
+
+import numpy
+import pytest
+
+import guidance
+from conftest import cli_json
+
+RUN = dict(trials=2000, seed=7)
+CLI_RUN = ["-n", "2000", "--seed", "7"]
+
+
+@pytest.fixture(scope="module")
+def model(flagship):
+    return guidance.load(flagship)
+
+
+def test_compare_one_metric(model, flagship):
+    frame = model.compare(["base", "bear", "bull"], metric="eps", **RUN)
+    expected = cli_json("compare", flagship, "--scenarios", "base,bear,bull", *CLI_RUN)["variants"]
+    assert list(frame.index) == ["base", "bear", "bull"]
+    for variant, row in frame.iterrows():
+        eps = expected[variant]["variables"]["eps"]
+        line = next(line for line in expected[variant]["guidance"] if line["name"] == "eps")
+        assert [row["mean"], row["p10"], row["p50"], row["p90"]] == [eps["mean"], *(eps["percentiles"][p] for p in
+                                                                                   ("p10", "p50", "p90"))]
+        assert [row["p_in"], row["ci_low"], row["ci_high"]] == [line["p_in"], *line["p_in_ci"]]
+
+
+def test_compare_every_guided_variable_of_every_variant(model):
+    frame = model.compare(**RUN)
+    assert list(frame["variant"].unique()) == model.variants
+    assert len(frame) == 4 * len(model.variants)
+
+
+def test_sweep(model, flagship):
+    frame = model.sweep({"revenue.p90": range(1120, 1160, 10)}, **RUN)
+    expected = cli_json("sweep", flagship, "--vary", "revenue.p90=1120,1130,1140,1150", *CLI_RUN)
+    assert list(frame["revenue.p90"]) == [1120.0, 1130.0, 1140.0, 1150.0]
+    for row, point in zip(frame.to_dict("records"), expected["points"]):
+        for line in point["guidance"]:
+            assert row[f"p_in {line['name']}"] == line["p_in"]
+        assert row["p_in all at once"] == point["guidance_joint"]["p_in"]
+
+
+def test_sweep_takes_numpys_numbers(model, flagship):
+    frame = model.sweep({"revenue.p90": numpy.arange(1120.0, 1131.0, 2.5), "tax_rate": numpy.array([0.3, 0.32])}, **RUN)
+    expected = cli_json("sweep", flagship, "--vary", "revenue.p90=1120.0,1122.5,1125.0,1127.5,1130.0",
+                        "--vary", "tax_rate=0.3,0.32", *CLI_RUN)
+    assert len(frame) == 10
+    assert frame.to_dict("records") == [
+        {**point["values"], **{f"p_in {line['name']}": line["p_in"] for line in point["guidance"]},
+         "p_in all at once": point["guidance_joint"]["p_in"]} for point in expected["points"]]
+
+
+def test_solve(model, flagship):
+    solution = model.solve("P(eps >= 0.22) = 0.5", vary="revenue.p90", **RUN)
+    expected = cli_json("solve", flagship, "--target", "P(eps >= 0.22) = 0.5", "--vary", "revenue.p90", *CLI_RUN)
+    assert solution.json == expected
+    assert solution.value == expected["value"] and solution.achieved == expected["achieved"]
+    assert list(solution.interval) == expected["achieved_ci"] and list(solution.bracket) == expected["bracket"]
+
+
+def test_a_bad_target_points_into_it(model):
+    with pytest.raises(guidance.ScenarioError) as raised:
+        model.solve("P(eps >= ) = 0.5", vary="revenue.p90", **RUN)
+    assert raised.value.file == "--target"
