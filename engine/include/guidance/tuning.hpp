@@ -79,6 +79,7 @@ std::vector<VariantReport> compare_variants(const TuningSource& source, std::spa
 struct ParameterValue {
   std::string text;
   double value = 0.0;
+  bool percent = false;  // written as a percent
 };
 
 /// A driver parameter and the values it takes: `--vary NAME.PARAM=START:STOP:STEP` (STOP included when
