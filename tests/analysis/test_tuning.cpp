@@ -150,9 +150,11 @@ TEST_CASE("a bad --vary is one error pointing into the argument") {
 
 TEST_CASE("compare runs every variant on the same trials") {
   const std::string path = test_scenario_path();
-  std::vector<std::string> names;
-  CHECK(load_variants(path, {}, names).size() == 3);  // base, high and low
-  names = {"base", "high"};
+  const std::vector<Scenario> every = load_variants(path, {});
+  REQUIRE(every.size() == 3);  // without names: base and every variant, in file order
+  CHECK(every[2].variant == "low");
+  CHECK(all_variants(every[0]) == std::vector<std::string>{"base", "high", "low"});
+  const std::vector<std::string> names = {"base", "high"};
   const std::vector<VariantReport> reports = compare_variants(load_variants(path, {}, names), test_run);
   REQUIRE(reports.size() == 2);
   const Model& model = reports[0].model;

@@ -54,6 +54,9 @@ struct VariantReport {
   RunReport report;
 };
 
+/// "base" and every variant under `scenarios:`, in file order.
+std::vector<std::string> all_variants(const Scenario& scenario);
+
 /// "--scenarios a,b,c" -> {"a", "b", "c"}. Throws InputError (path "--scenarios") for an empty name or
 /// a name given twice.
 std::vector<std::string> parse_variant_list(const std::string& argument);

@@ -23,6 +23,12 @@ std::size_t find_variable(const Model& model, const std::string& name, const std
                                   flag + " takes a driver or metric of the scenario");
 }
 
+std::vector<std::string> all_variants(const Scenario& scenario) {
+  std::vector<std::string> names = {"base"};
+  names.insert(names.end(), scenario.variant_names->begin(), scenario.variant_names->end());
+  return names;
+}
+
 std::vector<std::string> parse_variant_list(const std::string& argument) {
   const auto source = std::make_shared<const SourceText>(SourceText{"--scenarios", argument});
   std::vector<std::string> names;
