@@ -14,11 +14,15 @@ namespace guidance::cli {
 
 namespace {
 
-TuningSource open(const ScenarioFlags& flags) {
+LoadOptions load_options(const ScenarioFlags& flags) {
   LoadOptions options;
   options.variant = flags.variant;
   options.overrides = flags.overrides;
-  return open_scenario(flags.file, std::move(options), flags.repair_correlations);
+  return options;
+}
+
+TuningSource open(const ScenarioFlags& flags) {
+  return open_scenario(flags.file, load_options(flags), flags.repair_correlations);
 }
 
 /// Tables leave non-finite values out of the statistics, so they are always named on stderr.
@@ -68,13 +72,23 @@ int CompareCommand::operator()() const {
                      fmt::format("e.g. --scenarios base,{}", scenario.variant));
   }
   const ThreadLimit limit(run.threads);
-  const TuningSource source = open(scenario);
-  const std::vector<std::string> names = variants ? parse_variant_list(*variants) : all_variants(source.scenario);
-  const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
+  // The file is read once, for base (whose settings and names every variant runs with) and the variants
+  // compared: without --scenarios base and every variant, in file order.
+  std::vector<std::string> names;
+  if (variants) {
+    names = parse_variant_list(*variants);
+    names.insert(names.begin(), "base");
+  }
+  std::vector<Scenario> scenarios = load_variants(scenario.file, load_options(scenario), names);
+  if (scenario.repair_correlations)
+    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
+  const Model base = build_model(scenarios.front());
+  if (variants) scenarios.erase(scenarios.begin());
+  const TuningTable selection = parse_tuning_table(base, table.metrics, table.percentiles);
   const std::vector<VariantReport> reports =
-      with_progress(resolve_run_options(source.model, run), names.size(),
+      with_progress(resolve_run_options(base, run), scenarios.size(),
                     [&](const RunOptions& options) {
-                      return compare_variants(source, names, options, html_report.empty() ? Charts::none : Charts::all);
+                      return compare_variants(scenarios, options, html_report.empty() ? Charts::none : Charts::all);
                     });
   for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
   if (!html_report.empty()) write_output(html_report, render_html_compare(reports, html_options()));

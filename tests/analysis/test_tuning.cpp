@@ -42,11 +42,14 @@ scenarios:
 
 const RunOptions test_run{.trials = 4000, .seed = 7};
 
-TuningSource open_test_scenario(LoadOptions options = {}) {
+/// The test scenario written to a file of its own.
+std::string test_scenario_path() {
   const auto path = std::filesystem::temp_directory_path() / ("guidance-tuning-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(path) << scenario_text;
-  return open_scenario(path.string(), std::move(options));
+  return path.string();
 }
+
+TuningSource open_test_scenario(LoadOptions options = {}) { return open_scenario(test_scenario_path(), std::move(options)); }
 
 std::size_t index_of(const Model& model, std::string_view name) { return static_cast<std::size_t>(model.find(name)); }
 
@@ -146,10 +149,13 @@ TEST_CASE("a bad --vary is one error pointing into the argument") {
 // ---- compare ---------------------------------------------------------------------------------------
 
 TEST_CASE("compare runs every variant on the same trials") {
-  const TuningSource source = open_test_scenario();
-  CHECK(all_variants(source.scenario) == std::vector<std::string>{"base", "high", "low"});
+  const std::string path = test_scenario_path();
+  const std::vector<Scenario> every = load_variants(path, {});
+  REQUIRE(every.size() == 3);  // without names: base and every variant, in file order
+  CHECK(every[2].variant == "low");
+  CHECK(all_variants(every[0]) == std::vector<std::string>{"base", "high", "low"});
   const std::vector<std::string> names = {"base", "high"};
-  const std::vector<VariantReport> reports = compare_variants(source, names, test_run);
+  const std::vector<VariantReport> reports = compare_variants(load_variants(path, {}, names), test_run);
   REQUIRE(reports.size() == 2);
   const Model& model = reports[0].model;
   CHECK(reports[1].model.variant == "high");
@@ -166,14 +172,15 @@ TEST_CASE("compare runs every variant on the same trials") {
     CHECK(reports[1].report.variables[v].mean == reports[0].report.variables[v].mean);
   }
   // And the same run as the variant loaded on its own.
-  const Model high = load_variant(source, "high");
+  LoadOptions high_variant;
+  high_variant.variant = "high";
+  const Model high = build_model(load_scenario(path, high_variant));
   CHECK(run_json(high, analyze(high, simulate(high, test_run))) == run_json(reports[1].model, reports[1].report));
 }
 
-TEST_CASE("an unknown variant is the loader's error, before any run") {
-  const TuningSource source = open_test_scenario();
+TEST_CASE("an unknown variant is the loader's error") {
   const std::vector<std::string> names = {"base", "hihg"};
-  const InputError error = input_error([&] { compare_variants(source, names, test_run); });
+  const InputError error = input_error([&] { load_variants(test_scenario_path(), {}, names); });
   CHECK(error.message() == "unknown variant `hihg`");
   CHECK(error.hint() == "did you mean `high`?");
 }

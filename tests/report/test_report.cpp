@@ -337,11 +337,12 @@ guidance:
 }
 
 TEST_CASE("the HTML compare report overlays every variant's distribution", "[html]") {
-  const TuningSource source = open_scenario(flagship);
   std::vector<VariantReport> variants;
   for (const auto& [name, overrides] : std::vector<std::pair<std::string, std::vector<std::string>>>{
            {"base", {}}, {"weak", {"revenue.p10=1080", "revenue.p90=1110"}}}) {
-    Model model = load_variant(source, "base", overrides);
+    LoadOptions options;
+    options.overrides = overrides;
+    Model model = build_model(load_scenario(flagship, options));
     RunReport report = analyze(model, simulate(model, {.trials = 10'000, .seed = 2}));
     variants.push_back({name, std::move(model), std::move(report)});
   }

@@ -46,7 +46,13 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options = {})
 /// The same for text already in memory; `path` is used in messages.
 Scenario parse_scenario(std::string text, const std::string& path, const LoadOptions& options = {});
 
-/// parse_scenario() for each of `variants` in turn (options.variant is ignored), in the order given.
+/// The file at `path` in each of `variants` (empty: base and every variant, in file order), the file
+/// read and parsed once: parse_variants() on its text. Throws InputError as load_scenario.
+std::vector<Scenario> load_variants(const std::string& path, const LoadOptions& options,
+                                    std::span<const std::string> variants = {});
+
+/// parse_scenario() for each of `variants` in turn (options.variant is ignored; empty: base and every
+/// variant, in file order), in the order given.
 /// The text is read once and each variant applied once, on top of the one it extends, so the time
 /// is linear in the number of variants, not in their number times the length of their chains.
 std::vector<Scenario> parse_variants(std::string text, const std::string& path, const LoadOptions& options,

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,5 +73,45 @@ struct Model {
 /// a constant driver, or a Gaussian matrix that is not positive definite (naming the drivers involved
 /// and the smallest eigenvalue; with `simulation.repair_correlations` the nearest valid matrix is used).
 Model build_model(const Scenario& scenario);
+
+// ---- typed changes: what a sweep point or a solve iterate varies ----------------------------------
+
+/// One driver parameter set to a number: {"revenue", "p90", 1130}, or {"tax_rate", "", 0.3} (the driver
+/// becomes that constant, replacing its distribution if it has one).
+struct ParameterSetting {
+  std::string driver;
+  std::string parameter;  // as a scenario writes it ("mean", "p90", "lambda", "shift"); empty: a constant
+  double value = 0.0;
+  bool percent = false;   // shown as a percent (as `30%` in a file)
+
+  /// "revenue.p90", or "tax_rate" for a constant.
+  std::string name() const { return parameter.empty() ? driver : driver + "." + parameter; }
+};
+
+/// A setting the scenario refuses, with the loader's message. setting() indexes the settings, or is
+/// `whole` when the scenario as a whole is at fault (a correlation of a driver made constant, a formula
+/// the new constants break): where() is then in the file. For a setting, about_value() false means its
+/// name is at fault and where() points into the text ParameterSetting::name() (path ""); true means its
+/// value is, and where() is a stand-in for it (path ""): a caller moves either onto wherever the
+/// setting came from.
+class SettingError : public InputError {
+ public:
+  static constexpr std::size_t whole = std::numeric_limits<std::size_t>::max();
+  SettingError(const InputError& error, std::size_t setting, bool about_value)
+      : InputError(error), setting_(setting), about_value_(about_value) {}
+  std::size_t setting() const { return setting_; }
+  bool about_value() const { return about_value_; }
+
+ private:
+  std::size_t setting_;
+  bool about_value_;
+};
+
+/// `scenario` with each setting applied in order and each changed driver re-derived from its entry as
+/// loaded, by the loader's own rules (its other parameters, `range:`, `truncate`, `shift` and `scale`
+/// as written), then compiled: the same model as a file with that parameter written so, without
+/// reading any YAML. Throws SettingError: an unknown driver or parameter (with "did you mean"), a
+/// metric, a parameter of a constant, a value the distribution refuses, or a model build_model refuses.
+Model with_parameters(Scenario scenario, std::span<const ParameterSetting> settings);
 
 }  // namespace guidance

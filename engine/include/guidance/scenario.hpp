@@ -16,6 +16,10 @@
 
 namespace guidance {
 
+namespace load_detail {
+struct WrittenDriver;
+}
+
 enum class Sampling { monte_carlo, latin_hypercube, sobol };
 
 /// "mc", "lhs", "sobol": how the scenario file, the command line, JSON and Python spell each sampling.
@@ -49,6 +53,8 @@ struct Driver {
   std::optional<Distribution> distribution;  // empty for a constant
   double constant = 0.0;                     // its value when there is no distribution
   bool percent = false;                      // written with percents: shown as percents
+  /// What the loader read it from, for with_parameters (model.hpp) to re-derive it by the same rules.
+  std::shared_ptr<const load_detail::WrittenDriver> written;
 };
 
 /// A metric: a formula over drivers and other metrics.

@@ -5,6 +5,8 @@
 // function of (seed, driver, trial): trial i draws the same numbers in every variant, sweep point and
 // solve iterate (common random numbers), so a difference between them is the drivers', not noise.
 //
+//   std::vector<VariantReport> variants =
+//       compare_variants(load_variants("scenarios/juniper_q4_2012.yaml", {}), {.trials = 20'000});
 //   TuningSource source = open_scenario("scenarios/juniper_q4_2012.yaml");
 //   Sweep sweep = run_sweep(source, {parse_variation("revenue.p90=1120:1140:5")}, {.trials = 20'000});
 //   Solution s = solve(source, parse_target("P(eps >= 0.22) = 50%"), parse_variation("revenue.p90"),
@@ -30,22 +32,15 @@ namespace guidance {
 
 // ---- the scenario, read once ---------------------------------------------------------------------
 
-/// A scenario file read once and loaded again for each variant, sweep point or solve iterate.
+/// A scenario loaded and compiled once; each sweep point or solve iterate starts from it.
 struct TuningSource {
-  std::string path;
-  std::string text;                  // the file's contents
-  LoadOptions options;               // the variant and `--set` overrides every load starts from
-  bool repair_correlations = false;  // as `simulation: {repair_correlations: true}`
-  Scenario scenario;                 // the file loaded with `options`
-  Model model;                       // and compiled: names, guidance lines, `simulation:` settings
+  Scenario scenario;  // with the variant and the overrides applied, and any repair of the correlations asked for
+  Model model;        // compiled: names, guidance lines, `simulation:` settings
 };
 
-/// Read `path` and load it with `options`. Throws InputError (load_scenario's and build_model's).
+/// Load `path` with `options` and compile it (`repair_correlations` as `simulation: {repair_correlations:
+/// true}`). Throws InputError (load_scenario's and build_model's).
 TuningSource open_scenario(const std::string& path, LoadOptions options = {}, bool repair_correlations = false);
-
-/// `source` in `variant`, with `overrides` applied after the source's own, compiled. Throws InputError.
-Model load_variant(const TuningSource& source, const std::string& variant,
-                   std::span<const std::string> overrides = {});
 
 /// The index of the variable called `name`, named on the command line by `flag` ("--metric"). Throws
 /// InputError pointing at the name, with "did you mean" among the model's drivers and metrics.
@@ -66,11 +61,10 @@ std::vector<std::string> all_variants(const Scenario& scenario);
 /// a name given twice.
 std::vector<std::string> parse_variant_list(const std::string& argument);
 
-/// Run every variant with the same options (so the same trials). Every variant is loaded before any
-/// is run: an unknown variant (the loader's error, with "did you mean") costs no simulation. `charts`
-/// as analyze's.
-std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
-                                            const RunOptions& options, Charts charts = Charts::all);
+/// Run every variant (load_variants, load.hpp) with the same options (so the same trials). Every
+/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's).
+std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, const RunOptions& options,
+                                            Charts charts = Charts::all);
 
 // ---- sweep ---------------------------------------------------------------------------------------
 
@@ -79,6 +73,7 @@ std::vector<VariantReport> compare_variants(const TuningSource& source, std::spa
 struct ParameterValue {
   std::string text;
   double value = 0.0;
+  bool percent = false;  // written as a percent
 };
 
 /// A driver parameter and the values it takes: `--vary NAME.PARAM=START:STOP:STEP` (STOP included when

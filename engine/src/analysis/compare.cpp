@@ -1,5 +1,5 @@
 // `guidance compare`: variants side by side with common random numbers. Also what every tuning command
-// starts from: the scenario read once and loaded again per variant or point, and the table selection.
+// starts from: the scenario loaded and compiled once, and the table selection.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -12,25 +12,7 @@ TuningSource open_scenario(const std::string& path, LoadOptions options, bool re
   Scenario scenario = load_scenario(path, options);
   if (repair_correlations) scenario.simulation.repair_correlations = true;
   Model model = build_model(scenario);  // formula and correlation errors now, not at the first point
-  std::string text = scenario.source->text;
-  return {path, std::move(text), std::move(options), repair_correlations, std::move(scenario), std::move(model)};
-}
-
-namespace {
-
-Model build_source_model(const TuningSource& source, Scenario scenario) {
-  if (source.repair_correlations) scenario.simulation.repair_correlations = true;
-  return build_model(scenario);
-}
-
-}  // namespace
-
-Model load_variant(const TuningSource& source, const std::string& variant, std::span<const std::string> overrides) {
-  LoadOptions options = source.options;
-  options.variant = variant;
-  options.check_variants = false;  // open_scenario checked them all
-  options.overrides.insert(options.overrides.end(), overrides.begin(), overrides.end());
-  return build_source_model(source, parse_scenario(source.text, source.path, options));
+  return {std::move(scenario), std::move(model)};
 }
 
 std::size_t find_variable(const Model& model, const std::string& name, const std::string& flag) {
@@ -69,14 +51,10 @@ std::vector<std::string> parse_variant_list(const std::string& argument) {
   }
 }
 
-std::vector<VariantReport> compare_variants(const TuningSource& source, std::span<const std::string> variants,
-                                            const RunOptions& options, Charts charts) {
-  LoadOptions load = source.options;
-  load.check_variants = false;  // open_scenario checked them all
+std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, const RunOptions& options,
+                                            Charts charts) {
   std::vector<VariantReport> out;
-  std::vector<Scenario> scenarios = parse_variants(source.text, source.path, load, variants);
-  for (std::size_t i = 0; i < variants.size(); ++i)
-    out.push_back({variants[i], build_source_model(source, std::move(scenarios[i])), {}});
+  for (const Scenario& variant : variants) out.push_back({variant.variant, build_model(variant), {}});
   for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options), charts);
   return out;
 }

@@ -620,7 +620,7 @@ Bracket parse_bracket(const std::string& argument) {
                            "e.g. --bracket 1100:1200 or --bracket 30%:40%");
     }
     bracket.percent = bracket.percent || number->percent;
-    return ParameterValue{text, number->value};
+    return ParameterValue{text, number->value, number->percent};
   };
   bracket.low = end(0, colon);
   bracket.high = end(colon + 1, argument.size());
@@ -666,7 +666,7 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
   } else {
     if (!solution.current) {
       // The loader names what is wrong with NAME.PARAM (unknown driver or parameter, "did you mean").
-      tuning_detail::load_point(source, std::span(&vary, 1), std::array{ParameterValue{"1", 1.0}});
+      tuning_detail::load_point(source, std::span(&vary, 1), std::array{ParameterValue{"1", 1.0, false}});
       throw argument_error(vary.argument, 0, vary.argument->text.size(),
                            fmt::format("cannot tell the current value of `{}` to search around", vary.target),
                            "give the range to search with --bracket LO:HI");

@@ -1,5 +1,5 @@
 // `guidance sweep`: the scenario at every value of one or two driver parameters, with common random
-// numbers. Also the reading of command-line numbers and the reloading shared by sweep and solve.
+// numbers. Also the reading of command-line numbers, and the model at a point, shared by sweep and solve.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -79,41 +79,33 @@ ParameterValue written(double value, bool percent) {
   ParameterValue out;
   out.text = percent ? fmt::format("{}%", value * 100.0) : fmt::format("{}", value);
   out.value = parse_number(out.text)->value;
+  out.percent = percent;
   return out;
 }
 
-namespace {
-
-/// The error `error`, moved out of the override "TARGET=TEXT" the loader saw into the argument that
-/// asked for it.
-InputError relocated(const InputError& error, std::span<const Variation> vary, std::span<const ParameterValue> values,
-                     std::span<const std::string> overrides) {
-  std::string point;
-  for (std::size_t k = 0; k < vary.size(); ++k)
-    point += fmt::format("{}{} = {}", k == 0 ? "" : ", ", vary[k].target, values[k].text);
-  const std::string message = fmt::format("at {}: {}", point, error.message());
-  const SourceLocation& where = error.where();
-  for (std::size_t k = 0; k < vary.size(); ++k) {
-    if (!where.source || where.path() != "--set" || where.source->text != overrides[k]) continue;
-    const std::string& argument = vary[k].argument->text;
-    if (where.column >= 1 && static_cast<std::size_t>(where.column) <= vary[k].target.size())
-      return InputError(SourceLocation{vary[k].argument, 1, where.column, where.length}, error.message(), error.hint());
-    const std::size_t equals = argument.find('=');
-    if (equals == std::string::npos) return argument_error(vary[k].argument, 0, argument.size(), message, error.hint());
-    return argument_error(vary[k].argument, equals + 1, argument.size() - equals - 1, message, error.hint());
-  }
-  return InputError(where, message, error.hint());
-}
-
-}  // namespace
-
 Model load_point(const TuningSource& source, std::span<const Variation> vary, std::span<const ParameterValue> values) {
-  std::vector<std::string> overrides;
-  for (std::size_t k = 0; k < vary.size(); ++k) overrides.push_back(vary[k].target + "=" + values[k].text);
+  std::vector<ParameterSetting> settings;
+  for (std::size_t k = 0; k < vary.size(); ++k) {
+    const std::size_t dot = vary[k].target.find('.');
+    settings.push_back({vary[k].target.substr(0, dot), dot == std::string::npos ? "" : vary[k].target.substr(dot + 1),
+                        values[k].value, values[k].percent});
+  }
   try {
-    return load_variant(source, source.options.variant, overrides);
-  } catch (const InputError& error) {
-    throw relocated(error, vary, values, overrides);
+    return with_parameters(source.scenario, settings);
+  } catch (const SettingError& error) {
+    // Moved onto the `--vary` argument that asked for the setting: its NAME.PARAM when the name is at
+    // fault, otherwise its values, with the point named.
+    std::string point;
+    for (std::size_t k = 0; k < vary.size(); ++k)
+      point += fmt::format("{}{} = {}", k == 0 ? "" : ", ", vary[k].target, values[k].text);
+    const std::string message = fmt::format("at {}: {}", point, error.message());
+    if (error.setting() == SettingError::whole) throw InputError(error.where(), message, error.hint());
+    const std::shared_ptr<const SourceText>& argument = vary[error.setting()].argument;
+    if (!error.about_value())
+      throw InputError(SourceLocation{argument, 1, error.where().column, error.where().length}, error.message(), error.hint());
+    const std::size_t equals = argument->text.find('=');
+    if (equals == std::string::npos) throw argument_error(argument, 0, argument->text.size(), message, error.hint());
+    throw argument_error(argument, equals + 1, argument->text.size() - equals - 1, message, error.hint());
   }
 }
 
@@ -227,7 +219,7 @@ std::vector<ParameterValue> range_values(const std::shared_ptr<const SourceText>
   std::vector<ParameterValue> values;
   for (std::int64_t point = first; point <= last; point += increment) {
     const std::string text = scaled_decimal(point, decimals) + (start.number.percent ? "%" : "");
-    values.push_back({text, parse_number(text)->value});
+    values.push_back({text, parse_number(text)->value, start.number.percent});
   }
   return values;
 }
@@ -270,7 +262,7 @@ Variation parse_variation(const std::string& argument) {
     throw argument_error(vary.argument, equals + 1, argument.size() - equals - 1,
                          fmt::format("{} values, more than the limit of {}", parts.size(), max_sweep_points));
   }
-  for (const Part& part : parts) vary.values.push_back({part.text, part.number.value});
+  for (const Part& part : parts) vary.values.push_back({part.text, part.number.value, part.number.percent});
   return vary;
 }
 

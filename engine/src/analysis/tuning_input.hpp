@@ -1,5 +1,5 @@
 // What the guidance analytics read besides the scenario: numbers typed on the command line, and the
-// scenario loaded again with one more override per varied parameter.
+// scenario with one parameter set per variation.
 #pragma once
 
 #include <memory>
@@ -38,10 +38,10 @@ InputError argument_error(const std::shared_ptr<const SourceText>& argument, std
 /// `value` written as an override would write it ("1151.25", "64.3%"), and the value the loader reads.
 ParameterValue written(double value, bool percent);
 
-/// `source` compiled with "TARGET=TEXT" appended to its overrides for each variation and value. An
-/// error the loader places in one of these overrides is moved into that variation's `--vary`
-/// argument: on its NAME.PARAM when it is about the name, otherwise prefixed with the value
-/// ("at revenue.sd = -5: sd must be > 0, found -5").
+/// `source` with each variation's parameter set to its value (with_parameters, model.hpp), compiled.
+/// An error the scenario gives for a setting is moved into that variation's `--vary` argument: on its
+/// NAME.PARAM when it is about the name, otherwise on its values and prefixed with the point ("at
+/// revenue.sd = -5: sd must be > 0, found -5").
 Model load_point(const TuningSource& source, std::span<const Variation> vary,
                  std::span<const ParameterValue> values);
 

@@ -239,6 +239,7 @@ const Form& read_form(const Kind& kind, const YamlNode& map, const std::string& 
 /// A number, or a list holding one, written as a percent (the value was read already: the sign is enough).
 bool written_as_percent(const YamlNode& node) {
   if (node.is_list()) return std::ranges::any_of(node.children, written_as_percent);
+  if (node.typed) return node.typed->percent;
   return node.is_scalar() && node.text.ends_with('%');
 }
 
@@ -355,6 +356,7 @@ Driver read_driver(const YamlNode& entry, const RangeContext& context) {
   Driver driver;
   driver.name = entry.key;
   driver.where = entry.key_where;
+  driver.written = std::make_shared<const WrittenDriver>(WrittenDriver{entry, context});
   if (entry.is_null()) {
     throw InputError(entry.where, fmt::format("driver `{}` has no value", entry.key),
                      "give a number (a constant) or a distribution, e.g. {dist: normal, mean: 100, sd: 5}");

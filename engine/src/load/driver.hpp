@@ -17,6 +17,13 @@
 
 namespace guidance::load_detail {
 
+/// What a driver was read from: its entry as loaded (after the variant and the overrides) and the
+/// file's reading of ranges, so that a typed change of one parameter re-derives it by these same rules.
+struct WrittenDriver {
+  YamlNode entry;
+  RangeContext context;
+};
+
 /// The driver in one entry of `drivers:` (the entry's key is its name, already checked). `context`
 /// reads its `range:`, if it has one.
 Driver read_driver(const YamlNode& entry, const RangeContext& context);

@@ -83,6 +83,11 @@ Scenario parse_scenario(std::string text, const std::string& path, const LoadOpt
   return std::move(parse_variants(std::move(text), path, options, {&options.variant, 1}).front());
 }
 
+std::vector<Scenario> load_variants(const std::string& path, const LoadOptions& options,
+                                    std::span<const std::string> variants) {
+  return parse_variants(read_bounded(path), path, options, variants);
+}
+
 std::vector<Scenario> parse_variants(std::string text, const std::string& path, const LoadOptions& options,
                                      std::span<const std::string> variants) {
   if (text.size() > max_scenario_bytes) too_large(path, text.size());
@@ -96,6 +101,11 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
   const Scenario file = load_detail::read_scenario(root, source);
   const auto shared_names = std::make_shared<const std::vector<std::string>>(load_detail::variant_names(root));
   const std::vector<std::string>& names = *shared_names;
+  std::vector<std::string> every_variant = {"base"};
+  if (variants.empty()) {
+    every_variant.insert(every_variant.end(), names.begin(), names.end());
+    variants = every_variant;
+  }
   // Where in `variants` each variant of the file is asked for.
   std::unordered_map<std::string_view, std::size_t> position;
   for (std::size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);

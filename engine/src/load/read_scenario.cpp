@@ -142,9 +142,7 @@ const Driver& correlated_driver(const YamlNode& node, const Names& names) {
                      "correlate the drivers it is computed from");
   }
   if (!driver) unknown_name(fmt::format("unknown driver `{}`", name), name, node.where, names.driver_names());
-  if (!driver->distribution) {
-    throw InputError(node.where, fmt::format("`{}` is a constant; only uncertain drivers can be correlated", name));
-  }
+  if (!driver->distribution) constant_correlated(name, node.where);
   return *driver;
 }
 
@@ -285,6 +283,10 @@ auto read_entries(const YamlNode* section, std::string_view name, Read read) {
 std::string optional_text(const YamlNode* node) { return node && !node->is_null() ? read_text(*node) : std::string(); }
 
 }  // namespace
+
+void constant_correlated(const std::string& driver, const SourceLocation& where) {
+  throw InputError(where, fmt::format("`{}` is a constant; only uncertain drivers can be correlated", driver));
+}
 
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = {"name",    "description",  "units",   "ranges",   "simulation", "drivers",

@@ -11,6 +11,9 @@ namespace guidance::load_detail {
 /// The top-level keys of a scenario file.
 const std::vector<std::string>& top_level_keys();
 
+/// The error for a correlation (at `where`) of `driver`, which is a constant.
+[[noreturn]] void constant_correlated(const std::string& driver, const SourceLocation& where);
+
 /// Check and convert the whole tree. `source` is the file (for errors about the file as a whole).
 /// `scenarios:` is not read here (variants.hpp applies it first). Throws InputError.
 Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceText>& source);

@@ -111,6 +111,7 @@ bool is_nan_or_infinity(std::string_view text) {
 }
 
 Number convert_number(const YamlNode& node, bool null_allowed) {
+  if (node.typed) return {node.typed->value, node.typed->percent};
   if (!node.is_scalar()) expected("a number", node);
   std::string_view text = node.text;
   const bool percent = text.ends_with('%');

@@ -101,41 +101,13 @@ void patch_driver(YamlNode& tree, Entries& drivers, const std::string& target, c
                   YamlNode value) {
   const std::size_t dot = target.find('.');
   const std::string name = target.substr(0, dot);
-  const SourceLocation name_where = where.shifted(0, static_cast<int>(name.size()));
   YamlNode* driver = drivers.find(name);
   if (!driver) {
     const YamlNode* metrics = tree.find("metrics");
-    if (metrics && metrics->find(name)) {
-      throw InputError(name_where, fmt::format("`{}` is a metric; only drivers can be changed", name),
-                       "a metric is a formula over the drivers");
-    }
-    unknown_name(fmt::format("unknown driver `{}`", name), name, name_where, tree.find("drivers")->keys(),
-                 "variants and --set change the drivers under `drivers:`");
+    not_a_driver(name, where.shifted(0, static_cast<int>(name.size())), metrics && metrics->find(name),
+                 tree.find("drivers")->keys());
   }
-  if (dot == std::string::npos) {
-    replace_driver(*driver, std::move(value));
-    return;
-  }
-  const std::string parameter = target.substr(dot + 1);
-  const SourceLocation parameter_where =
-      where.shifted(static_cast<int>(dot + 1), static_cast<int>(parameter.size()));
-  if (!driver->is_map()) {
-    throw InputError(name_where, fmt::format("`{}` is a constant, not a distribution", name),
-                     fmt::format("replace the whole driver instead: `{}: VALUE`", name));
-  }
-  if (value.is_null()) {
-    if (!driver->find(parameter)) {
-      unknown_name(fmt::format("driver `{}` has no parameter `{}` to remove", name, parameter), parameter,
-                   parameter_where, driver->keys());
-    }
-    remove_entry(*driver, parameter);
-  } else {
-    value.key = parameter;
-    value.key_where = parameter_where;
-    value.changed = true;
-    set_entry(*driver, std::move(value));
-  }
-  driver->where = where;  // errors about the driver as a whole now point at its latest change
+  patch_driver_entry(*driver, dot == std::string::npos ? "" : target.substr(dot + 1), where, std::move(value));
 }
 
 // A metric's formula replaced; it is then checked as the file's are, and its errors point at the variant.
@@ -275,6 +247,43 @@ Assignment parse_assignment(const std::string& argument, const std::string& path
 }
 
 }  // namespace
+
+void not_a_driver(const std::string& name, const SourceLocation& where, bool metric, std::span<const std::string> drivers) {
+  if (metric) {
+    throw InputError(where, fmt::format("`{}` is a metric; only drivers can be changed", name),
+                     "a metric is a formula over the drivers");
+  }
+  unknown_name(fmt::format("unknown driver `{}`", name), name, where, drivers,
+               "variants and --set change the drivers under `drivers:`");
+}
+
+void patch_driver_entry(YamlNode& driver, const std::string& parameter, const SourceLocation& where, YamlNode value) {
+  if (parameter.empty()) {
+    replace_driver(driver, std::move(value));
+    return;
+  }
+  const std::string& name = driver.key;
+  const SourceLocation name_where = where.shifted(0, static_cast<int>(name.size()));
+  const SourceLocation parameter_where =
+      where.shifted(static_cast<int>(name.size() + 1), static_cast<int>(parameter.size()));
+  if (!driver.is_map()) {
+    throw InputError(name_where, fmt::format("`{}` is a constant, not a distribution", name),
+                     fmt::format("replace the whole driver instead: `{}: VALUE`", name));
+  }
+  if (value.is_null()) {
+    if (!driver.find(parameter)) {
+      unknown_name(fmt::format("driver `{}` has no parameter `{}` to remove", name, parameter), parameter,
+                   parameter_where, driver.keys());
+    }
+    remove_entry(driver, parameter);
+  } else {
+    value.key = parameter;
+    value.key_where = parameter_where;
+    value.changed = true;
+    set_entry(driver, std::move(value));
+  }
+  driver.where = where;  // errors about the driver as a whole now point at its latest change
+}
 
 std::vector<std::string> variant_names(const YamlNode& root) {
   const YamlNode* scenarios = root.find("scenarios");

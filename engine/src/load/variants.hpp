@@ -41,6 +41,16 @@ void walk_variants(const YamlNode& root, const std::vector<bool>& wanted,
 /// Apply one `--set` argument: NAME=VALUE (a constant), NAME.PARAM=VALUE or NAME={dist: ...}.
 void apply_set(YamlNode& tree, const std::string& argument);
 
+/// The entry of driver `driver` with `parameter` set to `value` (a null removes it), or with `parameter`
+/// empty the whole driver replaced, as a variant or an override changes it. `where` spans NAME.PARAM
+/// as written: errors about the driver as a whole then point there. Throws InputError for a parameter
+/// of a constant, or a removal of a parameter the driver does not have.
+void patch_driver_entry(YamlNode& driver, const std::string& parameter, const SourceLocation& where, YamlNode value);
+
+/// The error for `name`, which is not a driver: a metric, or unknown ("did you mean" among `drivers`).
+[[noreturn]] void not_a_driver(const std::string& name, const SourceLocation& where, bool metric,
+                               std::span<const std::string> drivers);
+
 /// Apply one `--actual NAME=VALUE` argument (adding to or replacing `actuals:`).
 void apply_actual(YamlNode& tree, const std::string& argument);
 

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,14 @@ struct YamlNode {
   bool verbatim = false;       // a scalar whose value is exactly its text on one line (no escapes, no folding)
   std::string key;             // an entry of a map: its key
   SourceLocation key_where;
-  bool changed = false;        // set by a variant, --set or --vary: errors it takes part in point at it
+  bool changed = false;        // set by a variant, an override or a typed change: errors it takes part in point at it
+  /// A number given as a value rather than written (a sweep point, a solve iterate: with_parameters in
+  /// model.hpp): read as is, and `text` only shows it.
+  struct Typed {
+    double value = 0.0;
+    bool percent = false;  // shown as a percent
+  };
+  std::optional<Typed> typed;
   std::vector<YamlNode> children;  // list items, or map entries, in order
 
   bool is_map() const { return kind == Kind::map; }
