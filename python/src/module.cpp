@@ -139,6 +139,9 @@ py::array_t<double> trials_of(const py::object& self, const std::string& name) {
 /// A scenario file read once, with its variant and `set=` overrides applied.
 struct LoadedScenario {
   std::shared_ptr<const TuningSource> source;
+  std::string path;     // compare loads its variants from the file, read once (load_variants)
+  LoadOptions options;
+  bool repair_correlations = false;
 
   const Model& model() const { return source->model; }
 };
@@ -149,7 +152,8 @@ LoadedScenario load(const std::string& path, const std::string& variant, const s
   options.variant = variant;
   options.overrides = overrides;
   options.actuals = actuals;
-  return {std::make_shared<const TuningSource>(open_scenario(path, std::move(options), repair_correlations))};
+  return {std::make_shared<const TuningSource>(open_scenario(path, options, repair_correlations)), path,
+          std::move(options), repair_correlations};
 }
 
 RunResult run_scenario(const LoadedScenario& scenario, const RunArguments& arguments) {
@@ -201,10 +205,13 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
 // compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp) in its command-line terms.
 std::string compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
                        const RunArguments& arguments) {
+  std::vector<Scenario> scenarios = load_variants(scenario.path, scenario.options, variants);
+  if (scenario.repair_correlations)
+    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     options.progress = progress;
-    return compare_json(compare_variants(*scenario.source, variants, options, Charts::none)).dump();
+    return compare_json(compare_variants(scenarios, options, Charts::none)).dump();
   });
 }
 
