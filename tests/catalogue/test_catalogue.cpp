@@ -104,6 +104,12 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "range_reversed.yaml", "3:41: error: the range `5 to 3` ends below where it starts"},
       {inputs + "range_unknown_suffix.yaml", "3:38: error: unknown unit `bn` after `16`"},
       {inputs + "range_currency_without_units.yaml", "3:35: error: the currency sign `$` needs `units:` in the file"},
+      // A metric's display (tests/load/test_load.cpp has every message).
+      {inputs + "metric_digits_negative.yaml", "5:42: error: `digits` must be a whole number from 0 to 12, found `-1`"},
+      {inputs + "metric_digits_too_many.yaml", "5:42: error: `digits` must be a whole number from 0 to 12, found `40`"},
+      {inputs + "metric_format_unknown.yaml", "6:42: error: unknown format `dollars` for metric `double`"},
+      {inputs + "metric_currency_without_units.yaml",
+       "5:42: error: `format: currency` for metric `double` needs a currency in the file's `units:`"},
       // The loader's own traps (yaml-cpp's silent behaviours), reused from its test data.
       {loader_bad + "duplicate_driver.yaml", "5:3: error: duplicate key `revenue`"},
       {loader_bad + "second_document.yaml", "3:1: error: a second YAML document"},

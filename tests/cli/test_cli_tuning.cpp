@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -260,6 +261,38 @@ TEST_CASE("propose --round and --center: the range to publish, in the outlook's 
 
   const auto none = cli("propose " + flagship + " --trials 500 --metric eps --format json");
   CHECK(nlohmann::json::parse(none.out)["publish"].is_null());
+}
+
+TEST_CASE("propose words a currency metric with the file's sign and scale, and the words read back") {
+  const std::string text =
+      "name: money\nunits: USD millions\nsimulation: {trials: 5000, seed: 3}\n"
+      "drivers:\n  revenue: {dist: normal, range: \"$6.00B ± 2%\"}\n"
+      "metrics:\n  op: {formula: revenue - 1780, format: currency}\n";
+  const auto write = [](const std::string& name, const std::string& content) {
+    const std::string path = (guidance::test::scratch_dir() / name).string();
+    std::ofstream(path) << content;
+    return path;
+  };
+  const std::string file = write("money.yaml", text);
+  const auto rounded = cli("propose " + file + " --metric op --round 10 --format json");
+  REQUIRE(rounded.status == 0);
+  const auto publish = nlohmann::json::parse(rounded.out)["publish"];
+  const double low = publish["range"][0], high = publish["range"][1];
+  const auto money = [](double x) { return fmt::format("${},{:03}M", static_cast<int>(x) / 1000, static_cast<int>(x) % 1000); };
+  CHECK(publish["words"] == money(low) + " to " + money(high));
+  const auto centred = cli("propose " + file + " --metric op --center 4220 --round 10 --format json");
+  REQUIRE(centred.status == 0);
+  const std::string words = nlohmann::json::parse(centred.out)["publish"]["words"];
+  CHECK_THAT(words, StartsWith("$4,220M ± $"));
+  // Each reads back as a guidance line with the same ends.
+  for (const auto& [published, json] : {std::pair{std::string(publish["words"]), rounded.out}, std::pair{words, centred.out}}) {
+    const auto run = cli("run " + write("back.yaml", text + "guidance:\n  op: \"" + published + "\"\n") + " --format json");
+    REQUIRE(run.status == 0);
+    const auto line = nlohmann::json::parse(run.out)["guidance"][0];
+    CHECK(line["text"] == published);
+    CHECK(line["low"] == nlohmann::json::parse(json)["publish"]["range"][0]);
+    CHECK(line["high"] == nlohmann::json::parse(json)["publish"]["range"][1]);
+  }
 }
 
 TEST_CASE("propose refuses a --round that is not above 0 and a --center that is not finite") {

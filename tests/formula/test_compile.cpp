@@ -173,3 +173,16 @@ TEST_CASE("nesting up to the limit compiles") {
   CHECK(program.constants[1] == (depth % 2 == 0 ? 1.0 : -1.0));
   CHECK(program.constants[2] == (depth % 2 == 0 ? 1.0 : 0.0));
 }
+
+TEST_CASE("a definition is an indicator when its formula is a comparison or logic at the top") {
+  using guidance::formula::Definition, guidance::formula::Input, guidance::formula::Program;
+  using guidance::SourceLocation;
+  const std::vector<Input> inputs = {{"x", std::nullopt}};
+  const SourceLocation where;
+  const std::vector<Definition> defs = {{"a", "x < 0", where, where},       {"b", "x > 0 and x < 1", where, where},
+                                        {"c", "not x", where, where},       {"d", "a", where, where},
+                                        {"e", "x * 2", where, where},       {"f", "if(x < 0, 1, 0)", where, where},
+                                        {"g", "(x < 0) + 0", where, where}, {"h", "1 < 2", where, where}};
+  const Program program = compile(inputs, defs);
+  CHECK(program.indicator == std::vector<bool>{true, true, true, true, false, false, false, true});
+}

@@ -472,6 +472,31 @@ const std::vector<Case>& catalogue() {
        "      margin: {formula: opex / revenue, format: percnt}\n"
        "                                                ^~~~~~\n"
        "hint: did you mean `percent`?\n"},
+      {"an unknown format with no near name", head + "metrics:\n  margin: {formula: opex / revenue, format: dollars}\n",
+       "x.yaml:7:45: error: unknown format `dollars` for metric `margin`\n"
+       "      margin: {formula: opex / revenue, format: dollars}\n"
+       "                                                ^~~~~~~\n"
+       "hint: a metric is shown as a `number` (the default), a `percent` or `currency`\n"},
+      {"currency without units", head + "metrics:\n  margin: {formula: opex / revenue, format: currency}\n",
+       "x.yaml:7:45: error: `format: currency` for metric `margin` needs a currency in the file's `units:`\n"
+       "      margin: {formula: opex / revenue, format: currency}\n"
+       "                                                ^~~~~~~~\n"
+       "hint: declare the units, e.g. `units: USD millions`\n"},
+      {"currency with units that name none", "units: widgets\n" + head + "metrics:\n  m: {formula: opex, format: currency}\n",
+       "x.yaml:8:30: error: `format: currency` for metric `m` needs a currency in the file's `units:`\n"
+       "      m: {formula: opex, format: currency}\n"
+       "                                 ^~~~~~~~\n"
+       "hint: `units: widgets` names no currency; start it with one, e.g. `units: USD millions`\n"},
+      {"negative digits", head + "metrics:\n  margin: {formula: opex / revenue, digits: -1}\n",
+       "x.yaml:7:45: error: `digits` must be a whole number from 0 to 12, found `-1`\n"
+       "      margin: {formula: opex / revenue, digits: -1}\n"
+       "                                                ^~\n"
+       "hint: the decimals to show, e.g. `digits: 2` for 0.80\n"},
+      {"too many digits", head + "metrics:\n  margin: {formula: opex / revenue, digits: 40}\n",
+       "x.yaml:7:45: error: `digits` must be a whole number from 0 to 12, found `40`\n"
+       "      margin: {formula: opex / revenue, digits: 40}\n"
+       "                                                ^~\n"
+       "hint: the decimals to show, e.g. `digits: 2` for 0.80\n"},
       {"a format without a formula", head + "metrics:\n  margin: {format: percent}\n",
        "x.yaml:7:11: error: missing `formula` for metric `margin`\n"
        "      margin: {format: percent}\n"
@@ -638,4 +663,29 @@ TEST_CASE("a metric written with `format: percent` is shown as percents, also wh
   const Scenario changed = parse_scenario(text, "x.yaml", bear);
   CHECK(changed.metrics[0].formula == "opex / revenue - 0.01");
   CHECK(changed.metrics[0].percent);
+}
+
+TEST_CASE("`format: currency` takes the file's sign and scale, `digits` the decimals, and a variant keeps both") {
+  const std::string text = "units: EUR thousands\n" + head +
+                           "metrics:\n"
+                           "  cost: {formula: opex * 1000, format: currency, digits: 1}\n"
+                           "  share: {formula: opex / revenue, format: percent, digits: 0}\n"
+                           "  plain: opex\n"
+                           "scenarios:\n"
+                           "  bear: {metrics: {cost: opex * 1100}}\n";
+  for (const std::string variant : {"base", "bear"}) {
+    LoadOptions options;
+    options.variant = variant;
+    const Scenario s = parse_scenario(text, "x.yaml", options);
+    REQUIRE(s.metrics.size() == 3);
+    CHECK(s.metrics[0].display.currency == "€");
+    CHECK(s.metrics[0].display.scale_exponent == 3);
+    CHECK(s.metrics[0].display.digits == 1);
+    CHECK_FALSE(s.metrics[0].percent);
+    CHECK(s.metrics[1].percent);
+    CHECK(s.metrics[1].display.currency.empty());
+    CHECK(s.metrics[1].display.digits == 0);
+    CHECK(s.metrics[2].display.currency.empty());
+    CHECK_FALSE(s.metrics[2].display.digits.has_value());
+  }
 }

@@ -342,6 +342,23 @@ TEST_CASE("point guidance and reported_to judge the figure as it will be reporte
   CHECK(line("\"~2000 ± 25\"") == std::pair{1975.0, 2025.0});  // a margin: no rounding
 }
 
+TEST_CASE("a guidance line keeps its text as written, for the reports") {
+  const auto text = [](const std::string& guidance, const std::string& head = "") {
+    const Scenario s = parse("name: t\n" + head + "drivers:\n  x: 1\nguidance:\n  x: " + guidance + "\n");
+    REQUIRE(s.guidance.size() == 1);
+    return s.guidance[0].text;
+  };
+  CHECK(text("\"16000 ± 2%\"") == "16000 ± 2%");
+  CHECK(text("\" ~2000 \"") == "~2000");
+  CHECK(text("\"~$1.78B\"", "units: USD millions\n") == "~$1.78B");
+  CHECK(text("{range: \"0.04 ± 0.10\", reported_to: 0.01}") == "0.04 ± 0.10 (reported to 0.01)");
+  CHECK(text("{range: \"66.0% ± 50bp\", reported_to: \"0.1%\"}") == "66.0% ± 50bp (reported to 0.1%)");
+  CHECK(text("{range: [0.19, 0.22], reported_to: 0.01}") == "0.19 to 0.22 (reported to 0.01)");
+  CHECK(text("{range: [0.19, null], reported_to: 0.01}") == "at least 0.19 (reported to 0.01)");
+  CHECK(text("{range: [null, \"22%\"], reported_to: \"1%\"}") == "at most 22% (reported to 1%)");
+  CHECK(text("[0.19, 0.22]").empty());  // shown from its ends, which are the numbers written
+}
+
 TEST_CASE("a reported_to line holds exactly the values whose rounded figure is in range, tie by tie") {
   // Every figure from -0.08 to 0.16 in steps of 0.0001 (the halves between cents included, as the
   // doubles their digits read as), the double just above each, and random values: in the line's range

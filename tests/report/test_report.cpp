@@ -181,6 +181,53 @@ TEST_CASE("thousands are grouped in the integer part, and columns count code poi
   CHECK(display_columns("\u2581\u2588 \u2550") == 4);  // block and box-drawing characters: three bytes each
 }
 
+TEST_CASE("a metric's currency and digits shape its numbers", "[table]") {
+  Variable money{"op", VariableKind::metric};
+  money.display = {"$", 6, std::nullopt};
+  CHECK(format_with(1100.0, value_format(money, 1100.0)) == "$1,100.0M");
+  CHECK(format_with(-5.0, value_format(money, 5.0)) == "-$5.000M");
+  CHECK(format_with(16e6, value_format(money, 16e6)) == "$16.00T");  // 16 million millions
+  CHECK(format_with(16e9, value_format(money, 16e9)) == "$16,000.00T");  // no suffix beyond T
+  money.display.digits = 0;
+  CHECK(format_with(1100.4, value_format(money, 1100.4)) == "$1,100M");
+  money.display = {"€", 0, 2};
+  CHECK(format_with(0.8, value_format(money, 0.8)) == "€0.80");
+  Variable share{"margin", VariableKind::metric, true};
+  share.display.digits = 1;
+  CHECK(format_with(0.14873, value_format(share, 0.14873)) == "14.9%");
+  CHECK(format_variable_value(0.14873, share) == "14.9%");
+}
+
+TEST_CASE("an indicator metric is shown as its probability, not percentiles of 0 and 1", "[table]") {
+  Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
+  const auto loss = static_cast<std::size_t>(model.find("loss_making"));
+  CHECK(model.variables[loss].indicator);
+  CHECK_FALSE(model.variables[static_cast<std::size_t>(model.find("operating_profit"))].indicator);
+  const SimulationResult result = simulate(model, {.trials = 20'000, .seed = 3});
+  const RunReport report = analyze(model, result);
+  REQUIRE(report.indicators.size() == 1);
+  const IndicatorProbability& p = report.indicators[0];
+  CHECK(p.variable == loss);
+  const std::span<const double> column = result.column(loss);
+  CHECK(p.ones == static_cast<std::uint64_t>(std::count(column.begin(), column.end(), 1.0)));
+  CHECK(p.p == static_cast<double>(p.ones) / 20'000.0);
+  CHECK(format_indicator({loss, 246, 0.0123, {}}) == "P = 1.2%");
+  CHECK(format_indicator({loss, 2, 0.0001, {}}) == "P <0.1%");
+  const std::string table = render_table(model, report);
+  // In the mean's column, where the other rows' numbers are; no percentiles after it.
+  const auto line_of = [&](const std::string& name) {
+    const std::size_t at = table.find("  " + name + " ");
+    REQUIRE(at != std::string::npos);
+    return table.substr(at, table.find('\n', at) - at);
+  };
+  const std::string loss_line = line_of("loss_making"), cost_line = line_of("unit_cost");
+  const std::string shown = format_indicator(p);
+  CHECK(loss_line.substr(loss_line.find(shown)) ==
+        fmt::format("{}  95% interval [{}, {}]", shown, format_probability(p.p_ci.low), format_probability(p.p_ci.high)));
+  const std::size_t mean_end = cost_line.find_first_not_of(' ', cost_line.find("unit_cost") + 9);
+  CHECK(loss_line.find(shown) + shown.size() == cost_line.find(' ', mean_end));
+}
+
 TEST_CASE("run's table keeps a space between numbers whatever their width", "[table]") {
   const Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
   const RunReport report = analyze(model, simulate(model, {.trials = 20'000, .seed = 3}));

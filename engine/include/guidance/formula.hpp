@@ -78,6 +78,8 @@ struct Program {
   std::size_t register_count = 0;
   std::vector<std::size_t> order;                 // definition indices in evaluation order
   std::vector<std::optional<double>> constants;   // per definition: its value when folded
+  std::vector<bool> indicator;  // per definition: a comparison or logic at the top (or a name of such a
+                                // definition), so 1 or 0 (NaN only from logic over NaN), whatever the data
   std::vector<std::vector<std::size_t>> depends_on;  // per definition: inputs and definitions it reads,
                                                      // as register indices (direct references only),
                                                      // ascending, each once; constant inputs included

@@ -23,6 +23,10 @@ struct Variable {
   bool percent = false;     // shown as a percent (written so, or guided so)
   bool stochastic = true;   // false: the same value in every trial (`constant_value`)
   double constant_value = 0.0;
+  Display display;          // a metric's currency and digits
+  // A metric whose formula is a comparison or logic at the top (`loss: eps < 0`): 1 or 0 in every
+  // trial (NaN from logic over NaN), shown as the probability of 1.
+  bool indicator = false;
 };
 
 /// The Gaussian copula over the drivers named in `correlations` (the others skip it).
@@ -42,6 +46,7 @@ struct GuidanceRange {
   double low = 0.0;   // -inf when open
   double high = 0.0;  // +inf when open
   bool percent = false;
+  std::string text;  // as written (GuidanceLine::text); empty: shown from the ends
 };
 
 struct Model {

@@ -67,9 +67,6 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
 /// and the percentiles of each variant.
 std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options = {});
 
-/// A number as the user wrote it: percents as "63.50%", others with sensible significant digits.
-std::string format_value(double value, bool percent);
-
 /// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
 std::string group_thousands(std::string text);
 

@@ -57,6 +57,13 @@ struct Driver {
   std::shared_ptr<const load_detail::WrittenDriver> written;
 };
 
+/// How a metric's numbers are written besides percents: `format: currency` and `digits:`.
+struct Display {
+  std::string currency;       // `format: currency`: the sign of the file's units ("$"); empty otherwise
+  int scale_exponent = 0;     // with a currency, the units' scale: 6 for `USD millions` ("$1,100M")
+  std::optional<int> digits;  // decimals (0 to 12); empty: chosen from the magnitude
+};
+
 /// A metric: a formula over drivers and other metrics.
 struct Metric {
   std::string name;
@@ -64,6 +71,7 @@ struct Metric {
   SourceLocation where;          // the metric's key
   SourceLocation formula_where;  // the first character of the formula text
   bool percent = false;          // `format: percent`: shown as percents
+  Display display;
 };
 
 /// A rank (Spearman) correlation between two drivers.
@@ -82,6 +90,9 @@ struct GuidanceLine {
   double low = -std::numeric_limits<double>::infinity();
   double high = std::numeric_limits<double>::infinity();
   bool percent = false;
+  // The range as the file writes it, for display: "16000 ± 2%", "~$1.78B", "0.04 ± 0.10 (reported to
+  // 0.01)"; empty for a [low, high] line, which is shown from its ends.
+  std::string text;
   SourceLocation where;
 };
 

@@ -121,6 +121,15 @@ struct GuidanceProbability {
   std::vector<double> cdf;  // cumulative_shares(histogram): the empirical CDF at its bin edges
 };
 
+/// An indicator metric's (Variable::indicator) share of trials where it is 1: over all trials, a
+/// non-finite one counted as not 1, as a guidance line counts it.
+struct IndicatorProbability {
+  std::size_t variable = 0;
+  std::uint64_t ones = 0;
+  double p = 0.0;
+  Interval p_ci;  // Wilson 95%
+};
+
 /// Where a reported figure fell among its variable's trials. A percentile rank of exactly 0 or 1 means
 /// below or above every finite trial; sd_from_mean then says how far.
 struct ActualRank {
@@ -162,6 +171,7 @@ struct RunReport {
   Sampling sampling = Sampling::monte_carlo;
   std::vector<Summary> variables;  // per model variable (constants: every percentile = the value)
   std::vector<GuidanceProbability> guidance;
+  std::vector<IndicatorProbability> indicators;  // per indicator metric, in variable order
   std::uint64_t joint_inside = 0;  // trials where every guidance line holds
   double joint_p_in = 0.0;
   Interval joint_p_in_ci;

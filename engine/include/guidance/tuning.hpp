@@ -205,6 +205,7 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
 /// A guidance line as the model sees it: where its bounds fall among the trials.
 struct LineRank {
   std::string name;
+  std::size_t guidance = 0;                // its index in Model::guidance
   double low = 0.0, high = 0.0;            // +-inf for an open end
   double low_rank = 0.0, high_rank = 0.0;  // percentile_rank of each bound, in [0, 1]
   double p_in = 0.0;

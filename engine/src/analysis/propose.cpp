@@ -179,6 +179,7 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     const GuidanceRange& line = model.guidance[g];
     LineRank& ranked = proposal.lines.emplace_back();
     ranked.name = line.name;
+    ranked.guidance = g;
     ranked.low = line.low;
     ranked.high = line.high;
     ranked.low_rank = rank_among_trials(model, result, line.variable, line.low);

@@ -116,6 +116,12 @@ class CodeGenerator {
           break;
       }
     }
+    const Node& root = tree.back();
+    const std::size_t first_definition = program_.input_count;
+    program_.indicator[j] =
+        (root.kind == Node::Kind::operation && root.op >= Op::lt && root.op <= Op::logical_not) ||
+        (root.kind == Node::Kind::variable && static_cast<std::size_t>(root.reg) >= first_definition &&
+         program_.indicator[static_cast<std::size_t>(root.reg) - first_definition]);
     const Operand result = values.back();
     if (result.reg < 0)
       program_.constants[j] = result.value;
@@ -181,6 +187,7 @@ Program compile(std::span<const Input> inputs, std::span<const Definition> defin
   program.input_count = inputs.size();
   program.register_count = inputs.size() + definitions.size();
   program.constants.resize(definitions.size());
+  program.indicator.resize(definitions.size());
   program.depends_on = references(trees);
   program.order = evaluation_order(definitions, program.depends_on, inputs.size());
   CodeGenerator generator(program, inputs);

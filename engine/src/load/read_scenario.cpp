@@ -97,19 +97,42 @@ void read_formula(const YamlNode& node, const std::string& metric, Metric& out) 
   out.formula_where = node.text_where();
 }
 
-// `format: percent` or `number`: how the metric's values are shown.
-bool read_percent_format(const YamlNode& format, const std::string& metric) {
-  static const std::vector<std::string> formats = {"number", "percent"};
-  const std::string name = read_text(format);
-  if (std::ranges::find(formats, name) == formats.end()) {
-    unknown_name(fmt::format("unknown format `{}` for metric `{}`", name, metric), name, format.where, formats,
-                 "a metric is shown as a `number` (the default) or a `percent`");
+// `format: number | percent | currency` and `digits: N`: how the metric's values are shown. A currency
+// is the file's: its sign, and its scale as a suffix ("$1,100M" in `units: USD millions`).
+void read_display(const YamlNode& entry, const FigureUnits& units, Metric& metric) {
+  if (const YamlNode* format = entry.find("format")) {
+    static const std::vector<std::string> formats = {"number", "percent", "currency"};
+    const std::string name = read_text(*format);
+    if (std::ranges::find(formats, name) == formats.end()) {
+      unknown_name(fmt::format("unknown format `{}` for metric `{}`", name, metric.name), name, format->where, formats,
+                   "a metric is shown as a `number` (the default), a `percent` or `currency`");
+    }
+    metric.percent = name == "percent";
+    if (name == "currency") {
+      if (units.sign.empty()) {
+        throw InputError(format->where,
+                         fmt::format("`format: currency` for metric `{}` needs a currency in the file's `units:`", metric.name),
+                         units.text.empty() ? "declare the units, e.g. `units: USD millions`"
+                                            : fmt::format("`units: {}` names no currency; start it with one, e.g. "
+                                                          "`units: USD millions`",
+                                                          units.text));
+      }
+      metric.display.currency = units.sign;
+      metric.display.scale_exponent = units.scale_exponent.value_or(0);
+    }
   }
-  return name == "percent";
+  if (const YamlNode* digits = entry.find("digits")) {
+    try {
+      metric.display.digits = static_cast<int>(read_whole_number(*digits, 0, 12));
+    } catch (const InputError& error) {
+      throw InputError(error.where(), fmt::format("`digits` must be a whole number from 0 to 12, found `{}`", digits->text),
+                       error.hint().empty() ? "the decimals to show, e.g. `digits: 2` for 0.80" : error.hint());
+    }
+  }
 }
 
-// `NAME: formula`, or `NAME: {formula: ..., format: percent}`.
-Metric read_metric(const YamlNode& entry, const Names& names) {
+// `NAME: formula`, or `NAME: {formula: ..., format: percent, digits: 1}`.
+Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits& units) {
   check_name(entry.key, entry.key_where);
   if (const Driver* driver = names.driver(entry.key)) {
     throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
@@ -121,7 +144,7 @@ Metric read_metric(const YamlNode& entry, const Names& names) {
     read_formula(entry, entry.key, metric);
     return metric;
   }
-  static const std::vector<std::string> keys = {"formula", "format"};
+  static const std::vector<std::string> keys = {"formula", "format", "digits"};
   check_keys(entry, keys, fmt::format("metric `{}`", entry.key));
   const YamlNode* formula = entry.find("formula");
   if (!formula) {
@@ -129,7 +152,7 @@ Metric read_metric(const YamlNode& entry, const Names& names) {
                      "e.g. {formula: operating_income / revenue, format: percent}");
   }
   read_formula(*formula, entry.key, metric);
-  if (const YamlNode* format = entry.find("format")) metric.percent = read_percent_format(*format, entry.key);
+  read_display(entry, units, metric);
   return metric;
 }
 
@@ -187,6 +210,21 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
 
 GuidanceLine read_reported_guidance(const YamlNode& entry, const Names& names, const RangeContext& context);
 
+std::string trimmed(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
+// A read [low, high] line's ends as written: "0.19 to 0.22", "at least 0.19", "at most 22%".
+std::string written_ends(const YamlNode& list) {
+  const YamlNode& low = list.children[0];
+  const YamlNode& high = list.children[1];
+  if (low.is_null()) return "at most " + trimmed(high.text);
+  if (high.is_null()) return "at least " + trimmed(low.text);
+  return fmt::format("{} to {}", trimmed(low.text), trimmed(high.text));
+}
+
 // Judge the line on the figure as it will be reported, rounded to `step` (formula/rounding.hpp): the
 // range on the unrounded value, whose ends move out to the halves between reported figures.
 void report_to(GuidanceLine& line, double step, const YamlNode& at) {
@@ -210,6 +248,7 @@ GuidanceLine read_guidance_text(const YamlNode& entry, const YamlNode& text, con
   line.low = range.low;
   line.high = range.high;
   line.percent = range.percent;
+  line.text = trimmed(text.text);
   if (reported_to) report_to(line, *reported_to, text);
   else if (range.point) report_to(line, range.step, text);
   return line;
@@ -262,12 +301,19 @@ GuidanceLine read_reported_guidance(const YamlNode& entry, const Names& names, c
                        "the step the figure is reported to, e.g. 0.01 for cents");
     }
   }
-  if (range->is_scalar()) return read_guidance_text(entry, *range, context.units, reported_to);
-  YamlNode list = *range;  // [low, high], read as a line of its own
-  list.key = entry.key;
-  list.key_where = entry.key_where;
-  GuidanceLine line = read_guidance_line(list, names, context);
-  if (reported_to) report_to(line, *reported_to, *entry.find("reported_to"));
+  GuidanceLine line;
+  if (range->is_scalar()) {
+    line = read_guidance_text(entry, *range, context.units, reported_to);
+  } else {
+    YamlNode list = *range;  // [low, high], read as a line of its own
+    list.key = entry.key;
+    list.key_where = entry.key_where;
+    line = read_guidance_line(list, names, context);
+    if (!reported_to) return line;
+    report_to(line, *reported_to, *entry.find("reported_to"));
+    line.text = written_ends(list);
+  }
+  if (reported_to) line.text += fmt::format(" (reported to {})", trimmed(entry.find("reported_to")->text));
   return line;
 }
 
@@ -330,7 +376,7 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
 
   Names names(scenario.drivers);
   scenario.metrics = read_entries(root.find("metrics"), "metrics",
-                                  [&](const YamlNode& entry) { return read_metric(entry, names); });
+                                  [&](const YamlNode& entry) { return read_metric(entry, names, context.units); });
   names.add_metrics(scenario.metrics);
   if (const YamlNode* correlations = root.find("correlations"))
     scenario.correlations = read_correlations(*correlations, names);

@@ -44,15 +44,15 @@ void add_metrics(const Scenario& scenario, Model& model) {
   for (std::size_t m = 0; m < scenario.metrics.size(); ++m) {
     const std::optional<double>& folded = model.program.constants[m];
     model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, scenario.metrics[m].percent,
-                               !folded.has_value(),
-                               folded.value_or(0.0)});
+                               !folded.has_value(), folded.value_or(0.0), scenario.metrics[m].display,
+                               model.program.indicator[m]});
   }
 }
 
 void add_guidance(const Scenario& scenario, Model& model) {
   for (const GuidanceLine& line : scenario.guidance) {
     const auto variable = static_cast<std::size_t>(model.find(line.name));
-    model.guidance.push_back({line.name, variable, line.low, line.high, line.percent});
+    model.guidance.push_back({line.name, variable, line.low, line.high, line.percent, line.text});
     // A metric guided in percents is shown in percents (operating_margin: ["14%", "16%"]).
     if (line.percent) model.variables[variable].percent = true;
   }

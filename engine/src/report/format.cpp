@@ -43,6 +43,18 @@ ValueFormat choose_format(bool percent, double magnitude) {
   return {false, 3, 0, true};
 }
 
+ValueFormat value_format(const Variable& variable, double magnitude) {
+  ValueFormat format = choose_format(variable.percent, magnitude);
+  const Display& display = variable.display;
+  if (!display.currency.empty()) {
+    format.currency = display.currency;
+    format.scale_exponent = display.scale_exponent;
+    format.thousands = std::min(format.thousands, (12 - display.scale_exponent) / 3);  // "T" is the last suffix
+  }
+  if (display.digits && !format.scientific) format.decimals = *display.digits;
+  return format;
+}
+
 ValueFormat finer(ValueFormat format) {
   ++format.decimals;
   return format;
@@ -68,24 +80,36 @@ std::string_view sampling_name(Sampling sampling) {
 }
 
 ValueFormat variable_format(const Variable& variable, const Summary& summary) {
-  return choose_format(variable.percent, std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean)));
+  return value_format(variable, std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean)));
 }
 
 std::string format_with(double value, ValueFormat format) {
   if (std::isnan(value)) return "n/a";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   const double shown = format.percent ? value * 100.0 : value / std::pow(1000.0, format.thousands);
+  // A plain number's thousands are "k"; a currency's suffixes are the range reader's ("$16.0B").
   constexpr std::array<std::string_view, 5> thousands_suffix = {"", "k", "M", "B", "T"};
   const std::string_view suffix =
-      format.percent ? "%" : thousands_suffix[static_cast<std::size_t>(std::clamp(format.thousands, 0, 4))];
-  if (format.scientific) return shown == 0 ? fmt::format("0{}", suffix) : fmt::format("{:.{}e}{}", shown, format.decimals, suffix);
-  std::string text = fmt::format("{:.{}f}", shown, format.decimals);
-  if (text == fmt::format("-{:.{}f}", 0.0, format.decimals)) text.erase(0, 1);  // no "-0.0"
-  return group_thousands(std::move(text)) + std::string(suffix);
+      format.percent                ? "%"
+      : format.currency.empty()     ? thousands_suffix[static_cast<std::size_t>(std::clamp(format.thousands, 0, 4))]
+                                    : scale_suffix(format.scale_exponent + 3 * format.thousands);
+  std::string text = format.scientific ? (shown == 0 ? "0" : fmt::format("{:.{}e}", shown, format.decimals))
+                                       : fmt::format("{:.{}f}", shown, format.decimals);
+  if (!format.scientific) {
+    if (text == fmt::format("-{:.{}f}", 0.0, format.decimals)) text.erase(0, 1);  // no "-0.0"
+    text = group_thousands(std::move(text));
+  }
+  text.insert(text.starts_with('-') ? 1 : 0, format.currency);  // "-$5M"
+  return text + std::string(suffix);
 }
 
-std::string format_value(double value, bool percent) {
-  return format_with(value, choose_format(percent, value));
+std::string_view scale_suffix(int exponent) {
+  constexpr std::array<std::string_view, 5> suffixes = {"", "K", "M", "B", "T"};
+  return suffixes[static_cast<std::size_t>(std::clamp(exponent / 3, 0, 4))];
+}
+
+std::string format_variable_value(double value, const Variable& variable) {
+  return format_with(value, value_format(variable, value));
 }
 
 std::string format_signed(double value, int decimals) {
@@ -107,9 +131,20 @@ std::string format_bound(double value, bool percent) {
 }
 
 std::string format_range(const GuidanceRange& line) {
+  if (!line.text.empty()) return line.text;
   if (std::isinf(line.low)) return fmt::format("at most {}", format_bound(line.high, line.percent));
   if (std::isinf(line.high)) return fmt::format("at least {}", format_bound(line.low, line.percent));
   return fmt::format("{} to {}", format_bound(line.low, line.percent), format_bound(line.high, line.percent));
+}
+
+const IndicatorProbability* find_indicator(const RunReport& report, std::size_t variable) {
+  const auto found = std::ranges::find(report.indicators, variable, &IndicatorProbability::variable);
+  return found == report.indicators.end() ? nullptr : &*found;
+}
+
+std::string format_indicator(const IndicatorProbability& indicator) {
+  const std::string p = format_probability(indicator.p);
+  return (p.starts_with('<') || p.starts_with('>') ? "P " : "P = ") + p;
 }
 
 std::string format_rank(double rank) {

@@ -29,10 +29,15 @@ struct ValueFormat {
   int decimals = 2;
   int thousands = 0;        // the values are written in units of 1000^thousands, with a suffix: 2 M, 3 B, 4 T
   bool scientific = false;  // "{:.{decimals}e}"
+  std::string currency = {};  // written before the number ("$1,100M", "-$5M"); empty: none
+  int scale_exponent = 0;     // with a currency, the values are in units of 10^this: 6 writes "M"
 };
 
 /// The format for numbers of about `magnitude` (e.g. the largest |P50| or |mean| of a variable).
 ValueFormat choose_format(bool percent, double magnitude);
+
+/// choose_format for a variable's numbers, with its metric's currency and digits (Display).
+ValueFormat value_format(const Variable& variable, double magnitude);
 
 /// The same format with one more decimal: for bin edges and widths.
 ValueFormat finer(ValueFormat format);
@@ -43,8 +48,14 @@ std::string_view sampling_name(Sampling sampling);
 /// The format of a variable's numbers in tables and charts: from the larger of |P50| and |mean|.
 ValueFormat variable_format(const Variable& variable, const Summary& summary);
 
-/// "1,115.0", "63.50%", "0.2053", "n/a" for NaN, "inf", "-inf".
+/// "1,115.0", "63.50%", "0.2053", "$1,100M", "n/a" for NaN, "inf", "-inf".
 std::string format_with(double value, ValueFormat format);
+
+/// The suffix of a currency's figures in units of 10^exponent: "", "K", "M", "B", "T" (0 to 12).
+std::string_view scale_suffix(int exponent);
+
+/// One number of a variable in the variable's own format: an actual, a constant.
+std::string format_variable_value(double value, const Variable& variable);
 
 /// "+0.123" with `decimals` decimals and a sign, "n/a" when not finite (an undefined correlation).
 std::string format_signed(double value, int decimals);
@@ -74,8 +85,15 @@ std::string csv_cell(double value);
 /// A guidance bound as the user would write it: up to 10 significant digits, "1,100", "63.5%".
 std::string format_bound(double value, bool percent);
 
-/// "1,100 to 1,130", "at least 14%", "at most 0.22".
+/// The range as the file writes it ("16000 ± 2%", "~$1.78B", "0.04 ± 0.10 (reported to 0.01)"), or
+/// from its ends for a [low, high] line: "1,100 to 1,130", "at least 14%", "at most 0.22".
 std::string format_range(const GuidanceRange& line);
+
+/// The probability of an indicator metric (Variable::indicator) in `report`; null for any other.
+const IndicatorProbability* find_indicator(const RunReport& report, std::size_t variable);
+
+/// "P = 12.3%", or "P <0.1%" where format_probability writes a bound.
+std::string format_indicator(const IndicatorProbability& indicator);
 
 /// A percentile rank in [0, 1] as the model's percentile: "P68"; "<P1" and ">P99" for ranks that
 /// round to 0 or 100 without being exactly that, so that "outside every trial" is never implied;

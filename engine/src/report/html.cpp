@@ -226,7 +226,7 @@ std::string actuals_section(const Model& model, const RunReport& report) {
   Table actuals{{"Actual", "Reported", "Where it fell"}, {}, {}};
   for (const ActualRank& actual : report.actuals) {
     const auto v = static_cast<std::size_t>(model.find(actual.name));
-    actuals.rows.push_back({escape(actual.name), escape(format_value(actual.value, model.variables[v].percent)),
+    actuals.rows.push_back({escape(actual.name), escape(format_variable_value(actual.value, model.variables[v])),
                             escape(format_actual_rank(actual))});
   }
   return "<section>\n<h2>Actuals</h2>\n" + table(actuals) + "</section>\n";

@@ -37,7 +37,7 @@ std::string tornado_section(const Model& model, const SensitivityReport& report)
   charts::TornadoChart chart;
   chart.title = fmt::format("Tornado chart of {}", metric.name);
   chart.axis_title = html::axis_title(model, report.metric);
-  chart.format = choose_format(metric.percent, magnitude);
+  chart.format = value_format(metric, magnitude);
   chart.base = {"base", tornado.base};
   chart.low_legend = fmt::format("driver at its {}", percentile_label(report.range_low));
   chart.high_legend = fmt::format("driver at its {}", percentile_label(report.range_high));
@@ -47,7 +47,7 @@ std::string tornado_section(const Model& model, const SensitivityReport& report)
                     {}, {}};
   for (const TornadoBar& bar : tornado.bars) {
     const Variable& driver = model.variables[bar.driver];
-    const ValueFormat input = choose_format(driver.percent, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
+    const ValueFormat input = value_format(driver, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
     chart.rows.push_back({driver.name,
                           fmt::format("{} to {}", format_with(bar.low_input, input), format_with(bar.high_input, input)),
                           bar.output_low, bar.output_high});
@@ -70,7 +70,7 @@ std::string spider_section(const Model& model, const SensitivityReport& report) 
   for (const SpiderLine& line : spider.lines)
     for (const SpiderPoint& point : line.points)
       if (std::isfinite(point.output)) magnitude = std::max(magnitude, std::abs(point.output));
-  const ValueFormat format = choose_format(metric.percent, magnitude);
+  const ValueFormat format = value_format(metric, magnitude);
   html::Table table{{"Driver at"}, {}, {}};
   for (const SpiderLine& line : spider.lines) table.headers.push_back(name_of(model, line.driver));
   const std::size_t points = spider.lines.empty() ? 0 : spider.lines.front().points.size();

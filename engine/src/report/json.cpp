@@ -49,10 +49,12 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
     variables[model.variables[v].name] = variable_json(model.variables[v], report.variables[v]);
 
   Json guidance = Json::array();
-  for (const GuidanceProbability& line : report.guidance)
+  for (std::size_t g = 0; g < report.guidance.size(); ++g) {
+    const GuidanceProbability& line = report.guidance[g];
     guidance.push_back({{"name", line.name},
                         {"low", json_number(line.low)},
                         {"high", json_number(line.high)},
+                        {"text", format_range(model.guidance[g])},
                         {"p_in", line.p_in},
                         {"p_in_ci", json_interval(line.p_in_ci)},
                         {"p_below", line.p_below},
@@ -60,6 +62,7 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
                         {"p_above", line.p_above},
                         {"p_above_ci", json_interval(line.p_above_ci)},
                         {"nonfinite", line.nonfinite}});
+  }
 
   Json out{{"scenario", model.name},
            {"variant", model.variant},

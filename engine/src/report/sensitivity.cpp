@@ -164,7 +164,7 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
     for (const double y : {bar.output_low, bar.output_high})
       if (std::isfinite(y)) scale_min = std::min(scale_min, y), scale_max = std::max(scale_max, y);
   const ValueFormat output_format =
-      choose_format(metric.percent, std::max({std::abs(tornado.base), std::abs(scale_min), std::abs(scale_max)}));
+      value_format(metric, std::max({std::abs(tornado.base), std::abs(scale_min), std::abs(scale_max)}));
 
   std::vector<std::size_t> drivers;
   for (const TornadoBar& bar : tornado.bars) drivers.push_back(bar.driver);
@@ -198,7 +198,7 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
   for (const TornadoBar& bar : tornado.bars) {
     const Variable& driver = model.variables[bar.driver];
     const ValueFormat input_format =
-        choose_format(driver.percent, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
+        value_format(driver, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
     out += fmt::format("  {}{:>{}}{:>{}}{:>{}}{:>{}}\n", fit_name(driver.name, names),
                        format_with(bar.low_input, input_format), number, format_with(bar.high_input, input_format),
                        number, format_with(bar.output_low, output_format), number,
@@ -220,7 +220,7 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
   for (const SpiderLine& line : spider.lines)
     for (const SpiderPoint& point : line.points)
       if (std::isfinite(point.output)) magnitude = std::max(magnitude, std::abs(point.output));
-  const ValueFormat format = choose_format(metric.percent, magnitude);
+  const ValueFormat format = value_format(metric, magnitude);
 
   // A column of numbers per driver. Names longer than a column alternate between two header lines, so
   // that each can reach back over its neighbour's column.

@@ -17,12 +17,12 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
   for (std::size_t d = 0; d < model.driver_count; ++d) {
     const Variable& variable = model.variables[d];
     if (!variable.stochastic) {
-      out += fmt::format("  {:<18} constant {}\n", variable.name, format_value(variable.constant_value, variable.percent));
+      out += fmt::format("  {:<18} constant {}\n", variable.name, format_variable_value(variable.constant_value, variable));
       continue;
     }
     const Distribution& distribution = model.distributions[d];
     const double center = mean(distribution);
-    const ValueFormat format = choose_format(variable.percent, center);
+    const ValueFormat format = value_format(variable, center);
     out += fmt::format("  {:<18} {:<10} mean {}, P10 {}, P90 {}   ({})\n", variable.name, kind_name(distribution),
                        format_with(center, format), format_with(quantile(distribution, 0.10), format),
                        format_with(quantile(distribution, 0.90), format), describe(distribution));
@@ -32,7 +32,7 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
   for (const std::size_t m : model.program.order) {
     const Variable& variable = model.variables[model.driver_count + m];
     out += fmt::format("  {:<18} = {}{}\n", variable.name, scenario.metrics[m].formula,
-                       variable.stochastic ? "" : fmt::format("   (constant {})", format_value(variable.constant_value, variable.percent)));
+                       variable.stochastic ? "" : fmt::format("   (constant {})", format_variable_value(variable.constant_value, variable)));
   }
 
   if (!scenario.correlations.empty()) {

@@ -56,8 +56,12 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
   std::size_t width = number_width;
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     const ValueFormat format = variable_format(model.variables[v], report.variables[v]);
-    rows[v].values = value_cells(model.variables[v], report.variables[v], format);
-    if (show_error && model.variables[v].stochastic) rows[v].errors = error_cells(report.variables[v], format);
+    if (const IndicatorProbability* indicator = find_indicator(report, v)) {
+      rows[v].values = {format_indicator(*indicator)};
+    } else {
+      rows[v].values = value_cells(model.variables[v], report.variables[v], format);
+      if (show_error && model.variables[v].stochastic) rows[v].errors = error_cells(report.variables[v], format);
+    }
     for (const std::vector<std::string>* cells : {&rows[v].values, &rows[v].errors})
       for (const std::string& cell : *cells) width = std::max(width, display_columns(cell) + 1);
   }
@@ -79,6 +83,11 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
       out += name_cell(variable.name, name_width) + row(rows[v].values);
       if (!variable.stochastic) {
         out += paint.dim("  (constant)") + "\n";
+        continue;
+      }
+      if (const IndicatorProbability* indicator = find_indicator(report, v)) {  // a probability, not percentiles
+        out += fmt::format("  95% interval [{}, {}]\n", format_probability(indicator->p_ci.low),
+                           format_probability(indicator->p_ci.high));
         continue;
       }
       out += "\n";
@@ -130,7 +139,7 @@ void render_precision(std::string& out, const RunReport& report, const Painter& 
 void render_guidance(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
                      const Painter& paint) {
   std::size_t range_width = 8;
-  for (const GuidanceRange& line : model.guidance) range_width = std::max(range_width, format_range(line).size());
+  for (const GuidanceRange& line : model.guidance) range_width = std::max(range_width, display_columns(format_range(line)));
   out += paint.bold(fmt::format("  {:<{}}  {:<{}}{:>9}  {:<17}{:>7}{:>7}", "guidance", name_width, "range",
                                 range_width, "P(in)", "95% interval", "below", "above")) +
          "\n";
@@ -200,7 +209,7 @@ std::string render_table(const Model& model, const RunReport& report, const Tabl
   render_precision(out, report, paint);
   for (const ActualRank& actual : report.actuals) {
     const auto v = static_cast<std::size_t>(model.find(actual.name));
-    out += fmt::format("\nactual {} = {}: {}", actual.name, format_value(actual.value, model.variables[v].percent),
+    out += fmt::format("\nactual {} = {}: {}", actual.name, format_variable_value(actual.value, model.variables[v]),
                        format_actual_rank(actual));
   }
   if (!report.actuals.empty()) out += "\n";

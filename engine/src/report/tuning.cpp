@@ -32,13 +32,13 @@ struct TextTable {
 
 std::string render_text_table(const TextTable& table) {
   std::vector<std::size_t> label_widths(table.label_headers.size());
-  for (std::size_t i = 0; i < label_widths.size(); ++i) label_widths[i] = table.label_headers[i].size();
+  for (std::size_t i = 0; i < label_widths.size(); ++i) label_widths[i] = display_columns(table.label_headers[i]);
   std::vector<std::size_t> widths(table.headers.size());
-  for (std::size_t j = 0; j < widths.size(); ++j) widths[j] = table.headers[j].size() + 2;
+  for (std::size_t j = 0; j < widths.size(); ++j) widths[j] = display_columns(table.headers[j]) + 2;
   for (const TextTable::Row& row : table.rows) {
     if (row.cells.empty()) continue;
-    for (std::size_t i = 0; i < row.labels.size(); ++i) label_widths[i] = std::max(label_widths[i], row.labels[i].size());
-    for (std::size_t j = 0; j < row.cells.size(); ++j) widths[j] = std::max(widths[j], row.cells[j].size() + 2);
+    for (std::size_t i = 0; i < row.labels.size(); ++i) label_widths[i] = std::max(label_widths[i], display_columns(row.labels[i]));
+    for (std::size_t j = 0; j < row.cells.size(); ++j) widths[j] = std::max(widths[j], display_columns(row.cells[j]) + 2);
   }
   std::size_t prefix = 0;
   for (const std::size_t width : label_widths) prefix += 2 + width;
@@ -91,7 +91,7 @@ ValueFormat common_format(const Model& model, std::size_t variable, const std::v
     for (const double x : {summary.percentiles[4], summary.mean})
       if (std::isfinite(x)) magnitude = std::max(magnitude, std::abs(x));
   }
-  return choose_format(model.variables[variable].percent, magnitude);
+  return value_format(model.variables[variable], magnitude);
 }
 
 std::string percentile_name(std::size_t index) { return fmt::format("P{:g}", reported_percentiles[index]); }
@@ -134,6 +134,14 @@ std::vector<Quantity> sweep_quantities(const Sweep& sweep, const TuningTable& ta
   std::vector<const RunReport*> reports;
   for (const SweepPoint& point : sweep.points) reports.push_back(&point.report);
   for (const std::size_t v : shown_variables(model, table, false)) {
+    if (model.variables[v].indicator) {
+      const std::string name = fmt::format("P({})", model.variables[v].name);
+      quantities.push_back({false, name, name, [v](const SweepPoint& point) {
+                              const IndicatorProbability* indicator = find_indicator(point.report, v);
+                              return indicator ? format_probability(indicator->p) : "constant";
+                            }});
+      continue;
+    }
     const ValueFormat format = common_format(model, v, reports);
     for (const std::size_t p : table.percentiles)
       quantities.push_back({false, fmt::format("{} {}", percentile_name(p), model.variables[v].name),
@@ -216,10 +224,11 @@ std::string rank_range(const LineRank& line) {
   return fmt::format("{} to {}", format_rank(line.low_rank), format_rank(line.high_rank));
 }
 
-Json line_rank_json(const LineRank& line) {
+Json line_rank_json(const Model& model, const LineRank& line) {
   return Json{{"name", line.name},
               {"low", json_number(line.low)},
               {"high", json_number(line.high)},
+              {"text", format_range(model.guidance[line.guidance])},
               {"low_rank", json_number(line.low_rank)},
               {"high_rank", json_number(line.high_rank)},
               {"p_in", line.p_in},
@@ -245,17 +254,23 @@ std::string figure_to_step(double value, double scale, std::optional<double> ste
 }
 
 /// The range in an outlook's words: "0.80 ± 0.04", "72.5% ± 50bp" (a margin under a point in basis
-/// points, else in points), "1,100 to 1,130"; each reads back as a guidance line.
-std::string publish_words(const PublishedRange& published, bool percent) {
+/// points, else in points), "1,100 to 1,130", "$1,100M to $1,130M" (a currency metric); each reads back
+/// as a guidance line.
+std::string publish_words(const PublishedRange& published, const Variable& variable) {
+  const bool percent = variable.percent;
+  const Display& display = variable.display;
   const double scale = percent ? 100.0 : 1.0;
-  const std::string unit = percent ? "%" : "";
-  const auto figure = [&](double value) { return figure_to_step(value, scale, published.step) + unit; };
+  const std::string unit(percent ? "%" : display.currency.empty() ? "" : scale_suffix(display.scale_exponent));
+  const auto with_currency = [&](std::string text) {
+    return text.insert(text.starts_with('-') ? 1 : 0, display.currency);
+  };
+  const auto figure = [&](double value) { return with_currency(figure_to_step(value, scale, published.step)) + unit; };
   if (!published.center) return fmt::format("{} to {}", figure(published.range.low), figure(published.range.high));
   const bool basis_points = percent && published.half_width < 0.01;
   const double margin_scale = !percent ? 1.0 : basis_points ? 1e4 : 100.0;
-  const std::string margin_unit = !percent ? "" : basis_points ? "bp" : "pt";
+  const std::string margin_unit = !percent ? unit : basis_points ? "bp" : "pt";
   return fmt::format("{} ± {}{}", figure(*published.center),
-                     figure_to_step(published.half_width, margin_scale, published.step), margin_unit);
+                     with_currency(figure_to_step(published.half_width, margin_scale, published.step)), margin_unit);
 }
 
 }  // namespace
@@ -278,6 +293,15 @@ std::string render_compare(std::span<const VariantReport> variants, const Tuning
     reports.push_back(&variant.report);
   }
   for (const std::size_t v : shown_variables(first.model, table, true)) {
+    if (first.model.variables[v].indicator) {  // its probability, not percentiles of 0 and 1
+      TextTable::Row& row = grid.rows.emplace_back();
+      row.labels = {first.model.variables[v].name, "P"};
+      for (const VariantReport& variant : variants) {
+        const IndicatorProbability* indicator = find_indicator(variant.report, v);
+        row.cells.push_back(indicator ? format_probability(indicator->p) : "constant");
+      }
+      continue;
+    }
     const ValueFormat format = common_format(first.model, v, reports);
     for (const std::size_t p : table.percentiles) {
       TextTable::Row& row = grid.rows.emplace_back();
@@ -376,7 +400,7 @@ std::string render_solution(const Solution& solution) {
   const Model& model = solution.model;
   const Target& target = solution.target;
   const auto metric = static_cast<std::size_t>(model.find(target.metric));
-  const ValueFormat metric_format = choose_format(model.variables[metric].percent, std::abs(solution.achieved));
+  const ValueFormat metric_format = value_format(model.variables[metric], std::abs(solution.achieved));
   const auto statistic = [&](double x) {
     return is_probability(target) ? format_probability(x) : format_with(x, metric_format);
   };
@@ -452,7 +476,7 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
 std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal) {
   const auto variable = static_cast<std::size_t>(model.find(proposal.metric));
   const Summary& summary = report.variables[variable];
-  const ValueFormat format = choose_format(model.variables[variable].percent,
+  const ValueFormat format = value_format(model.variables[variable],
                                            std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean)));
   const auto range = [&](const Interval& interval) {
     return fmt::format("{} to {}", format_with(interval.low, format), format_with(interval.high, format));
@@ -469,7 +493,7 @@ std::string render_proposal(const Model& model, const RunReport& report, const P
                           fmt::format("{} to {}", format_rank(proposal.central_ranks.low), format_rank(proposal.central_ranks.high))}});
   if (proposal.publish) {
     const PublishedRange& published = *proposal.publish;
-    ranges.rows.push_back({{"to publish", publish_words(published, model.variables[variable].percent)},
+    ranges.rows.push_back({{"to publish", publish_words(published, model.variables[variable])},
                            {format_probability(published.p_in),
                             fmt::format("{} to {}", format_rank(published.ranks.low), format_rank(published.ranks.high))}});
   }
@@ -498,18 +522,18 @@ nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report
   out["confidence"] = proposal.confidence;
   out["narrowest"] = json_interval(proposal.narrowest);
   out["central"] = json_interval(proposal.central);
-  out["guidance"] = proposal.guidance ? line_rank_json(*proposal.guidance) : Json(nullptr);
+  out["guidance"] = proposal.guidance ? line_rank_json(model, *proposal.guidance) : Json(nullptr);
   out["narrowest_p_in"] = proposal.narrowest_p_in;
   out["central_p_in"] = proposal.central_p_in;
   out["narrowest_ranks"] = json_interval(proposal.narrowest_ranks);
   out["central_ranks"] = json_interval(proposal.central_ranks);
   Json lines = Json::array();
-  for (const LineRank& line : proposal.lines) lines.push_back(line_rank_json(line));
+  for (const LineRank& line : proposal.lines) lines.push_back(line_rank_json(model, line));
   out["lines"] = lines;
   if (proposal.publish) {
     const PublishedRange& published = *proposal.publish;
-    const auto percent = model.variables[static_cast<std::size_t>(model.find(proposal.metric))].percent;
-    out["publish"] = Json{{"words", publish_words(published, percent)},
+    const Variable& metric = model.variables[static_cast<std::size_t>(model.find(proposal.metric))];
+    out["publish"] = Json{{"words", publish_words(published, metric)},
                           {"range", json_interval(published.range)},
                           {"center", published.center ? json_number(*published.center) : Json(nullptr)},
                           {"half_width", published.center ? json_number(published.half_width) : Json(nullptr)},

@@ -215,6 +215,16 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
                                               : constant_summary(variable.constant_value, result.trials);
   });
 
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    if (!model.variables[v].indicator || !model.variables[v].stochastic) continue;
+    // The finite values are 0 and 1, so their compensated mean times their count is the count of ones.
+    const Summary& summary = report.variables[v];
+    const std::uint64_t ones =
+        summary.count == 0 ? 0 : static_cast<std::uint64_t>(std::llround(summary.mean * static_cast<double>(summary.count)));
+    report.indicators.push_back({v, ones, static_cast<double>(ones) / static_cast<double>(result.trials),
+                                 wilson_interval(ones, result.trials)});
+  }
+
   std::vector<std::size_t> with_nonfinite;
   for (std::size_t v = 0; v < model.variables.size(); ++v)
     if (model.variables[v].stochastic && report.variables[v].nonfinite > 0) with_nonfinite.push_back(v);
