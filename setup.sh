@@ -14,7 +14,8 @@ cd "$(dirname "$0")"
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libtbb-dev libcli11-dev libyaml-cpp-dev catch2 libbenchmark-dev
-          nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev)
+          nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev
+          libxlsxwriter-dev)
 # Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium.
 test_packages=(chromium)
 # Only the fuzzers need these: libFuzzer comes with clang.

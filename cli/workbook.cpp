@@ -1,0 +1,34 @@
+#include "workbook.hpp"
+
+#include <fmt/format.h>
+
+#include "guidance/report.hpp"
+
+namespace guidance::cli {
+
+void check_workbook_output(const RunFlags& flags) {
+  if (flags.format != "xlsx" || (!flags.output.empty() && flags.output != "-")) return;
+  throw InputError({}, "--format xlsx writes an Excel workbook, which needs --output FILE",
+                   "for example --format xlsx --output q4.xlsx");
+}
+
+void check_trials_sheet(std::uint64_t trials) {
+  if (trials <= max_workbook_trials) return;
+  throw InputError({}, fmt::format("a workbook's Trials sheet holds at most {} trials (Excel's rows), found {}",
+                                   group_thousands(std::to_string(max_workbook_trials)), group_thousands(std::to_string(trials))),
+                   "run fewer trials (with --precision, a smaller --max-trials), or write the trials to a CSV file: "
+                   "--samples trials.csv");
+}
+
+void write_workbook(const std::string& path, const std::function<void(const std::string& file)>& write) {
+  write_output_file(path, [&](const std::string& file) {
+    try {
+      write(file);
+    } catch (const WorkbookError& error) {
+      throw InputError({}, fmt::format("cannot write `{}`: {}", path, error.what()),
+                       "check that the directory exists and is writable, and that the disk has space");
+    }
+  });
+}
+
+}  // namespace guidance::cli
