@@ -121,11 +121,8 @@ Fill fill_stream(const std::function<void(std::ostream&)>& write) {
   return [&write](int descriptor, const fs::path&) { return write_to(descriptor, write); };
 }
 
-Fill fill_file(const std::function<void(const std::string&)>& write) {
-  return [&write](int, const fs::path& path) {
-    write(path.string());
-    return 0;
-  };
+Fill fill_file(const std::function<int(const std::string&)>& write) {
+  return [&write](int, const fs::path& path) { return write(path.string()); };
 }
 
 /// Write a device or a pipe (/dev/null, /dev/stdout, a FIFO) directly: it cannot be replaced.
@@ -221,7 +218,7 @@ void write_output(const std::string& path, const std::function<void(std::ostream
   write_to_path(path, fill_stream(write));
 }
 
-void write_output_file(const std::string& path, const std::function<void(const std::string& file)>& write) {
+void write_output_file(const std::string& path, const std::function<int(const std::string& file)>& write) {
   if (path.empty() || path == "-") throw std::invalid_argument("write_output_file needs a file, not stdout");
   write_to_path(path, fill_file(write));
 }

@@ -24,9 +24,13 @@ void write_workbook(const std::string& path, const std::function<void(const std:
   write_output_file(path, [&](const std::string& file) {
     try {
       write(file);
+      return 0;
     } catch (const WorkbookError& error) {
+      // A failed write is reported as every output's is (the disk is full, a file-size limit); what
+      // else libxlsxwriter refuses, in its words.
+      if (error.system_error != 0) return error.system_error;
       throw InputError({}, fmt::format("cannot write `{}`: {}", path, error.what()),
-                       "check that the directory exists and is writable, and that the disk has space");
+                       "check that the directory exists and is writable");
     }
   });
 }

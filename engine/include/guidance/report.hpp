@@ -74,9 +74,11 @@ std::string render_html_compare(const std::vector<VariantReport>& variants, cons
 struct Sweep;     // tuning.hpp
 struct Proposal;  // tuning.hpp
 
-/// libxlsxwriter could not write the workbook; what() is its reason ("Error creating output xlsx file").
+/// libxlsxwriter could not write the workbook: what() is its reason ("Zip generic error ZIP_ERRNO while
+/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0.
 struct WorkbookError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  WorkbookError(const std::string& reason, int system_error_ = 0) : std::runtime_error(reason), system_error(system_error_) {}
+  int system_error = 0;
 };
 
 /// The most trials a Trials sheet holds: Excel's 1,048,576 rows, less the header.

@@ -1,6 +1,7 @@
 // The Excel workbook (docs/output-format.md, "workbook"), written with libxlsxwriter: rendering only,
 // every number as the report holds it, only the cell formats chosen here.
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
@@ -72,8 +73,13 @@ class Book {
     if (workbook_ != nullptr) lxw_workbook_free(workbook_);
   }
 
-  /// Write the file: libxlsxwriter assembles it here, so most write errors surface here.
-  void close() { check(workbook_close(std::exchange(workbook_, nullptr))); }
+  /// Write the file: libxlsxwriter assembles it here, so most write errors surface here, with errno
+  /// still telling the system's reason when a write failed.
+  void close() {
+    errno = 0;
+    const lxw_error error = workbook_close(std::exchange(workbook_, nullptr));
+    if (error != LXW_NO_ERROR) throw WorkbookError(lxw_strerror(error), errno);
+  }
 
   lxw_workbook* handle() const { return workbook_; }
   lxw_format* bold() const { return bold_; }
