@@ -283,6 +283,14 @@ Sheet write_guidance(Book& book, const std::vector<std::string>& key, const std:
   return sheet;
 }
 
+/// One run's Summary and Guidance, with the guided metrics' histograms.
+void write_run_sheets(Book& book, const Model& model, const RunReport& report) {
+  const std::vector<Block> blocks = {{model, report, nullptr}};
+  write_summary(book, {}, blocks);
+  Sheet guidance = write_guidance(book, {}, blocks);
+  write_histograms(book, model, report, guidance);
+}
+
 /// Every trial: a column per variable, a row per trial.
 void write_trials(Book& book, const Model& model, const RunReport& report, const SimulationResult& result) {
   if (result.trials > max_workbook_trials)
@@ -344,6 +352,7 @@ void write_tornado(Book& book, const Model& model, const SensitivityReport& repo
   chart_set_series_overlap(chart, 100);
   chart_set_series_gap(chart, 40);
   chart_axis_set_reverse(chart->y_axis);  // the largest swing at the top, as in the table
+  chart_axis_set_label_position(chart->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);  // names clear of the bars
   chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
   sheet.insert(chart, 0, 9);
 }
@@ -422,9 +431,10 @@ void write_proposal(Book& book, const Model& model, const RunReport& report, con
     if (published.center) sheet.number(*published.center, format).number(published.half_width, format);
     sheet.next();
   }
-  for (const LineRank& line : proposal.lines) {
-    lxw_format* line_format = book.format(variable_format(model.variables[static_cast<std::size_t>(model.find(line.name))],
-                                                          report.variables[static_cast<std::size_t>(model.find(line.name))]));
+  for (std::size_t g = 0; g < proposal.lines.size(); ++g) {  // lines follow model.guidance
+    const LineRank& line = proposal.lines[g];
+    const std::size_t variable = model.guidance[g].variable;
+    lxw_format* line_format = book.format(variable_format(model.variables[variable], report.variables[variable]));
     sheet.text("guidance " + line.name).number(line.low, line_format).number(line.high, line_format);
     sheet.probability(line.p_in).interval(line.p_in_ci, book.format(probability_format));
     sheet.probability(line.low_rank).probability(line.high_rank).next();
@@ -437,10 +447,7 @@ void write_run_workbook(const std::string& file, const Model& model, const RunRe
                         const SimulationResult* trials) {
   Book book(file, model, trials != nullptr);
   write_about(book, model, &report);
-  const std::vector<Block> blocks = {{model, report, nullptr}};
-  write_summary(book, {}, blocks);
-  Sheet guidance = write_guidance(book, {}, blocks);
-  write_histograms(book, model, report, guidance);
+  write_run_sheets(book, model, report);
   if (trials != nullptr) write_trials(book, model, report, *trials);
   book.close();
 }
@@ -512,10 +519,7 @@ void write_proposal_workbook(const std::string& file, const Model& model, const 
   write_about(book, model, &report,
               {{"metric", proposal.metric}, {"confidence", format_probability(proposal.confidence)}});
   write_proposal(book, model, report, proposal);
-  const std::vector<Block> blocks = {{model, report, nullptr}};
-  write_summary(book, {}, blocks);
-  Sheet guidance = write_guidance(book, {}, blocks);
-  write_histograms(book, model, report, guidance);
+  write_run_sheets(book, model, report);
   book.close();
 }
 
