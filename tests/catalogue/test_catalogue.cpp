@@ -302,6 +302,7 @@ TEST_CASE("every write is checked: one that fails is status 2 naming where the o
       {"validate " + flagship, 2, full, ">/dev/full"},
       {"run --help", 2, full, ">/dev/full"},
       {run + "--output /dev/full", 2, "error: cannot write `/dev/full`: No space left on device"},
+      {run + "--format xlsx --output /dev/full", 2, "error: cannot write `/dev/full`: No space left on device"},
       // A closed stdout (`>&-`) is not taken over by the next file the run opens.
       {run, 2, "error: cannot write to stdout: Bad file descriptor", ">&-"},
       // A file-size limit (`ulimit -f`, 512-byte blocks in sh) on redirected stdout.
