@@ -15,10 +15,12 @@ cd "$(dirname "$0")"
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libtbb-dev libcli11-dev libyaml-cpp-dev catch2 libbenchmark-dev
           nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev
-          python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas)
+          python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas libxlsxwriter-dev)
 # Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium; the
-# Python module's tests run under pytest and execute docs/notebook.ipynb with nbconvert.
-test_packages=(chromium python3-pytest jupyter-nbconvert python3-ipykernel)
+# Python module's tests run under pytest and execute docs/notebook.ipynb with nbconvert; the Excel
+# workbook's test reads it back with python3-openpyxl. (Its LibreOffice test runs where
+# libreoffice-calc-nogui is installed: about 160 MB more to download, so not here.)
+test_packages=(chromium python3-pytest jupyter-nbconvert python3-ipykernel python3-openpyxl)
 # Only the fuzzers need these: libFuzzer comes with clang.
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 
@@ -54,7 +56,8 @@ build_preset() {
 case "${1:-run}" in
   build) shift; build "$@" ;;
   run)   build; "$build_dir/cli/guidance" run scenarios/juniper_q4_2012.yaml ;;
-  test)  install_missing "${test_packages[@]}"; build; ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
+  # GUIDANCE_REQUIRE_TEST_TOOLS: a test whose tool is missing fails instead of skipping.
+  test)  install_missing "${test_packages[@]}"; build; GUIDANCE_REQUIRE_TEST_TOOLS=1 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" ;;
   test-sanitize) build_preset asan-ubsan build-sanitize
                  # Sanitizer reports are fatal (-fno-sanitize-recover); these add checks and stack traces.
                  export ASAN_OPTIONS=check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1

@@ -2,6 +2,9 @@
 // are thrown as InputError and mapped to status 2 by main.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "options.hpp"
 
 namespace guidance::cli {
@@ -14,7 +17,8 @@ struct ValidateCommand {
 struct RunCommand {
   ScenarioFlags scenario;
   RunFlags run;
-  std::string samples;  // --samples PATH.csv
+  // --samples PATH.csv; --samples alone with --format xlsx: the workbook's Trials sheet.
+  std::optional<std::string> samples;
   std::string html_report;  // --report PATH.html
   bool ascii = false;        // --ascii: the table's histograms in ASCII
   int operator()() const;

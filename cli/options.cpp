@@ -146,13 +146,15 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
 ThreadLimit::ThreadLimit(unsigned threads)
     : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
 
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts) {
+Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
+                      const std::function<void(std::uint64_t most_trials)>& before) {
   const ThreadLimit limit(flags.threads);
   Run run{load_model(scenario), {}, {}};
   RunOptions options = resolve_run_options(run.model, flags);
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);
     if (!flags.trials) options.trials = 10'000;
+    if (before) before(std::max(options.trials, goal.max_trials));
     ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
     options.progress = progress.callback();
     PreciseRun precise = simulate_to_precision(run.model, options, goal, charts);
@@ -161,6 +163,7 @@ Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Char
     run.report = std::move(precise.report);
     return run;
   }
+  if (before) before(options.trials);
   ProgressReporter progress(options.trials);
   options.progress = progress.callback();
   run.result = simulate(run.model, options);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <iostream>
 #include <streambuf>
 #include <vector>
@@ -112,13 +113,25 @@ void remove_temporary(const fs::path& temporary) {
   forget_on_signal(temporary);
 }
 
+/// Fill an opened output: write it through `descriptor`, or have a library write the file at `path`
+/// (the same file). Returns the first write error, 0 for none; exceptions pass.
+using Fill = std::function<int(int descriptor, const fs::path& path)>;
+
+Fill fill_stream(const std::function<void(std::ostream&)>& write) {
+  return [&write](int descriptor, const fs::path&) { return write_to(descriptor, write); };
+}
+
+Fill fill_file(const std::function<int(const std::string&)>& write) {
+  return [&write](int, const fs::path& path) { return write(path.string()); };
+}
+
 /// Write a device or a pipe (/dev/null, /dev/stdout, a FIFO) directly: it cannot be replaced.
-void write_directly(const std::string& path, const std::function<void(std::ostream&)>& write) {
+void write_directly(const std::string& path, const Fill& fill) {
   const int descriptor = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (descriptor < 0) fail(path, errno);
   int error = 0;
   try {
-    error = write_to(descriptor, write);
+    error = fill(descriptor, path);
   } catch (...) {
     ::close(descriptor);
     throw;
@@ -127,7 +140,7 @@ void write_directly(const std::string& path, const std::function<void(std::ostre
   if (error != 0) fail(path, error);
 }
 
-void stage(const std::string& path, const fs::file_status& status, const std::function<void(std::ostream&)>& write) {
+void stage(const std::string& path, const fs::file_status& status, const Fill& fill) {
   // Replace the file a link names, not the link (a link to nowhere is replaced itself).
   std::error_code error_code;
   fs::path target(path);
@@ -151,7 +164,7 @@ void stage(const std::string& path, const fs::file_status& status, const std::fu
   }
   int error = 0;
   try {
-    error = write_to(descriptor, write);
+    error = fill(descriptor, temporary);
   } catch (...) {
     ::close(descriptor);
     remove_temporary(temporary);
@@ -180,20 +193,34 @@ void prepare_standard_streams() {
   std::cout.rdbuf(&stdout_buffer());
 }
 
+namespace {
+
+/// A file or a device, as write_output says; never stdout.
+void write_to_path(const std::string& path, const Fill& fill) {
+  std::error_code error_code;
+  const fs::file_status status = fs::status(path, error_code);  // follows symbolic links
+  if (fs::is_directory(status))
+    throw InputError({}, fmt::format("cannot write `{}`: it is a directory", path), write_hint(0, false));
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    write_directly(path, fill);
+  else
+    stage(path, status, fill);
+}
+
+}  // namespace
+
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
   if (path.empty() || path == "-") {
     write(std::cout);
     flush_stdout();
     return;
   }
-  std::error_code error_code;
-  const fs::file_status status = fs::status(path, error_code);  // follows symbolic links
-  if (fs::is_directory(status))
-    throw InputError({}, fmt::format("cannot write `{}`: it is a directory", path), write_hint(0, false));
-  if (fs::exists(status) && !fs::is_regular_file(status))
-    write_directly(path, write);
-  else
-    stage(path, status, write);
+  write_to_path(path, fill_stream(write));
+}
+
+void write_output_file(const std::string& path, const std::function<int(const std::string& file)>& write) {
+  if (path.empty() || path == "-") throw std::invalid_argument("write_output_file needs a file, not stdout");
+  write_to_path(path, fill_file(write));
 }
 
 void write_output(const std::string& path, const std::string& text) {

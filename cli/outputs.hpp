@@ -36,6 +36,11 @@ void prepare_standard_streams();
 /// are kept. Throws InputError or ReaderGone; a file that fails leaves nothing behind.
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 void write_output(const std::string& path, const std::string& text);
+/// Write an output that a library writes to a file it names itself (the Excel workbook): `write` gets
+/// the file to write, the staged temporary for a file, else the device itself, and returns the errno of
+/// a failed write or 0. Errors as write_output; std::invalid_argument for stdout ("" or "-"), which the
+/// command refuses before any work.
+void write_output_file(const std::string& path, const std::function<int(const std::string& file)>& write);
 
 /// Rename every staged file over its target and sync their directories: each file is replaced
 /// atomically and durably. From its start a signal is ignored, so that the run ends with its own

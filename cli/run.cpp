@@ -7,6 +7,7 @@
 #include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
 #include "html_report.hpp"
+#include "workbook.hpp"
 
 namespace guidance::cli {
 
@@ -48,8 +49,10 @@ int ValidateCommand::operator()() const {
 void add_run(CLI::App& app, RunCommand& command) {
   CLI::App* sub = app.add_subcommand("run", "Simulate a scenario: percentiles and guidance probabilities");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
-  sub->add_option("--samples", command.samples, "Also write every trial to this CSV file")->check(file_name());
+  add_run_flags(*sub, command.run, {"table", "json", "csv", "xlsx"});
+  sub->add_option("--samples", command.samples,
+                  "Also write every trial to this CSV file; with --format xlsx and no file, to the workbook's Trials sheet")
+      ->expected(0, 1);
   sub->add_option("--actual", command.scenario.actuals, "A reported figure NAME=VALUE: where it fell in the model")
       ->take_all();
   add_report_flag(*sub, command.html_report);
@@ -61,14 +64,32 @@ void add_run(CLI::App& app, RunCommand& command) {
 
 int RunCommand::operator()() const {
   check_report_path(html_report);
-  check_output_paths(scenario.file, {{"--output", run.output}, {"--samples", samples}, {"--report", html_report}});
-  // The HTML report draws every guidance line's chart, the table only the metrics'.
-  const Charts charts = !html_report.empty() ? Charts::all : run.format == "table" ? Charts::metrics : Charts::none;
-  const Run result = simulate_scenario(scenario, run, charts);
+  check_workbook_output(run);
+  // --samples with no file puts the trials in the workbook; an empty file name (an unset shell
+  // variable) is refused rather than taken for that.
+  const bool trials_sheet = samples && samples->empty();
+  if (trials_sheet && run.format != "xlsx")
+    throw InputError({}, "--samples needs a file name, or --format xlsx to put the trials in the workbook",
+                     "for example --samples trials.csv");
+  const std::string samples_file = trials_sheet ? "" : samples.value_or("");
+  check_output_paths(scenario.file, {{"--output", run.output}, {"--samples", samples_file}, {"--report", html_report}});
+  // The HTML report draws every guidance line's chart, the table and the workbook only the metrics'.
+  const Charts charts = !html_report.empty()                              ? Charts::all
+                        : run.format == "table" || run.format == "xlsx" ? Charts::metrics
+                                                                          : Charts::none;
+  const Run result = simulate_scenario(scenario, run, charts, [&](std::uint64_t most_trials) {
+    if (trials_sheet) check_trials_sheet(most_trials);
+  });
   if (run.format != "table") warn_nonfinite(result);
-  if (!samples.empty())
-    write_output(samples, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
+  if (!samples_file.empty())
+    write_output(samples_file, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
   if (!html_report.empty()) write_output(html_report, render_html_run(result.model, result.report, html_options()));
+  if (run.format == "xlsx") {
+    write_workbook(run.output, [&](const std::string& file) {
+      write_run_workbook(file, result.model, result.report, trials_sheet ? &result.result : nullptr);
+    });
+    return ok;
+  }
   write_output(run.output, render(result, run,
                                   {.color = use_color(run), .histograms = true, .ascii = ascii,
                                    .show_error = run.show_error}));

@@ -12,6 +12,7 @@
 #include "guidance/sensitivity.hpp"
 #include "html_report.hpp"
 #include "progress.hpp"
+#include "workbook.hpp"
 
 namespace guidance::cli {
 
@@ -96,7 +97,7 @@ void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
                          "Which driver moves a metric, and by how much: tornado, spider, rank correlation, Sobol and "
                          "Shapley indices, regional analysis");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run);
+  add_run_flags(*sub, command.run, {"table", "json", "csv", "xlsx"});
   sub->get_option("--sampling")
       ->description("mc, lhs or sobol: how the correlation and regional trials are drawn (the sobol and shapley "
                     "designs are Monte Carlo, as their bootstrap intervals need independent trials)");
@@ -116,6 +117,7 @@ void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
 
 int SensitivityCommand::operator()() const {
   check_report_path(html_report);  // before any work
+  check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   SensitivityOptions options;
   parse_methods(methods, options);
@@ -144,6 +146,8 @@ int SensitivityCommand::operator()() const {
     write_output(run.output, sensitivity_json(model, report).dump(2) + "\n");
   else if (run.format == "csv")
     write_output(run.output, render_sensitivity_csv(model, report));
+  else if (run.format == "xlsx")
+    write_workbook(run.output, [&](const std::string& file) { write_sensitivity_workbook(file, model, report); });
   else
     write_output(run.output, render_sensitivity_table(model, report, use_color(run)));
   return ok;

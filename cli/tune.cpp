@@ -9,6 +9,7 @@
 #include "guidance/tuning.hpp"
 #include "html_report.hpp"
 #include "progress.hpp"
+#include "workbook.hpp"
 
 namespace guidance::cli {
 
@@ -58,7 +59,7 @@ auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
 void add_compare(CLI::App& app, CompareCommand& command) {
   CLI::App* sub = app.add_subcommand("compare", "Variants side by side, with the same trials in each");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run, {"table", "json"});
+  add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
   sub->add_option("--scenarios", command.variants, "Variants to compare, e.g. base,bear,bull (default: all)");
   add_table_flags(*sub, command.table);
   add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
@@ -66,6 +67,7 @@ void add_compare(CLI::App& app, CompareCommand& command) {
 
 int CompareCommand::operator()() const {
   check_report_path(html_report);  // before any work
+  check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   if (scenario.variant != "base") {
     throw InputError({}, fmt::format("compare takes the variants to compare with --scenarios, found --scenario {}", scenario.variant),
@@ -92,14 +94,17 @@ int CompareCommand::operator()() const {
                     });
   for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
   if (!html_report.empty()) write_output(html_report, render_html_compare(reports, html_options()));
-  write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
+  if (run.format == "xlsx")
+    write_workbook(run.output, [&](const std::string& file) { write_compare_workbook(file, reports); });
+  else
+    write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
   return ok;
 }
 
 void add_sweep(CLI::App& app, SweepCommand& command) {
   CLI::App* sub = app.add_subcommand("sweep", "Guidance probabilities at each value of one or two driver parameters");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run, {"table", "json"});
+  add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
   sub->add_option("--vary", command.vary, "NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,... (once or twice)")
       ->required()
       ->allow_extra_args(false);
@@ -107,6 +112,7 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
 }
 
 int SweepCommand::operator()() const {
+  check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}});
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
@@ -124,7 +130,10 @@ int SweepCommand::operator()() const {
       where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].target, point.values[k]);
     warn_nonfinite(where + ", ", point.model, point.report);
   }
-  write_output(run.output, run.format == "json" ? json_text(sweep_json(sweep)) : render_sweep(sweep, selection));
+  if (run.format == "xlsx")
+    write_workbook(run.output, [&](const std::string& file) { write_sweep_workbook(file, sweep); });
+  else
+    write_output(run.output, run.format == "json" ? json_text(sweep_json(sweep)) : render_sweep(sweep, selection));
   return ok;
 }
 
@@ -173,7 +182,7 @@ int SolveCommand::operator()() const {
 void add_propose(CLI::App& app, ProposeCommand& command) {
   CLI::App* sub = app.add_subcommand("propose", "The range to publish for a metric, and where each published range sits");
   add_scenario_flags(*sub, command.scenario);
-  add_run_flags(*sub, command.run, {"table", "json"});
+  add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
   sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
   sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
   sub->add_option("--round", command.round, "Round the range's ends outward to this step, e.g. 0.01 or 0.1%");
@@ -181,6 +190,7 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
 }
 
 int ProposeCommand::operator()() const {
+  check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}});
   const double probability = parse_confidence(confidence);
   PublishOptions publish;
@@ -191,11 +201,15 @@ int ProposeCommand::operator()() const {
   find_variable(model, metric, "--metric");  // before the run, not after it
   const SimulationResult result = with_progress(resolve_run_options(model, run), 1,
                                                 [&](const RunOptions& options) { return simulate(model, options); });
-  const RunReport report = analyze(model, result, Charts::none);
+  // The workbook shows the guided metrics' histograms, as run's does.
+  const RunReport report = analyze(model, result, run.format == "xlsx" ? Charts::metrics : Charts::none);
   const Proposal proposal = propose(model, result, report, metric, probability, publish);
   warn_nonfinite("", model, report);
-  write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))
-                                                : render_proposal(model, report, proposal));
+  if (run.format == "xlsx")
+    write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal); });
+  else
+    write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))
+                                                  : render_proposal(model, report, proposal));
   return ok;
 }
 

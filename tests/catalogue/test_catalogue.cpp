@@ -162,8 +162,8 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"run", 2, "error: file is required"},
       {"validate " + flagship + " " + flagship, 2, "error: The following argument was not expected: " + flagship},
       {"run " + flagship + " --trails 5", 2, "error: The following arguments were not expected: 5 --trails"},
-      {"run " + flagship + " --format xml", 2, "error: --format: xml not in {table,json,csv}"},
-      {"compare " + flagship + " --format csv", 2, "error: --format: csv not in {table,json}"},
+      {"run " + flagship + " --format xml", 2, "error: --format: xml not in {table,json,csv,xlsx}"},
+      {"compare " + flagship + " --format csv", 2, "error: --format: csv not in {table,json,xlsx}"},
       {"run " + flagship + " --seed x", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `x`"},
       // Not wrapped to 2^64 - 1, nor clamped to it.
@@ -173,7 +173,13 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "error: --seed must be a whole number from 0 to 18446744073709551615, found `18446744073709551616`"},
       // An empty value is refused, not taken for the default (or, for a file, for stdout).
       {"run " + flagship + " --output ''", 2, "error: --output: needs a file name"},
-      {"run " + flagship + " --samples ''", 2, "error: --samples: needs a file name"},
+      {"run " + flagship + " --samples ''", 2,
+       "error: --samples needs a file name, or --format xlsx to put the trials in the workbook"},
+      {"run " + flagship + " --format xlsx", 2, "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
+      {"compare " + flagship + " --format xlsx --output -", 2,
+       "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
+      {"run " + flagship + " --trials 2e6 --format xlsx --output /dev/null --samples", 2,
+       "error: a workbook's Trials sheet holds at most 1,048,575 trials (Excel's rows), found 2,000,000"},
       {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
       {"run " + flagship + " --seed ''", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found ``"},
@@ -302,6 +308,7 @@ TEST_CASE("every write is checked: one that fails is status 2 naming where the o
       {"validate " + flagship, 2, full, ">/dev/full"},
       {"run --help", 2, full, ">/dev/full"},
       {run + "--output /dev/full", 2, "error: cannot write `/dev/full`: No space left on device"},
+      {run + "--format xlsx --output /dev/full", 2, "error: cannot write `/dev/full`: No space left on device"},
       // A closed stdout (`>&-`) is not taken over by the next file the run opens.
       {run, 2, "error: cannot write to stdout: Bad file descriptor", ">&-"},
       // A file-size limit (`ulimit -f`, 512-byte blocks in sh) on redirected stdout.

@@ -78,7 +78,7 @@ TEST_CASE("compare refuses unknown variants, a bad list, --scenario and CSV") {
                       "hint: e.g. --scenarios base,bear\n");
   const auto csv = cli("compare " + flagship + " --format csv");
   CHECK(csv.status == 2);
-  CHECK(csv.err == "error: --format: csv not in {table,json}\nhint: see `guidance compare --help` for its arguments and "
+  CHECK(csv.err == "error: --format: csv not in {table,json,xlsx}\nhint: see `guidance compare --help` for its arguments and "
                    "flags\n");
 }
 

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <ostream>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +69,45 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
 /// Variants compared: per guidance line their distributions and CDFs overlaid, P(in) side by side,
 /// and the percentiles of each variant.
 std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options = {});
+
+// ---- the Excel workbook (docs/output-format.md, "workbook") ----------------------------------------
+// Written with libxlsxwriter to a file it names (it cannot write to a stream). Numbers keep their full
+// precision; cell formats show percents as percents and other values with the decimals the tables use
+// (the file's `units:` are on the About sheet).
+// The same report gives the same bytes: the workbook's creation time is fixed.
+
+struct Sweep;     // tuning.hpp
+struct Proposal;  // tuning.hpp
+
+/// libxlsxwriter could not write the workbook: what() is its reason ("Zip generic error ZIP_ERRNO while
+/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0.
+struct WorkbookError : std::runtime_error {
+  WorkbookError(const std::string& reason, int system_error_ = 0) : std::runtime_error(reason), system_error(system_error_) {}
+  int system_error = 0;
+};
+
+/// The most trials a Trials sheet holds: Excel's 1,048,576 rows, less the header.
+inline constexpr std::uint64_t max_workbook_trials = 1'048'575;
+
+/// The run: About, Summary, Guidance (with a histogram chart of each guidance line that has one), and
+/// with `trials` a Trials sheet (at most max_workbook_trials; std::invalid_argument beyond).
+void write_run_workbook(const std::string& file, const Model& model, const RunReport& report,
+                        const SimulationResult* trials = nullptr);
+
+/// Variants compared: About, and Summary and Guidance with a variant column.
+void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants);
+
+/// A sweep: About, Sweep (one row per point: each line's P(in)), and Summary and Guidance with a column
+/// per varied parameter.
+void write_sweep_workbook(const std::string& file, const Sweep& sweep);
+
+/// A sensitivity analysis: About, a sheet per method that ran (the tornado with its bar chart) and
+/// Methods (each design's cost, and the methods skipped).
+void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report);
+
+/// propose: About, Propose (the ranges and where each guidance line sits), Summary and Guidance as run's.
+void write_proposal_workbook(const std::string& file, const Model& model, const RunReport& report,
+                             const Proposal& proposal);
 
 /// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
 std::string group_thousands(std::string text);

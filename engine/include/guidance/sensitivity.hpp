@@ -279,6 +279,9 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
 /// One row per driver and statistic: method,driver,statistic,value,ci_low,ci_high.
 std::string render_sensitivity_csv(const Model& model, const SensitivityReport& report);
 
+/// Each requested method's design (its cost and non-finite outputs), in report order.
+std::vector<std::pair<SensitivityMethod, const DesignCount*>> sensitivity_designs(const SensitivityReport& report);
+
 /// One sentence per skipped method (SensitivityReport::skipped): "sobol skipped: REASON; HINT".
 std::vector<std::string> sensitivity_skipped(const SensitivityReport& report);
 

@@ -358,8 +358,16 @@ std::vector<std::string> notes(const Model& model, const SensitivityReport& repo
   return out;
 }
 
-/// Each requested method's design, in report order.
-std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const SensitivityReport& report) {
+// ---- JSON and CSV helpers -------------------------------------------------------------------------
+
+
+/// A probability as a percentile label (10 for 0.1), rounded to 1e-9 so that the rounding of p * 100
+/// does not show (0.07 * 100 is 7.000000000000001).
+double percentile_of(double probability) { return std::round(probability * 100.0 * 1e9) / 1e9; }
+
+}  // namespace
+
+std::vector<std::pair<SensitivityMethod, const DesignCount*>> sensitivity_designs(const SensitivityReport& report) {
   std::vector<std::pair<SensitivityMethod, const DesignCount*>> out;
   if (report.tornado) out.emplace_back(SensitivityMethod::tornado, &report.tornado->design);
   if (report.spider) out.emplace_back(SensitivityMethod::spider, &report.spider->design);
@@ -369,15 +377,6 @@ std::vector<std::pair<SensitivityMethod, const DesignCount*>> designs(const Sens
   if (report.regional) out.emplace_back(SensitivityMethod::regional, &report.regional->design);
   return out;
 }
-
-// ---- JSON and CSV helpers -------------------------------------------------------------------------
-
-
-/// A probability as a percentile label (10 for 0.1), rounded to 1e-9 so that the rounding of p * 100
-/// does not show (0.07 * 100 is 7.000000000000001).
-double percentile_of(double probability) { return std::round(probability * 100.0 * 1e9) / 1e9; }
-
-}  // namespace
 
 std::vector<std::string> sensitivity_skipped(const SensitivityReport& report) {
   std::vector<std::string> out;
@@ -389,7 +388,7 @@ std::vector<std::string> sensitivity_skipped(const SensitivityReport& report) {
 std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report) {
   std::vector<std::string> out;
   const std::string& metric = name_of(model, report.metric);
-  for (const auto& [method, design] : designs(report)) {
+  for (const auto& [method, design] : sensitivity_designs(report)) {
     if (design->nonfinite == 0) continue;
     const std::string_view name = method_name(method);
     switch (method) {
@@ -537,7 +536,7 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
     out["regional"] = regional;
   }
   Json costs = Json::object();
-  for (const auto& [method, design] : designs(report)) {
+  for (const auto& [method, design] : sensitivity_designs(report)) {
     Json entry{{"evaluations", design->evaluations}, {"nonfinite", design->nonfinite}};
     if (method == SensitivityMethod::sobol) {
       entry["variance"] = json_number(report.sobol->variance);
@@ -603,7 +602,7 @@ std::string render_sensitivity_csv(const Model& model, const SensitivityReport& 
       for (const RegionalShift& shift : miss.drivers)
         row("regional", name_of(model, shift.driver), where + "_shift_sd", shift.shift_sd);
     }
-  for (const auto& [method, design] : designs(report)) {
+  for (const auto& [method, design] : sensitivity_designs(report)) {
     out += fmt::format("{},,evaluations,{},,\n", method_name(method), design->evaluations);
     out += fmt::format("{},,nonfinite,{},,\n", method_name(method), design->nonfinite);
   }
