@@ -149,13 +149,14 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
 ThreadLimit::ThreadLimit(unsigned threads)
     : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
 
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts) {
+Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts) {
   const ThreadLimit limit(flags.threads);
   Run run{load_model(scenario), {}, {}};
   RunOptions options = resolve_run_options(run.model, flags);
+  if (flags.precision && !flags.trials) options.trials = 10'000;
+  check_memory(command, run_memory(run.model), options.trials);
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);
-    if (!flags.trials) options.trials = 10'000;
     ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
     options.progress = progress.callback();
     PreciseRun precise = simulate_to_precision(run.model, options, goal, charts);

@@ -76,8 +76,9 @@ struct Run {
 
 /// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit; with
 /// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials. The
-/// report has the charts the command will show (analyze's Charts).
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts);
+/// report has the charts the command will show (analyze's Charts). First the memory check of
+/// `command` (run_memory), for the first round's trials.
+Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts);
 
 /// The most --threads accepts. oneTBB starts a worker for each, with its own stack and scratch
 /// registers, so a count beyond any machine's cores only costs memory: 10^9 grew to gigabytes.

@@ -64,7 +64,7 @@ int RunCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}, {"--samples", samples}, {"--report", html_report}});
   // The HTML report draws every guidance line's chart, the table only the metrics'.
   const Charts charts = !html_report.empty() ? Charts::all : run.format == "table" ? Charts::metrics : Charts::none;
-  const Run result = simulate_scenario(scenario, run, charts);
+  const Run result = simulate_scenario("run", scenario, run, charts);
   if (run.format != "table") warn_nonfinite(result);
   if (!samples.empty())
     write_output(samples, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
@@ -88,7 +88,7 @@ void add_check(CLI::App& app, CheckCommand& command) {
 int CheckCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
   const double least = parse_probability(min_probability, "--min-probability", false);
-  const Run result = simulate_scenario(scenario, run, Charts::none);
+  const Run result = simulate_scenario("check", scenario, run, Charts::none);
   if (result.model.guidance.empty())
     throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),
                      "add a `guidance:` section, e.g. `eps: [0.19, 0.22]`");
