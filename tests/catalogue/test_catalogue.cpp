@@ -93,6 +93,7 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "correlation_not_definite.yaml",
        "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
        "(drivers involved: a, b, c)"},
+      {inputs + "correlations_too_many.yaml", "405:5: error: the correlations tie more than 200 drivers together"},
       {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
       {inputs + "variant_formula_syntax.yaml", "7:36: error: unexpected `*`"},
       {inputs + "scale_negative.yaml", "3:56: error: scale must be > 0, found -1"},

@@ -39,7 +39,7 @@ void check_shapley_size(std::size_t inputs);
 /// them.
 void check_trials(SensitivityMethod method, std::uint64_t trials);
 
-/// Each method's memory at its peak (sensitivity_memory() picks one by method), at `trials` trials.
+/// Each method's memory at its peak (sensitivity_memory() picks one by method).
 MemoryNeed tornado_memory(const Model& model);
 MemoryNeed spider_memory(const Model& model, std::size_t points);
 MemoryNeed correlation_memory(const Model& model);
