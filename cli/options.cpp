@@ -68,17 +68,19 @@ Sampling parse_sampling(const std::string& text) {
   throw InputError({}, fmt::format("--sampling must be mc, lhs or sobol, found `{}`", text));
 }
 
-/// A CLI11 check for --threads: at most max_threads.
+/// A CLI11 check for --threads: a whole number, at most max_threads.
 const CLI::Validator& thread_count() {
   // Checked as text, before CLI11 converts it: a count too large for `unsigned` is refused here too,
-  // and text that is not a count is left to the conversion's own message.
+  // and text that is not a count gets this message rather than the conversion's "Could not convert".
   static const CLI::Validator check(
       [](std::string& text) {
         std::uint64_t count = 0;
         const char* end = text.data() + text.size();
         const auto [stop, error] = std::from_chars(text.data(), end, count);
-        const bool too_many = stop == end && (error == std::errc::result_out_of_range ||
-                                              (error == std::errc() && count > max_threads));
+        if (text.empty() || stop != end || error == std::errc::invalid_argument)
+          return fmt::format("expected a whole number of threads from 0 (every core) to {}, found `{}`", max_threads,
+                             text);
+        const bool too_many = error == std::errc::result_out_of_range || count > max_threads;
         return too_many ? fmt::format("at most {} threads, found {}", max_threads, text) : std::string();
       },
       "THREADS");
