@@ -319,6 +319,10 @@ TEST_CASE("each command's memory check covers its own peak, and says what it nee
   };
   for (const Case& c : cases) check_case(c);
 
+  // A limit above any count of bytes is no limit, and an empty one is as unset.
+  for (const std::string unlimited : {"GUIDANCE_MEMORY_LIMIT=99999999999999999999999", "GUIDANCE_MEMORY_LIMIT="})
+    CHECK(guidance::test::guidance("run " + flagship + " --trials 100", ">/dev/null", unlimited).status == 0);
+
   // The hints: how many trials fit, or what else to do.
   const auto hint = [](const Case& c) {
     const std::string err = guidance::test::guidance(c.args, "", c.before).err;

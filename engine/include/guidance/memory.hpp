@@ -30,7 +30,8 @@ inline MemoryNeed either(const MemoryNeed& a, const MemoryNeed& b) {
 std::uint64_t worker_threads();
 
 /// Memory a new allocation can have: the kernel's MemAvailable, or the environment variable
-/// GUIDANCE_MEMORY_LIMIT (whole bytes) when that is lower (a container's limit, a share of a machine).
+/// GUIDANCE_MEMORY_LIMIT (whole bytes) when that is lower (a container's limit, a share of a machine);
+/// set empty, it is as unset.
 /// Throws InputError when GUIDANCE_MEMORY_LIMIT is set but not a whole number of bytes.
 std::uint64_t available_memory();
 

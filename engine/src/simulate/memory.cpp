@@ -47,11 +47,12 @@ std::uint64_t worker_threads() {
 std::uint64_t available_memory() {
   const std::uint64_t kernel = kernel_available_memory();
   const char* limit = std::getenv("GUIDANCE_MEMORY_LIMIT");
-  if (limit == nullptr) return kernel;
+  if (limit == nullptr || *limit == '\0') return kernel;  // set empty: as unset, as shells use it
   const std::string_view text = limit;
   std::uint64_t bytes = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), bytes);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size())
+  if (end == text.data() + text.size() && error == std::errc::result_out_of_range) return kernel;  // above any machine
+  if (error != std::errc() || end != text.data() + text.size())
     throw InputError({}, fmt::format("GUIDANCE_MEMORY_LIMIT must be a whole number of bytes, found `{}`", text),
                      "e.g. GUIDANCE_MEMORY_LIMIT=4000000000 for 4 GB, or unset it to use what the kernel reports");
   return std::min(kernel, bytes);
