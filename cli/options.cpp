@@ -66,17 +66,19 @@ Sampling parse_sampling(const std::string& text) {
   throw InputError({}, fmt::format("--sampling must be mc, lhs or sobol, found `{}`", text));
 }
 
-/// A CLI11 check for --threads: at most max_threads.
+/// A CLI11 check for --threads: a whole number, at most max_threads.
 const CLI::Validator& thread_count() {
   // Checked as text, before CLI11 converts it: a count too large for `unsigned` is refused here too,
-  // and text that is not a count is left to the conversion's own message.
+  // and text that is not a count gets this message rather than the conversion's "Could not convert".
   static const CLI::Validator check(
       [](std::string& text) {
         std::uint64_t count = 0;
         const char* end = text.data() + text.size();
         const auto [stop, error] = std::from_chars(text.data(), end, count);
-        const bool too_many = stop == end && (error == std::errc::result_out_of_range ||
-                                              (error == std::errc() && count > max_threads));
+        if (text.empty() || stop != end || error == std::errc::invalid_argument)
+          return fmt::format("expected a whole number of threads from 0 (every core) to {}, found `{}`", max_threads,
+                             text);
+        const bool too_many = error == std::errc::result_out_of_range || count > max_threads;
         return too_many ? fmt::format("at most {} threads, found {}", max_threads, text) : std::string();
       },
       "THREADS");
@@ -146,14 +148,15 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
 ThreadLimit::ThreadLimit(unsigned threads)
     : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
 
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
+Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
                       const std::function<void(std::uint64_t most_trials)>& before) {
   const ThreadLimit limit(flags.threads);
   Run run{load_model(scenario), {}, {}};
   RunOptions options = resolve_run_options(run.model, flags);
+  if (flags.precision && !flags.trials) options.trials = 10'000;
+  check_memory(command, run_memory(run.model), options.trials);
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);
-    if (!flags.trials) options.trials = 10'000;
     if (before) before(std::max(options.trials, goal.max_trials));
     ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
     options.progress = progress.callback();

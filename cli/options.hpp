@@ -76,10 +76,11 @@ struct Run {
 
 /// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit; with
 /// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials. The
-/// report has the charts the command will show (analyze's Charts). `before`, when given, hears the most
-/// trials the run may have (--trials, or with --precision --max-trials) before it simulates, and may
-/// refuse them by throwing.
-Run simulate_scenario(const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
+/// report has the charts the command will show (analyze's Charts). First the memory check of
+/// `command` (run_memory), for the first round's trials. `before`, when given, hears the most trials
+/// the run may have (--trials, or with --precision --max-trials) before it simulates, and may refuse
+/// them by throwing.
+Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
                       const std::function<void(std::uint64_t most_trials)>& before = nullptr);
 
 /// The most --threads accepts. oneTBB starts a worker for each, with its own stack and scratch

@@ -77,7 +77,7 @@ int RunCommand::operator()() const {
   const Charts charts = !html_report.empty()                              ? Charts::all
                         : run.format == "table" || run.format == "xlsx" ? Charts::metrics
                                                                           : Charts::none;
-  const Run result = simulate_scenario(scenario, run, charts, [&](std::uint64_t most_trials) {
+  const Run result = simulate_scenario("run", scenario, run, charts, [&](std::uint64_t most_trials) {
     if (trials_sheet) check_trials_sheet(most_trials);
   });
   if (run.format != "table") warn_nonfinite(result);
@@ -109,7 +109,7 @@ void add_check(CLI::App& app, CheckCommand& command) {
 int CheckCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
   const double least = parse_probability(min_probability, "--min-probability", false);
-  const Run result = simulate_scenario(scenario, run, Charts::none);
+  const Run result = simulate_scenario("check", scenario, run, Charts::none);
   if (result.model.guidance.empty())
     throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),
                      "add a `guidance:` section, e.g. `eps: [0.19, 0.22]`");

@@ -87,8 +87,10 @@ int CompareCommand::operator()() const {
   const Model base = build_model(scenarios.front());
   if (variants) scenarios.erase(scenarios.begin());
   const TuningTable selection = parse_tuning_table(base, table.metrics, table.percentiles);
+  const RunOptions resolved = resolve_run_options(base, run);
+  check_memory("compare", run_memory(base), resolved.trials);  // the variants run one at a time
   const std::vector<VariantReport> reports =
-      with_progress(resolve_run_options(base, run), scenarios.size(),
+      with_progress(resolved, scenarios.size(),
                     [&](const RunOptions& options) {
                       return compare_variants(scenarios, options, html_report.empty() ? Charts::none : Charts::all);
                     });
@@ -121,7 +123,9 @@ int SweepCommand::operator()() const {
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
   std::uint64_t points = 1;
   for (const Variation& variation : variations) points *= variation.values.size();
-  const Sweep sweep = with_progress(resolve_run_options(source.model, run), points, [&](const RunOptions& options) {
+  const RunOptions resolved = resolve_run_options(source.model, run);
+  check_memory("sweep", run_memory(source.model), resolved.trials);  // the points run one at a time
+  const Sweep sweep = with_progress(resolved, points, [&](const RunOptions& options) {
     return run_sweep(source, std::move(variations), options);
   });
   for (const SweepPoint& point : sweep.points) {
@@ -171,7 +175,9 @@ int SolveCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const TuningSource source = open(scenario);
   // How many runs the search takes is not known until it ends.
-  const Solution solution = with_progress(resolve_run_options(source.model, run), 0, [&](const RunOptions& options) {
+  const RunOptions resolved = resolve_run_options(source.model, run);
+  check_memory("solve", run_memory(source.model), resolved.trials);  // the search runs one point at a time
+  const Solution solution = with_progress(resolved, 0, [&](const RunOptions& options) {
     return solve(source, parsed_target, variation, options, search);
   });
   warn_nonfinite("at the solution, ", solution.model, solution.report);
@@ -199,7 +205,9 @@ int ProposeCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
   find_variable(model, metric, "--metric");  // before the run, not after it
-  const SimulationResult result = with_progress(resolve_run_options(model, run), 1,
+  const RunOptions resolved = resolve_run_options(model, run);
+  check_memory("propose", propose_memory(model), resolved.trials);
+  const SimulationResult result = with_progress(resolved, 1,
                                                 [&](const RunOptions& options) { return simulate(model, options); });
   // The workbook shows the guided metrics' histograms, as run's does.
   const RunReport report = analyze(model, result, run.format == "xlsx" ? Charts::metrics : Charts::none);

@@ -93,6 +93,7 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "correlation_not_definite.yaml",
        "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
        "(drivers involved: a, b, c)"},
+      {inputs + "correlations_too_many.yaml", "405:5: error: the correlations tie more than 200 drivers together"},
       {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
       {inputs + "variant_formula_syntax.yaml", "7:36: error: unexpected `*`"},
       {inputs + "scale_negative.yaml", "3:56: error: scale must be > 0, found -1"},
@@ -183,7 +184,12 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
       {"run " + flagship + " --seed ''", 2,
        "error: --seed must be a whole number from 0 to 18446744073709551615, found ``"},
-      {"run " + flagship + " --threads -1", 2, "error: Could not convert: --threads = -1"},
+      {"run " + flagship + " --threads -1", 2,
+       "error: --threads: expected a whole number of threads from 0 (every core) to 1024, found `-1`"},
+      {"run " + flagship + " --threads 1.5", 2,
+       "error: --threads: expected a whole number of threads from 0 (every core) to 1024, found `1.5`"},
+      {"run " + flagship + " --threads ''", 2,
+       "error: --threads: expected a whole number of threads from 0 (every core) to 1024, found ``"},
       {"run " + flagship + " --sampling fast", 2, "error: --sampling must be mc, lhs or sobol, found `fast`"},
       {"run " + flagship + " --scenario bul", 2, flagship + ": error: unknown variant `bul`"},
       {"run " + flagship + " --set revnue=5", 2, "--set:1:1: error: unknown driver `revnue`"},
@@ -236,10 +242,11 @@ TEST_CASE("absurd trial and thread counts are refused by every command that simu
       {"--threads 1025", 2, "error: --threads: at most 1024 threads, found 1025"},
       {"--threads 1000000000", 2, "error: --threads: at most 1024 threads, found 1000000000"},
       {"--threads 99999999999999999999999", 2, "error: --threads: at most 1024 threads, found 99999999999999999999999"},
-      // 10^10 is allowed, but the flagship's 10 stochastic variables would need 745 GiB: the run says so
-      // before it allocates anything (the available memory depends on the machine).
+      // 10^10 is allowed, but the flagship's 10 stochastic variables would need over 745 GiB: each command
+      // says so before it allocates anything (the available memory depends on the machine; the figures
+      // of each command are checked below).
       {"--trials 1e10", 2,
-       R"(^error: 10000000000 trials of this scenario need 745\.1 GiB of memory \(80 bytes per trial\), but only [0-9.]+ [KMGT]iB is available$)"},
+       R"(^error: [a-z -]+ needs [0-9.]+ [GT]iB of memory for 10000000000 trials \([0-9]+ bytes per trial, plus [0-9.]+ [KM]iB of workspace on [0-9]+ threads?\), but only [0-9.]+ [KMGT]iB is available$)"},
   };
   for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line});
 }
@@ -266,8 +273,86 @@ TEST_CASE("a question whose answer would not be a true number is refused, not an
 }
 
 TEST_CASE("a scenario asking for more trials than memory allows is refused with the arithmetic") {
-  check_case({"run " + inputs + "trials_too_many_for_memory.yaml", 2,
-              R"(^error: 10000000000 trials of this scenario need 745\.1 GiB of memory \(80 bytes per trial\), but only [0-9.]+ [KMGT]iB is available$)"});
+  check_case({"run " + inputs + "trials_too_many_for_memory.yaml --threads 1", 2,
+              R"(^error: run needs 763\.7 GiB of memory for 10000000000 trials \(82 bytes per trial, plus 38\.5 MiB of workspace on 1 thread\), but only [0-9.]+ [KMGT]iB is available$)"});
+}
+
+TEST_CASE("each command's memory check covers its own peak, and says what it needs and what fits") {
+  // GUIDANCE_MEMORY_LIMIT caps the memory a run may plan on (100 MiB here; the machine has more), so
+  // that the refusals are the same everywhere. On one thread the flagship's run holds its 10 columns
+  // and two bytes per trial of the summaries' selections (82 bytes), propose also the metric's sorted
+  // values and the distances from --center (96), sensitivity's correlation the trials, the kept
+  // positions, the metric's ranks and one driver's ranking (144), regional the trials, a line's misses
+  // and one driver's values in them (98): docs/reliability.md, "The memory check".
+  const std::string limit = "GUIDANCE_MEMORY_LIMIT=104857600";
+  const std::string flags = " --trials 2000000 --threads 1";
+  const std::string run_refusal = "needs 194.9 MiB of memory for 2000000 trials (82 bytes per trial, plus 38.5 MiB of "
+                                  "workspace on 1 thread), but only 100.0 MiB is available";
+  const std::vector<Case> cases = {
+      {"run " + flagship + flags, 2, "error: run " + run_refusal, "", limit},
+      {"check " + flagship + flags, 2, "error: check " + run_refusal, "", limit},
+      {"compare " + flagship + flags, 2, "error: compare " + run_refusal, "", limit},
+      {"sweep " + flagship + " --vary revenue.p90=1120:1140:10" + flags, 2, "error: sweep " + run_refusal, "", limit},
+      {"solve " + flagship + " --target 'P(eps >= 0.22) = 50%' --vary revenue.p90" + flags, 2,
+       "error: solve " + run_refusal, "", limit},
+      {"propose " + flagship + " --metric eps" + flags, 2,
+       "error: propose needs 221.6 MiB of memory for 2000000 trials (96 bytes per trial, plus 38.5 MiB of workspace "
+       "on 1 thread), but only 100.0 MiB is available",
+       "", limit},
+      {"sensitivity " + flagship + " --metric eps --method regional" + flags, 2,
+       "error: sensitivity --method regional needs 208.4 MiB of memory for 2000000 trials (98 bytes per trial, plus "
+       "21.5 MiB of workspace on 1 thread), but only 100.0 MiB is available",
+       "", limit},
+      // `all` is refused by its largest method, before any work.
+      {"sensitivity " + flagship + " --metric eps --method all" + flags, 2,
+       "error: sensitivity --method correlation needs 304.7 MiB of memory for 2000000 trials (144 bytes per trial, "
+       "plus 30.0 MiB of workspace on 1 thread), but only 100.0 MiB is available",
+       "", limit},
+      // Sobol and Shapley hold a design per thread, not the trials.
+      {"sensitivity " + flagship + " --metric eps --method sobol --ignore-correlations --trials 1000 --threads 1", 2,
+       "error: sensitivity --method sobol needs 1.3 MiB of memory for 1000 trials (0.05469 bytes per trial, plus 1.3 "
+       "MiB of workspace on 1 thread), but only 976.6 KiB is available",
+       "", "GUIDANCE_MEMORY_LIMIT=1000000"},
+      {"sensitivity " + flagship + " --metric eps --method shapley --trials 1000 --threads 2", 2,
+       "error: sensitivity --method shapley needs 3.4 MiB of memory for 1000 trials (0.5469 bytes per trial, plus 3.4 "
+       "MiB of workspace on 2 threads), but only 1.9 MiB is available",
+       "", "GUIDANCE_MEMORY_LIMIT=2000000"},
+      // Tornado and spider evaluate a handful of points, whatever --trials.
+      {"sensitivity " + flagship + " --metric eps --method spider --threads 2", 2,
+       "error: sensitivity --method spider needs 35.6 KiB of memory (its workspace on 2 threads), but only 9.8 KiB is "
+       "available",
+       "", "GUIDANCE_MEMORY_LIMIT=10000"},
+      {"sensitivity " + flagship + " --metric eps --method tornado --threads 1", 2,
+       "error: sensitivity --method tornado needs 16.9 KiB of memory (its workspace on 1 thread), but only 9.8 KiB is "
+       "available",
+       "", "GUIDANCE_MEMORY_LIMIT=10000"},
+      {"run " + flagship, 2, "error: GUIDANCE_MEMORY_LIMIT must be a whole number of bytes, found `lots`", "",
+       "GUIDANCE_MEMORY_LIMIT=lots"},
+  };
+  for (const Case& c : cases) check_case(c);
+
+  // A limit above any count of bytes is no limit, and an empty one is as unset.
+  for (const std::string unlimited : {"GUIDANCE_MEMORY_LIMIT=99999999999999999999999", "GUIDANCE_MEMORY_LIMIT="})
+    CHECK(guidance::test::guidance("run " + flagship + " --trials 100", ">/dev/null", unlimited).status == 0);
+
+  // The hints: how many trials fit, or what else to do.
+  const auto hint = [](const Case& c) {
+    const std::string err = guidance::test::guidance(c.args, "", c.before).err;
+    return err.substr(err.find('\n') + 1);
+  };
+  CHECK(hint(cases[0]) == "hint: at most 658556 trials fit: run fewer (--trials)\n");
+  CHECK(hint(cases[7]) == "hint: at most 436906 trials fit: run fewer (--trials)\n");
+  CHECK(hint(cases[9]) == "hint: use fewer threads (--threads): each has a workspace of its own\n");
+  CHECK(hint(cases[11]) ==
+        "hint: fix the least important drivers with --set NAME=VALUE, or run on a machine with more memory\n");
+
+  // 600,000 trials fit a run but not sensitivity's correlation, which the check of `run` let through
+  // into the kernel's OOM killer before each command had its own.
+  CHECK(guidance::test::guidance("run " + flagship + " --trials 600000 --threads 1", ">/dev/null", limit).status == 0);
+  check_case({"sensitivity " + flagship + " --metric eps --trials 600000 --threads 1", 2,
+              "error: sensitivity --method correlation needs 112.4 MiB of memory for 600000 trials (144 bytes per trial, "
+              "plus 30.0 MiB of workspace on 1 thread), but only 100.0 MiB is available",
+              "", limit});
 }
 
 TEST_CASE("an output that cannot be written is an error, and no file is left behind") {

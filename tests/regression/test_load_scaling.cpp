@@ -15,6 +15,7 @@
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
+#include "model/correlation.hpp"
 
 using namespace guidance;
 
@@ -83,6 +84,15 @@ std::string correlations(std::size_t n) {
   return text + pairs;
 }
 
+// n drivers in a chain, each correlated 0.7 with the next: past a few drivers not a valid matrix (a
+// tridiagonal one needs rho below 1/2), so that building the model repairs it.
+std::string correlation_chain(std::size_t n) {
+  std::string text = "name: scaling\nsimulation: {repair_correlations: true}\ndrivers:\n", pairs = "correlations:\n";
+  for (std::size_t i = 0; i < n; ++i) text += fmt::format("  d{}: {{dist: normal, mean: {}, sd: 1}}\n", i, i);
+  for (std::size_t i = 1; i < n; ++i) pairs += fmt::format("  - [d{}, d{}, 0.7]\n", i - 1, i);
+  return text + pairs;
+}
+
 void load(const std::string& text, std::size_t) { (void)parse_scenario(text, "scaling.yaml"); }
 void compile(const std::string& text, std::size_t) { (void)build_model(parse_scenario(text, "scaling.yaml")); }
 
@@ -107,4 +117,19 @@ TEST_CASE("a wide file, a long chain of formulas and many correlations load and 
   check_linear(wide, 1000, compile);
   check_linear(formula_chain, 4000, compile);
   check_linear(correlations, 1000, load);
+}
+
+TEST_CASE("the largest correlation matrix a file may have is repaired in cubic time, and a larger one refused") {
+  // Factoring and repair are cubic (64 times as long for 4 times the drivers): the bound fails on a
+  // repair whose iterations also grow with the drivers. Inside the limit, so it also finishes.
+  const double small = fastest_of_three(compile, max_correlated_drivers / 4, correlation_chain);
+  const double large = fastest_of_three(compile, max_correlated_drivers, correlation_chain);
+  CAPTURE(small, large);
+  CHECK(large < 100 * small);
+  try {
+    compile(correlation_chain(max_correlated_drivers + 1), 0);
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    CHECK(error.message() == "the correlations tie more than 200 drivers together");
+  }
 }

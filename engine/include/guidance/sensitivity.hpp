@@ -223,10 +223,15 @@ struct SensitivityReport {
 /// Run the requested methods (each once, whatever the order or repetition in `options.methods`).
 /// correlation and regional share one simulation of `trials` trials (the same trials as `run` with
 /// Monte Carlo sampling and the same seed).
+/// The memory `method` holds at its peak for `model` (per base trial for sobol and shapley), on the
+/// threads the caller allows: what sensitivity() checks before any work.
+MemoryNeed sensitivity_memory(const Model& model, SensitivityMethod method, const SensitivityOptions& options);
+
 /// Throws InputError when the metric is a constant (no driver moves it), and, unless
 /// `skip_inapplicable`, for sobol with correlated drivers unless `ignore_correlations`, for shapley
 /// with more than `max_shapley_drivers` stochastic drivers, and for fewer trials than a requested
-/// method's minimum_trials. Throws std::invalid_argument for options out of range.
+/// method's minimum_trials, or when a method that applies would need more memory than is available
+/// (check_memory of sensitivity_memory). Throws std::invalid_argument for options out of range.
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options);
 
 // ---- the methods one by one (what sensitivity() calls) -----------------------------------------

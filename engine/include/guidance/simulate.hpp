@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "guidance/histogram.hpp"
+#include "guidance/memory.hpp"
 #include "guidance/model.hpp"
 #include "guidance/sampler.hpp"
 #include "guidance/stats.hpp"
@@ -50,6 +51,12 @@ namespace detail {
 /// (madvise), because a 10-million-trial run otherwise spends a quarter of its time in page faults.
 void* allocate_column_storage(std::size_t bytes);
 void free_column_storage(void* storage, std::size_t bytes) noexcept;
+/// The bytes allocate_column_storage() takes for `bytes`: rounded up to whole huge pages from 4 MiB on
+/// (the kernel backs the last one whole).
+std::size_t column_storage_bytes(std::size_t bytes);
+/// The memory of a column-storage buffer of `bytes_per_trial` per trial: those, and up to a huge page
+/// of rounding.
+MemoryNeed column_memory(double bytes_per_trial);
 
 /// Leaves doubles uninitialised on resize: every element of a result column is written by the run,
 /// and zero-filling hundreds of megabytes first would cost as much as a third of the run.
@@ -88,6 +95,18 @@ struct SimulationResult {
 
 /// Bytes of result storage per trial for this model.
 std::size_t bytes_per_trial(const Model& model);
+
+/// A SimulationResult's columns (bytes_per_trial(), each column rounded as column_memory()).
+MemoryNeed trials_memory(const Model& model);
+
+/// Each worker thread's scratch registers while the formulas run (evaluate(), simulate(), a design).
+MemoryNeed evaluation_memory(const Model& model);
+
+/// The peak of simulate() and analyze(), which `run`, `check`, `compare`, `sweep` and `solve` hold one
+/// run at a time: the result's columns, and the larger of the threads' registers and analyze()'s work
+/// (the summaries' selections, the ranks of a correlation with a discrete driver). The memory check of
+/// simulate() and extend() uses it.
+MemoryNeed run_memory(const Model& model);
 
 /// Run the model. Uses the oneTBB arena of the caller (limit threads with tbb::global_control).
 /// Throws InputError when the run would need more memory than the machine has.

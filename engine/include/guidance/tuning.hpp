@@ -256,6 +256,11 @@ double parse_round_step(const std::string& text);
 /// Parse `--center X` ("0.04", "72.5%"): a finite number. Throws InputError naming the flag, with a hint.
 double parse_center(const std::string& text);
 
+/// The peak of a proposal's run and analysis: run_memory(), or the trials with propose()'s sorted copy
+/// of the metric's finite values and, after it, the selection of its central interval or the distances
+/// from --center.
+MemoryNeed propose_memory(const Model& model);
+
 /// The range to publish for `metric` at `confidence`, from a simulated run, and with `publish` the
 /// range as a company would publish it (Proposal::publish). Throws InputError for an unknown metric
 /// (with "did you mean"), a confidence outside (0, 1), or a metric finite in fewer than

@@ -24,6 +24,11 @@ BatchedSums::BatchedSums(std::uint64_t rows, std::size_t statistics, std::size_t
   cells_.assign(static_cast<std::size_t>(cells) * statistics_, 0.0);
 }
 
+MemoryNeed BatchedSums::memory(std::size_t statistics, std::size_t chunk_rows) {
+  const double cell = static_cast<double>(statistics * sizeof(double));
+  return {cell / static_cast<double>(chunk_rows), 2 * static_cast<double>(max_batches) * cell};
+}
+
 std::span<double> BatchedSums::cell(std::uint64_t row) {
   return std::span<double>(cells_).subspan(static_cast<std::size_t>(row / cell_rows_) * statistics_, statistics_);
 }

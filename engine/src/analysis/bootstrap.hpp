@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "guidance/memory.hpp"
 #include "guidance/stats.hpp"
 
 namespace guidance::analysis {
@@ -36,6 +37,9 @@ class BatchedSums {
   /// `rows` base trials processed in chunks of `chunk_rows` (a power of two) consecutive trials, each
   /// trial contributing `statistics` numbers.
   BatchedSums(std::uint64_t rows, std::size_t statistics, std::size_t chunk_rows);
+  /// The most a BatchedSums and its batch_sums() hold: at most max_batches cells, or a cell per chunk
+  /// when there are more chunks than that, and the batches' sums.
+  static MemoryNeed memory(std::size_t statistics, std::size_t chunk_rows);
 
   /// Sums for the cell holding `row`: add a trial's statistics here. A cell lies inside one chunk, so
   /// that chunks processed in parallel never share one.

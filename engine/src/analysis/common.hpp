@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "guidance/memory.hpp"
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"
 #include "guidance/sensitivity.hpp"
@@ -37,6 +38,14 @@ void check_shapley_size(std::size_t inputs);
 /// Throws InputError when `method` has fewer trials than minimum_trials(method), saying why it needs
 /// them.
 void check_trials(SensitivityMethod method, std::uint64_t trials);
+
+/// Each method's memory at its peak (sensitivity_memory() picks one by method).
+MemoryNeed tornado_memory(const Model& model);
+MemoryNeed spider_memory(const Model& model, std::size_t points);
+MemoryNeed correlation_memory(const Model& model);
+MemoryNeed regional_memory(const Model& model);
+MemoryNeed sobol_memory(const Model& model);
+MemoryNeed shapley_memory(const Model& model);
 
 /// value / scale, or 0 when scale is not positive (a metric that does not vary has no shares).
 inline double share(double value, double scale) { return scale > 0.0 ? value / scale : 0.0; }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "analysis/common.hpp"
 #include "guidance/sensitivity.hpp"
@@ -13,6 +14,17 @@
 namespace guidance {
 
 using detail::centred_correlation, detail::centred_ranks;
+
+MemoryNeed analysis::correlation_memory(const Model& model) {
+  // Beside the trials: the kept trials' positions and the metric's ranks, and for each driver ranked at
+  // once (one per thread) its gathered values and their ranking.
+  const double at_once = static_cast<double>(std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(worker_threads(), sensitivity_inputs(model).size())));
+  const MemoryNeed driver = detail::column_memory(sizeof(double)) + detail::centred_ranks_memory();
+  const MemoryNeed ranking =
+      MemoryNeed{sizeof(std::size_t), 0.0} + detail::column_memory(sizeof(double)) + driver * at_once;
+  return trials_memory(model) + either(evaluation_memory(model), ranking);
+}
 
 RankCorrelations rank_correlations(const Model& model, const SimulationResult& result, std::size_t metric) {
   analysis::check_metric(model, metric);
@@ -34,10 +46,14 @@ RankCorrelations rank_correlations(const Model& model, const SimulationResult& r
   correlations.design.evaluations = result.trials;
   correlations.design.nonfinite = result.trials - kept.size();
   const Column output_ranks = centred_ranks(gather(output));
-  // The drivers are ranked in parallel, one driver per task.
+  // The drivers are ranked in parallel, one driver per task. The correlation's own parallel loop is
+  // isolated, so that a thread waiting in it does not start ranking another driver: at most one
+  // driver's ranking per thread is alive at once (correlation_memory()).
   std::vector<double> spearman(inputs.size());
   tbb::parallel_for(std::size_t{0}, inputs.size(), [&](std::size_t k) {
-    spearman[k] = centred_correlation(centred_ranks(gather(result.column(inputs[k]))), output_ranks);
+    tbb::this_task_arena::isolate([&] {
+      spearman[k] = centred_correlation(centred_ranks(gather(result.column(inputs[k]))), output_ranks);
+    });
   });
   // A metric that does not vary moves with no driver (0); one finite in fewer than two trials has no
   // ranks to correlate: undefined.

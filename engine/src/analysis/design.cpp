@@ -30,6 +30,10 @@ std::vector<double> driver_medians(const Model& model) {
   return medians;
 }
 
+MemoryNeed moves_memory(const Model& model, std::size_t moves) {
+  return MemoryNeed{0.0, Design::bytes(model, 1 + moves)} + evaluation_memory(model);
+}
+
 std::vector<double> evaluate_moves(const Model& model, std::size_t metric, std::span<const Move> moves) {
   const std::vector<double> medians = driver_medians(model);
   Design design(model, 1 + moves.size());

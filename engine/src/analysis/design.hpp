@@ -25,6 +25,10 @@ namespace guidance::analysis {
 class Design {
  public:
   Design(const Model& model, std::size_t rows);
+  /// The bytes of a design of `rows` rows: a column per stochastic variable.
+  static double bytes(const Model& model, std::size_t rows) {
+    return static_cast<double>(model.stochastic_count() * detail::column_storage_bytes(rows * sizeof(double)));
+  }
 
   std::size_t rows() const { return rows_; }
   /// Driver d's column (stochastic drivers only).
@@ -78,6 +82,8 @@ struct Move {
 };
 
 /// The metric with every driver at its median (element 0), then at each move (element 1 + k).
+/// Memory: a design of 1 + moves rows, and the threads' registers (moves_memory()).
 std::vector<double> evaluate_moves(const Model& model, std::size_t metric, std::span<const Move> moves);
+MemoryNeed moves_memory(const Model& model, std::size_t moves);
 
 }  // namespace guidance::analysis

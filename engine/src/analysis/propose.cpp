@@ -8,6 +8,7 @@
 
 #include "analysis/tuning_input.hpp"
 #include "formula/rounding.hpp"
+#include "stats/order_statistics.hpp"
 
 namespace guidance {
 
@@ -111,6 +112,13 @@ double parse_probability(const std::string& text, std::string_view flag, bool ex
 }
 
 double parse_confidence(const std::string& text) { return parse_probability(text, "--confidence", true); }
+
+MemoryNeed propose_memory(const Model& model) {
+  const MemoryNeed sorted{sizeof(double), 0.0}, distances{sizeof(double), 0.0};
+  const MemoryNeed after = trials_memory(model) + sorted +
+                           either(stats_detail::order_statistics_memory(4), distances);
+  return either(run_memory(model), after);
+}
 
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, const std::string& metric,
                  double confidence, const PublishOptions& publish) {

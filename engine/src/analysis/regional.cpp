@@ -4,6 +4,7 @@
 
 #include "analysis/common.hpp"
 #include "guidance/sensitivity.hpp"
+#include "stats/order_statistics.hpp"
 
 namespace guidance {
 
@@ -34,6 +35,14 @@ RegionalMiss miss(const Model& model, const SimulationResult& result, const std:
 
 }  // namespace
 
+MemoryNeed analysis::regional_memory(const Model& model) {
+  // Beside the trials: the positions of a line's misses (a trial misses on one side at most), one
+  // miss's values of a driver, and the selection of their median.
+  const MemoryNeed miss =
+      MemoryNeed{sizeof(std::size_t) + sizeof(double), 0.0} + stats_detail::order_statistics_memory(2);
+  return trials_memory(model) + either(evaluation_memory(model), miss);
+}
+
 Regional regional(const Model& model, const SimulationResult& result, std::size_t metric) {
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> inputs = sensitivity_inputs(model);
@@ -46,8 +55,11 @@ Regional regional(const Model& model, const SimulationResult& result, std::size_
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {
     const GuidanceRange& line = model.guidance[g];
     if (line.variable != metric) continue;
-    // Like `run`, a non-finite value is on neither side.
+    // Like `run`, a non-finite value is on neither side. Counted first, so that the positions take what
+    // they hold and no more (grown one by one, they could take three times that while reallocating).
     std::vector<std::size_t> below, above;
+    below.reserve(static_cast<std::size_t>(std::ranges::count_if(output, [&](double y) { return y < line.low; })));
+    above.reserve(static_cast<std::size_t>(std::ranges::count_if(output, [&](double y) { return y > line.high; })));
     for (std::size_t t = 0; t < output.size(); ++t) {
       if (output[t] < line.low)
         below.push_back(t);

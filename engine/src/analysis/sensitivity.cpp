@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "analysis/bootstrap.hpp"
 #include "analysis/common.hpp"
 #include "guidance/sensitivity.hpp"
@@ -55,6 +57,18 @@ std::uint64_t minimum_trials(SensitivityMethod method) {
   return 0;
 }
 
+MemoryNeed sensitivity_memory(const Model& model, SensitivityMethod method, const SensitivityOptions& options) {
+  switch (method) {
+    case SensitivityMethod::tornado: return analysis::tornado_memory(model);
+    case SensitivityMethod::spider: return analysis::spider_memory(model, options.spider_points);
+    case SensitivityMethod::correlation: return analysis::correlation_memory(model);
+    case SensitivityMethod::regional: return analysis::regional_memory(model);
+    case SensitivityMethod::sobol: return analysis::sobol_memory(model);
+    case SensitivityMethod::shapley: return analysis::shapley_memory(model);
+  }
+  return {};
+}
+
 std::uint64_t sensitivity_stages(const Model& model, const SensitivityOptions& options) {
   std::vector<SkippedMethod> skipped;
   SensitivityOptions applicable = options;
@@ -76,6 +90,11 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   SensitivityOptions options = requested;
   options.methods = applicable_methods(model, requested, report.skipped);
   const auto wanted = [&](SensitivityMethod method) { return wants(options, method); };
+  // The methods run one after the other (correlation and regional on one simulation), so each must
+  // fit on its own.
+  for (const SensitivityMethod method : options.methods)
+    check_memory(fmt::format("sensitivity --method {}", method_name(method)), sensitivity_memory(model, method, options),
+                 options.trials);
 
   report.metric = options.metric;
   report.trials = options.trials;

@@ -73,6 +73,15 @@ class Draws {
       conditional_[mask].assign(conditionals[mask - 1].redrawn.size(), Vector(rows));
   }
 
+  /// The bytes of the draws of `rows` trials for `inputs` drivers, `copula` of them correlated: each
+  /// input's base and redraw, three columns of normals per copula driver, and each copula subset's
+  /// conditional redraws (C 2^(C-1) columns for the C copula drivers).
+  static double bytes(std::size_t inputs, std::size_t copula, std::size_t rows) {
+    const double conditional = copula == 0 ? 0.0 : static_cast<double>(copula) * std::ldexp(1.0, static_cast<int>(copula) - 1);
+    return (2.0 * static_cast<double>(inputs) + 3.0 * static_cast<double>(copula) + conditional) *
+           static_cast<double>(rows * sizeof(double));
+  }
+
   /// Draw trials [first, first + n), n <= rows.
   void draw(const Model& model, const Inputs& inputs, const std::vector<analysis::GaussianConditional>& conditionals,
             std::uint64_t seed, std::uint64_t first, std::size_t n) {
@@ -190,7 +199,25 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
   out[drivers] = n > 1 ? (s[reduced_sum_squares] - s[reduced_sum] * s[reduced_sum] / n) / (n - 1) : 0.0;
 }
 
+/// Base trials per chunk: 2^14 rows per evaluation whatever D, so that the formulas run over full blocks.
+std::size_t chunk_rows_for(std::size_t dimension) { return std::max<std::size_t>(1, (std::size_t{1} << 14) >> dimension); }
+
 }  // namespace
+
+MemoryNeed analysis::shapley_memory(const Model& model) {
+  const std::size_t dimension = sensitivity_inputs(model).size(), copula = model.copula.drivers.size();
+  const std::size_t segments = std::size_t{1} << dimension, chunk_rows = chunk_rows_for(dimension);
+  // Per thread its draws and design; the conditional distributions (a mean map and a factor, each at
+  // most C x C, per copula subset); the sums, non-finite counts and reduced sums per batch.
+  const double workspace = Draws::bytes(dimension, copula, chunk_rows) + analysis::Design::bytes(model, segments * chunk_rows);
+  const double conditionals = std::ldexp(1.0, static_cast<int>(copula)) * 2.0 * static_cast<double>(copula * copula) *
+                              sizeof(double);
+  const double reduced = static_cast<double>(analysis::max_batches * (reduced_drivers + dimension) * sizeof(double));
+  const MemoryNeed nonfinite{sizeof(std::uint64_t) / static_cast<double>(chunk_rows), 0.0};
+  return analysis::BatchedSums::memory(subsets + segments - 1, chunk_rows) + nonfinite +
+         MemoryNeed{0.0, workspace * static_cast<double>(worker_threads()) + conditionals + reduced} +
+         evaluation_memory(model);
+}
 
 ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                                std::size_t resamples, const std::function<bool(std::uint64_t)>& progress) {
@@ -216,9 +243,7 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   double shift = analysis::evaluate_moves(model, metric, {})[0];
   if (!std::isfinite(shift)) shift = 0.0;
 
-  // 2^14 rows per evaluation whatever D, so that the formulas run over full blocks.
-  const std::size_t segments = std::size_t{1} << dimension;
-  const std::size_t chunk_rows = std::max<std::size_t>(1, (std::size_t{1} << 14) >> dimension);
+  const std::size_t segments = std::size_t{1} << dimension, chunk_rows = chunk_rows_for(dimension);
   analysis::BatchedSums sums(base_trials, subsets + segments - 1, chunk_rows);
   std::vector<std::uint64_t> nonfinite((base_trials + chunk_rows - 1) / chunk_rows, 0);
 

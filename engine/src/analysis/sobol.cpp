@@ -42,6 +42,17 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 
 }  // namespace
 
+MemoryNeed analysis::sobol_memory(const Model& model) {
+  const std::size_t drivers = sensitivity_inputs(model).size(), segments = drivers + 2;
+  constexpr std::size_t chunk_rows = block_trials;
+  // Each thread's design of segments x chunk_rows rows, and the sums and non-finite counts per chunk.
+  const MemoryNeed designs{0.0, analysis::Design::bytes(model, segments * chunk_rows) *
+                                    static_cast<double>(worker_threads())};
+  const MemoryNeed nonfinite{sizeof(std::uint64_t) / static_cast<double>(chunk_rows), 0.0};
+  return analysis::BatchedSums::memory(per_driver + 2 * drivers, chunk_rows) + nonfinite + designs +
+         evaluation_memory(model);
+}
+
 SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
                            bool ignore_correlations, std::size_t resamples,
                            const std::function<bool(std::uint64_t)>& progress) {
@@ -65,7 +76,7 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
   if (!std::isfinite(shift)) shift = 0.0;
 
   const std::size_t drivers = inputs.size(), segments = drivers + 2;
-  constexpr std::size_t chunk_rows = block_trials;
+  constexpr std::size_t chunk_rows = block_trials;  // as sobol_memory()
   analysis::BatchedSums sums(base_trials, per_driver + 2 * drivers, chunk_rows);
   std::vector<std::uint64_t> nonfinite((base_trials + chunk_rows - 1) / chunk_rows, 0);
 

@@ -9,6 +9,10 @@
 
 namespace guidance {
 
+MemoryNeed analysis::spider_memory(const Model& model, std::size_t points) {
+  return analysis::moves_memory(model, points * sensitivity_inputs(model).size());
+}
+
 Spider spider(const Model& model, std::size_t metric, double range_low, double range_high, std::size_t points) {
   analysis::check_metric(model, metric);
   analysis::check_range(range_low, range_high);

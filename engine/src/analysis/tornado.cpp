@@ -9,6 +9,10 @@
 
 namespace guidance {
 
+MemoryNeed analysis::tornado_memory(const Model& model) {
+  return analysis::moves_memory(model, 2 * sensitivity_inputs(model).size());
+}
+
 Tornado tornado(const Model& model, std::size_t metric, double range_low, double range_high) {
   analysis::check_metric(model, metric);
   analysis::check_range(range_low, range_high);

@@ -61,11 +61,20 @@ void add_guidance(const Scenario& scenario, Model& model) {
 void add_copula(const Scenario& scenario, Model& model) {
   if (scenario.correlations.empty()) return;
   std::vector<std::size_t>& drivers = model.copula.drivers;
-  for (const Correlation& correlation : scenario.correlations)
-    for (const std::string* name : {&correlation.first, &correlation.second})
-      drivers.push_back(static_cast<std::size_t>(model.find(*name)));
+  std::vector<bool> correlated(model.driver_count, false);
+  for (const Correlation& correlation : scenario.correlations) {
+    for (const std::string* name : {&correlation.first, &correlation.second}) {
+      const auto driver = static_cast<std::size_t>(model.find(*name));
+      if (!correlated[driver]) drivers.push_back(driver);
+      correlated[driver] = true;
+    }
+    if (drivers.size() > max_correlated_drivers)
+      throw InputError(correlation.where,
+                       fmt::format("the correlations tie more than {} drivers together", max_correlated_drivers),
+                       "the matrix is factored (and repaired) in time that grows as the cube of its size; "
+                       "correlate only the drivers that matter most (the tornado ranks them)");
+  }
   std::sort(drivers.begin(), drivers.end());
-  drivers.erase(std::unique(drivers.begin(), drivers.end()), drivers.end());
 
   const auto size = static_cast<Eigen::Index>(drivers.size());
   const auto position = [&](const std::string& name) {

@@ -11,6 +11,11 @@
 
 namespace guidance {
 
+/// The most drivers the correlations may tie together. The copula's matrix is factored, and an invalid
+/// one repaired, in time that grows as the cube of its size (a repair of 250 drivers takes seconds,
+/// of 1,000 two minutes), and every trial draws from it in time that grows as the square.
+inline constexpr std::size_t max_correlated_drivers = 200;
+
 /// Element-wise 2 sin(pi rho / 6) off the diagonal: the Gaussian-copula correlation whose rank
 /// (Spearman) correlation is rho (Kruskal 1958).
 Eigen::MatrixXd gaussian_from_spearman(const Eigen::MatrixXd& spearman);

@@ -17,15 +17,18 @@ namespace {
 
 using stats_detail::ordered_key;
 
+struct SortEntry {
+  std::uint64_t key, position;
+};
+using Order = std::vector<std::uint64_t, detail::uninitialized_allocator<std::uint64_t>>;
+
 /// The positions of `values` in ascending order: a least-significant-digit radix sort of their
 /// ordered keys, a byte a pass, skipping the passes in which every key has the same digit (the sign
 /// and exponent of a column of similar values). Stable and linear in n.
 auto ascending_order(std::span<const double> values) {
   constexpr int digit_bits = 8;  // 256 buckets: few enough write streams for the scatter to stay in cache
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
-  struct Entry {
-    std::uint64_t key, position;
-  };
+  using Entry = SortEntry;
   const std::size_t n = values.size();
   // Uninitialised, huge-page storage (as the result columns): zero-filling and faulting in fresh
   // pages cost more than the sort on this machine.
@@ -44,12 +47,18 @@ auto ascending_order(std::span<const double> values) {
     for (const Entry& entry : entries) next[start[(entry.key >> shift) & (buckets - 1)]++] = entry;
     entries.swap(next);
   }
-  std::vector<std::uint64_t, detail::uninitialized_allocator<std::uint64_t>> order(n);
+  Order order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = entries[i].position;
   return order;
 }
 
 }  // namespace
+
+MemoryNeed centred_ranks_memory() {
+  return column_memory(sizeof(SortEntry)) * 2 + column_memory(sizeof(Order::value_type));
+}
+
+MemoryNeed rank_correlation_memory() { return column_memory(sizeof(double)) + centred_ranks_memory(); }
 
 Column centred_ranks(std::span<const double> values) {
   const std::size_t n = values.size();

@@ -15,6 +15,8 @@
 #include <tbb/parallel_for.h>
 
 #include "simulate/progress_meter.hpp"
+#include "simulate/ranks.hpp"
+#include "stats/order_statistics.hpp"
 
 namespace guidance {
 
@@ -28,6 +30,28 @@ RunOptions scenario_run_options(const Model& model) {
   return options;
 }
 
+MemoryNeed evaluation_memory(const Model& model) {
+  const std::size_t scratch_registers = model.program.register_count - model.variables.size();
+  return MemoryNeed{0.0, static_cast<double>(scratch_registers * block_trials * sizeof(double))} *
+         static_cast<double>(worker_threads());
+}
+
+MemoryNeed trials_memory(const Model& model) {
+  return detail::column_memory(sizeof(double)) * static_cast<double>(model.stochastic_count());
+}
+
+MemoryNeed run_memory(const Model& model) {
+  const MemoryNeed result = trials_memory(model);
+  // analyze(): the variables summarised in parallel, then the rank correlation of each pair with a
+  // discrete driver, one after the other.
+  const double concurrent = static_cast<double>(std::min<std::uint64_t>(worker_threads(), model.stochastic_count()));
+  MemoryNeed analysis = stats_detail::summary_memory() * concurrent;
+  for (const std::size_t d : model.copula.drivers)
+    if (std::holds_alternative<Discrete>(model.distributions[d].shape))
+      analysis = either(analysis, detail::rank_correlation_memory());
+  return result + either(evaluation_memory(model), analysis);
+}
+
 namespace detail {
 
 namespace {
@@ -35,6 +59,12 @@ constexpr std::size_t huge_page = std::size_t{2} << 20;
 constexpr std::size_t huge_page_threshold = 2 * huge_page;
 std::size_t round_to_huge_pages(std::size_t bytes) { return (bytes + huge_page - 1) / huge_page * huge_page; }
 }  // namespace
+
+std::size_t column_storage_bytes(std::size_t bytes) {
+  return bytes < huge_page_threshold ? bytes : round_to_huge_pages(bytes);
+}
+
+MemoryNeed column_memory(double bytes_per_trial) { return {bytes_per_trial, static_cast<double>(huge_page)}; }
 
 void* allocate_column_storage(std::size_t bytes) {
   if (bytes < huge_page_threshold) return ::operator new(bytes);
@@ -54,38 +84,6 @@ void free_column_storage(void* storage, std::size_t bytes) noexcept {
 }  // namespace detail
 
 namespace {
-
-/// Memory the kernel says a new allocation can have without swapping (MemAvailable), in bytes.
-std::uint64_t available_memory() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::uint64_t kibibytes = 0;
-  std::string unit;
-  while (meminfo >> key >> kibibytes >> unit)
-    if (key == "MemAvailable:") return kibibytes * 1024;
-  return std::numeric_limits<std::uint64_t>::max();  // unknown: let the allocator decide
-}
-
-std::string format_bytes(double bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  int unit = 0;
-  while (bytes >= 1024.0 && unit < 6) {
-    bytes /= 1024.0;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{:.0f} bytes", bytes) : fmt::format("{:.1f} {}", bytes, units[unit]);
-}
-
-void check_memory(const Model& model, std::uint64_t trials) {
-  const double needed = static_cast<double>(bytes_per_trial(model)) * static_cast<double>(trials);
-  const std::uint64_t available = available_memory();
-  if (needed > 0.9 * static_cast<double>(available))
-    throw InputError({}, fmt::format("{} trials of this scenario need {} of memory ({} bytes per trial), but "
-                                     "only {} is available",
-                                     trials, format_bytes(needed), bytes_per_trial(model),
-                                     format_bytes(static_cast<double>(available))),
-                     "run fewer trials (--trials)");
-}
 
 /// Scratch columns for the program's temporaries, one set per thread.
 class Registers {
@@ -139,7 +137,7 @@ namespace {
 /// earlier trials are kept, the plan's size becomes `trials`.
 void run_trials(const Model& model, SimulationResult& result, std::uint64_t trials,
                 const std::function<bool(std::uint64_t)>& progress) {
-  check_memory(model, trials);
+  check_memory("a run", run_memory(model), trials);
   const std::uint64_t begin = result.trials;
   result.plan.trials = trials;
   result.columns.resize(model.variables.size());

@@ -32,6 +32,9 @@ namespace {
 constexpr std::size_t bin_count = std::size_t{1} << 12;
 /// Cells with at most this many values are gathered whatever the column's size.
 constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
+/// Larger cells are gathered while the values gathered in a pass stay within 1 / gather_share of the
+/// column's.
+constexpr std::uint64_t gather_share = 8;
 
 double from_ordered_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
@@ -199,7 +202,7 @@ class Selector {
  public:
   Selector(std::span<const double> values, const Extent& extent, std::span<const std::uint64_t> ranks)
       : values_(values), all_finite_(extent.count == values.size()), ranks_(ranks), results_(ranks.size()),
-        gather_budget_(std::max(small_cell, extent.count / 8)) {
+        gather_budget_(std::max(small_cell, extent.count / gather_share)) {
     for (const std::uint64_t rank : ranks)
       if (rank >= extent.count) throw std::out_of_range("order statistic rank beyond the finite values");
     Cell root;
@@ -409,6 +412,11 @@ class Selector {
 };
 
 }  // namespace
+
+MemoryNeed order_statistics_memory(std::size_t ranks) {
+  constexpr double value = sizeof(double);
+  return {2 * value / gather_share, static_cast<double>(ranks + 1) * static_cast<double>(small_cell) * value};
+}
 
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
                                      std::span<const std::uint64_t> ranks) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "guidance/memory.hpp"
 #include "stats/chunks.hpp"
 
 namespace guidance::stats_detail {
@@ -23,6 +24,13 @@ inline std::uint64_t ordered_key(double x) {
 /// allowed, each < extent.count), where `extent` is the extent of `values`. Exact: equal to sorting.
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
                                      std::span<const std::uint64_t> ranks);
+
+/// The most order_statistics() holds at once for `ranks` ranks: the values it gathers (at most an
+/// eighth of the column under its gather budget, plus a cell of at most 2^16 values per rank, gathered
+/// whatever the budget) and the one cell it concatenates from them.
+MemoryNeed order_statistics_memory(std::size_t ranks);
+/// The same for summarize(): four ranks per reported percentile (its two neighbours and its interval).
+MemoryNeed summary_memory();
 
 /// Where numpy's "linear" percentile sits among n sorted values: between x[lower] and x[upper]
 /// (upper = min(lower + 1, n - 1)) at `fraction`, with h = (n - 1) p computed as numpy does.

@@ -137,6 +137,8 @@ int scale_exponent(const Extent& extent) {
   return largest == 0.0 ? 0 : std::clamp(std::ilogb(largest), -1020, 1020);
 }
 
+MemoryNeed summary_memory() { return order_statistics_memory(4 * reported_percentiles.size()); }
+
 }  // namespace stats_detail
 
 namespace {
@@ -367,7 +369,7 @@ Summary summarize(std::span<const double> values) {
     summary.sd = summary.mean_se = std::numeric_limits<double>::quiet_NaN();
   }
 
-  // One selection for every rank the percentiles and their intervals need.
+  // One selection for every rank the percentiles and their intervals need (summary_memory()).
   constexpr std::size_t k = reported_percentiles.size();
   std::array<PercentilePosition, k> positions;
   std::array<RankInterval, k> intervals;
