@@ -26,6 +26,7 @@
 
 #include "guidance/diagnostics.hpp"
 #include "guidance/load.hpp"
+#include "guidance/memory.hpp"
 #include "guidance/report.hpp"
 #include "guidance/sensitivity.hpp"
 #include "guidance/simulate.hpp"
@@ -160,6 +161,8 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunArguments& argum
   RunOptions options = resolve(scenario.model(), arguments);
   const std::shared_ptr<const Model> model(scenario.source, &scenario.model());
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
+    // The CLI's check, inside the thread limit it depends on: the same refusal as `guidance run`.
+    check_memory("run", run_memory(*model), options.trials);
     options.progress = progress;
     RunResult done{model, simulate(*model, options), {}};
     done.report = analyze(*model, done.result, Charts::all);
@@ -210,6 +213,7 @@ std::string compare_of(const LoadedScenario& scenario, const std::vector<std::st
     for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
+    check_memory("compare", run_memory(scenario.model()), options.trials);  // as the CLI's
     options.progress = progress;
     return compare_json(compare_variants(scenarios, options, Charts::none)).dump();
   });
@@ -221,6 +225,7 @@ std::string sweep_of(const LoadedScenario& scenario, const std::vector<std::stri
   for (const std::string& variation : variations) vary.push_back(parse_variation(variation));
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
+    check_memory("sweep", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return sweep_json(run_sweep(*scenario.source, std::move(vary), options)).dump();
   });
@@ -234,6 +239,7 @@ std::string solve_of(const LoadedScenario& scenario, const std::string& target, 
   if (bracket) solve_options.bracket = parse_bracket(*bracket);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
+    check_memory("solve", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return solution_json(solve(*scenario.source, parsed, variation, options, solve_options)).dump();
   });

@@ -1,8 +1,9 @@
 // Loading takes time linear in the file's size (docs/reliability.md, "Resource bounds"): each shape of
-// a large file is loaded at n and at 4n, and the larger must take less than 8 times as long. Linear
-// work takes 4 times as long and quadratic work 16 times, so the bound fails on a quadratic with
-// room to spare. Times are the process's CPU time, which other processes on a busy machine hardly
-// change, and the fastest of three; the whole test takes a few seconds.
+// a large file is loaded at n and at 8n, and the larger must take less than 24 times as long. Linear
+// work takes 8 times as long and quadratic work 64 times, so the bound fails on a quadratic with room
+// to spare, and leaves room for the caches a larger file outgrows (at 4n and a bound of 8, a busy
+// machine made a linear load fail). Times are the process's CPU time, which other processes on a
+// busy machine hardly change, and the fastest of three; the whole test takes a few seconds.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -43,9 +44,9 @@ double fastest_of_three(const Load& load, std::size_t n, const Generate& generat
 
 void check_linear(const Generate& generate, std::size_t n, const Load& load) {
   const double small = fastest_of_three(load, n, generate);
-  const double large = fastest_of_three(load, 4 * n, generate);
+  const double large = fastest_of_three(load, 8 * n, generate);
   CAPTURE(n, small, large);
-  CHECK(large < 8 * small);
+  CHECK(large < 24 * small);
 }
 
 std::string header() { return "name: scaling\ndrivers:\n  d0: {dist: normal, mean: 100, sd: 5}\n"; }
@@ -99,13 +100,13 @@ void compile(const std::string& text, std::size_t) { (void)build_model(parse_sce
 }  // namespace
 
 TEST_CASE("a chain of variants loads in linear time: checked, selected and every one at once") {
-  check_linear(variant_chain, 2000, load);
-  check_linear(variant_chain, 2000, [](const std::string& text, std::size_t n) {
+  check_linear(variant_chain, 1000, load);
+  check_linear(variant_chain, 1000, [](const std::string& text, std::size_t n) {
     LoadOptions options;
     options.variant = fmt::format("v{}", n - 1);  // the end of the chain
     (void)parse_scenario(text, "scaling.yaml", options);
   });
-  check_linear(variant_chain, 2000, [](const std::string& text, std::size_t) {
+  check_linear(variant_chain, 1000, [](const std::string& text, std::size_t) {
     const std::vector<std::string> names = *parse_scenario(text, "scaling.yaml").variant_names;
     LoadOptions options;
     options.check_variants = false;
@@ -114,9 +115,9 @@ TEST_CASE("a chain of variants loads in linear time: checked, selected and every
 }
 
 TEST_CASE("a wide file, a long chain of formulas and many correlations load and compile in linear time") {
-  check_linear(wide, 1000, compile);
-  check_linear(formula_chain, 4000, compile);
-  check_linear(correlations, 1000, load);
+  check_linear(wide, 500, compile);
+  check_linear(formula_chain, 2000, compile);
+  check_linear(correlations, 500, load);
 }
 
 TEST_CASE("the largest correlation matrix a file may have is repaired in cubic time, and a larger one refused") {

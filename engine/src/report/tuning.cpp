@@ -428,7 +428,7 @@ std::string render_solution(const Solution& solution) {
     out += fmt::format("note: the search stopped at its limit of {} {} steps before the statistic at the "
                        "bracket's ends agreed: give a narrower --bracket\n",
                        solution.iterations, reach ? "bisection" : "golden-section");
-  } else if (reach && target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high) {
+  } else if (reach && (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high)) {
     out += fmt::format("note: the goal is not inside the achieved interval: the statistic jumps across it between "
                        "the ends of the bracket (a discrete driver?), so no value of {} gives it more closely\n",
                        solution.vary);
