@@ -38,6 +38,10 @@ case_() {
 case_ run run run "$scenario"
 "$python" "$source/tests/xlsx/check_workbook.py" run "$work/run.xlsx" "$work/run.json" || fail "run"
 
+# Each metric's display (currency, percent and digits, an indicator) as its cells' number format.
+case_ display run run tests/data/scenarios/good/display_metrics.yaml
+"$python" "$source/tests/xlsx/check_workbook.py" display "$work/display.xlsx" "$work/display.json" || fail "display"
+
 # With --samples alone, the trials go to a Trials sheet; the same trials as --samples FILE.csv.
 "$guidance" run "$scenario" "${common[@]}" --samples "$work/trials.csv" >/dev/null || fail "trials: csv failed"
 "$guidance" run "$scenario" "${common[@]}" --format xlsx --output "$work/trials.xlsx" --samples || fail "trials: xlsx failed"

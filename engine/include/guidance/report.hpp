@@ -72,8 +72,8 @@ std::string render_html_compare(const std::vector<VariantReport>& variants, cons
 
 // ---- the Excel workbook (docs/output-format.md, "workbook") ----------------------------------------
 // Written with libxlsxwriter to a file it names (it cannot write to a stream). Numbers keep their full
-// precision; cell formats show percents as percents and other values with the decimals the tables use
-// (the file's `units:` are on the About sheet).
+// precision; cell formats show each value as the tables do (percents as percents, the tables' decimals,
+// a `format: currency` metric with its sign and scale; the file's `units:` are on the About sheet).
 // The same report gives the same bytes: the workbook's creation time is fixed.
 
 struct Sweep;     // tuning.hpp

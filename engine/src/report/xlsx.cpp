@@ -38,14 +38,19 @@ constexpr std::string_view probability_format = "0.00%";
 constexpr std::string_view count_format = "#,##0";
 constexpr std::string_view index_format = "0.000";  // correlations and variance indices
 
-/// Excel's number format for a variable's values: percents as percents, other values grouped, with the
-/// decimals the tables use. No currency sign: `units:` covers every value that is not a percent, shares
-/// and headcounts too ("USD millions (EPS in USD per share)"), so the About sheet states it instead.
+/// Excel's number format for a variable's values, as the tables write them (format_with): the same
+/// decimals, percents as percents, and a `format: currency` metric's sign and scale suffix
+/// (`"$"#,##0"M"`, a trailing comma per thousand it is shown in: `"$"#,##0.00,"B"`). Other numbers
+/// carry no sign: `units:` covers shares and headcounts too ("USD millions (EPS in USD per share)"), so
+/// the About sheet states it instead. The cell keeps the full value; only its display changes.
 std::string excel_format(const ValueFormat& format) {
   const std::string decimals = format.decimals > 0 ? "." + std::string(static_cast<std::size_t>(format.decimals), '0') : "";
-  if (format.percent) return std::string(probability_format);
-  if (format.scientific) return "0" + decimals + "E+00";
-  return "#,##0" + decimals;
+  if (format.scientific) return "0" + decimals + "E+00" + (format.percent ? "%" : "");
+  if (format.percent) return "0" + decimals + "%";
+  if (format.currency.empty()) return "#,##0" + decimals;
+  const std::string_view suffix = scale_suffix(format.scale_exponent + 3 * format.thousands);
+  return fmt::format("\"{}\"#,##0{}{}{}", format.currency, decimals, std::string(static_cast<std::size_t>(format.thousands), ','),
+                     suffix.empty() ? "" : fmt::format("\"{}\"", suffix));
 }
 
 /// A workbook being written: libxlsxwriter's handle and its cell formats, one per number format.
@@ -193,13 +198,15 @@ std::vector<std::string> with_key(const std::vector<std::string>& key, std::init
   return all;
 }
 
-/// Every variable's statistics, one row each, in its own number format.
+/// Every variable's statistics, one row each, in its own number format; an indicator metric, as the
+/// table shows it, by the probability that it is 1 and its interval instead of statistics of 0 and 1.
 void write_summary(Book& book, const std::vector<std::string>& key, const std::vector<Block>& blocks) {
   Sheet sheet(book, "Summary");
   std::vector<std::string> names = with_key(key, {"variable", "kind", "mean", "mean_se", "sd", "min", "max"});
   for (const double p : reported_percentiles) names.push_back(fmt::format("p{}", p));
-  names.insert(names.end(), {"count", "nonfinite"});
+  names.insert(names.end(), {"count", "nonfinite", "p", "p_low", "p_high"});
   sheet.header(names);
+  constexpr auto statistics = static_cast<lxw_col_t>(5 + reported_percentiles.size());  // mean to the last percentile
   for (const Block& block : blocks)
     for (std::size_t v = 0; v < block.model.variables.size(); ++v) {
       const Variable& variable = block.model.variables[v];
@@ -207,6 +214,12 @@ void write_summary(Book& book, const std::vector<std::string>& key, const std::v
       lxw_format* format = book.format(variable_format(variable, summary));
       if (block.key) block.key(sheet);
       sheet.text(variable.name).text(variable.kind == VariableKind::driver ? "driver" : "metric");
+      const IndicatorProbability* indicator = find_indicator(block.report, v);
+      if (indicator != nullptr) {
+        sheet.skip(statistics).count(summary.count).count(summary.nonfinite);
+        sheet.probability(indicator->p).interval(indicator->p_ci, book.format(probability_format)).next();
+        continue;
+      }
       for (const double value : {summary.mean, summary.mean_se, summary.sd, summary.min, summary.max})
         sheet.number(value, format);
       for (const double value : summary.percentiles) sheet.number(value, format);
