@@ -56,6 +56,9 @@ def check_format(cell, percent, where):
 
 def check_about(book, expected):
     about = {row["item"].value: row["value"].value for row in rows(book["About"])}
+    command = about.get("command") or ""
+    if not command.startswith("guidance ") or "--format xlsx" not in command:
+        fail(f"About command: expected the command line that wrote the workbook, found {command!r}")
     for key in ("scenario", "variant", "units", "trials", "seed", "sampling", "metric"):
         if key in expected:
             value = about.get(key)

@@ -177,7 +177,7 @@ struct Block {
   std::function<void(Sheet&)> key;
 };
 
-void write_about(Book& book, const Model& model, const RunReport* report,
+void write_about(Book& book, const Model& model, const RunReport* report, std::string_view command,
                  std::initializer_list<std::pair<std::string_view, std::string>> more = {}) {
   Sheet sheet(book, "About");
   sheet.header({"item", "value"});
@@ -190,6 +190,7 @@ void write_about(Book& book, const Model& model, const RunReport* report,
     sheet.text("sampling").text(sampling_key(report->sampling)).next();
   }
   for (const auto& [item, value] : more) sheet.text(item).text(value).next();
+  if (!command.empty()) sheet.text("command").text(command).next();
 }
 
 std::vector<std::string> with_key(const std::vector<std::string>& key, std::initializer_list<std::string_view> names) {
@@ -457,18 +458,18 @@ void write_proposal(Book& book, const Model& model, const RunReport& report, con
 }  // namespace
 
 void write_run_workbook(const std::string& file, const Model& model, const RunReport& report,
-                        const SimulationResult* trials) {
+                        const SimulationResult* trials, std::string_view command) {
   Book book(file, model, trials != nullptr);
-  write_about(book, model, &report);
+  write_about(book, model, &report, command);
   write_run_sheets(book, model, report);
   if (trials != nullptr) write_trials(book, model, report, *trials);
   book.close();
 }
 
-void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants) {
+void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants, std::string_view command) {
   if (variants.empty()) throw std::invalid_argument("compare has no variants");
   Book book(file, variants.front().model);
-  write_about(book, variants.front().model, &variants.front().report);
+  write_about(book, variants.front().model, &variants.front().report, command);
   std::vector<Block> blocks;
   for (const VariantReport& variant : variants)
     blocks.push_back({variant.model, variant.report, [&](Sheet& sheet) { sheet.text(variant.variant); }});
@@ -477,11 +478,11 @@ void write_compare_workbook(const std::string& file, std::span<const VariantRepo
   book.close();
 }
 
-void write_sweep_workbook(const std::string& file, const Sweep& sweep) {
+void write_sweep_workbook(const std::string& file, const Sweep& sweep, std::string_view command) {
   if (sweep.points.empty()) throw std::invalid_argument("the sweep has no points");
   const Model& first = sweep.points.front().model;
   Book book(file, first);
-  write_about(book, first, &sweep.points.front().report);
+  write_about(book, first, &sweep.points.front().report, command);
   std::vector<std::string> key;
   std::vector<lxw_format*> key_formats;
   for (const Variation& variation : sweep.vary) {
@@ -513,9 +514,10 @@ void write_sweep_workbook(const std::string& file, const Sweep& sweep) {
   book.close();
 }
 
-void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report) {
+void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report,
+                                std::string_view command) {
   Book book(file, model);
-  write_about(book, model, nullptr,
+  write_about(book, model, nullptr, command,
               {{"metric", model.variables[report.metric].name},
                {"trials", fmt::format("{}", report.trials)},
                {"seed", fmt::format("{}", report.seed)},
@@ -527,9 +529,9 @@ void write_sensitivity_workbook(const std::string& file, const Model& model, con
 }
 
 void write_proposal_workbook(const std::string& file, const Model& model, const RunReport& report,
-                             const Proposal& proposal) {
+                             const Proposal& proposal, std::string_view command) {
   Book book(file, model);
-  write_about(book, model, &report,
+  write_about(book, model, &report, command,
               {{"metric", proposal.metric}, {"confidence", format_probability(proposal.confidence)}});
   write_proposal(book, model, report, proposal);
   write_run_sheets(book, model, report);
