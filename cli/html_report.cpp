@@ -53,6 +53,8 @@ void remember_command_line(int argc, char** argv) {
   remembered_command() = std::move(command);
 }
 
-HtmlOptions html_options() { return {remembered_command()}; }
+const std::string& command_line() { return remembered_command(); }
+
+HtmlOptions html_options() { return {command_line()}; }
 
 }  // namespace guidance::cli

@@ -18,8 +18,11 @@ void check_report_path(const std::string& path);
 /// Remember the command line that started this process (from main), so that a report can show it.
 void remember_command_line(int argc, char** argv);
 
-/// HtmlOptions for this process's reports: the command line, shell-quoted, with `guidance` as the
-/// program's name.
+/// The command line that started this process, shell-quoted, with `guidance` as the program's name: for
+/// the HTML report and the workbook's About sheet.
+const std::string& command_line();
+
+/// HtmlOptions for this process's reports: command_line().
 HtmlOptions html_options();
 
 }  // namespace guidance::cli

@@ -86,7 +86,7 @@ int RunCommand::operator()() const {
   if (!html_report.empty()) write_output(html_report, render_html_run(result.model, result.report, html_options()));
   if (run.format == "xlsx") {
     write_workbook(run.output, [&](const std::string& file) {
-      write_run_workbook(file, result.model, result.report, trials_sheet ? &result.result : nullptr);
+      write_run_workbook(file, result.model, result.report, trials_sheet ? &result.result : nullptr, command_line());
     });
     return ok;
   }

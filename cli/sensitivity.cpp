@@ -147,7 +147,7 @@ int SensitivityCommand::operator()() const {
   else if (run.format == "csv")
     write_output(run.output, render_sensitivity_csv(model, report));
   else if (run.format == "xlsx")
-    write_workbook(run.output, [&](const std::string& file) { write_sensitivity_workbook(file, model, report); });
+    write_workbook(run.output, [&](const std::string& file) { write_sensitivity_workbook(file, model, report, command_line()); });
   else
     write_output(run.output, render_sensitivity_table(model, report, use_color(run)));
   return ok;

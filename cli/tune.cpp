@@ -97,7 +97,7 @@ int CompareCommand::operator()() const {
   for (const VariantReport& variant : reports) warn_nonfinite(fmt::format("in {}, ", variant.variant), variant.model, variant.report);
   if (!html_report.empty()) write_output(html_report, render_html_compare(reports, html_options()));
   if (run.format == "xlsx")
-    write_workbook(run.output, [&](const std::string& file) { write_compare_workbook(file, reports); });
+    write_workbook(run.output, [&](const std::string& file) { write_compare_workbook(file, reports, command_line()); });
   else
     write_output(run.output, run.format == "json" ? json_text(compare_json(reports)) : render_compare(reports, selection));
   return ok;
@@ -135,7 +135,7 @@ int SweepCommand::operator()() const {
     warn_nonfinite(where + ", ", point.model, point.report);
   }
   if (run.format == "xlsx")
-    write_workbook(run.output, [&](const std::string& file) { write_sweep_workbook(file, sweep); });
+    write_workbook(run.output, [&](const std::string& file) { write_sweep_workbook(file, sweep, command_line()); });
   else
     write_output(run.output, run.format == "json" ? json_text(sweep_json(sweep)) : render_sweep(sweep, selection));
   return ok;
@@ -214,7 +214,7 @@ int ProposeCommand::operator()() const {
   const Proposal proposal = propose(model, result, report, metric, probability, publish);
   warn_nonfinite("", model, report);
   if (run.format == "xlsx")
-    write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal); });
+    write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal, command_line()); });
   else
     write_output(run.output, run.format == "json" ? json_text(proposal_json(model, report, proposal))
                                                   : render_proposal(model, report, proposal));

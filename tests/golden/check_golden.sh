@@ -22,21 +22,24 @@ failed=0
 while read -r name rest; do
   [[ -z $name || $name == \#* ]] && continue
   out="$work/$name"
-  mkdir -p "$out/files" "$out/actual"
-  eval "args=(${rest//@OUT@/$out/files})"
+  # Each case runs in a directory of its own that sees the source's scenarios and tests, with its output
+  # files in a fresh subdirectory literally named @OUT@: the command lines the HTML report and the
+  # workbook record (the workbook compressed, beyond a textual replacement) are then the same anywhere.
+  mkdir -p "$out/cwd/@OUT@" "$out/actual"
+  ln -s "$source_dir/scenarios" "$source_dir/tests" "$out/cwd/"
+  eval "args=($rest)"
   {
     echo "\$ guidance $rest"
-    "$guidance" "${args[@]}" 2>"$out/stderr" </dev/null
+    (cd "$out/cwd" && "$guidance" "${args[@]}" 2>"$out/stderr" </dev/null)
     echo "--- exit $?"
     echo "--- stderr"
     cat "$out/stderr"
-  } | sed "s|$out/files|@OUT@|g" >"$out/actual/$name.txt"
-  for file in "$out"/files/*; do
+  } >"$out/actual/$name.txt"
+  for file in "$out"/cwd/@OUT@/*; do
     [[ -e $file ]] || continue
     base=$(basename "$file")
-    sed -i "s|$out/files|@OUT@|g" "$file"  # the HTML report quotes its command line
     if (($(stat -c %s "$file") > 262144)); then
-      (cd "$out/files" && sha256sum "$base") >"$out/actual/$name.$base.sha256"
+      (cd "$out/cwd/@OUT@" && sha256sum "$base") >"$out/actual/$name.$base.sha256"
     else
       cp "$file" "$out/actual/$name.$base"
     fi

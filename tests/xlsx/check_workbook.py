@@ -3,7 +3,8 @@ of the same command and seed: every value equal (to the 16 significant digits li
 percents in a percent format and other values not, and the charts there.
 
 Usage: check_workbook.py KIND WORKBOOK JSON [RUN_JSON] [TRIALS_CSV]
-  KIND        run, compare, sweep, sensitivity or propose
+  KIND        run, compare, sweep, sensitivity or propose; display: a run of
+              tests/data/scenarios/good/display_metrics.yaml, whose metrics' cell formats it checks too
   RUN_JSON    propose: `run --format json` with the same seed, for the Summary and Guidance sheets
   TRIALS_CSV  run: `--samples FILE.csv` with the same seed, for the Trials sheet
        check_workbook.py libreoffice SUMMARY_CSV JSON
@@ -55,6 +56,9 @@ def check_format(cell, percent, where):
 
 def check_about(book, expected):
     about = {row["item"].value: row["value"].value for row in rows(book["About"])}
+    command = about.get("command") or ""
+    if not command.startswith("guidance ") or "--format xlsx" not in command:
+        fail(f"About command: expected the command line that wrote the workbook, found {command!r}")
     for key in ("scenario", "variant", "units", "trials", "seed", "sampling", "metric"):
         if key in expected:
             value = about.get(key)
@@ -71,18 +75,60 @@ def check_summary(book, runs, key=None):
         variable = run["variables"][name]
         where = f"Summary {row[key].value + ' ' if key and isinstance(row[key].value, str) else ''}{name}"
         same(row["kind"].value, variable["kind"], where + " kind")
+        same(row["count"].value, variable["count"], where + " count")
+        same(row["nonfinite"].value, variable["nonfinite"], where + " nonfinite")
+        seen += 1
+        if row["p"].value is not None:
+            check_indicator(row, variable, where)
+            continue
+        for stat in ("p_low", "p_high"):
+            same(row[stat].value, None, f"{where} {stat}")
         for stat in ("mean", "mean_se", "sd", "min", "max"):
             same(row[stat].value, variable[stat], f"{where} {stat}")
             check_format(row[stat], variable["percent"], f"{where} {stat}")
         for p, value in variable["percentiles"].items():
             same(row[p].value, value, f"{where} {p}")
             check_format(row[p], variable["percent"], f"{where} {p}")
-        same(row["count"].value, variable["count"], where + " count")
-        same(row["nonfinite"].value, variable["nonfinite"], where + " nonfinite")
-        seen += 1
     expected = sum(len(run["variables"]) for run in runs.values())
     if seen != expected:
         fail(f"Summary has {seen} rows, expected {expected}")
+
+
+def wilson(p, n, z=1.959963984540054):
+    """The 95% Wilson interval of a share p of n trials, as the engine computes it."""
+    z2n = z * z / n
+    center = (p + z2n / 2) / (1 + z2n)
+    half = z * math.sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n)
+    return (0.0 if p == 0 else max(0.0, center - half), 1.0 if p == 1 else min(1.0, center + half))
+
+
+def check_indicator(row, variable, where):
+    """An indicator metric's row: its probability and 95% interval, in a percent format, and no statistics.
+    With every trial finite the probability is the mean of its 0s and 1s."""
+    for stat in ["mean", "mean_se", "sd", "min", "max"] + list(variable["percentiles"]):
+        same(row[stat].value, None, f"{where} {stat}")
+    if variable["nonfinite"] == 0 and not math.isclose(row["p"].value, variable["mean"], rel_tol=1e-12):
+        fail(f"{where} p: expected the mean {variable['mean']!r}, found {row['p'].value!r}")
+    for name, bound in zip(("p_low", "p_high"), wilson(row["p"].value, variable["count"] + variable["nonfinite"])):
+        if not math.isclose(row[name].value, bound, rel_tol=1e-12):
+            fail(f"{where} {name}: expected {bound!r}, found {row[name].value!r}")
+    for name in ("p", "p_low", "p_high"):
+        check_format(row[name], True, f"{where} {name}")
+
+
+def check_display(book):
+    """tests/data/scenarios/good/display_metrics.yaml: each metric's display as the cells' number format."""
+    formats = {row["variable"].value: row for row in rows(book["Summary"])}
+    for name, stat, expected in (("gross_profit", "p50", '"$"#,##0.0"M"'),       # format: currency, USD millions
+                                 ("operating_margin", "p50", "0.0%"),           # format: percent, digits: 1
+                                 ("eps", "p50", "#,##0.00"),                    # digits: 2
+                                 ("revenue", "p50", "#,##0.0"),                 # decimals by magnitude
+                                 ("thin_margin", "p", "0.00%")):                # an indicator
+        found = formats[name][stat].number_format
+        if found != expected:
+            fail(f"Summary {name} {stat}: number format {found!r}, expected {expected!r}")
+    if formats["thin_margin"]["p50"].value is not None:
+        fail("Summary thin_margin: an indicator with percentiles")
 
 
 def check_guidance(book, runs, key=None):
@@ -274,7 +320,9 @@ def main():
         print(f"{workbook}: every value equals the JSON's")
         return
     book = openpyxl.load_workbook(workbook)
-    if kind == "run":
+    if kind in ("run", "display"):
+        if kind == "display":
+            check_display(book)
         check_about(book, expected)
         check_summary(book, {None: expected})
         check_guidance(book, {None: expected})

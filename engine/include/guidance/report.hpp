@@ -72,9 +72,10 @@ std::string render_html_compare(const std::vector<VariantReport>& variants, cons
 
 // ---- the Excel workbook (docs/output-format.md, "workbook") ----------------------------------------
 // Written with libxlsxwriter to a file it names (it cannot write to a stream). Numbers keep their full
-// precision; cell formats show percents as percents and other values with the decimals the tables use
-// (the file's `units:` are on the About sheet).
-// The same report gives the same bytes: the workbook's creation time is fixed.
+// precision; cell formats show each value as the tables do (percents as percents, the tables' decimals,
+// a `format: currency` metric with its sign and scale; the file's `units:` are on the About sheet).
+// The same report gives the same bytes: the workbook's creation time is fixed. `command`, the command
+// line that made the workbook, is recorded on the About sheet so that it can be rerun (no row when empty).
 
 struct Sweep;     // tuning.hpp
 struct Proposal;  // tuning.hpp
@@ -92,22 +93,24 @@ inline constexpr std::uint64_t max_workbook_trials = 1'048'575;
 /// The run: About, Summary, Guidance (with a histogram chart of each guidance line that has one), and
 /// with `trials` a Trials sheet (at most max_workbook_trials; std::invalid_argument beyond).
 void write_run_workbook(const std::string& file, const Model& model, const RunReport& report,
-                        const SimulationResult* trials = nullptr);
+                        const SimulationResult* trials = nullptr, std::string_view command = {});
 
 /// Variants compared: About, and Summary and Guidance with a variant column.
-void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants);
+void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants,
+                            std::string_view command = {});
 
 /// A sweep: About, Sweep (one row per point: each line's P(in)), and Summary and Guidance with a column
 /// per varied parameter.
-void write_sweep_workbook(const std::string& file, const Sweep& sweep);
+void write_sweep_workbook(const std::string& file, const Sweep& sweep, std::string_view command = {});
 
 /// A sensitivity analysis: About, a sheet per method that ran (the tornado with its bar chart) and
 /// Methods (each design's cost, and the methods skipped).
-void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report);
+void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report,
+                                std::string_view command = {});
 
 /// propose: About, Propose (the ranges and where each guidance line sits), Summary and Guidance as run's.
 void write_proposal_workbook(const std::string& file, const Model& model, const RunReport& report,
-                             const Proposal& proposal);
+                             const Proposal& proposal, std::string_view command = {});
 
 /// "1234567.5" -> "1,234,567.5" (the integer part of a plain decimal string).
 std::string group_thousands(std::string text);

@@ -325,6 +325,12 @@ std::string percentile_table(const Model& model, const RunReport& report) {
       if (variable.kind != kind) continue;
       const Summary& summary = report.variables[v];
       const ValueFormat format = variable_format(variable, summary);
+      if (const IndicatorProbability* indicator = find_indicator(report, v)) {  // a probability, not percentiles
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"text muted\" colspan=\"{}\">95% interval {}</td></tr>\n",
+                           escape(variable.name), escape(format_indicator(*indicator)), reported_percentiles.size(),
+                           escape(interval_text(indicator->p_ci)));
+        continue;
+      }
       out += fmt::format("<tr><td>{}</td><td>{}</td>", escape(variable.name), escape(format_with(summary.mean, format)));
       if (!variable.stochastic)
         out += fmt::format("<td class=\"text muted\" colspan=\"{}\">constant</td>", reported_percentiles.size());

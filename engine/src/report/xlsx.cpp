@@ -38,14 +38,19 @@ constexpr std::string_view probability_format = "0.00%";
 constexpr std::string_view count_format = "#,##0";
 constexpr std::string_view index_format = "0.000";  // correlations and variance indices
 
-/// Excel's number format for a variable's values: percents as percents, other values grouped, with the
-/// decimals the tables use. No currency sign: `units:` covers every value that is not a percent, shares
-/// and headcounts too ("USD millions (EPS in USD per share)"), so the About sheet states it instead.
+/// Excel's number format for a variable's values, as the tables write them (format_with): the same
+/// decimals, percents as percents, and a `format: currency` metric's sign and scale suffix
+/// (`"$"#,##0"M"`, a trailing comma per thousand it is shown in: `"$"#,##0.00,"B"`). Other numbers
+/// carry no sign: `units:` covers shares and headcounts too ("USD millions (EPS in USD per share)"), so
+/// the About sheet states it instead. The cell keeps the full value; only its display changes.
 std::string excel_format(const ValueFormat& format) {
   const std::string decimals = format.decimals > 0 ? "." + std::string(static_cast<std::size_t>(format.decimals), '0') : "";
-  if (format.percent) return std::string(probability_format);
-  if (format.scientific) return "0" + decimals + "E+00";
-  return "#,##0" + decimals;
+  if (format.scientific) return "0" + decimals + "E+00" + (format.percent ? "%" : "");
+  if (format.percent) return "0" + decimals + "%";
+  if (format.currency.empty()) return "#,##0" + decimals;
+  const std::string_view suffix = scale_suffix(format.scale_exponent + 3 * format.thousands);
+  return fmt::format("\"{}\"#,##0{}{}{}", format.currency, decimals, std::string(static_cast<std::size_t>(format.thousands), ','),
+                     suffix.empty() ? "" : fmt::format("\"{}\"", suffix));
 }
 
 /// A workbook being written: libxlsxwriter's handle and its cell formats, one per number format.
@@ -172,7 +177,7 @@ struct Block {
   std::function<void(Sheet&)> key;
 };
 
-void write_about(Book& book, const Model& model, const RunReport* report,
+void write_about(Book& book, const Model& model, const RunReport* report, std::string_view command,
                  std::initializer_list<std::pair<std::string_view, std::string>> more = {}) {
   Sheet sheet(book, "About");
   sheet.header({"item", "value"});
@@ -185,6 +190,7 @@ void write_about(Book& book, const Model& model, const RunReport* report,
     sheet.text("sampling").text(sampling_key(report->sampling)).next();
   }
   for (const auto& [item, value] : more) sheet.text(item).text(value).next();
+  if (!command.empty()) sheet.text("command").text(command).next();
 }
 
 std::vector<std::string> with_key(const std::vector<std::string>& key, std::initializer_list<std::string_view> names) {
@@ -193,13 +199,15 @@ std::vector<std::string> with_key(const std::vector<std::string>& key, std::init
   return all;
 }
 
-/// Every variable's statistics, one row each, in its own number format.
+/// Every variable's statistics, one row each, in its own number format; an indicator metric, as the
+/// table shows it, by the probability that it is 1 and its interval instead of statistics of 0 and 1.
 void write_summary(Book& book, const std::vector<std::string>& key, const std::vector<Block>& blocks) {
   Sheet sheet(book, "Summary");
   std::vector<std::string> names = with_key(key, {"variable", "kind", "mean", "mean_se", "sd", "min", "max"});
   for (const double p : reported_percentiles) names.push_back(fmt::format("p{}", p));
-  names.insert(names.end(), {"count", "nonfinite"});
+  names.insert(names.end(), {"count", "nonfinite", "p", "p_low", "p_high"});
   sheet.header(names);
+  constexpr auto statistics = static_cast<lxw_col_t>(5 + reported_percentiles.size());  // mean to the last percentile
   for (const Block& block : blocks)
     for (std::size_t v = 0; v < block.model.variables.size(); ++v) {
       const Variable& variable = block.model.variables[v];
@@ -207,6 +215,12 @@ void write_summary(Book& book, const std::vector<std::string>& key, const std::v
       lxw_format* format = book.format(variable_format(variable, summary));
       if (block.key) block.key(sheet);
       sheet.text(variable.name).text(variable.kind == VariableKind::driver ? "driver" : "metric");
+      const IndicatorProbability* indicator = find_indicator(block.report, v);
+      if (indicator != nullptr) {
+        sheet.skip(statistics).count(summary.count).count(summary.nonfinite);
+        sheet.probability(indicator->p).interval(indicator->p_ci, book.format(probability_format)).next();
+        continue;
+      }
       for (const double value : {summary.mean, summary.mean_se, summary.sd, summary.min, summary.max})
         sheet.number(value, format);
       for (const double value : summary.percentiles) sheet.number(value, format);
@@ -444,18 +458,18 @@ void write_proposal(Book& book, const Model& model, const RunReport& report, con
 }  // namespace
 
 void write_run_workbook(const std::string& file, const Model& model, const RunReport& report,
-                        const SimulationResult* trials) {
+                        const SimulationResult* trials, std::string_view command) {
   Book book(file, model, trials != nullptr);
-  write_about(book, model, &report);
+  write_about(book, model, &report, command);
   write_run_sheets(book, model, report);
   if (trials != nullptr) write_trials(book, model, report, *trials);
   book.close();
 }
 
-void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants) {
+void write_compare_workbook(const std::string& file, std::span<const VariantReport> variants, std::string_view command) {
   if (variants.empty()) throw std::invalid_argument("compare has no variants");
   Book book(file, variants.front().model);
-  write_about(book, variants.front().model, &variants.front().report);
+  write_about(book, variants.front().model, &variants.front().report, command);
   std::vector<Block> blocks;
   for (const VariantReport& variant : variants)
     blocks.push_back({variant.model, variant.report, [&](Sheet& sheet) { sheet.text(variant.variant); }});
@@ -464,11 +478,11 @@ void write_compare_workbook(const std::string& file, std::span<const VariantRepo
   book.close();
 }
 
-void write_sweep_workbook(const std::string& file, const Sweep& sweep) {
+void write_sweep_workbook(const std::string& file, const Sweep& sweep, std::string_view command) {
   if (sweep.points.empty()) throw std::invalid_argument("the sweep has no points");
   const Model& first = sweep.points.front().model;
   Book book(file, first);
-  write_about(book, first, &sweep.points.front().report);
+  write_about(book, first, &sweep.points.front().report, command);
   std::vector<std::string> key;
   std::vector<lxw_format*> key_formats;
   for (const Variation& variation : sweep.vary) {
@@ -500,9 +514,10 @@ void write_sweep_workbook(const std::string& file, const Sweep& sweep) {
   book.close();
 }
 
-void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report) {
+void write_sensitivity_workbook(const std::string& file, const Model& model, const SensitivityReport& report,
+                                std::string_view command) {
   Book book(file, model);
-  write_about(book, model, nullptr,
+  write_about(book, model, nullptr, command,
               {{"metric", model.variables[report.metric].name},
                {"trials", fmt::format("{}", report.trials)},
                {"seed", fmt::format("{}", report.seed)},
@@ -514,9 +529,9 @@ void write_sensitivity_workbook(const std::string& file, const Model& model, con
 }
 
 void write_proposal_workbook(const std::string& file, const Model& model, const RunReport& report,
-                             const Proposal& proposal) {
+                             const Proposal& proposal, std::string_view command) {
   Book book(file, model);
-  write_about(book, model, &report,
+  write_about(book, model, &report, command,
               {{"metric", proposal.metric}, {"confidence", format_probability(proposal.confidence)}});
   write_proposal(book, model, report, proposal);
   write_run_sheets(book, model, report);
