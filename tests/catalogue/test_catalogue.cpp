@@ -414,6 +414,12 @@ TEST_CASE("an output past a file-size limit is refused, and every old file is le
               "error: cannot write `" + samples + "`: File too large", "", "ulimit -f 1;"});
   CHECK(guidance::test::slurp(samples) == "old samples\n");
   CHECK(guidance::test::slurp(output) == "old\n");
+  // A workbook's Trials sheet passes the limit in libxlsxwriter's temporary file of rows, which it
+  // writes unchecked: without the check the workbook came out whole-looking, its sheet cut at 100 KB.
+  const std::string workbook = guidance::test::scratch_file("limited.xlsx", "old\n");
+  check_case({"run " + flagship + " --trials 20000 --format xlsx --samples --output " + workbook, 2,
+              "error: cannot write `" + workbook + "`: File too large", "", "ulimit -f 200;"});
+  CHECK(guidance::test::slurp(workbook) == "old\n");
   for (const std::string& name : listing(scratch_dir())) CHECK_FALSE(name.find(".tmp") != std::string::npos);
 }
 
