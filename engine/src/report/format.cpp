@@ -160,8 +160,11 @@ std::string format_actual_rank(const ActualRank& actual) {
   // percentile_rank is exactly 0 or 1 only below or above every finite trial.
   if (actual.percentile_rank != 0.0 && actual.percentile_rank != 1.0) return "the model's " + format_rank(actual.percentile_rank);
   const std::string_view side = actual.percentile_rank == 1.0 ? "above" : "below";
-  if (std::isnan(actual.sd_from_mean)) return fmt::format("{} every trial", side);
-  return fmt::format("{} every trial, {:.1f} sd {} the mean", side, std::abs(actual.sd_from_mean), side);
+  const double distance = std::abs(actual.sd_from_mean);
+  if (!std::isfinite(distance)) return fmt::format("{} every trial", side);
+  // Far out (an actual of 1e308 against an sd of 90) in scientific notation, not in 300 digits.
+  return distance < 1e6 ? fmt::format("{} every trial, {:.1f} sd {} the mean", side, distance, side)
+                        : fmt::format("{} every trial, {:.1e} sd {} the mean", side, distance, side);
 }
 
 std::string format_run_header(const Model& model, const RunReport& report, bool variant) {
