@@ -198,6 +198,19 @@ TEST_CASE("a metric's currency and digits shape its numbers", "[table]") {
   CHECK(format_variable_value(0.14873, share) == "14.9%");
 }
 
+TEST_CASE("two different ends of a range never read as the same figure", "[table]") {
+  Variable money{"rev", VariableKind::metric};
+  money.display = {"$", 6, 0};
+  const ValueFormat whole = value_format(money, 1100.0);
+  CHECK(format_ends(1099.6, 1100.4, whole) == "$1,099.6M to $1,100.4M");  // both "$1,100M" at digits: 0
+  CHECK(format_ends(1099.5, 1101.0, whole) == "$1,100M to $1,101M");      // already apart: unchanged
+  CHECK(format_ends(1100.0, 1100.0, whole) == "$1,100M to $1,100M");      // the same end, shown once each
+  CHECK(format_ends(1.0997e303, 1.1003e303, choose_format(false, 1.1e303)) == "1.0997e+303 to 1.1003e+303");
+  CHECK(format_ends(0.99999, 1.00001, choose_format(true, 1.0)) == "99.999% to 100.001%");
+  CHECK(format_ends(1.0, std::nextafter(1.0, 2.0), choose_format(false, 1.0)) ==
+        "1.0000000000000000 to 1.0000000000000002");
+}
+
 TEST_CASE("an indicator metric is shown as its probability, not percentiles of 0 and 1", "[table]") {
   Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
   const auto loss = static_cast<std::size_t>(model.find("loss_making"));

@@ -103,6 +103,13 @@ std::string format_with(double value, ValueFormat format) {
   return text + std::string(suffix);
 }
 
+std::string format_ends(double low, double high, ValueFormat format) {
+  // Seventeen more decimals tell any two doubles apart, whatever the format started from.
+  for (int more = 0; more < 17 && low != high && format_with(low, format) == format_with(high, format); ++more)
+    ++format.decimals;
+  return fmt::format("{} to {}", format_with(low, format), format_with(high, format));
+}
+
 std::string_view scale_suffix(int exponent) {
   constexpr std::array<std::string_view, 5> suffixes = {"", "K", "M", "B", "T"};
   return suffixes[static_cast<std::size_t>(std::clamp(exponent / 3, 0, 4))];
