@@ -179,6 +179,10 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"run " + flagship + " --format xlsx", 2, "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
       {"compare " + flagship + " --format xlsx --output -", 2,
        "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
+      // A workbook is a ZIP file written with seeks: a pipe got its first 552 bytes and "Illegal seek".
+      {"propose " + flagship + " --metric eps --format xlsx --output '" + (scratch_dir() / "fifo").string() + "'", 2,
+       "error: --format xlsx writes an Excel workbook, which cannot go to the pipe `" + (scratch_dir() / "fifo").string() + "`", "",
+       "rm -f '" + (scratch_dir() / "fifo").string() + "' && mkfifo '" + (scratch_dir() / "fifo").string() + "' &&"},
       {"run " + flagship + " --trials 2e6 --format xlsx --output /dev/null --samples", 2,
        "error: a workbook's Trials sheet holds at most 1,048,575 trials (Excel's rows), found 2,000,000"},
       {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
