@@ -2,6 +2,8 @@
 // ASCII mode, and the pages' contents (every chart there, nothing fetched, user text escaped).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -239,6 +241,24 @@ TEST_CASE("an indicator metric is shown as its probability, not percentiles of 0
         fmt::format("{}  95% interval [{}, {}]", shown, format_probability(p.p_ci.low), format_probability(p.p_ci.high)));
   const std::size_t mean_end = cost_line.find_first_not_of(' ', cost_line.find("unit_cost") + 9);
   CHECK(loss_line.find(shown) + shown.size() == cost_line.find(' ', mean_end));
+}
+
+TEST_CASE("an indicator that folds to a constant is a probability known exactly", "[table]") {
+  // It was shown as a number ("0.0000 (constant)") while every other indicator is a probability.
+  const auto path = std::filesystem::temp_directory_path() / "guidance_constant_indicator.yaml";
+  std::ofstream(path) << "name: c\ndrivers:\n  a: {dist: normal, mean: 0, sd: 1}\n"
+                         "metrics:\n  never: 1 > 2\n  always: 0 / 0 != 1\n  up: a > 0\n";
+  const Model model = build_model(load_scenario(path.string()));
+  std::filesystem::remove(path);
+  const RunReport report = analyze(model, simulate(model, {.trials = 1'000, .seed = 3}));
+  REQUIRE(report.indicators.size() == 3);
+  const IndicatorProbability& never = report.indicators[0];
+  const IndicatorProbability& always = report.indicators[1];
+  CHECK((never.ones == 0 && never.p == 0.0 && never.p_ci.low == 0.0 && never.p_ci.high == 0.0));
+  CHECK((always.ones == 1'000 && always.p == 1.0 && always.p_ci.low == 1.0 && always.p_ci.high == 1.0));
+  const std::string table = render_table(model, report);
+  CHECK_THAT(table, Contains("  never        P = 0.0%  (constant)\n"));
+  CHECK_THAT(table, Contains("  always     P = 100.0%  (constant)\n"));
 }
 
 TEST_CASE("run's table keeps a space between numbers whatever their width", "[table]") {
