@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
@@ -33,9 +35,16 @@ class QuietLibraryErrors {
 }  // namespace
 
 void check_workbook_output(const RunFlags& flags) {
-  if (flags.format != "xlsx" || (!flags.output.empty() && flags.output != "-")) return;
-  throw InputError({}, "--format xlsx writes an Excel workbook, which needs --output FILE",
-                   "for example --format xlsx --output q4.xlsx");
+  if (flags.format != "xlsx") return;
+  if (flags.output.empty() || flags.output == "-")
+    throw InputError({}, "--format xlsx writes an Excel workbook, which needs --output FILE",
+                     "for example --format xlsx --output q4.xlsx");
+  // A workbook is a ZIP file, written with seeks back to its headers: a pipe (a FIFO, /dev/stdout
+  // into `| cat`) would get the first part of it and then "Illegal seek".
+  struct stat target {};
+  if (::stat(flags.output.c_str(), &target) == 0 && (S_ISFIFO(target.st_mode) || S_ISSOCK(target.st_mode)))
+    throw InputError({}, fmt::format("--format xlsx writes an Excel workbook, which cannot go to the pipe `{}`", flags.output),
+                     "write it to a file: --output q4.xlsx");
 }
 
 void check_trials_sheet(std::uint64_t trials) {

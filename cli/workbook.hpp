@@ -11,7 +11,7 @@
 namespace guidance::cli {
 
 /// Before any work: throws InputError when --format xlsx has no --output file (a workbook is a file,
-/// not text for stdout or a terminal).
+/// not text for stdout or a terminal), or its output is a pipe (a ZIP file is written with seeks).
 void check_workbook_output(const RunFlags& flags);
 
 /// Before simulating: throws InputError when a Trials sheet would need more rows than Excel has

@@ -63,6 +63,12 @@ TEST_CASE("printable writes control characters as escapes and keeps the rest") {
   CHECK(printable("\x1b[31mred\x7f") == "\\x1b[31mred\\x7f");
   CHECK(printable(std::string("nul\0", 4)) == "nul\\x00");
   CHECK(printable("next\xc2\x85line") == "next\\u0085line");  // C1 (NEL), as UTF-8
+  // Bidirectional controls would show the rest of the line reversed ("Trojan Source"); their
+  // neighbours in the same UTF-8 rows (an en dash, a bullet, the word joiner) are text.
+  CHECK(printable("\xe2\x80\xae" "6 \xe2\x81\xa6x\xe2\x81\xa9 \xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa") ==
+        "\\u202e6 \\u2066x\\u2069 \\u200e\\u200f\\u202a");
+  CHECK(printable("1\xe2\x80\x93" "2 \xe2\x80\xa2 \xe2\x81\xa0") == "1\xe2\x80\x93" "2 \xe2\x80\xa2 \xe2\x81\xa0");
+  CHECK(printable("cut\xe2\x80") == "cut\xe2\x80");
 }
 
 TEST_CASE("every part of a diagnostic is printable: a name cannot forge a line or colour the terminal") {

@@ -34,6 +34,22 @@ InputError::InputError(SourceLocation where, std::string message, std::string hi
     : std::runtime_error(message), where_(std::move(where)), message_(std::move(message)),
       hint_(std::move(hint)) {}
 
+namespace {
+
+/// The bidirectional controls (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), whose UTF-8 is
+/// E2 80 or E2 81 and a last byte: they reorder the rest of a terminal's line, so that a quoted value
+/// could show a different line from the one the file holds. Their code point, or 0.
+unsigned bidi_control(std::string_view text, std::size_t at) {
+  if (at + 2 >= text.size() || static_cast<unsigned char>(text[at]) != 0xE2) return 0;
+  const auto second = static_cast<unsigned char>(text[at + 1]), third = static_cast<unsigned char>(text[at + 2]);
+  const unsigned code = 0x2000u + ((second & 0x3Fu) << 6) + (third & 0x3Fu);
+  if (second == 0x80 && (code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E))) return code;
+  if (second == 0x81 && code >= 0x2066 && code <= 0x2069) return code;
+  return 0;
+}
+
+}  // namespace
+
 std::string printable(std::string_view text) {
   std::string shown;
   shown.reserve(text.size());
@@ -45,7 +61,10 @@ std::string printable(std::string_view text) {
     else if (byte == '\r') shown += "\\r";
     else if ((byte < 0x20 && byte != '\t') || byte == 0x7F) shown += fmt::format("\\x{:02x}", byte);
     else if (c1) shown += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[++i]));
-    else shown += text[i];
+    else if (const unsigned bidi = bidi_control(text, i); bidi != 0) {
+      shown += fmt::format("\\u{:04x}", bidi);
+      i += 2;
+    } else shown += text[i];
   }
   return shown;
 }

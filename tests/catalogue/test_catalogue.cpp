@@ -179,6 +179,10 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"run " + flagship + " --format xlsx", 2, "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
       {"compare " + flagship + " --format xlsx --output -", 2,
        "error: --format xlsx writes an Excel workbook, which needs --output FILE"},
+      // A workbook is a ZIP file written with seeks: a pipe got its first 552 bytes and "Illegal seek".
+      {"propose " + flagship + " --metric eps --format xlsx --output '" + (scratch_dir() / "fifo").string() + "'", 2,
+       "error: --format xlsx writes an Excel workbook, which cannot go to the pipe `" + (scratch_dir() / "fifo").string() + "`", "",
+       "rm -f '" + (scratch_dir() / "fifo").string() + "' && mkfifo '" + (scratch_dir() / "fifo").string() + "' &&"},
       {"run " + flagship + " --trials 2e6 --format xlsx --output /dev/null --samples", 2,
        "error: a workbook's Trials sheet holds at most 1,048,575 trials (Excel's rows), found 2,000,000"},
       {"run " + flagship + " --trials ''", 2, "error: --trials must be a number, found ``"},
@@ -414,6 +418,12 @@ TEST_CASE("an output past a file-size limit is refused, and every old file is le
               "error: cannot write `" + samples + "`: File too large", "", "ulimit -f 1;"});
   CHECK(guidance::test::slurp(samples) == "old samples\n");
   CHECK(guidance::test::slurp(output) == "old\n");
+  // A workbook's Trials sheet passes the limit in libxlsxwriter's temporary file of rows, which it
+  // writes unchecked: without the check the workbook came out whole-looking, its sheet cut at 100 KB.
+  const std::string workbook = guidance::test::scratch_file("limited.xlsx", "old\n");
+  check_case({"run " + flagship + " --trials 20000 --format xlsx --samples --output " + workbook, 2,
+              "error: cannot write `" + workbook + "`: File too large", "", "ulimit -f 200;"});
+  CHECK(guidance::test::slurp(workbook) == "old\n");
   for (const std::string& name : listing(scratch_dir())) CHECK_FALSE(name.find(".tmp") != std::string::npos);
 }
 

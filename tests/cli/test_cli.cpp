@@ -194,6 +194,9 @@ TEST_CASE("an actual beyond every trial says how far, and one among no finite tr
   CHECK_THAT(far.out, Contains("\nactual eps = 0.5000: above every trial, "));
   CHECK_THAT(far.out, Contains(" sd above the mean\n"));
   CHECK_THAT(far.out, Contains("\nactual revenue = 900.0: below every trial, "));
+  // A million sd and more in scientific notation: 1e308 was 300 digits of sd.
+  const auto farthest = cli("run " + flagship + " --trials 2000 --actual revenue=1e308");
+  CHECK_THAT(farthest.out, Contains("\nactual revenue = 1.000e+308: above every trial, 8.3e+306 sd above the mean\n"));
   const auto json = nlohmann::json::parse(cli("run " + flagship + " --trials 2000 --actual eps=0.5 --format json").out);
   CHECK(json["actuals"][0]["percentile_rank"] == 1.0);
   CHECK(json["actuals"][0]["outside"] == "above");

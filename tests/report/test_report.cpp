@@ -2,6 +2,8 @@
 // ASCII mode, and the pages' contents (every chart there, nothing fetched, user text escaped).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -198,6 +200,19 @@ TEST_CASE("a metric's currency and digits shape its numbers", "[table]") {
   CHECK(format_variable_value(0.14873, share) == "14.9%");
 }
 
+TEST_CASE("two different ends of a range never read as the same figure", "[table]") {
+  Variable money{"rev", VariableKind::metric};
+  money.display = {"$", 6, 0};
+  const ValueFormat whole = value_format(money, 1100.0);
+  CHECK(format_ends(1099.6, 1100.4, whole) == "$1,099.6M to $1,100.4M");  // both "$1,100M" at digits: 0
+  CHECK(format_ends(1099.5, 1101.0, whole) == "$1,100M to $1,101M");      // already apart: unchanged
+  CHECK(format_ends(1100.0, 1100.0, whole) == "$1,100M to $1,100M");      // the same end, shown once each
+  CHECK(format_ends(1.0997e303, 1.1003e303, choose_format(false, 1.1e303)) == "1.0997e+303 to 1.1003e+303");
+  CHECK(format_ends(0.99999, 1.00001, choose_format(true, 1.0)) == "99.999% to 100.001%");
+  CHECK(format_ends(1.0, std::nextafter(1.0, 2.0), choose_format(false, 1.0)) ==
+        "1.0000000000000000 to 1.0000000000000002");
+}
+
 TEST_CASE("an indicator metric is shown as its probability, not percentiles of 0 and 1", "[table]") {
   Model model = build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/cost_model.yaml"));
   const auto loss = static_cast<std::size_t>(model.find("loss_making"));
@@ -226,6 +241,24 @@ TEST_CASE("an indicator metric is shown as its probability, not percentiles of 0
         fmt::format("{}  95% interval [{}, {}]", shown, format_probability(p.p_ci.low), format_probability(p.p_ci.high)));
   const std::size_t mean_end = cost_line.find_first_not_of(' ', cost_line.find("unit_cost") + 9);
   CHECK(loss_line.find(shown) + shown.size() == cost_line.find(' ', mean_end));
+}
+
+TEST_CASE("an indicator that folds to a constant is a probability known exactly", "[table]") {
+  // It was shown as a number ("0.0000 (constant)") while every other indicator is a probability.
+  const auto path = std::filesystem::temp_directory_path() / "guidance_constant_indicator.yaml";
+  std::ofstream(path) << "name: c\ndrivers:\n  a: {dist: normal, mean: 0, sd: 1}\n"
+                         "metrics:\n  never: 1 > 2\n  always: 0 / 0 != 1\n  up: a > 0\n";
+  const Model model = build_model(load_scenario(path.string()));
+  std::filesystem::remove(path);
+  const RunReport report = analyze(model, simulate(model, {.trials = 1'000, .seed = 3}));
+  REQUIRE(report.indicators.size() == 3);
+  const IndicatorProbability& never = report.indicators[0];
+  const IndicatorProbability& always = report.indicators[1];
+  CHECK((never.ones == 0 && never.p == 0.0 && never.p_ci.low == 0.0 && never.p_ci.high == 0.0));
+  CHECK((always.ones == 1'000 && always.p == 1.0 && always.p_ci.low == 1.0 && always.p_ci.high == 1.0));
+  const std::string table = render_table(model, report);
+  CHECK_THAT(table, Contains("  never        P = 0.0%  (constant)\n"));
+  CHECK_THAT(table, Contains("  always     P = 100.0%  (constant)\n"));
 }
 
 TEST_CASE("run's table keeps a space between numbers whatever their width", "[table]") {

@@ -128,10 +128,6 @@ void mark_values(Canvas& canvas, const Plot& plot, const std::vector<Marker>& ma
   }
 }
 
-std::string interval_text(double low, double high, ValueFormat format) {
-  return fmt::format("{} to {}", format_with(low, format), format_with(high, format));
-}
-
 }  // namespace
 
 std::string histogram_svg(const DistributionChart& chart) {
@@ -154,7 +150,7 @@ std::string histogram_svg(const DistributionChart& chart) {
     const bool inside = low >= chart.range_low - half_bin && high <= chart.range_high + half_bin;
     const double x0 = plot.x(low), x1 = plot.x(high);
     canvas.rect({x0 + 0.5, plot.y(share), x1 - x0 - 1, plot.bottom() - plot.y(share)}, inside ? "bar in" : "bar out",
-                fmt::format("{}: {} of trials", interval_text(low, high, finer(chart.format)),
+                fmt::format("{}: {} of trials", format_ends(low, high, finer(chart.format)),
                             format_probability(share)));
   }
   mark_values(canvas, plot, chart.markers, chart.format, true);

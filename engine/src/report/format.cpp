@@ -103,6 +103,13 @@ std::string format_with(double value, ValueFormat format) {
   return text + std::string(suffix);
 }
 
+std::string format_ends(double low, double high, ValueFormat format) {
+  // Seventeen more decimals tell any two doubles apart, whatever the format started from.
+  for (int more = 0; more < 17 && low != high && format_with(low, format) == format_with(high, format); ++more)
+    ++format.decimals;
+  return fmt::format("{} to {}", format_with(low, format), format_with(high, format));
+}
+
 std::string_view scale_suffix(int exponent) {
   constexpr std::array<std::string_view, 5> suffixes = {"", "K", "M", "B", "T"};
   return suffixes[static_cast<std::size_t>(std::clamp(exponent / 3, 0, 4))];
@@ -160,8 +167,11 @@ std::string format_actual_rank(const ActualRank& actual) {
   // percentile_rank is exactly 0 or 1 only below or above every finite trial.
   if (actual.percentile_rank != 0.0 && actual.percentile_rank != 1.0) return "the model's " + format_rank(actual.percentile_rank);
   const std::string_view side = actual.percentile_rank == 1.0 ? "above" : "below";
-  if (std::isnan(actual.sd_from_mean)) return fmt::format("{} every trial", side);
-  return fmt::format("{} every trial, {:.1f} sd {} the mean", side, std::abs(actual.sd_from_mean), side);
+  const double distance = std::abs(actual.sd_from_mean);
+  if (!std::isfinite(distance)) return fmt::format("{} every trial", side);
+  // Far out (an actual of 1e308 against an sd of 90) in scientific notation, not in 300 digits.
+  return distance < 1e6 ? fmt::format("{} every trial, {:.1f} sd {} the mean", side, distance, side)
+                        : fmt::format("{} every trial, {:.1e} sd {} the mean", side, distance, side);
 }
 
 std::string format_run_header(const Model& model, const RunReport& report, bool variant) {

@@ -51,6 +51,10 @@ ValueFormat variable_format(const Variable& variable, const Summary& summary);
 /// "1,115.0", "63.50%", "0.2053", "$1,100M", "n/a" for NaN, "inf", "-inf".
 std::string format_with(double value, ValueFormat format);
 
+/// "low to high" in `format`, with as many more decimals as it takes for two different ends not to
+/// read as the same figure ("$1,100.0M to $1,100.0M" is "$1,099.97M to $1,100.03M").
+std::string format_ends(double low, double high, ValueFormat format);
+
 /// The suffix of a currency's figures in units of 10^exponent: "", "K", "M", "B", "T" (0 to 12).
 std::string_view scale_suffix(int exponent);
 

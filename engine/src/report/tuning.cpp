@@ -476,11 +476,8 @@ nlohmann::ordered_json solution_json(const Solution& solution) {
 std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal) {
   const auto variable = static_cast<std::size_t>(model.find(proposal.metric));
   const Summary& summary = report.variables[variable];
-  const ValueFormat format = value_format(model.variables[variable],
-                                           std::max(std::abs(summary.percentiles[4]), std::abs(summary.mean)));
-  const auto range = [&](const Interval& interval) {
-    return fmt::format("{} to {}", format_with(interval.low, format), format_with(interval.high, format));
-  };
+  const ValueFormat format = variable_format(model.variables[variable], summary);
+  const auto range = [&](const Interval& interval) { return format_ends(interval.low, interval.high, format); };
   std::string out = format_run_header(model, report);
   out += fmt::format("\nranges for {} that hold it with probability {}\n", proposal.metric,
                      format_probability(proposal.confidence));

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <initializer_list>
@@ -81,6 +82,7 @@ class Book {
   /// Write the file: libxlsxwriter assembles it here, so most write errors surface here, with errno
   /// still telling the system's reason when a write failed.
   void close() {
+    check_row_files();
     errno = 0;
     const lxw_error error = workbook_close(std::exchange(workbook_, nullptr));
     if (error != LXW_NO_ERROR) throw WorkbookError(lxw_strerror(error), errno);
@@ -107,6 +109,20 @@ class Book {
   }
 
  private:
+  /// In constant memory each sheet's rows go to a temporary file that libxlsxwriter writes without
+  /// checking, so a file-size limit or a full disk would cut a Trials sheet short and still give a
+  /// workbook: its errors are looked for here, before the workbook is assembled from those files.
+  void check_row_files() {
+    lxw_worksheet* sheet = nullptr;
+    LXW_FOREACH_WORKSHEET(sheet, workbook_) {
+      std::FILE* rows = sheet->optimize_tmpfile;
+      if (rows == nullptr) continue;
+      errno = 0;
+      if (std::fflush(rows) != 0 || std::ferror(rows) != 0) 
+        throw WorkbookError("cannot write a temporary file", errno != 0 ? errno : EIO);
+    }
+  }
+
   lxw_workbook* workbook_ = nullptr;
   lxw_format* bold_ = nullptr;
   std::map<std::string, lxw_format*, std::less<>> formats_;

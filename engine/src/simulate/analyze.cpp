@@ -216,13 +216,14 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
   });
 
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
-    if (!model.variables[v].indicator || !model.variables[v].stochastic) continue;
+    if (!model.variables[v].indicator) continue;
     // The finite values are 0 and 1, so their compensated mean times their count is the count of ones.
     const Summary& summary = report.variables[v];
     const std::uint64_t ones =
         summary.count == 0 ? 0 : static_cast<std::uint64_t>(std::llround(summary.mean * static_cast<double>(summary.count)));
-    report.indicators.push_back({v, ones, static_cast<double>(ones) / static_cast<double>(result.trials),
-                                 wilson_interval(ones, result.trials)});
+    const double p = static_cast<double>(ones) / static_cast<double>(result.trials);
+    // One that folds to a constant (`1 > 2`) is a probability too, known exactly: no interval to estimate.
+    report.indicators.push_back({v, ones, p, model.variables[v].stochastic ? wilson_interval(ones, result.trials) : Interval{p, p}});
   }
 
   std::vector<std::size_t> with_nonfinite;
