@@ -63,7 +63,9 @@ def test_a_missing_file(tmp_path):
     assert str(raised.value) == cli("validate", missing, check=False).stderr.rstrip("\n")
 
 
-def test_too_many_trials_for_memory(flagship):
+def test_too_many_trials_for_memory(flagship, monkeypatch):
+    # A fixed limit, so that both see the same memory (the machine's available memory moves between calls).
+    monkeypatch.setenv("GUIDANCE_MEMORY_LIMIT", str(16 * 2**30))
     done = cli("run", flagship, "-n", "1e10", check=False)
     with pytest.raises(guidance.ScenarioError) as raised:
         guidance.load(flagship).run(trials=10_000_000_000)
