@@ -63,7 +63,21 @@ double stated_need(const std::vector<std::string>& args) {
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+#define GUIDANCE_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GUIDANCE_UNDER_ASAN 1
+#endif
+#endif
+
 TEST_CASE("each command's peak memory stays within what its memory check states") {
+#ifdef GUIDANCE_UNDER_ASAN
+  // AddressSanitizer's shadow memory, red zones and quarantine are not the program's: the Release
+  // build measures the peaks.
+  WARN("skipped under AddressSanitizer");
+  return;
+#endif
   // The program itself (code, libraries, oneTBB's worker threads and their stacks) is not part of any
   // command's need: a run of 10,000 trials (under a megabyte of them) on the same threads shows it.
   const Peak program = measure({"run", flagship, "--trials", "10000", "--threads", "2"});

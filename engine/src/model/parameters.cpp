@@ -82,11 +82,13 @@ Model with_parameters(Scenario scenario, std::span<const ParameterSetting> setti
       scenario.drivers[d] = load_detail::read_driver(entry, written->context);
     }
     for (const Correlation& correlation : scenario.correlations) {
-      for (const auto& [name, where] : {std::pair{&correlation.first, &correlation.first_where},
-                                        std::pair{&correlation.second, &correlation.second_where}}) {
+      // A pair, not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+      for (const auto& end : {std::pair{&correlation.first, &correlation.first_where},
+                              std::pair{&correlation.second, &correlation.second_where}}) {
+        const std::string& name = *end.first;
         const auto driver = std::find_if(scenario.drivers.begin(), scenario.drivers.end(),
-                                         [&](const Driver& d) { return d.name == *name; });
-        if (!driver->distribution) load_detail::constant_correlated(*name, *where);
+                                         [&](const Driver& d) { return d.name == name; });
+        if (!driver->distribution) load_detail::constant_correlated(name, *end.second);
       }
     }
     return build_model(scenario);

@@ -61,7 +61,8 @@ class Book {
   Book(const std::string& file, const Model& model, bool large = false) {
     // Constant memory: each sheet's rows go to a temporary file as they are written, so a Trials sheet of a
     // million rows is not held in memory (the rows of a sheet are then written in order).
-    lxw_workbook_options options{.constant_memory = LXW_TRUE, .tmpdir = nullptr, .use_zip64 = large ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook_options options{.constant_memory = LXW_TRUE, .tmpdir = nullptr,
+                                 .use_zip64 = static_cast<std::uint8_t>(large ? LXW_TRUE : LXW_FALSE)};
     workbook_ = workbook_new_opt(file.c_str(), &options);
     if (workbook_ == nullptr) throw WorkbookError("out of memory");
     std::string title = model.name;
