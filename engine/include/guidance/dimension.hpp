@@ -1,0 +1,48 @@
+// Dimensions: ordered lists of element names (`quarter: [Q1, Q2, Q3, Q4]`) that drivers and metrics
+// range over. A dimensioned variable is stored as its elements, one scalar each, row-major over its
+// axes (the last axis varies fastest), and each element is named `revenue[routing,Q3]`.
+//
+//   std::vector<Dimension> dimensions = {{"quarter", {"Q1", "Q2", "Q3", "Q4"}}};
+//   Shape shape = {{0, 0, 4}};                                  // over every quarter
+//   element_name("eps", shape, 2, dimensions);                  // "eps[Q3]"
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "guidance/diagnostics.hpp"
+
+namespace guidance {
+
+struct Dimension {
+  std::string name;
+  std::vector<std::string> elements;  // in order: lag(), cumsum() and `ar1` follow it
+  SourceLocation where;               // the dimension's key in `dimensions:`
+};
+
+/// One axis of a shape: elements [first, first + count) of dimensions[dimension]. A slice (`x[Q2:Q4]`)
+/// keeps its dimension with fewer elements.
+struct Axis {
+  std::size_t dimension = 0;
+  std::size_t first = 0;
+  std::size_t count = 0;
+  bool operator==(const Axis&) const = default;
+};
+
+/// A variable's axes in order; empty for a scalar.
+using Shape = std::vector<Axis>;
+
+/// Number of elements: the product of the axes' counts (1 for a scalar).
+std::size_t element_count(std::span<const Axis> shape);
+
+/// `name` for a scalar, `name[e1,e2]` for element `index` (row-major) of `shape`.
+std::string element_name(std::string_view name, std::span<const Axis> shape, std::size_t index,
+                         std::span<const Dimension> dimensions);
+
+/// "[segment, quarter]", or "[quarter Q3:Q4]" for a slice; "scalar" for an empty shape. For messages.
+std::string describe_shape(std::span<const Axis> shape, std::span<const Dimension> dimensions);
+
+}  // namespace guidance
