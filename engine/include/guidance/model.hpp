@@ -27,16 +27,33 @@ struct Variable {
   // A metric whose formula is a comparison or logic at the top (`loss: eps < 0`): 1 or 0 in every
   // trial (NaN from logic over NaN), shown as the probability of 1.
   bool indicator = false;
+  // A driver's value already reported (`given:`), or a metric's element computed from such values and
+  // constants only: shown as reported, not simulated.
+  bool given = false;
 };
 
-/// The Gaussian copula over the drivers named in `correlations` (the others skip it).
+/// A dimensioned driver or metric: variables[first .. first + element_count(shape)), row-major.
+struct VariableArray {
+  std::string name;
+  Shape shape;
+  std::size_t first = 0;
+};
+
+/// The Gaussian copula over the drivers named in `correlations` (the others skip it). Drivers with a
+/// given value are not drawn: the others are drawn from the conditional normal given theirs, z =
+/// shift + L e with e independent standard normals (docs/methods.md).
 struct Copula {
-  std::vector<std::size_t> drivers;  // driver indices, ascending
+  std::vector<std::size_t> drivers;  // the drawn drivers' indices, ascending
   Eigen::MatrixXd spearman;          // requested rank correlations (identity where not given)
-  Eigen::MatrixXd gaussian;          // 2 sin(pi rho / 6), element-wise off the diagonal
-  Eigen::MatrixXd cholesky;          // lower-triangular L with L L^T = gaussian
+  Eigen::MatrixXd gaussian;          // the normals' correlations: 2 sin(pi rho / 6) of a rank correlation,
+                                     // a normal correlation (`ar1`) as written; repaired if asked
+  Eigen::MatrixXd cholesky;          // lower-triangular L with L L^T = gaussian, or the conditional
+                                     // covariance given the given values
+  Eigen::VectorXd shift;             // the conditional mean of the normals; empty when nothing is given
+  bool repaired = false;             // gaussian is the nearest valid matrix to the one requested
 
   bool empty() const { return drivers.empty(); }
+  bool conditioned() const { return shift.size() > 0; }
 };
 
 /// A guidance line bound to its variable.
@@ -55,6 +72,8 @@ struct Model {
   std::string units;
   std::string variant;
   SimulationSettings simulation;
+  std::vector<Dimension> dimensions;
+  std::vector<VariableArray> arrays;  // dimensioned drivers and metrics, in variable order
 
   /// Drivers in file order (index = driver index), then metrics in file order. Variable v is formula
   /// register v.

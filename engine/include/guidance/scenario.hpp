@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "guidance/diagnostics.hpp"
+#include "guidance/dimension.hpp"
 #include "guidance/distribution.hpp"
 
 namespace guidance {
@@ -46,13 +47,18 @@ struct SimulationSettings {
   std::optional<bool> repair_correlations;
 };
 
-/// A driver: an uncertain input with a distribution, or a constant.
+/// A driver: an uncertain input with a distribution, or a constant. A dimensioned driver is one Driver
+/// per element (`revenue[routing,Q3]`), consecutive, with a DriverArray naming them.
 struct Driver {
   std::string name;
   SourceLocation where;                      // the driver's key
   std::optional<Distribution> distribution;  // empty for a constant
   double constant = 0.0;                     // its value when there is no distribution
   bool percent = false;                      // written with percents: shown as percents
+  /// A value already reported (`given:`): the same in every trial. The distribution stays, so that the
+  /// elements correlated with this one are drawn conditionally on it.
+  std::optional<double> given;
+  SourceLocation given_where;
   /// What the loader read it from, for with_parameters (model.hpp) to re-derive it by the same rules.
   std::shared_ptr<const load_detail::WrittenDriver> written;
 };
@@ -74,7 +80,16 @@ struct Metric {
   Display display;
 };
 
-/// A rank (Spearman) correlation between two drivers.
+/// The elements of a dimensioned driver: drivers[first .. first + element_count(shape)), row-major.
+struct DriverArray {
+  std::string name;
+  Shape shape;
+  std::size_t first = 0;
+  SourceLocation where;  // the driver's key
+};
+
+/// A correlation between two drivers: a rank (Spearman) correlation as `correlations:` writes it, or
+/// (`normal`) the correlation of the copula's normals, as a driver's `ar1:` and `correlation:` state it.
 struct Correlation {
   std::string first;
   std::string second;
@@ -82,6 +97,7 @@ struct Correlation {
   SourceLocation where;  // the [a, b, rho] entry
   SourceLocation first_where, second_where, rho_where;
   bool pinned = false;  // [a, b, rho, pin]: a repair of the matrix keeps this pair as written
+  bool normal = false;  // rho is the Gaussian copula's correlation, not a rank correlation
 };
 
 /// A published range for a driver or metric: inclusive; an open end is infinite.
@@ -109,7 +125,9 @@ struct Scenario {
   std::string units;
   std::string variant = "base";  // which of the file's scenarios this is
   SimulationSettings simulation;
-  std::vector<Driver> drivers;  // file order
+  std::vector<Dimension> dimensions;  // file order
+  std::vector<Driver> drivers;        // file order; a dimensioned driver's elements in a row
+  std::vector<DriverArray> arrays;    // the dimensioned drivers, file order
   std::vector<Correlation> correlations;
   std::vector<Metric> metrics;  // file order
   std::vector<GuidanceLine> guidance;

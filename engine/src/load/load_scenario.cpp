@@ -148,7 +148,9 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
 formula::Program compile_metrics(const Scenario& scenario) {
   std::vector<formula::Input> inputs;
   for (const Driver& driver : scenario.drivers)
-    inputs.push_back({driver.name, driver.distribution ? std::nullopt : std::optional(driver.constant)});
+    inputs.push_back({driver.name, driver.distribution && !driver.given
+                                       ? std::nullopt
+                                       : std::optional(driver.given.value_or(driver.constant))});
   std::vector<formula::Definition> definitions;
   for (const Metric& metric : scenario.metrics)
     definitions.push_back({metric.name, metric.formula, metric.formula_where, metric.where});

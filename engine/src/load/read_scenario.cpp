@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "load/dimensions.hpp"
 #include "load/driver.hpp"
 #include "load/values.hpp"
 
@@ -40,8 +41,8 @@ SimulationSettings read_simulation(const YamlNode& node) {
 // that a file with thousands of drivers and metrics is read in time linear in its size.
 class Names {
  public:
-  explicit Names(const std::vector<Driver>& drivers) : drivers_(drivers) {
-    for (const Driver& d : drivers) driver_index_.emplace(d.name, &d);
+  explicit Names(const Scenario& scenario) : drivers_(scenario.drivers), scenario_(scenario) {
+    for (const Driver& d : drivers_) driver_index_.emplace(d.name, &d);
   }
   /// Called once the metrics are read; `metrics` must outlive this object.
   void add_metrics(const std::vector<Metric>& metrics) {
@@ -54,8 +55,11 @@ class Names {
     return it == driver_index_.end() ? nullptr : it->second;
   }
   bool metric(std::string_view name) const { return metric_index_.contains(name); }
+  const Driver& driver_at(std::size_t index) const { return drivers_[index]; }
+  const DriverArray* array(std::string_view name) const { return find_array(scenario_, name); }
   std::vector<std::string> driver_names() const {
     std::vector<std::string> out;
+    for (const DriverArray& a : scenario_.arrays) out.push_back(a.name);
     for (const Driver& d : drivers_) out.push_back(d.name);
     return out;
   }
@@ -65,8 +69,12 @@ class Names {
       for (const Metric& m : *metrics_) out.push_back(m.name);
     return out;
   }
-  // A driver or a metric, named in `section` ("guidance", "actuals").
+  // A driver or a metric, named in `section` ("guidance", "actuals"): a scalar, or one element of a
+  // dimensioned driver or metric (`eps[Q3]`; a metric's elements are checked once its formula is
+  // compiled: check_element_names in load.hpp).
   void require_known(const YamlNode& entry, std::string_view section) const {
+    const std::size_t bracket = entry.key.find('[');
+    if (bracket != std::string::npos && metric(std::string_view(entry.key).substr(0, bracket))) return;
     if (!driver(entry.key) && !metric(entry.key)) {
       unknown_name(fmt::format("unknown name `{}` in `{}`", entry.key, section), entry.key, entry.key_where, all(),
                    "name a driver or a metric");
@@ -75,6 +83,7 @@ class Names {
 
  private:
   const std::vector<Driver>& drivers_;
+  const Scenario& scenario_;
   const std::vector<Metric>* metrics_ = nullptr;
   std::unordered_map<std::string_view, const Driver*> driver_index_;
   std::unordered_set<std::string_view> metric_index_;
@@ -138,6 +147,10 @@ Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits&
     throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
                      fmt::format("driver `{}` is defined on line {}", entry.key, driver->where.line));
   }
+  if (const DriverArray* array = names.array(entry.key)) {
+    throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
+                     fmt::format("driver `{}` is defined on line {}", entry.key, array->where.line));
+  }
   if (entry.is_null()) throw InputError(entry.key_where, fmt::format("metric `{}` has no formula", entry.key));
   Metric metric{entry.key, {}, entry.key_where, {}};
   if (!entry.is_map()) {
@@ -156,9 +169,15 @@ Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits&
   return metric;
 }
 
-// A driver that may be correlated: uncertain, not a metric or a constant.
-const Driver& correlated_driver(const YamlNode& node, const Names& names) {
+// A driver that may be correlated (uncertain, not a metric or a constant), or a dimensioned one whose
+// elements all are: its name.
+std::string correlated_driver(const YamlNode& node, const Names& names) {
   const std::string name = read_text(node);
+  if (const DriverArray* array = names.array(name)) {
+    for (std::size_t i = 0; i < element_count(array->shape); ++i)
+      if (!names.driver_at(array->first + i).distribution) constant_correlated(name, node.where);
+    return name;
+  }
   const Driver* driver = names.driver(name);
   if (!driver && names.metric(name)) {
     throw InputError(node.where, fmt::format("`{}` is a metric; correlations are between drivers", name),
@@ -166,13 +185,17 @@ const Driver& correlated_driver(const YamlNode& node, const Names& names) {
   }
   if (!driver) unknown_name(fmt::format("unknown driver `{}`", name), name, node.where, names.driver_names());
   if (!driver->distribution) constant_correlated(name, node.where);
-  return *driver;
+  return name;
 }
 
-std::vector<Correlation> read_correlations(const YamlNode& node, const Names& names) {
+// `correlations:`, after the correlations the drivers' own `ar1:` and `correlation:` stated. A pair of
+// dimensioned drivers stands for the pairs of their elements (element_pairs).
+void read_correlations(const YamlNode& node, const Names& names, const Scenario& scenario,
+                       std::vector<Correlation>& correlations) {
   require_list(node, "`correlations`");
-  std::vector<Correlation> correlations;
   std::unordered_map<std::string, std::size_t> pairs;  // "first\nsecond" in name order -> its index
+  const auto key = [](const std::string& a, const std::string& b) { return a < b ? a + '\n' + b : b + '\n' + a; };
+  for (std::size_t i = 0; i < correlations.size(); ++i) pairs.emplace(key(correlations[i].first, correlations[i].second), i);
   for (const YamlNode& item : node.children) {
     if (!item.is_list() || item.children.size() < 3 || item.children.size() > 4) {
       const std::string found = item.is_list() ? fmt::format("a list of {}", item.children.size()) : item.describe();
@@ -182,7 +205,7 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
     const YamlNode& first = item.children[0];
     const YamlNode& second = item.children[1];
     const YamlNode& rho = item.children[2];
-    Correlation c{correlated_driver(first, names).name, correlated_driver(second, names).name, read_number(rho).value,
+    Correlation c{correlated_driver(first, names), correlated_driver(second, names), read_number(rho).value,
                   item.where, first.where, second.where, rho.where};
     if (item.children.size() == 4) {
       const YamlNode& pin = item.children[3];
@@ -195,17 +218,20 @@ std::vector<Correlation> read_correlations(const YamlNode& node, const Names& na
     if (!(std::fabs(c.rho) <= 1.0)) {
       throw InputError(rho.where, fmt::format("a correlation must be between -1 and 1, found {}", rho.text));
     }
-    const auto [earlier, added] = pairs.try_emplace(
-        c.first < c.second ? c.first + '\n' + c.second : c.second + '\n' + c.first, correlations.size());
-    if (!added) {
-      throw InputError(item.where,
-                       fmt::format("`{}` and `{}` are already correlated on line {}", c.first, c.second,
-                                   correlations[earlier->second].where.line),
-                       "give each pair once");
+    for (auto& [a, b] : element_pairs(scenario, c.first, c.second)) {
+      Correlation element = c;
+      element.first = std::move(a);
+      element.second = std::move(b);
+      const auto [earlier, added] = pairs.try_emplace(key(element.first, element.second), correlations.size());
+      if (!added) {
+        throw InputError(item.where,
+                         fmt::format("`{}` and `{}` are already correlated on line {}", element.first, element.second,
+                                     correlations[earlier->second].where.line),
+                         "give each pair once");
+      }
+      correlations.push_back(std::move(element));
     }
-    correlations.push_back(std::move(c));
   }
-  return correlations;
 }
 
 GuidanceLine read_reported_guidance(const YamlNode& entry, const Names& names, const RangeContext& context);
@@ -335,8 +361,9 @@ void constant_correlated(const std::string& driver, const SourceLocation& where)
 }
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {"name",    "description",  "units",   "ranges",   "simulation", "drivers",
-                                                "correlations", "metrics", "guidance", "actuals", "scenarios"};
+  static const std::vector<std::string> keys = {"name",     "description", "units",    "ranges",  "simulation",
+                                                "dimensions", "drivers",   "correlations", "given", "metrics",
+                                                "guidance", "actuals",     "scenarios"};
   return keys;
 }
 
@@ -368,18 +395,30 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
   }
   RangeContext context{read_figure_units(scenario.units), {}};
   if (const YamlNode* ranges = root.find("ranges")) context.reading = read_range_reading(*ranges);
-  scenario.drivers = read_entries(drivers, "drivers", [&](const YamlNode& entry) {
+  if (const YamlNode* dimensions = root.find("dimensions")) scenario.dimensions = read_dimensions(*dimensions);
+  require_map(*drivers, "`drivers`");
+  for (const YamlNode& entry : drivers->children) {
     check_name(entry.key, entry.key_where);
-    return read_driver(entry, context);
-  });
+    if (is_dimensioned(entry)) read_dimensioned_driver(entry, context, scenario);
+    else scenario.drivers.push_back(read_driver(entry, context));
+  }
   if (scenario.drivers.empty()) throw InputError(drivers->key_where, "`drivers` is empty", "a scenario needs a driver");
 
-  Names names(scenario.drivers);
+  Names names(scenario);
   scenario.metrics = read_entries(root.find("metrics"), "metrics",
                                   [&](const YamlNode& entry) { return read_metric(entry, names, context.units); });
   names.add_metrics(scenario.metrics);
+  for (const Dimension& dimension : scenario.dimensions) {
+    if (names.driver(dimension.name) || names.array(dimension.name) || names.metric(dimension.name)) {
+      throw InputError(dimension.where,
+                       fmt::format("dimension `{}` has the same name as a {}", dimension.name,
+                                   names.metric(dimension.name) ? "metric" : "driver"),
+                       "a formula must tell a dimension (sum(x, quarter)) from a value: rename one");
+    }
+  }
   if (const YamlNode* correlations = root.find("correlations"))
-    scenario.correlations = read_correlations(*correlations, names);
+    read_correlations(*correlations, names, scenario, scenario.correlations);
+  if (const YamlNode* given = root.find("given")) read_given(*given, scenario);
   scenario.guidance = read_entries(root.find("guidance"), "guidance",
                                    [&](const YamlNode& entry) { return read_guidance_line(entry, names, context); });
   scenario.actuals = read_entries(root.find("actuals"), "actuals", [&](const YamlNode& entry) {

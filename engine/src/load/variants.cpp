@@ -14,8 +14,8 @@ namespace guidance::load_detail {
 namespace {
 
 const std::vector<std::string>& variant_keys() {
-  static const std::vector<std::string> keys = {"extends",  "description", "drivers", "metrics",
-                                                "correlations", "guidance", "simulation"};
+  static const std::vector<std::string> keys = {"extends",      "description", "drivers",    "metrics",
+                                                "correlations", "guidance",    "simulation", "given"};
   return keys;
 }
 
@@ -169,9 +169,9 @@ void apply_patch(YamlNode& tree, const YamlNode& variant) {
     } else if (entry.key == "guidance") {
       require_map(entry, what);
       patch_guidance(tree, entry);
-    } else if (entry.key == "simulation") {
-      require_map(entry, what);
-      for (const YamlNode& setting : entry.children) set_entry(section(tree, "simulation", entry.key_where), setting);
+    } else if (entry.key == "simulation" || entry.key == "given") {
+      require_map(entry, what);  // given values are added to the file's, or replace them by name
+      for (const YamlNode& setting : entry.children) set_entry(section(tree, entry.key, entry.key_where), setting);
     } else {
       set_entry(tree, entry);  // description, correlations: replaced whole
     }

@@ -29,14 +29,16 @@ namespace {
 
 void add_drivers(const Scenario& scenario, Model& model) {
   for (const Driver& driver : scenario.drivers) {
-    Variable variable{driver.name, VariableKind::driver, driver.percent, driver.distribution.has_value(),
-                      driver.constant};
+    Variable variable{driver.name, VariableKind::driver, driver.percent,
+                      driver.distribution.has_value() && !driver.given, driver.given.value_or(driver.constant)};
+    variable.given = driver.given.has_value();
     model.variables.push_back(variable);
     // A constant driver keeps a placeholder so that distributions[d] lines up with driver d.
     model.distributions.push_back(driver.distribution.value_or(make_uniform(0.0, 1.0)));
     model.streams.push_back(stream_id(driver.name));
   }
   model.driver_count = scenario.drivers.size();
+  for (const DriverArray& array : scenario.arrays) model.arrays.push_back({array.name, array.shape, array.first});
 }
 
 void add_metrics(const Scenario& scenario, Model& model) {
@@ -56,6 +58,56 @@ void add_guidance(const Scenario& scenario, Model& model) {
     // A metric guided in percents is shown in percents (operating_margin: ["14%", "16%"]).
     if (line.percent) model.variables[variable].percent = true;
   }
+}
+
+// The copula's drivers with given values leave it, and the others are drawn from the normals'
+// distribution conditional on theirs, z_g = Phi^-1(F(given)): mean R_ug R_gg^-1 z_g and covariance
+// R_uu - R_ug R_gg^-1 R_gu (Anderson 2003, theorem 2.5.1).
+void condition_on_given(const Scenario& scenario, Model& model) {
+  Copula& copula = model.copula;
+  std::vector<Eigen::Index> given, drawn;
+  for (std::size_t i = 0; i < copula.drivers.size(); ++i)
+    (scenario.drivers[copula.drivers[i]].given ? given : drawn).push_back(static_cast<Eigen::Index>(i));
+  if (given.empty()) return;
+  Eigen::VectorXd z(static_cast<Eigen::Index>(given.size()));
+  for (std::size_t k = 0; k < given.size(); ++k) {
+    const Driver& driver = scenario.drivers[copula.drivers[static_cast<std::size_t>(given[k])]];
+    if (std::holds_alternative<Discrete>(driver.distribution->shape)) {
+      throw InputError(driver.given_where,
+                       fmt::format("`{}` is discrete and correlated: its given value cannot condition the drivers "
+                                   "correlated with it exactly",
+                                   driver.name),
+                       "a discrete value stands for a whole interval of the copula's normal; make the driver "
+                       "continuous, or drop its correlations");
+    }
+    z(static_cast<Eigen::Index>(k)) = standard_normal_quantile(cdf(*driver.distribution, *driver.given));
+    if (!std::isfinite(z(static_cast<Eigen::Index>(k)))) {
+      throw InputError(driver.given_where,
+                       fmt::format("the given value of `{}` is at the end of its distribution, where the copula's "
+                                   "normal is infinite",
+                                   driver.name),
+                       "a correlated driver's given value must lie inside its distribution's range");
+    }
+  }
+  const Eigen::MatrixXd r_gg = copula.gaussian(given, given);
+  const Eigen::MatrixXd r_ug = copula.gaussian(drawn, given);
+  const Eigen::LDLT<Eigen::MatrixXd> solver(r_gg);
+  const Eigen::MatrixXd weights = solver.solve(r_ug.transpose()).transpose();  // R_ug R_gg^-1
+  const Eigen::MatrixXd covariance = copula.gaussian(drawn, drawn) - weights * r_ug.transpose();
+  std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(covariance);
+  if (solver.info() != Eigen::Success || !factor) {
+    throw InputError(scenario.drivers[copula.drivers[static_cast<std::size_t>(given.front())]].given_where,
+                     "the given values' correlations leave no valid conditional distribution",
+                     "given drivers correlated at exactly 1 or -1 must be given consistent values");
+  }
+  std::vector<std::size_t> drivers;
+  for (const Eigen::Index i : drawn) drivers.push_back(copula.drivers[static_cast<std::size_t>(i)]);
+  copula.drivers = std::move(drivers);
+  copula.shift = weights * z;
+  copula.spearman = Eigen::MatrixXd(copula.spearman(drawn, drawn));
+  copula.gaussian = Eigen::MatrixXd(copula.gaussian(drawn, drawn));
+  copula.cholesky = std::move(*factor);
+  if (copula.drivers.empty()) copula.shift.resize(0);
 }
 
 void add_copula(const Scenario& scenario, Model& model) {
@@ -85,16 +137,24 @@ void add_copula(const Scenario& scenario, Model& model) {
   PinnedEntries pinned = PinnedEntries::Constant(size, size, false);
   for (const Correlation& correlation : scenario.correlations) {
     const Eigen::Index a = position(correlation.first), b = position(correlation.second);
-    model.copula.spearman(a, b) = model.copula.spearman(b, a) = correlation.rho;
+    model.copula.spearman(a, b) = model.copula.spearman(b, a) =
+        correlation.normal ? std::asin(correlation.rho / 2.0) * 6.0 / std::numbers::pi : correlation.rho;
     pinned(a, b) = pinned(b, a) = correlation.pinned;
   }
   model.copula.gaussian = gaussian_from_spearman(model.copula.spearman);
+  // A correlation of the normals (`ar1`) is used as written, not through the rank correlation's round trip.
+  for (const Correlation& correlation : scenario.correlations) {
+    if (!correlation.normal) continue;
+    const Eigen::Index a = position(correlation.first), b = position(correlation.second);
+    model.copula.gaussian(a, b) = model.copula.gaussian(b, a) = correlation.rho;
+  }
 
   std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(model.copula.gaussian);
   // A valid matrix is used as written, with or without repair: repair never moves a good request.
   if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
     const Eigen::MatrixXd requested = model.copula.gaussian;
     model.copula.gaussian = nearest_correlation(requested, &pinned);
+    model.copula.repaired = true;
     factor = semidefinite_cholesky(model.copula.gaussian);
     // Pins that cannot all hold leave the projections no valid matrix that keeps them; the last
     // rescaling then moves them too, which the user asked never to happen.
@@ -128,6 +188,7 @@ void add_copula(const Scenario& scenario, Model& model) {
                      "(or --repair-correlations) to use the nearest valid matrix");
   }
   model.copula.cholesky = *factor;
+  condition_on_given(scenario, model);
 }
 
 }  // namespace
@@ -139,6 +200,7 @@ Model build_model(const Scenario& scenario) {
   model.units = scenario.units;
   model.variant = scenario.variant;
   model.simulation = scenario.simulation;
+  model.dimensions = scenario.dimensions;
   model.actuals = scenario.actuals;
   add_drivers(scenario, model);
   add_metrics(scenario, model);

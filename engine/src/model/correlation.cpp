@@ -92,7 +92,7 @@ Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix, const PinnedE
 
 std::vector<CorrelationPair> repaired_correlations(const Model& model) {
   const Copula& copula = model.copula;
-  if (copula.empty() || copula.gaussian == gaussian_from_spearman(copula.spearman)) return {};
+  if (copula.empty() || !copula.repaired) return {};
   const Eigen::MatrixXd used = spearman_from_gaussian(copula.gaussian);
   std::vector<CorrelationPair> pairs;
   for (Eigen::Index i = 0; i < used.rows(); ++i)

@@ -171,6 +171,12 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
   for (const std::size_t d : model.copula.drivers) copula_columns.push_back(driver_columns[d]);
   if (detail::cpu_has_avx512()) avx512_correlate(model.copula.cholesky, copula_columns, n);
   else correlate(model.copula.cholesky, copula_columns, n);
+  // Given values move the drawn normals' mean (Copula::shift); nothing is added when none are given,
+  // so that an unconditioned copula's bits do not change.
+  for (Eigen::Index i = 0; i < model.copula.shift.size(); ++i) {
+    const double shift = model.copula.shift(i);
+    for (double& z : std::span<double>(copula_columns[static_cast<std::size_t>(i)], n)) z += shift;
+  }
 
   for (const std::size_t d : stochastic) {
     if (from_normals(d)) values_from_normals(model.distributions[d], column(d), column(d));

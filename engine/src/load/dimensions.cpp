@@ -1,0 +1,369 @@
+#include "load/dimensions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "load/driver.hpp"
+#include "load/values.hpp"
+
+namespace guidance::load_detail {
+
+namespace {
+
+// Most elements in one dimension.
+constexpr std::size_t max_dimension_elements = 10'000;
+
+bool valid_label(std::string_view label) {
+  return !label.empty() && std::ranges::all_of(label, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string element_list(const Dimension& dimension) {
+  constexpr std::size_t shown = 8;
+  std::string out;
+  for (std::size_t i = 0; i < std::min(shown, dimension.elements.size()); ++i)
+    out += (i == 0 ? "" : ", ") + dimension.elements[i];
+  if (dimension.elements.size() > shown) out += ", ...";
+  return out;
+}
+
+std::ptrdiff_t element_index(const Dimension& dimension, std::string_view label) {
+  const auto found = std::ranges::find(dimension.elements, label);
+  return found == dimension.elements.end() ? -1 : found - dimension.elements.begin();
+}
+
+// Visits the value of every element in a value written per element: a scalar for every element, a
+// list along the first axis, a mapping by element name, nested for the next axes. `what` names the
+// value in messages ("`mean` of `revenue`"). With `partial` (given values) a mapping may leave
+// elements out and a list may hold null for them; otherwise every element needs a value. With
+// `lists_are_values` (`values`, `truncate`) only a mapping is read per element.
+class PerElement {
+ public:
+  using Visit = std::function<void(std::size_t index, const YamlNode& value)>;
+
+  PerElement(std::span<const Axis> shape, std::span<const Dimension> dimensions, std::string what, bool partial,
+             bool lists_are_values)
+      : shape_(shape), dimensions_(dimensions), what_(std::move(what)), partial_(partial),
+        lists_are_values_(lists_are_values) {}
+
+  void visit(const YamlNode& node, const Visit& visit) const { walk(node, 0, 0, visit); }
+
+ private:
+  void walk(const YamlNode& node, std::size_t axis, std::size_t index, const Visit& visit) const {
+    if (axis == shape_.size()) {
+      if (!(partial_ && node.is_null())) visit(index, node);
+      return;
+    }
+    const Dimension& dimension = dimensions_[shape_[axis].dimension];
+    const std::size_t count = shape_[axis].count;
+    if (node.is_map()) {
+      std::vector<bool> seen(count, false);
+      for (const YamlNode& entry : node.children) {
+        const std::ptrdiff_t at = element_index(dimension, entry.key);
+        if (at < 0)
+          unknown_name(fmt::format("`{}` has no element `{}` (in {})", dimension.name, entry.key, what_), entry.key,
+                       entry.key_where, dimension.elements,
+                       fmt::format("the elements of `{}` are {}", dimension.name, element_list(dimension)));
+        seen[static_cast<std::size_t>(at)] = true;
+        walk(entry, axis + 1, index * count + static_cast<std::size_t>(at), visit);
+      }
+      const auto missing = std::ranges::find(seen, false);
+      if (!partial_ && missing != seen.end()) {
+        throw InputError(node.where,
+                         fmt::format("{} has no value for `{}` of `{}`", what_,
+                                     dimension.elements[static_cast<std::size_t>(missing - seen.begin())],
+                                     dimension.name),
+                         fmt::format("give every element of `{}` ({}), or one value for all", dimension.name,
+                                     element_list(dimension)));
+      }
+      return;
+    }
+    if (node.is_list() && !lists_are_values_) {
+      if (node.children.size() != count) {
+        throw InputError(node.where,
+                         fmt::format("{} lists {} value{}, but `{}` has {} element{} ({})", what_, node.children.size(),
+                                     node.children.size() == 1 ? "" : "s", dimension.name, count, count == 1 ? "" : "s",
+                                     element_list(dimension)),
+                         "give one value per element in the dimension's order, one value for all, or a mapping by "
+                         "element name");
+      }
+      for (std::size_t i = 0; i < count; ++i) walk(node.children[i], axis + 1, index * count + i, visit);
+      return;
+    }
+    // One value for every element of this axis and the ones after it.
+    for (std::size_t i = 0; i < count; ++i) walk(node, axis + 1, index * count + i, visit);
+  }
+
+  std::span<const Axis> shape_;
+  std::span<const Dimension> dimensions_;
+  std::string what_;
+  bool partial_;
+  bool lists_are_values_;
+};
+
+Shape read_over(const YamlNode& over, std::span<const Dimension> dimensions, const std::string& driver) {
+  std::vector<const YamlNode*> names;
+  if (over.is_list()) {
+    for (const YamlNode& item : over.children) names.push_back(&item);
+  } else {
+    names.push_back(&over);
+  }
+  if (names.empty()) {
+    throw InputError(over.where, fmt::format("`over` of `{}` names no dimension", driver),
+                     "name one or more dimensions, e.g. `over: quarter` or `over: [segment, quarter]`");
+  }
+  std::vector<std::string> known;
+  for (const Dimension& dimension : dimensions) known.push_back(dimension.name);
+  Shape shape;
+  for (const YamlNode* name : names) {
+    const std::string text = read_text(*name);
+    const auto found = std::ranges::find(known, text);
+    if (found == known.end()) {
+      unknown_name(fmt::format("unknown dimension `{}`", text), text, name->where, known,
+                   known.empty() ? "declare it first, e.g. `dimensions: {quarter: [Q1, Q2, Q3, Q4]}`"
+                                 : "the dimensions are " + quoted_list(known, "and"));
+    }
+    const auto dimension = static_cast<std::size_t>(found - known.begin());
+    if (std::ranges::any_of(shape, [&](const Axis& axis) { return axis.dimension == dimension; }))
+      throw InputError(name->where, fmt::format("`{}` is named twice in `over` of `{}`", text, driver));
+    shape.push_back({dimension, 0, dimensions[dimension].elements.size()});
+  }
+  return shape;
+}
+
+// The axis `ar1` runs along: the one whose dimension comes first in `dimensions:`.
+std::size_t time_axis(const Shape& shape) {
+  return static_cast<std::size_t>(
+      std::ranges::min_element(shape, {}, [](const Axis& axis) { return axis.dimension; }) - shape.begin());
+}
+
+// Per element, the coordinates along each axis.
+std::vector<std::size_t> coordinates(std::span<const Axis> shape, std::size_t index) {
+  std::vector<std::size_t> out(shape.size());
+  for (std::size_t k = shape.size(); k-- > 0;) {
+    out[k] = index % shape[k].count;
+    index /= shape[k].count;
+  }
+  return out;
+}
+
+// `ar1: rho` (corr(z_t, z_s) = rho^|t - s| along the first dimension, elements apart on the others
+// independent) or `correlation: rho` (every pair of elements), as correlations of the normals.
+void add_within(const YamlNode& entry, const DriverArray& array, Scenario& scenario) {
+  const YamlNode* ar1 = entry.find("ar1");
+  const YamlNode* equal = entry.find("correlation");
+  if (ar1 && equal) {
+    throw InputError(equal->key_where, fmt::format("`{}` has both `ar1` and `correlation`", array.name),
+                     "`ar1` correlates neighbours along the first dimension, `correlation` every pair alike: "
+                     "choose one");
+  }
+  const YamlNode* node = ar1 ? ar1 : equal;
+  if (!node) return;
+  const std::size_t n = element_count(array.shape);
+  const double rho = read_number(*node).value;
+  if (ar1 && !(std::fabs(rho) < 1.0)) {
+    throw InputError(node->where, fmt::format("`ar1` must lie strictly between -1 and 1, found {}", node->text),
+                     "the correlation of neighbouring elements' normals, e.g. ar1: 0.6");
+  }
+  const double lowest = n > 1 ? -1.0 / static_cast<double>(n - 1) : -1.0;
+  if (equal && !(rho >= lowest && rho <= 1.0)) {
+    throw InputError(node->where,
+                     fmt::format("`correlation` among {} elements must lie from {:.4g} to 1, found {}", n, lowest,
+                                 node->text),
+                     "below -1/(n - 1) no set of n variables can be equally correlated");
+  }
+  if (rho == 0.0) return;
+  const std::size_t along = time_axis(array.shape);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<std::size_t> a = coordinates(array.shape, i);
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const std::vector<std::size_t> b = coordinates(array.shape, j);
+      double value = rho;
+      if (ar1) {
+        bool same_elsewhere = true;
+        for (std::size_t k = 0; k < a.size(); ++k) same_elsewhere = same_elsewhere && (k == along || a[k] == b[k]);
+        if (!same_elsewhere) continue;
+        value = std::pow(rho, static_cast<double>(b[along] - a[along]));
+      }
+      Correlation c{scenario.drivers[array.first + i].name, scenario.drivers[array.first + j].name, value, node->where,
+                    entry.key_where, entry.key_where, node->where};
+      c.normal = true;
+      scenario.correlations.push_back(std::move(c));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Dimension> read_dimensions(const YamlNode& section) {
+  require_map(section, "`dimensions`");
+  std::vector<Dimension> dimensions;
+  for (const YamlNode& entry : section.children) {
+    check_name(entry.key, entry.key_where);
+    if (!entry.is_list() || entry.children.empty()) {
+      throw InputError(entry.where,
+                       fmt::format("expected a list of elements for dimension `{}`, found {}", entry.key,
+                                   entry.is_list() ? "an empty list" : entry.describe()),
+                       "list the elements in order, e.g. quarter: [Q1, Q2, Q3, Q4]");
+    }
+    if (entry.children.size() > max_dimension_elements) {
+      throw InputError(entry.where, fmt::format("dimension `{}` has {} elements; at most {} are supported", entry.key,
+                                                entry.children.size(), max_dimension_elements));
+    }
+    Dimension dimension{entry.key, {}, entry.key_where};
+    for (const YamlNode& item : entry.children) {
+      const std::string label = item.is_scalar() ? item.text : std::string();
+      if (!valid_label(label)) {
+        throw InputError(item.where, fmt::format("expected an element name in dimension `{}`, found {}", entry.key,
+                                                 item.describe()),
+                         "element names are letters, digits and `_`, e.g. Q1 or FY2012, so that a formula can "
+                         "write them: revenue[Q1]");
+      }
+      if (element_index(dimension, label) >= 0)
+        throw InputError(item.where, fmt::format("`{}` is listed twice in dimension `{}`", label, entry.key));
+      dimension.elements.push_back(label);
+    }
+    dimensions.push_back(std::move(dimension));
+  }
+  return dimensions;
+}
+
+bool is_dimensioned(const YamlNode& entry) { return entry.is_map() && entry.find("over") != nullptr; }
+
+void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context, Scenario& scenario) {
+  DriverArray array{entry.key, read_over(*entry.find("over"), scenario.dimensions, entry.key), scenario.drivers.size(),
+                    entry.key_where};
+  const std::size_t n = element_count(array.shape);
+  if (scenario.drivers.size() + n > max_elements) {
+    throw InputError(entry.key_where,
+                     fmt::format("driver `{}` has {} elements, more than the {} a scenario's drivers may have in all",
+                                 entry.key, n, max_elements),
+                     "a dimension with fewer elements, or fewer dimensions in `over`");
+  }
+  // The entry each element is read from: the driver's entry with every parameter narrowed to the element.
+  YamlNode shell = entry;
+  shell.children.clear();
+  std::vector<YamlNode> elements(n, shell);
+  for (std::size_t i = 0; i < n; ++i) elements[i].key = element_name(entry.key, array.shape, i, scenario.dimensions);
+  const YamlNode* value = entry.find("value");
+  for (const YamlNode& parameter : entry.children) {
+    if (parameter.key == "over" || parameter.key == "ar1" || parameter.key == "correlation") continue;
+    if (parameter.key == "value" && entry.children.size() > 2) {
+      throw InputError(parameter.key_where,
+                       fmt::format("`value` of `{}` makes every element a constant, so it takes no other parameter",
+                                   entry.key),
+                       "write either `value:` (constants per element) or a distribution");
+    }
+    const bool lists_are_values =
+        parameter.key == "values" || parameter.key == "probabilities" || parameter.key == "truncate";
+    const PerElement per_element(array.shape, scenario.dimensions, fmt::format("`{}` of `{}`", parameter.key, entry.key),
+                                 false, lists_are_values);
+    per_element.visit(parameter, [&](std::size_t i, const YamlNode& element_value) {
+      if (value) {  // a constant: the element's entry is the number itself
+        const std::string name = std::move(elements[i].key);
+        elements[i] = element_value;
+        elements[i].key = name;
+        elements[i].key_where = entry.key_where;
+        return;
+      }
+      YamlNode narrowed = element_value;
+      narrowed.key = parameter.key;
+      narrowed.key_where = parameter.key_where;
+      narrowed.changed = parameter.changed || element_value.changed;
+      elements[i].children.push_back(std::move(narrowed));
+    });
+  }
+  for (YamlNode& element : elements) scenario.drivers.push_back(read_driver(element, context));
+  add_within(entry, array, scenario);
+  scenario.arrays.push_back(std::move(array));
+}
+
+const DriverArray* find_array(const Scenario& scenario, std::string_view name) {
+  const auto found = std::ranges::find(scenario.arrays, name, &DriverArray::name);
+  return found == scenario.arrays.end() ? nullptr : &*found;
+}
+
+std::vector<std::pair<std::string, std::string>> element_pairs(const Scenario& scenario, const std::string& first,
+                                                               const std::string& second) {
+  const DriverArray* a = find_array(scenario, first);
+  const DriverArray* b = find_array(scenario, second);
+  if (!a && !b) return {{first, second}};
+  const Shape none;
+  const Shape& shape_a = a ? a->shape : none;
+  const Shape& shape_b = b ? b->shape : none;
+  const std::size_t count_a = element_count(shape_a), count_b = element_count(shape_b);
+  const auto name = [&](const DriverArray* array, const std::string& scalar, std::size_t i) {
+    return array ? scenario.drivers[array->first + i].name : scalar;
+  };
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (std::size_t i = 0; i < count_a; ++i) {
+    const std::vector<std::size_t> at_a = coordinates(shape_a, i);
+    for (std::size_t j = 0; j < count_b; ++j) {
+      const std::vector<std::size_t> at_b = coordinates(shape_b, j);
+      bool agree = true;
+      for (std::size_t p = 0; p < shape_a.size(); ++p)
+        for (std::size_t q = 0; q < shape_b.size(); ++q)
+          if (shape_a[p].dimension == shape_b[q].dimension && at_a[p] != at_b[q]) agree = false;
+      if (agree) pairs.emplace_back(name(a, first, i), name(b, second, j));
+    }
+  }
+  return pairs;
+}
+
+void read_given(const YamlNode& section, Scenario& scenario) {
+  require_map(section, "`given`");
+  std::unordered_map<std::string_view, std::size_t> index;
+  for (std::size_t d = 0; d < scenario.drivers.size(); ++d) index.emplace(scenario.drivers[d].name, d);
+  const auto give = [&](std::size_t d, const YamlNode& value) {
+    Driver& driver = scenario.drivers[d];
+    if (!driver.distribution) {
+      throw InputError(value.where, fmt::format("`{}` is a constant; `given` fixes drivers with a distribution",
+                                                driver.name),
+                       "write the value in the driver itself");
+    }
+    if (driver.given) {
+      throw InputError(value.where, fmt::format("`{}` is given twice (first on line {})", driver.name,
+                                                driver.given_where.line));
+    }
+    const Number number = read_number(value);
+    const Distribution& distribution = *driver.distribution;
+    const bool discrete = std::holds_alternative<Discrete>(distribution.shape);
+    const bool outside = number.value < support_min(distribution) || number.value > support_max(distribution) ||
+                         (discrete && quantile(distribution, cdf(distribution, number.value)) != number.value);
+    if (outside) {
+      throw InputError(value.where,
+                       fmt::format("the given value {} of `{}` is outside its distribution ({} {})", value.text,
+                                   driver.name, kind_name(distribution), describe(distribution)),
+                       "a reported value the distribution cannot produce: check the value, or widen the driver");
+    }
+    driver.given = number.value;
+    driver.given_where = value.where;
+  };
+  for (const YamlNode& entry : section.children) {
+    if (const DriverArray* array = find_array(scenario, entry.key)) {
+      const PerElement per_element(array->shape, scenario.dimensions, fmt::format("the given values of `{}`", entry.key),
+                                   true, false);
+      const std::size_t first = array->first;
+      per_element.visit(entry, [&](std::size_t i, const YamlNode& value) { give(first + i, value); });
+      continue;
+    }
+    std::string name = entry.key;
+    std::erase(name, ' ');  // `revenue[routing, Q1]` names revenue[routing,Q1]
+    const auto found = index.find(name);
+    if (found == index.end()) {
+      std::vector<std::string> names;
+      for (const DriverArray& array : scenario.arrays) names.push_back(array.name);
+      for (const Driver& driver : scenario.drivers) names.push_back(driver.name);
+      unknown_name(fmt::format("unknown driver `{}` in `given`", entry.key), entry.key, entry.key_where, names,
+                   "name a driver, a dimensioned driver, or one element, e.g. revenue[routing,Q1]");
+    }
+    give(found->second, entry);
+  }
+}
+
+}  // namespace guidance::load_detail
