@@ -183,8 +183,8 @@ const std::vector<Case>& catalogue() {
        "x.yaml:2:1: error: unknown key `sources`\n"
        "    sources: [10-Q]\n"
        "    ^~~~~~~\n"
-       "hint: expected one of `name`, `description`, `units`, `ranges`, `simulation`, `drivers`, `correlations`, "
-       "`metrics`, `guidance`, `actuals` or `scenarios`\n"},
+       "hint: expected one of `name`, `description`, `units`, `ranges`, `simulation`, `dimensions`, `drivers`, "
+       "`correlations`, `given`, `metrics`, `guidance`, `actuals` or `scenarios`\n"},
       {"a duplicate key", "name: t\ndrivers: {a: 1}\nname: u\n",
        "x.yaml:3:1: error: duplicate key `name`\n"
        "    name: u\n"

@@ -181,8 +181,8 @@ TEST_CASE("bad variants are refused where they are written") {
        "x.yaml:8:10: error: unknown key `actuals` in variant `bear`\n"
        "      bear: {actuals: {eps: 1}}\n"
        "             ^~~~~~~\n"
-       "hint: expected one of `extends`, `description`, `drivers`, `metrics`, `correlations`, `guidance` or "
-       "`simulation`\n"},
+       "hint: expected one of `extends`, `description`, `drivers`, `metrics`, `correlations`, `guidance`, "
+       "`simulation` or `given`\n"},
       {"a variant changing an unknown metric", file + "scenarios:\n  bear: {metrics: {epss: revenue}}\n",
        "x.yaml:8:20: error: unknown metric `epss`\n"
        "      bear: {metrics: {epss: revenue}}\n"

@@ -31,6 +31,9 @@ struct LoadOptions {
   /// `--actual NAME=VALUE` arguments, added to (or replacing) the file's `actuals:`. Errors point into
   /// the argument (path "--actual").
   std::vector<std::string> actuals;
+  /// `--given NAME=VALUE` arguments: a value already reported, added to the file's `given:` or replacing
+  /// what it gives that element (`revenue[routing,Q3]=590`). Errors point into the argument (path "--given").
+  std::vector<std::string> given;
   /// Check every variant, not only the selected one. Off where the same text was loaded and checked
   /// before: the tuning commands load it again for every variant or point.
   bool check_variants = true;

@@ -92,6 +92,11 @@ struct Model {
   std::size_t stochastic_count() const;
 };
 
+/// Driver d's quantile at probability p (0 < p < 1) as the model draws it: its distribution's, or for
+/// a driver drawn conditionally on given values (Copula::shift), the conditional one,
+/// F^-1(Phi(shift + s Phi^-1(p))) with s the conditional standard deviation of its normal.
+double driver_quantile(const Model& model, std::size_t d, double p);
+
 /// Compile a validated scenario. Throws InputError for formula errors and for correlations that do not
 /// form a valid matrix: unknown drivers, a driver correlated with itself, |rho| > 1, duplicate pairs,
 /// a constant driver, or a Gaussian matrix that is not positive definite (naming the drivers involved

@@ -54,6 +54,16 @@ void check_shapley_size(std::size_t inputs) {
                    "fix the least important drivers with --set NAME=VALUE (the tornado ranks them)");
 }
 
+void check_unconditioned(const Model& model) {
+  if (!model.copula.conditioned()) return;
+  throw InputError({},
+                   fmt::format("shapley effects do not yet support drivers drawn conditionally on given values, "
+                               "such as `{}`",
+                               model.variables[model.copula.drivers.front()].name),
+                   "use the tornado or the correlation method, or drop the given values of the drivers correlated "
+                   "with it");
+}
+
 void check_trials(SensitivityMethod method, std::uint64_t trials) {
   const std::uint64_t minimum = minimum_trials(method);
   if (trials >= minimum) return;

@@ -35,6 +35,10 @@ void check_independent(const Model& model, bool ignore_correlations);
 /// Throws InputError when the exact Shapley design would be too large.
 void check_shapley_size(std::size_t inputs);
 
+/// Shapley's conditional redraws use the copula's correlations; drivers drawn conditionally on given
+/// values (Copula::shift) are not supported yet: InputError naming one of them.
+void check_unconditioned(const Model& model);
+
 /// Throws InputError when `method` has fewer trials than minimum_trials(method), saying why it needs
 /// them.
 void check_trials(SensitivityMethod method, std::uint64_t trials);

@@ -26,7 +26,7 @@ std::vector<double> driver_medians(const Model& model) {
   std::vector<double> medians(model.driver_count);
   for (std::size_t d = 0; d < model.driver_count; ++d)
     medians[d] =
-        model.variables[d].stochastic ? quantile(model.distributions[d], 0.5) : model.variables[d].constant_value;
+        model.variables[d].stochastic ? driver_quantile(model, d, 0.5) : model.variables[d].constant_value;
   return medians;
 }
 

@@ -25,7 +25,7 @@ RegionalMiss miss(const Model& model, const SimulationResult& result, const std:
     for (std::size_t k = 0; k < trials.size(); ++k) values[k] = column[trials[k]];
     const Distribution& distribution = model.distributions[d];
     const double sd = std::sqrt(variance(distribution));
-    out.drivers.push_back({d, analysis::share(exact_percentiles(values, half)[0] - quantile(distribution, 0.5), sd)});
+    out.drivers.push_back({d, analysis::share(exact_percentiles(values, half)[0] - driver_quantile(model, d, 0.5), sd)});
   }
   std::ranges::stable_sort(out.drivers, [](const RegionalShift& a, const RegionalShift& b) {
     return std::abs(a.shift_sd) > std::abs(b.shift_sd);

@@ -32,7 +32,10 @@ std::vector<SensitivityMethod> applicable_methods(const Model& model, const Sens
     if (!wants(options, method)) continue;
     try {
       if (method == SensitivityMethod::sobol) analysis::check_independent(model, options.ignore_correlations);
-      if (method == SensitivityMethod::shapley) analysis::check_shapley_size(sensitivity_inputs(model).size());
+      if (method == SensitivityMethod::shapley) {
+        analysis::check_shapley_size(sensitivity_inputs(model).size());
+        analysis::check_unconditioned(model);
+      }
       analysis::check_trials(method, options.trials);
       methods.push_back(method);
     } catch (const InputError& error) {

@@ -224,6 +224,7 @@ ShapleyEffects shapley_effects(const Model& model, std::size_t metric, std::uint
   analysis::check_metric(model, metric);
   const std::vector<std::size_t> drivers = sensitivity_inputs(model);
   analysis::check_shapley_size(drivers.size());
+  analysis::check_unconditioned(model);
   analysis::check_trials(SensitivityMethod::shapley, base_trials);
 
   const std::size_t dimension = drivers.size();

@@ -26,7 +26,7 @@ Spider spider(const Model& model, std::size_t metric, double range_low, double r
 
   std::vector<analysis::Move> moves;
   for (const std::size_t d : inputs)
-    for (const double p : probabilities) moves.push_back({d, quantile(model.distributions[d], p)});
+    for (const double p : probabilities) moves.push_back({d, driver_quantile(model, d, p)});
   const std::vector<double> outputs = analysis::evaluate_moves(model, metric, moves);
 
   Spider result;

@@ -20,8 +20,8 @@ Tornado tornado(const Model& model, std::size_t metric, double range_low, double
 
   std::vector<analysis::Move> moves;
   for (const std::size_t d : inputs) {
-    moves.push_back({d, quantile(model.distributions[d], range_low)});
-    moves.push_back({d, quantile(model.distributions[d], range_high)});
+    moves.push_back({d, driver_quantile(model, d, range_low)});
+    moves.push_back({d, driver_quantile(model, d, range_high)});
   }
   const std::vector<double> outputs = analysis::evaluate_moves(model, metric, moves);
 

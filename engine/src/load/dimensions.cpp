@@ -326,7 +326,8 @@ void read_given(const YamlNode& section, Scenario& scenario) {
                                                 driver.name),
                        "write the value in the driver itself");
     }
-    if (driver.given) {
+    // A variant's or --given's value replaces the file's; within one source an element is given once.
+    if (driver.given && !value.changed) {
       throw InputError(value.where, fmt::format("`{}` is given twice (first on line {})", driver.name,
                                                 driver.given_where.line));
     }

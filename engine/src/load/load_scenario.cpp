@@ -121,10 +121,11 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
   // The overrides and actuals apply to each variant asked for, and are checked with it.
   std::vector<Scenario> out(variants.size());
   const auto finish = [&](const YamlNode& tree, std::span<const std::size_t> at, Scenario scenario) {
-    if (!options.overrides.empty() || !options.actuals.empty()) {
+    if (!options.overrides.empty() || !options.actuals.empty() || !options.given.empty()) {
       YamlNode changed = tree;
       for (const std::string& argument : options.overrides) load_detail::apply_set(changed, argument);
       for (const std::string& argument : options.actuals) load_detail::apply_actual(changed, argument);
+      for (const std::string& argument : options.given) load_detail::apply_given(changed, argument);
       scenario = load_detail::read_scenario(changed, source);
     }
     scenario.variant_names = shared_names;

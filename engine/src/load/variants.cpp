@@ -432,4 +432,12 @@ void apply_actual(YamlNode& tree, const std::string& argument) {
   set_entry(section(tree, "actuals", assignment.target_where), std::move(assignment.value));
 }
 
+void apply_given(YamlNode& tree, const std::string& argument) {
+  Assignment assignment = parse_assignment(argument, "--given", "NAME=VALUE");
+  assignment.value.key = assignment.target;
+  assignment.value.key_where = assignment.target_where;
+  assignment.value.changed = true;  // replaces what the file gives that element (read_given)
+  set_entry(section(tree, "given", assignment.target_where), std::move(assignment.value));
+}
+
 }  // namespace guidance::load_detail

@@ -53,5 +53,8 @@ void patch_driver_entry(YamlNode& driver, const std::string& parameter, const So
 
 /// Apply one `--actual NAME=VALUE` argument (adding to or replacing `actuals:`).
 void apply_actual(YamlNode& tree, const std::string& argument);
+/// `--given NAME=VALUE`: an entry of `given:`, marked changed so that it replaces the file's value for
+/// that element.
+void apply_given(YamlNode& tree, const std::string& argument);
 
 }  // namespace guidance::load_detail

@@ -25,6 +25,15 @@ std::size_t Model::stochastic_count() const {
       std::count_if(variables.begin(), variables.end(), [](const Variable& v) { return v.stochastic; }));
 }
 
+double driver_quantile(const Model& model, std::size_t d, double p) {
+  const Copula& copula = model.copula;
+  const auto found = std::ranges::find(copula.drivers, d);
+  if (!copula.conditioned() || found == copula.drivers.end()) return quantile(model.distributions[d], p);
+  const auto i = static_cast<Eigen::Index>(found - copula.drivers.begin());
+  const double z = copula.shift(i) + copula.cholesky.row(i).norm() * standard_normal_quantile(p);
+  return quantile(model.distributions[d], standard_normal_cdf(z));
+}
+
 namespace {
 
 void add_drivers(const Scenario& scenario, Model& model) {

@@ -20,7 +20,7 @@ Json variable_json(const Variable& variable, const Summary& summary) {
     percentiles[key] = json_number(summary.percentiles[p]);
     percentiles_ci[key] = json_interval(summary.percentile_ci[p]);
   }
-  return Json{{"kind", variable.kind == VariableKind::driver ? "driver" : "metric"},
+  Json out{{"kind", variable.kind == VariableKind::driver ? "driver" : "metric"},
               {"constant", !variable.stochastic},
               {"percent", variable.percent},
               {"mean", json_number(summary.mean)},
@@ -32,6 +32,8 @@ Json variable_json(const Variable& variable, const Summary& summary) {
               {"nonfinite", summary.nonfinite},
               {"percentiles", percentiles},
               {"percentiles_ci", percentiles_ci}};
+  if (variable.given) out["given"] = true;  // a reported value (`given:`), or computed from such values only
+  return out;
 }
 
 /// "above" or "below" for a figure beyond every finite trial (rank exactly 1 or 0), else null.

@@ -25,6 +25,22 @@ std::string name_cell(std::string_view name, std::size_t width) {
   return fmt::format("  {:<{}}", name, width);
 }
 
+/// The dimensioned driver or metric variable v is an element of, or null.
+const VariableArray* array_of(const Model& model, std::size_t v) {
+  for (const VariableArray& array : model.arrays)
+    if (v >= array.first && v < array.first + element_count(array.shape)) return &array;
+  return nullptr;
+}
+
+/// A row's label: a variable's name, or an element's labels ("routing,Q3") indented under its array's
+/// name, which heads the array's rows.
+std::string row_label(const Model& model, std::size_t v) {
+  const std::string& name = model.variables[v].name;
+  const VariableArray* array = array_of(model, v);
+  if (!array) return name;
+  return "  " + name.substr(array->name.size() + 1, name.size() - array->name.size() - 2);
+}
+
 /// A variable's numbers as the table writes them: the mean, then its table_percentiles (none for a
 /// constant).
 std::vector<std::string> value_cells(const Variable& variable, const Summary& summary, const ValueFormat& format) {
@@ -80,9 +96,11 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const Variable& variable = model.variables[v];
       if (variable.kind != kind) continue;
-      out += name_cell(variable.name, name_width) + row(rows[v].values);
+      if (const VariableArray* array = array_of(model, v); array && array->first == v)
+        out += fmt::format("  {}\n", array->name);
+      out += name_cell(row_label(model, v), name_width) + row(rows[v].values);
       if (!variable.stochastic) {
-        out += paint.dim("  (constant)") + "\n";
+        out += paint.dim(variable.given ? "  (given)" : "  (constant)") + "\n";
         continue;
       }
       if (const IndicatorProbability* indicator = find_indicator(report, v)) {  // a probability, not percentiles
@@ -195,7 +213,7 @@ std::string render_table(const Model& model, const RunReport& report, const Tabl
   out += "\n";
 
   std::size_t name_width = 10;
-  for (const Variable& variable : model.variables) name_width = std::max(name_width, variable.name.size());
+  for (std::size_t v = 0; v < model.variables.size(); ++v) name_width = std::max(name_width, row_label(model, v).size());
   name_width = std::min(name_width, max_variable_name_width);
 
   if (options.variables) render_variables(out, model, report, name_width, options.show_error, paint);
