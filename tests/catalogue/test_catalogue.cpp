@@ -94,6 +94,16 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
        "7:5: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.816 "
        "(drivers involved: a, b, c)"},
       {inputs + "correlations_too_many.yaml", "405:5: error: the correlations tie more than 200 drivers together"},
+      // Dimensions and given values (tests/model/test_dimensions.cpp has every message).
+      {inputs + "dimension_unknown.yaml", "5:19: error: unknown dimension `quartr`"},
+      {inputs + "dimension_wrong_count.yaml",
+       "5:48: error: `mean` of `revenue` lists 3 values, but `quarter` has 4 elements (Q1, Q2, Q3, Q4)"},
+      {inputs + "given_outside_support.yaml",
+       "7:14: error: the given value 530 of `opex[Q1]` is outside its distribution (triangular min=535 mode=546 "
+       "max=560)"},
+      {inputs + "dimension_correlation_not_definite.yaml",
+       "5:67: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.4184 "
+       "(drivers involved: revenue[Q1], revenue[Q2], revenue[Q3], revenue[Q4], gross_margin[Q2], gross_margin[Q3])"},
       {inputs + "guidance_unknown_name.yaml", "5:3: error: unknown name `revenu` in `guidance`"},
       {inputs + "variant_formula_syntax.yaml", "7:36: error: unexpected `*`"},
       {inputs + "scale_negative.yaml", "3:56: error: scale must be > 0, found -1"},
