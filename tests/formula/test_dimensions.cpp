@@ -61,8 +61,10 @@ std::vector<Metrics::Metric> by_hand() {
   each_quarter("total_revenue", [](std::size_t q) {
     return fmt::format("revenue_routing_{0} + revenue_switching_{0} + revenue_security_{0}", quarters[q]);
   });
-  each_quarter("gross_profit", [](std::size_t q) { return fmt::format("total_revenue_{0} * gross_margin_{0}", quarters[q]); });
-  each_quarter("operating_income", [](std::size_t q) { return fmt::format("gross_profit_{0} - opex_{0}", quarters[q]); });
+  each_quarter("gross_profit",
+               [](std::size_t q) { return fmt::format("total_revenue_{0} * gross_margin_{0}", quarters[q]); });
+  each_quarter("operating_income",
+               [](std::size_t q) { return fmt::format("gross_profit_{0} - opex_{0}", quarters[q]); });
   each_quarter("eps", [](std::size_t q) {
     return fmt::format("operating_income_{0} * (1 - tax_rate) / diluted_shares_{0}", quarters[q]);
   });
@@ -263,7 +265,8 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "                 ^~~~~\n"
         "hint: write `Q2:Q4`\n");
   CHECK(error_over(drivers, {{"m", "revenue[routing, Q1, Q2]"}}) ==
-        "scenario.yaml:2:7: error: `revenue` is [segment, quarter]: write one element, or one per dimension (2), found 3\n"
+        "scenario.yaml:2:7: error: `revenue` is [segment, quarter]: write one element, or one per dimension (2), "
+        "found 3\n"
         "      m: \"revenue[routing, Q1, Q2]\"\n"
         "          ^~~~~~~~~~~~~~~~~~~~~~~~\n");
   CHECK(error_over(drivers, {{"m", "margin * quarter"}}) ==

@@ -213,7 +213,8 @@ Program compile(std::span<const Input> inputs, std::span<const Definition> defin
     program.first.push_back(elements);
     if ((elements += expansions[j].roots.size()) > max_elements)
       throw InputError(definitions[j].name_where,
-                       fmt::format("the metrics up to `{}` have more than {} elements", definitions[j].name, max_elements),
+                       fmt::format("the metrics up to `{}` have more than {} elements", definitions[j].name,
+                                   max_elements),
                        "reduce dimensions in metrics that are only steps on the way");
   }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "formula/lexer.hpp"
 #include "formula/ops.hpp"
@@ -42,6 +43,13 @@ struct Stride {
   }
 };
 
+// The axis of `shape` over dimension `dimension`, if any (a shape has each dimension at most once).
+std::optional<std::size_t> axis_over(const Shape& shape, std::size_t dimension) {
+  for (std::size_t k = 0; k < shape.size(); ++k)
+    if (shape[k].dimension == dimension) return k;
+  return std::nullopt;
+}
+
 Stride stride_of(const Shape& shape, std::size_t axis) {
   Stride stride{1, shape[axis].count};
   for (std::size_t k = axis + 1; k < shape.size(); ++k) stride.inner *= shape[k].count;
@@ -54,8 +62,7 @@ std::vector<std::size_t> positions(const Shape& from, const Shape& to) {
   std::vector<std::size_t> step(to.size(), 0);
   std::size_t size = 1;
   for (std::size_t k = from.size(); k-- > 0;) {
-    const auto at = std::find_if(to.begin(), to.end(), [&](const Axis& axis) { return axis.dimension == from[k].dimension; });
-    step[static_cast<std::size_t>(at - to.begin())] = size;
+    step[*axis_over(to, from[k].dimension)] = size;
     size *= from[k].count;
   }
   std::vector<std::size_t> result(element_count(to));
@@ -129,10 +136,10 @@ class Expander {
   Shape combined(const Node& at, const Shape& a, const Shape& b) const {
     Shape result = a;
     for (const Axis& axis : b) {
-      const auto same = std::find_if(result.begin(), result.end(), [&](const Axis& x) { return x.dimension == axis.dimension; });
-      if (same == result.end()) {
+      const std::optional<std::size_t> same = axis_over(result, axis.dimension);
+      if (!same) {
         result.push_back(axis);
-      } else if (!(*same == axis)) {
+      } else if (!(result[*same] == axis)) {
         const std::string& name = shapes_.dimensions[axis.dimension].name;
         throw formula_.error(at.offset, at.length,
                              fmt::format("cannot combine {} with {} element by element", describe(a), describe(b)),
@@ -159,7 +166,8 @@ class Expander {
   Value subscript(const Node& node, const Tree& tree, const Value& x) const {
     const Node& of = tree[static_cast<std::size_t>(node.operands[0])];
     if (x.shape.empty())
-      throw formula_.error(node.offset, node.length, fmt::format("`{}` is a scalar: it has no elements to pick", text(of)),
+      throw formula_.error(node.offset, node.length,
+                           fmt::format("`{}` is a scalar: it has no elements to pick", text(of)),
                            "`[...]` picks elements of a driver or metric over dimensions");
     const std::size_t written = node.indices.size();
     if (written != 1 && written != x.shape.size())
@@ -213,21 +221,17 @@ class Expander {
       return static_cast<std::size_t>(found - elements.begin()) - axis.first;
     if (std::find(elements.begin(), elements.end(), label.text) != elements.end())
       throw formula_.error(label.offset, label.text.size(),
-                           fmt::format("`{}` is not an element of `{}` {}", label.text, text(of), describe(Shape{axis})),
+                           fmt::format("`{}` is not an element of `{}` {}", label.text, text(of),
+                                       describe(Shape{axis})),
                            fmt::format("{} lies outside the slice {}:{}", label.text, elements[axis.first],
                                        elements[axis.first + axis.count - 1]));
-    throw unknown_element(label, of, Shape{axis},
-                          std::vector<std::string>(elements.begin() + static_cast<std::ptrdiff_t>(axis.first),
-                                                   elements.begin() + static_cast<std::ptrdiff_t>(axis.first + axis.count)));
+    throw unknown_element(label, of, Shape{axis}, std::span(elements).subspan(axis.first, axis.count));
   }
 
   InputError unknown_element(const Label& label, const Node& of, const Shape& shape,
                              std::span<const std::string> candidates) const {
     std::string hint = did_you_mean(label.text, candidates);
-    if (hint.empty() && candidates.size() <= 12) {
-      hint = "its elements are " + candidates.front();
-      for (std::size_t i = 1; i < candidates.size(); ++i) hint += ", " + candidates[i];
-    }
+    if (hint.empty() && candidates.size() <= 12) hint = fmt::format("its elements are {}", fmt::join(candidates, ", "));
     return formula_.error(label.offset, label.text.size(),
                           fmt::format("`{}` is not an element of `{}` {}", label.text, text(of), describe(shape)),
                           std::move(hint));
@@ -260,9 +264,7 @@ class Expander {
     const bool shifts = node.along == Along::lag || node.along == Along::cumsum;
     std::optional<std::size_t> axis;
     if (node.reg >= 0) {
-      const auto dimension = static_cast<std::size_t>(node.reg);
-      for (std::size_t k = 0; k < x.shape.size(); ++k)
-        if (x.shape[k].dimension == dimension) axis = k;
+      axis = axis_over(x.shape, static_cast<std::size_t>(node.reg));
       if (!axis) {
         const Label& label = node.indices.front().first;
         throw formula_.error(label.offset, label.text.size(),
@@ -271,7 +273,8 @@ class Expander {
       }
     } else if (x.shape.empty()) {
       if (node.along == Along::min || node.along == Along::max)  // as before dimensions: two values are wanted
-        throw formula_.error(node.offset, node.length, fmt::format("`{}` takes 2 or more arguments, found 1", name(node)));
+        throw formula_.error(node.offset, node.length,
+                             fmt::format("`{}` takes 2 or more arguments, found 1", name(node)));
       throw formula_.error(of.offset, of.length,
                            fmt::format("`{}` is a scalar: `{}` needs a value over dimensions", text(of), name(node)),
                            shifts ? "lag and cumsum run along the value's dimension that comes first in `dimensions:`"
@@ -352,7 +355,8 @@ class Expander {
   std::string describe(const Shape& shape) const { return describe_shape(shape, shapes_.dimensions); }
   std::string_view text(const Node& node) const { return formula_.text.substr(node.offset, node.length); }
   static std::string_view name(const Node& node) {
-    static constexpr std::array<std::string_view, 8> names = {"sum", "mean", "min", "max", "first", "last", "lag", "cumsum"};
+    static constexpr std::array<std::string_view, 8> names = {"sum",   "mean", "min", "max",
+                                                              "first", "last", "lag", "cumsum"};
     return names[static_cast<std::size_t>(node.along)];
   }
 

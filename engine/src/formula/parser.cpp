@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "formula/lexer.hpp"
 #include "formula/ops.hpp"
@@ -24,8 +25,9 @@ Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definiti
     if (input.name.find('[') == std::string::npos) values.push_back(input.name);
   }
   for (const InputArray& array : array_list) {
-    if (registers.contains(array.name) || !arrays.emplace(array.name, static_cast<std::int32_t>(arrays.size())).second ||
-        array.first + element_count(array.shape) > inputs.size())
+    const bool added = !registers.contains(array.name) &&
+                       arrays.emplace(array.name, static_cast<std::int32_t>(arrays.size())).second;
+    if (!added || array.first + element_count(array.shape) > inputs.size())
       throw std::invalid_argument("formula input array " + array.name + " clashes or has no inputs");
     values.push_back(array.name);
   }
@@ -290,8 +292,9 @@ class Parser {
     }
     if (function.along == Along::lag && arguments.size() >= 2) {
       const Node& steps = tree_[static_cast<std::size_t>(arguments[1])];
-      if (steps.kind != Node::Kind::constant || !(steps.value >= 0 && steps.value <= static_cast<double>(max_elements)) ||
-          steps.value != std::floor(steps.value))
+      const bool whole = steps.kind == Node::Kind::constant && steps.value >= 0 &&
+                         steps.value <= static_cast<double>(max_elements) && steps.value == std::floor(steps.value);
+      if (!whole)
         throw formula_.error(steps.offset, steps.length,
                              fmt::format("`lag` takes a whole number of steps, found `{}`", text_of(steps)),
                              "write lag(x), lag(x, 2), or lag(x, 1, init) for the value before the first");
@@ -313,16 +316,16 @@ class Parser {
     std::string terms;
     for (const std::int32_t argument : arguments)
       terms += (terms.empty() ? "" : " + ") + std::string(text_of(tree_[static_cast<std::size_t>(argument)]));
-    return arguments.size() < 2 ? "" : fmt::format("`sum` adds up the elements of one value; to add values, write `{}`", terms);
+    return arguments.size() < 2
+               ? ""
+               : fmt::format("`sum` adds up the elements of one value; to add values, write `{}`", terms);
   }
 
   std::string dimensions_hint() const {
     if (scope_.dimensions.empty()) return "the scenario has no `dimensions:`";
     std::vector<std::string_view> names(scope_.dimensions.size());
-    for (const auto& [dimension_name, index] : scope_.dimensions) names[static_cast<std::size_t>(index)] = dimension_name;
-    std::string list;
-    for (const std::string_view dimension_name : names) list += (list.empty() ? "" : ", ") + std::string(dimension_name);
-    return "the dimensions are " + list;
+    for (const auto& [dimension, index] : scope_.dimensions) names[static_cast<std::size_t>(index)] = dimension;
+    return fmt::format("the dimensions are {}", fmt::join(names, ", "));
   }
 
   std::string_view text_of(const Node& node) const { return formula_.text.substr(node.offset, node.length); }
