@@ -279,6 +279,11 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "      m: \"sum(margin, segment)\"\n"
         "                      ^~~~~~~\n"
         "hint: sum over one of its dimensions, or leave the dimension out\n");
+  CHECK(error_over(drivers, {{"m", "max(tax_rate, quarter)"}}) ==
+        "scenario.yaml:2:21: error: `tax_rate` is a scalar: it has no dimension quarter\n"
+        "      m: \"max(tax_rate, quarter)\"\n"
+        "                        ^~~~~~~\n"
+        "hint: max over one of its dimensions, or leave the dimension out\n");
   CHECK(error_over(drivers, {{"m", "1 + lag(tax_rate * 2)"}}) ==
         "scenario.yaml:2:15: error: `tax_rate * 2` is a scalar: `lag` needs a value over dimensions\n"
         "      m: \"1 + lag(tax_rate * 2)\"\n"

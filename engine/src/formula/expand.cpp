@@ -268,7 +268,8 @@ class Expander {
       if (!axis) {
         const Label& label = node.indices.front().first;
         throw formula_.error(label.offset, label.text.size(),
-                             fmt::format("`{}` is {}: it has no dimension {}", text(of), describe(x.shape), label.text),
+                             fmt::format("`{}` is {}: it has no dimension {}", text(of),
+                                         x.shape.empty() ? "a scalar" : describe(x.shape), label.text),
                              fmt::format("{} over one of its dimensions, or leave the dimension out", name(node)));
       }
     } else if (x.shape.empty()) {
