@@ -314,10 +314,27 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "      m: \"first(margin, tax_rate)\"\n"
         "                        ^~~~~~~~\n"
         "hint: the dimensions are quarter, segment\n");
+  CHECK(error_over(drivers, {{"m", "sum(revenue, quartr)"}}) ==
+        "scenario.yaml:2:20: error: unknown name `quartr`\n"
+        "      m: \"sum(revenue, quartr)\"\n"
+        "                       ^~~~~~\n"
+        "hint: did you mean `quarter`?\n");
   CHECK(error_over(drivers, {{"m", "margin[Q1"}}) ==
         "scenario.yaml:2:16: error: expected `]` to close `[` at column 13\n"
         "      m: \"margin[Q1\"\n"
         "                   ^\n");
+}
+
+TEST_CASE("all metrics together have at most 100,000 elements") {
+  std::vector<std::string> many;
+  for (int i = 0; i < 60'000; ++i) many.push_back(fmt::format("e{}", i));
+  Drivers drivers{{{"day", many, {}}}, {}, {}};
+  drivers.add("x", {0});
+  CHECK(error_over(drivers, {{"a", "x"}, {"b", "x * 2"}}) ==
+        "scenario.yaml:3:3: error: the metrics up to `b` have more than 100000 elements\n"
+        "      b: \"x * 2\"\n"
+        "      ^\n"
+        "hint: reduce dimensions in metrics that are only steps on the way\n");
 }
 
 TEST_CASE("a metric reading itself through lag is a cycle, with a hint to cumsum") {

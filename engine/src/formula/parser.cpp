@@ -22,17 +22,15 @@ Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definiti
     registers.emplace(input.name, static_cast<std::int32_t>(names.size()));
     names.push_back(input.name);
     // An element's name (`revenue[Q1]`) cannot be written as one name: the formula writes `revenue[Q1]`.
-    if (input.name.find('[') == std::string::npos) values.push_back(input.name);
+    if (input.name.find('[') == std::string::npos) writable.push_back(input.name);
   }
   for (const InputArray& array : array_list) {
     const bool added = !registers.contains(array.name) &&
                        arrays.emplace(array.name, static_cast<std::int32_t>(arrays.size())).second;
     if (!added || array.first + element_count(array.shape) > inputs.size())
       throw std::invalid_argument("formula input array " + array.name + " clashes or has no inputs");
-    values.push_back(array.name);
+    writable.push_back(array.name);
   }
-  for (const Dimension& dimension : dimension_list)
-    dimensions.emplace(dimension.name, static_cast<std::int32_t>(dimensions.size()));
   for (const Definition& definition : definitions) {
     const auto [found, added] = registers.emplace(definition.name, static_cast<std::int32_t>(names.size()));
     if ((!added && static_cast<std::size_t>(found->second) < inputs.size()) || arrays.contains(definition.name))
@@ -46,7 +44,11 @@ Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definiti
                                       : "");
     }
     names.push_back(definition.name);
-    values.push_back(definition.name);
+    writable.push_back(definition.name);
+  }
+  for (const Dimension& dimension : dimension_list) {
+    dimensions.emplace(dimension.name, static_cast<std::int32_t>(dimensions.size()));
+    writable.push_back(dimension.name);
   }
 }
 
@@ -341,7 +343,7 @@ class Parser {
                            fmt::format(dimension_argument_hint, name.text));
     std::string hint = find_function(name.text) || find_dimension_function(name.text)
                            ? fmt::format("`{0}` is a function: write `{0}(...)`", name.text)
-                           : did_you_mean(name.text, scope_.values);
+                           : did_you_mean(name.text, scope_.writable);
     if (hint.empty()) hint = "a formula can use the scenario's drivers and metrics";
     throw formula_.error(name.offset, name.text.size(), fmt::format("unknown name `{}`", name.text), hint);
   }

@@ -23,7 +23,7 @@ struct Scope {
   std::unordered_map<std::string_view, std::int32_t> registers;
   std::unordered_map<std::string_view, std::int32_t> arrays;
   std::unordered_map<std::string_view, std::int32_t> dimensions;
-  std::vector<std::string> values;  // the names a formula can write as values, for "did you mean"
+  std::vector<std::string> writable;  // every name a formula can write, for "did you mean"
 
   /// Throws InputError (at the definition's name) for a definition named like an input, an array or
   /// an earlier definition.
