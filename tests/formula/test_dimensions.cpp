@@ -268,7 +268,8 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "scenario.yaml:2:7: error: `revenue` is [segment, quarter]: write one element, or one per dimension (2), "
         "found 3\n"
         "      m: \"revenue[routing, Q1, Q2]\"\n"
-        "          ^~~~~~~~~~~~~~~~~~~~~~~~\n");
+        "          ^~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "hint: as in `revenue[routing,Q1]`\n");
   CHECK(error_over(drivers, {{"m", "margin * quarter"}}) ==
         "scenario.yaml:2:16: error: `quarter` is a dimension, not a value\n"
         "      m: \"margin * quarter\"\n"
@@ -323,6 +324,19 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "scenario.yaml:2:16: error: expected `]` to close `[` at column 13\n"
         "      m: \"margin[Q1\"\n"
         "                   ^\n");
+}
+
+TEST_CASE("an element's name that two of the value's dimensions share must be given by position") {
+  Drivers drivers{{{"quarter", quarters, {}}, {"fiscal_quarter", quarters, {}}}, {}, {}};
+  drivers.add("x", {0, 1});
+  CHECK(error_over(drivers, {{"m", "x[Q1]"}}) ==
+        "scenario.yaml:2:9: error: `Q1` is an element of more than one dimension of `x` [quarter, fiscal_quarter]\n"
+        "      m: \"x[Q1]\"\n"
+        "            ^~\n"
+        "hint: write one element per dimension, in order\n");
+  const Metrics positional = {{"m", "x[Q1, Q2]"}};
+  CHECK(compile(drivers.inputs, positional.definitions, drivers.dimensions, drivers.arrays).depends_on[0] ==
+        std::vector<std::size_t>{1});
 }
 
 TEST_CASE("all metrics together have at most 100,000 elements") {

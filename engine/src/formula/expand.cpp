@@ -174,7 +174,7 @@ class Expander {
       throw formula_.error(node.offset, node.length,
                            fmt::format("`{}` is {}: write one element, or one per dimension ({}), found {}", text(of),
                                        describe(x.shape), x.shape.size(), written),
-                           "");
+                           fmt::format("as in `{}`", element_name(text(of), x.shape, 0, shapes_.dimensions)));
     // Positions apply from the last axis to the first, so that removing one leaves the earlier in place.
     Value result = x;
     for (std::size_t k = written; k-- > 0;) {
