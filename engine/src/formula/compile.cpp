@@ -205,7 +205,7 @@ Program compile(std::span<const Input> inputs, std::span<const Definition> defin
   const Shapes shapes{inputs.size(), dimensions, arrays, program.shapes};
   std::vector<Expansion> expansions(definitions.size());
   for (const std::size_t j : order) {
-    expansions[j] = expand(definitions[j], trees[j], shapes);
+    expansions[j] = expand(definitions[j], std::move(trees[j]), shapes);
     program.shapes[j] = expansions[j].shape;
   }
   std::size_t elements = 0;

@@ -369,12 +369,37 @@ class Expander {
 
 }  // namespace
 
-Expansion expand(const Definition& definition, const Tree& tree, const Shapes& shapes) {
+Expansion expand(const Definition& definition, Tree tree, const Shapes& shapes) {
+  // A formula over scalars only is already its one element's tree: skip the walk (long scalar formulas
+  // would pay it in time and memory for nothing).
+  const bool scalar = std::all_of(tree.begin(), tree.end(), [&](const Node& node) {
+    const auto reg = static_cast<std::size_t>(node.reg);
+    return node.kind == Node::Kind::constant || node.kind == Node::Kind::operation ||
+           (node.kind == Node::Kind::variable &&
+            (reg < shapes.input_count || shapes.definitions[reg - shapes.input_count].empty()));
+  });
+  if (scalar) {
+    const auto root = static_cast<std::int32_t>(tree.size() - 1);
+    return Expansion{{}, std::move(tree), {root}, true};
+  }
   return Expander(definition, shapes).run(tree);
 }
 
-Tree element_tree(const Expansion& expansion, std::size_t element, std::size_t input_count,
+Tree element_tree(Expansion& expansion, std::size_t element, std::size_t input_count,
                   std::span<const std::size_t> first, const Definition& definition, std::size_t& operations) {
+  auto element_register = [&](const Node& node) {
+    const auto reg = static_cast<std::size_t>(node.reg);
+    return reg < input_count ? node.reg
+                             : static_cast<std::int32_t>(input_count + first[reg - input_count] +
+                                                         static_cast<std::size_t>(node.element));
+  };
+  if (expansion.is_tree) {
+    if ((operations += expansion.dag.size()) > max_operations) throw too_many_operations(definition);
+    Tree tree = std::move(expansion.dag);
+    for (Node& node : tree)
+      if (node.kind == Node::Kind::variable) node.reg = element_register(node);
+    return tree;
+  }
   // Post-order by an explicit stack (a sum over many elements is a chain as long as they are many):
   // each entry is a dag node and how many of its operands are done; `done` holds the copies' indices.
   Tree tree;
@@ -391,9 +416,7 @@ Tree element_tree(const Expansion& expansion, std::size_t element, std::size_t i
     }
     if (++operations > max_operations) throw too_many_operations(definition);
     Node copy{.kind = node.kind, .op = node.op, .value = node.value, .reg = node.reg};
-    if (node.kind == Node::Kind::variable && static_cast<std::size_t>(node.reg) >= input_count)
-      copy.reg = static_cast<std::int32_t>(input_count + first[static_cast<std::size_t>(node.reg) - input_count] +
-                                           static_cast<std::size_t>(node.element));
+    if (node.kind == Node::Kind::variable) copy.reg = element_register(node);
     for (int k = operand_count; k-- > 0;) {
       copy.operands[k] = done.back();
       done.pop_back();

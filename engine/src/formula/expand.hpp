@@ -21,6 +21,7 @@ struct Expansion {
   Shape shape;
   Tree dag;
   std::vector<std::int32_t> roots;
+  bool is_tree = false;  // a formula over scalars: `dag` is its one element's tree as parsed
 };
 
 /// What a definition's expansion reads: the inputs' count, the dimensions, the arrays, and the shapes
@@ -35,13 +36,13 @@ struct Shapes {
 /// Throws InputError at the sub-expression for values whose dimensions do not match, subscripts and
 /// slices that name no element, functions over a dimension the value lacks or of a scalar, values
 /// beyond max_elements, and at the definition's name for more than max_operations nodes.
-Expansion expand(const Definition& definition, const Tree& tree, const Shapes& shapes);
+Expansion expand(const Definition& definition, Tree tree, const Shapes& shapes);
 
 /// The tree of element `element`: its nodes in post-order, each shared node copied for every reader
 /// (so that, as in a hand-written formula, each node is read once), and a variable of a definition
 /// pointing at register inputs + first[d] + k. Adds the nodes' count to `operations` and throws
-/// InputError at the definition's name past max_operations.
-Tree element_tree(const Expansion& expansion, std::size_t element, std::size_t input_count,
+/// InputError at the definition's name past max_operations. Takes the dag of an `is_tree` expansion.
+Tree element_tree(Expansion& expansion, std::size_t element, std::size_t input_count,
                   std::span<const std::size_t> first, const Definition& definition, std::size_t& operations);
 
 }  // namespace guidance::formula

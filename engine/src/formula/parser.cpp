@@ -384,8 +384,8 @@ class Parser {
 
   // Appends a node for the characters from `start` to the last token read.
   std::int32_t add(Node node, std::size_t start) {
-    node.offset = start;
-    node.length = token_before_end_ - start;
+    node.offset = static_cast<std::uint32_t>(start);
+    node.length = static_cast<std::uint32_t>(token_before_end_ - start);
     tree_.push_back(std::move(node));
     return static_cast<std::int32_t>(tree_.size() - 1);
   }

@@ -57,7 +57,7 @@ struct Node {
   std::int32_t element = 0;                // variable of a dimensioned definition: which element
   std::array<std::int32_t, 3> operands{};  // indices of earlier nodes: arity(op) of them for an
                                            // operation; subscript and along: the value, then a lag's init
-  std::size_t offset = 0, length = 0;      // the characters of the sub-expression in the formula
+  std::uint32_t offset = 0, length = 0;    // the characters of the sub-expression in the formula
   std::vector<Index> indices{};            // subscript: its positions; along: the dimension's label
 };
 
