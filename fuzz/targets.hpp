@@ -91,8 +91,9 @@ struct Block {
 
 }  // namespace detail
 
-/// Compile `text`, one metric per line (m0, m1, ... up to 16) over the drivers x, y, z and the
-/// constants k = 2.5 and zero = 0; when it compiles, execute it over a block of awkward values and
+/// Compile `text`, one metric per line (m0, m1, ... up to 16) over the drivers x, y, z, the
+/// constants k = 2.5 and zero = 0, and w over the dimension t = [a, b, c] (constant elements 1.5, -0
+/// and 4, so that `x * w` is over t); when it compiles, execute it over a block of awkward values and
 /// check the executor's promises:
 ///   - a trial's result does not depend on the block (each trial run alone gives the same bits);
 ///   - constant folding gives what the kernels give (with the drivers declared as constants, every
@@ -111,11 +112,14 @@ inline std::string formula_one(std::string_view text) {
                            where, where});
     start = end + 1;
   }
-  const std::vector<formula::Input> inputs = {{"x"}, {"y"}, {"z"}, {"k", 2.5}, {"zero", 0.0}};
+  const std::vector<formula::Input> inputs = {{"x"},         {"y"},          {"z"},        {"k", 2.5},
+                                              {"zero", 0.0}, {"w[a]", 1.5},  {"w[b]", -0.0}, {"w[c]", 4.0}};
+  const std::vector<Dimension> dimensions = {{"t", {"a", "b", "c"}, {}}};
+  const std::vector<formula::InputArray> arrays = {{"w", {{0, 0, 3}}, 5}};
 
   formula::Program program;
   try {
-    program = formula::compile(inputs, definitions);
+    program = formula::compile(inputs, definitions, dimensions, arrays);
   } catch (const InputError& error) {
     error.render();
     return "";
@@ -133,11 +137,11 @@ inline std::string formula_one(std::string_view text) {
 
     std::vector<formula::Input> constant_inputs = inputs;
     for (std::size_t d = 0; d < driver_count; ++d) constant_inputs[d].constant = whole.columns[d][i];
-    const formula::Program folded = formula::compile(constant_inputs, definitions);
+    const formula::Program folded = formula::compile(constant_inputs, definitions, dimensions, arrays);
     if (!folded.code.empty()) return "with constant drivers, code is left after folding";
 
-    for (std::size_t j = 0; j < definitions.size(); ++j) {
-      const std::string where = " (m" + std::to_string(j) + ", trial " + std::to_string(i) + ")";
+    for (std::size_t j = 0; j < program.constants.size(); ++j) {  // every element of every metric
+      const std::string where = " (element " + std::to_string(j) + ", trial " + std::to_string(i) + ")";
       if (!same(value(whole, j, i), value(alone, j, 0))) return "a trial alone differs from its block" + where;
       if (!folded.constants[j] || !same(value(whole, j, i), *folded.constants[j]))
         return "the folded constant differs from the kernel's value" + where;

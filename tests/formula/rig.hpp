@@ -29,7 +29,11 @@ struct Metrics {
   std::shared_ptr<guidance::SourceText> source = std::make_shared<guidance::SourceText>();
   std::vector<Definition> definitions;
 
-  Metrics(std::initializer_list<std::pair<std::string, std::string>> metrics) {
+  using Metric = std::pair<std::string, std::string>;
+
+  Metrics(std::initializer_list<Metric> metrics) : Metrics(std::vector<Metric>(metrics)) {}
+
+  explicit Metrics(const std::vector<Metric>& metrics) {
     source->path = "scenario.yaml";
     source->text = "metrics:\n";
     int line = 1;
@@ -43,10 +47,31 @@ struct Metrics {
   }
 };
 
+/// Drivers over dimensions, as the loader gives them to the compiler: each element an Input named
+/// `revenue[routing,Q1]`, and an InputArray per dimensioned driver.
+struct Drivers {
+  std::vector<guidance::Dimension> dimensions;
+  std::vector<Input> inputs;
+  std::vector<guidance::formula::InputArray> arrays;
+
+  /// A driver over `over` (dimension indices; none for a scalar), every element of each, with an
+  /// optional constant value for all its elements.
+  Drivers& add(const std::string& name, std::vector<std::size_t> over, std::optional<double> constant = {}) {
+    guidance::Shape shape;
+    for (const std::size_t d : over) shape.push_back({d, 0, dimensions[d].elements.size()});
+    if (!shape.empty()) arrays.push_back({name, shape, inputs.size()});
+    for (std::size_t e = 0; e < guidance::element_count(shape); ++e)
+      inputs.push_back({guidance::element_name(name, shape, e, dimensions), constant});
+    return *this;
+  }
+};
+
 /// The rendered InputError that compiling throws, or "" when it compiles.
-inline std::string compile_error(std::span<const Input> inputs, std::span<const Definition> definitions) {
+inline std::string compile_error(std::span<const Input> inputs, std::span<const Definition> definitions,
+                                 std::span<const guidance::Dimension> dimensions = {},
+                                 std::span<const guidance::formula::InputArray> arrays = {}) {
   try {
-    guidance::formula::compile(inputs, definitions);
+    guidance::formula::compile(inputs, definitions, dimensions, arrays);
   } catch (const guidance::InputError& error) {
     return error.render();
   }
@@ -102,8 +127,11 @@ inline std::string listing(const Program& program) {
   // In the order of the Op enum.
   static constexpr std::array<std::string_view, guidance::formula::op_count> names = {
       "copy", "neg", "add", "sub", "mul", "div", "pow", "lt", "le", "gt", "ge", "eq", "ne", "and", "or",
-      "not", "min", "max", "abs", "sqrt", "exp", "log", "sin", "cos", "clamp", "select"};
+      "not", "min", "max", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil", "round", "round_to",
+      "clamp", "select"};
   auto operand = [](const guidance::formula::Operand& o) {
+    // A NaN's sign is not part of the language (0 / 0 folds to -nan on x86, lag's NaN is +nan).
+    if (o.reg < 0 && o.value != o.value) return std::string("nan");
     return o.reg >= 0 ? fmt::format("r{}", o.reg) : fmt::format("{}", o.value);
   };
   std::string text;

@@ -126,13 +126,13 @@ TEST_CASE("unknown names and functions suggest what was probably meant") {
         "scenario.yaml:2:9: error: unknown function `average`\n"
         "      eps: \"average(revenue, opex)\"\n"
         "            ^~~~~~~\n"
-        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if\n");
-  // Two edits in three letters are not a near miss: `sum` is neither `sin` nor `min`.
-  CHECK(error_in({{"eps", "sum(revenue, opex)"}}) ==
-        "scenario.yaml:2:9: error: unknown function `sum`\n"
-        "      eps: \"sum(revenue, opex)\"\n"
+        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if, sum, mean, first, last, lag, cumsum\n");
+  // Two edits in three letters are not a near miss: `avg` is neither `abs` nor `log`.
+  CHECK(error_in({{"eps", "avg(revenue, opex)"}}) ==
+        "scenario.yaml:2:9: error: unknown function `avg`\n"
+        "      eps: \"avg(revenue, opex)\"\n"
         "            ^~~\n"
-        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if\n");
+        "hint: the functions are min, max, abs, sqrt, exp, log, pow, sin, cos, floor, ceil, round, round_to, clamp, if, sum, mean, first, last, lag, cumsum\n");
   // A swap of two neighbours is one edit.
   CHECK(error_in({{"eps", "pwo(revenue, 2)"}}) ==
         "scenario.yaml:2:9: error: unknown function `pwo`\n"

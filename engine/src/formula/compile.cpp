@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "formula/expand.hpp"
 #include "formula/ops.hpp"
 #include "formula/parser.hpp"
 #include "guidance/formula.hpp"
@@ -17,23 +18,24 @@ namespace guidance::formula {
 
 namespace {
 
-// The registers each definition reads directly, ascending and without repeats.
-std::vector<std::vector<std::size_t>> references(std::span<const Tree> trees) {
-  std::vector<std::vector<std::size_t>> result;
-  for (const Tree& tree : trees) {
-    std::vector<std::size_t> registers;
-    for (const Node& node : tree)
-      if (node.kind == Node::Kind::variable) registers.push_back(static_cast<std::size_t>(node.reg));
-    std::sort(registers.begin(), registers.end());
-    registers.erase(std::unique(registers.begin(), registers.end()), registers.end());
-    result.push_back(std::move(registers));
-  }
-  return result;
+// The registers a tree reads directly, ascending and without repeats.
+std::vector<std::size_t> references(const Tree& tree) {
+  std::vector<std::size_t> registers;
+  for (const Node& node : tree)
+    if (node.kind == Node::Kind::variable) registers.push_back(static_cast<std::size_t>(node.reg));
+  std::sort(registers.begin(), registers.end());
+  registers.erase(std::unique(registers.begin(), registers.end()), registers.end());
+  return registers;
+}
+
+bool uses_lag(const Tree& tree) {
+  return std::any_of(tree.begin(), tree.end(),
+                     [](const Node& node) { return node.kind == Node::Kind::along && node.along == Along::lag; });
 }
 
 // The shortest cycle through the first definition (in file order) that lies on one, as an error at that
 // definition's name. `done` marks the definitions that could be ordered (they are on no cycle).
-InputError cycle_error(std::span<const Definition> definitions,
+InputError cycle_error(std::span<const Definition> definitions, std::span<const Tree> trees,
                        std::span<const std::vector<std::size_t>> depends_on, std::size_t input_count,
                        const std::vector<bool>& done) {
   const std::size_t n = definitions.size();
@@ -50,10 +52,17 @@ InputError cycle_error(std::span<const Definition> definitions,
         if (to == first) {
           // Walk back from `from` to `first`, writing the names right to left.
           std::string path = definitions[first].name;
-          for (std::size_t at = from; at != first; at = came_from[at]) path = definitions[at].name + " -> " + path;
+          bool through_lag = uses_lag(trees[first]);
+          for (std::size_t at = from; at != first; at = came_from[at]) {
+            path = definitions[at].name + " -> " + path;
+            through_lag = through_lag || uses_lag(trees[at]);
+          }
+          // lag(x) reads x's earlier elements, but the cycle is between whole metrics.
           return InputError(definitions[first].name_where,
                             fmt::format("cycle: {} -> {}", definitions[first].name, path),
-                            "a metric cannot depend on itself, directly or through other metrics");
+                            through_lag ? "a metric cannot depend on itself, even through lag: for a running total, "
+                                          "write cumsum(x)"
+                                        : "a metric cannot depend on itself, directly or through other metrics");
         }
         if (came_from[to] == n) {
           came_from[to] = from;
@@ -67,7 +76,7 @@ InputError cycle_error(std::span<const Definition> definitions,
 
 // Definitions in an order where each comes after those it reads; among definitions free to go, the
 // earliest in the file goes first, so the order is the file order whenever the file allows it.
-std::vector<std::size_t> evaluation_order(std::span<const Definition> definitions,
+std::vector<std::size_t> evaluation_order(std::span<const Definition> definitions, std::span<const Tree> trees,
                                           std::span<const std::vector<std::size_t>> depends_on,
                                           std::size_t input_count) {
   const std::size_t n = definitions.size();
@@ -92,12 +101,12 @@ std::vector<std::size_t> evaluation_order(std::span<const Definition> definition
     for (const std::size_t reader : readers[j])
       if (--waiting_for[reader] == 0) ready.push(reader);
   }
-  if (order.size() < n) throw cycle_error(definitions, depends_on, input_count, done);
+  if (order.size() < n) throw cycle_error(definitions, trees, depends_on, input_count, done);
   return order;
 }
 
-// Emits the code of one definition at a time, in evaluation order, so that the definitions it reads are
-// already known to be constant or not.
+// Emits the code of one element definition at a time, in evaluation order, so that the definitions it
+// reads are already known to be constant or not.
 class CodeGenerator {
  public:
   CodeGenerator(Program& program, std::span<const Input> inputs)
@@ -114,6 +123,8 @@ class CodeGenerator {
         case Node::Kind::operation:
           values[i] = operation(node, values, i + 1 == tree.size() ? target : -1);
           break;
+        case Node::Kind::array: case Node::Kind::subscript: case Node::Kind::along:
+          throw std::logic_error("formula: a node over dimensions reached the code generator unexpanded");
       }
     }
     const Node& root = tree.back();
@@ -177,21 +188,53 @@ class CodeGenerator {
 
 }  // namespace
 
-Program compile(std::span<const Input> inputs, std::span<const Definition> definitions) {
-  const Scope scope(inputs, definitions);
+Program compile(std::span<const Input> inputs, std::span<const Definition> definitions,
+                std::span<const Dimension> dimensions, std::span<const InputArray> arrays) {
+  const Scope scope(inputs, definitions, dimensions, arrays);
   std::vector<Tree> trees;
   trees.reserve(definitions.size());
   for (const Definition& definition : definitions) trees.push_back(parse(definition, scope));
 
+  // Written definitions are ordered as written (cycles are between whole metrics), then expanded in
+  // that order, each once the shapes of those it reads are known.
+  std::vector<std::vector<std::size_t>> written_reads;
+  for (const Tree& tree : trees) written_reads.push_back(references(tree));
+  const std::vector<std::size_t> order = evaluation_order(definitions, trees, written_reads, inputs.size());
   Program program;
+  program.shapes.resize(definitions.size());
+  const Shapes shapes{inputs.size(), dimensions, arrays, program.shapes};
+  std::vector<Expansion> expansions(definitions.size());
+  for (const std::size_t j : order) {
+    expansions[j] = expand(definitions[j], std::move(trees[j]), shapes);
+    program.shapes[j] = expansions[j].shape;
+  }
+  std::size_t elements = 0;
+  for (std::size_t j = 0; j < definitions.size(); ++j) {
+    program.first.push_back(elements);
+    if ((elements += expansions[j].roots.size()) > max_elements)
+      throw InputError(definitions[j].name_where,
+                       fmt::format("the metrics up to `{}` have more than {} elements", definitions[j].name,
+                                   max_elements),
+                       "reduce dimensions in metrics that are only steps on the way");
+  }
+
   program.input_count = inputs.size();
-  program.register_count = inputs.size() + definitions.size();
-  program.constants.resize(definitions.size());
-  program.indicator.resize(definitions.size());
-  program.depends_on = references(trees);
-  program.order = evaluation_order(definitions, program.depends_on, inputs.size());
+  program.register_count = inputs.size() + elements;
+  program.constants.resize(elements);
+  program.indicator.resize(elements);
+  program.depends_on.resize(elements);
   CodeGenerator generator(program, inputs);
-  for (const std::size_t j : program.order) generator.definition(j, trees[j]);
+  std::size_t operations = 0;
+  for (const std::size_t j : order) {
+    for (std::size_t e = 0; e < expansions[j].roots.size(); ++e) {
+      const std::size_t k = program.first[j] + e;
+      const Tree tree = element_tree(expansions[j], e, inputs.size(), program.first, definitions[j], operations);
+      program.depends_on[k] = references(tree);
+      program.order.push_back(k);
+      generator.definition(k, tree);
+    }
+    expansions[j] = {};  // done with: free it
+  }
   return program;
 }
 

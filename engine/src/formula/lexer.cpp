@@ -23,8 +23,8 @@ bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Longest first, so that `<=` is not read as `<` then `=`.
-constexpr std::array<std::string_view, 14> symbols = {"<=", ">=", "==", "!=", "+", "-", "*",
-                                                      "/",  "^",  "<",  ">",  "(", ")", ","};
+constexpr std::array<std::string_view, 17> symbols = {"<=", ">=", "==", "!=", "+", "-", "*", "/",  "^",
+                                                      "<",  ">",  "(",  ")",  ",", "[", "]", ":"};
 
 // What the user probably meant by a character the language does not have.
 std::string hint_for(char c) {
