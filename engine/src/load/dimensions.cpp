@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "guidance/formula.hpp"
 #include "load/driver.hpp"
 #include "load/values.hpp"
 
@@ -239,10 +240,11 @@ void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context,
   DriverArray array{entry.key, read_over(*entry.find("over"), scenario.dimensions, entry.key), scenario.drivers.size(),
                     entry.key_where};
   const std::size_t n = element_count(array.shape);
-  if (scenario.drivers.size() + n > max_elements) {
+  // The formula compiler's cap on a value's elements caps the drivers' too.
+  if (scenario.drivers.size() + n > formula::max_elements) {
     throw InputError(entry.key_where,
                      fmt::format("driver `{}` has {} elements, more than the {} a scenario's drivers may have in all",
-                                 entry.key, n, max_elements),
+                                 entry.key, n, formula::max_elements),
                      "a dimension with fewer elements, or fewer dimensions in `over`");
   }
   // The entry each element is read from: the driver's entry with every parameter narrowed to the element.

@@ -22,10 +22,6 @@
 
 namespace guidance::load_detail {
 
-/// Most elements a scenario may have in all its dimensioned drivers together; metrics are capped by
-/// the formula compiler.
-inline constexpr std::size_t max_elements = 100'000;
-
 /// `dimensions:`: a mapping of names to lists of distinct element labels (letters, digits and `_`).
 std::vector<Dimension> read_dimensions(const YamlNode& section);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,6 +36,13 @@ SimulationSettings read_simulation(const YamlNode& node) {
   }
   if (const YamlNode* repair = node.find("repair_correlations")) settings.repair_correlations = read_bool(*repair);
   return settings;
+}
+
+// `revenue` in `guidance:` or `actuals:` where revenue has elements: one of them is meant.
+[[noreturn]] void whole_array(const YamlNode& entry, const std::string& name, std::size_t elements,
+                              const std::string& example) {
+  throw InputError(entry.key_where, fmt::format("`{}` has {} elements; name one of them", name, elements),
+                   fmt::format("e.g. `{}`", example));
 }
 
 // Names already defined, for "unknown name" checks and "did you mean" hints. Looked up by hash, so
@@ -75,6 +83,8 @@ class Names {
   void require_known(const YamlNode& entry, std::string_view section) const {
     const std::size_t bracket = entry.key.find('[');
     if (bracket != std::string::npos && metric(std::string_view(entry.key).substr(0, bracket))) return;
+    if (const DriverArray* a = array(entry.key)) whole_array(entry, a->name, element_count(a->shape),
+                                                             drivers_[a->first].name);
     if (!driver(entry.key) && !metric(entry.key)) {
       unknown_name(fmt::format("unknown name `{}` in `{}`", entry.key, section), entry.key, entry.key_where, all(),
                    "name a driver or a metric");
@@ -88,6 +98,21 @@ class Names {
   std::unordered_map<std::string_view, const Driver*> driver_index_;
   std::unordered_set<std::string_view> metric_index_;
 };
+
+// `eps[Q3, FY]` as `eps[Q3,FY]`: the name of an element, however it was spaced.
+std::string element_key(std::string_view key) {
+  std::string out(key);
+  if (out.find('[') != std::string::npos) std::erase(out, ' ');
+  return out;
+}
+
+// A section keyed by names (guidance, actuals) with element names written as the model spells them.
+std::optional<YamlNode> keyed_by_elements(const YamlNode* section) {
+  if (!section) return std::nullopt;
+  YamlNode out = *section;
+  for (YamlNode& entry : out.children) entry.key = element_key(entry.key);
+  return out;
+}
 
 // A metric's formula text, which must be the text in the file: formula errors are located by offset.
 void read_formula(const YamlNode& node, const std::string& metric, Metric& out) {
@@ -419,13 +444,42 @@ Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceT
   if (const YamlNode* correlations = root.find("correlations"))
     read_correlations(*correlations, names, scenario, scenario.correlations);
   if (const YamlNode* given = root.find("given")) read_given(*given, scenario);
-  scenario.guidance = read_entries(root.find("guidance"), "guidance",
+  const std::optional<YamlNode> guidance = keyed_by_elements(root.find("guidance"));
+  const std::optional<YamlNode> actuals = keyed_by_elements(root.find("actuals"));
+  scenario.guidance = read_entries(guidance ? &*guidance : nullptr, "guidance",
                                    [&](const YamlNode& entry) { return read_guidance_line(entry, names, context); });
-  scenario.actuals = read_entries(root.find("actuals"), "actuals", [&](const YamlNode& entry) {
+  scenario.actuals = read_entries(actuals ? &*actuals : nullptr, "actuals", [&](const YamlNode& entry) {
     names.require_known(entry, "actuals");
     return Actual{entry.key, read_number(entry).value, entry.key_where};
   });
   return scenario;
+}
+
+void check_element_names(const Scenario& scenario, const formula::Program& program) {
+  const auto check = [&](const std::string& name, const SourceLocation& where) {
+    const std::string_view base = std::string_view(name).substr(0, name.find('['));
+    const auto metric = std::ranges::find(scenario.metrics, base, &Metric::name);
+    if (metric == scenario.metrics.end()) return;  // a driver: read_scenario checked it
+    const auto j = static_cast<std::size_t>(metric - scenario.metrics.begin());
+    const Shape& shape = program.shapes[j];
+    const std::size_t count = element_count(shape);
+    std::vector<std::string> elements;
+    for (std::size_t i = 0; i < count; ++i) elements.push_back(element_name(base, shape, i, scenario.dimensions));
+    if (std::ranges::find(elements, name) != elements.end()) return;
+    if (shape.empty()) {
+      throw InputError(where, fmt::format("`{}` is a scalar metric, without elements", base),
+                       fmt::format("name it alone: `{}`", base));
+    }
+    if (base == name) {
+      throw InputError(where, fmt::format("`{}` has {} elements ({}); name one of them", name, count,
+                                          describe_shape(shape, scenario.dimensions)),
+                       fmt::format("e.g. `{}`", elements.back()));
+    }
+    unknown_name(fmt::format("`{}` has no element `{}`", base, name.substr(base.size())), name, where, elements,
+                 fmt::format("its elements run over {}", describe_shape(shape, scenario.dimensions)));
+  };
+  for (const GuidanceLine& line : scenario.guidance) check(line.name, line.where);
+  for (const Actual& actual : scenario.actuals) check(actual.name, actual.where);
 }
 
 }  // namespace guidance::load_detail

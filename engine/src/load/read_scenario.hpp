@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "guidance/formula.hpp"
 #include "guidance/scenario.hpp"
 #include "load/yaml_tree.hpp"
 
@@ -17,5 +18,9 @@ const std::vector<std::string>& top_level_keys();
 /// Check and convert the whole tree. `source` is the file (for errors about the file as a whole).
 /// `scenarios:` is not read here (variants.hpp applies it first). Throws InputError.
 Scenario read_scenario(const YamlNode& root, const std::shared_ptr<const SourceText>& source);
+
+/// The guidance lines and actuals that name an element of a dimensioned metric (`eps[Q3]`) name one
+/// the compiled program has, and none names a dimensioned metric as a whole. Throws InputError at the name.
+void check_element_names(const Scenario& scenario, const formula::Program& program);
 
 }  // namespace guidance::load_detail

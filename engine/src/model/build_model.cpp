@@ -36,6 +36,17 @@ double driver_quantile(const Model& model, std::size_t d, double p) {
 
 namespace {
 
+// A metric folded to a constant that reads a given value, directly or through another such metric,
+// is a reported figure (a quarter already reported), not a constant of the model.
+void mark_given_metrics(Model& model) {
+  const formula::Program& program = model.program;
+  for (const std::size_t k : program.order) {
+    Variable& variable = model.variables[program.input_count + k];
+    if (variable.stochastic) continue;
+    variable.given = std::ranges::any_of(program.depends_on[k], [&](std::size_t reg) { return model.variables[reg].given; });
+  }
+}
+
 void add_drivers(const Scenario& scenario, Model& model) {
   for (const Driver& driver : scenario.drivers) {
     Variable variable{driver.name, VariableKind::driver, driver.percent,
@@ -52,12 +63,23 @@ void add_drivers(const Scenario& scenario, Model& model) {
 
 void add_metrics(const Scenario& scenario, Model& model) {
   model.program = compile_metrics(scenario);
+  const formula::Program& program = model.program;
   for (std::size_t m = 0; m < scenario.metrics.size(); ++m) {
-    const std::optional<double>& folded = model.program.constants[m];
-    model.variables.push_back({scenario.metrics[m].name, VariableKind::metric, scenario.metrics[m].percent,
-                               !folded.has_value(), folded.value_or(0.0), scenario.metrics[m].display,
-                               model.program.indicator[m]});
+    const Metric& metric = scenario.metrics[m];
+    const Shape& shape = program.shapes[m];
+    // Variable v is register v: element definitions follow the inputs in the metrics' order.
+    if (model.variables.size() != program.input_count + program.first[m])
+      throw std::logic_error("build_model: a metric's elements are not where its registers are");
+    if (!shape.empty()) model.arrays.push_back({metric.name, shape, model.variables.size()});
+    for (std::size_t i = 0; i < element_count(shape); ++i) {
+      const std::size_t k = program.first[m] + i;
+      const std::optional<double>& folded = program.constants[k];
+      model.variables.push_back({element_name(metric.name, shape, i, model.dimensions), VariableKind::metric,
+                                 metric.percent, !folded.has_value(), folded.value_or(0.0), metric.display,
+                                 program.indicator[k]});
+    }
   }
+  mark_given_metrics(model);
 }
 
 void add_guidance(const Scenario& scenario, Model& model) {
