@@ -47,6 +47,8 @@ Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definiti
     writable.push_back(definition.name);
   }
   for (const Dimension& dimension : dimension_list) {
+    // The loader refuses an empty dimension; every walk over elements here assumes at least one.
+    if (dimension.elements.empty()) throw std::invalid_argument("formula dimension " + dimension.name + " is empty");
     dimensions.emplace(dimension.name, static_cast<std::int32_t>(dimensions.size()));
     writable.push_back(dimension.name);
   }

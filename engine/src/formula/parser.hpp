@@ -26,7 +26,8 @@ struct Scope {
   std::vector<std::string> writable;  // every name a formula can write, for "did you mean"
 
   /// Throws InputError (at the definition's name) for a definition named like an input, an array or
-  /// an earlier definition.
+  /// an earlier definition; std::invalid_argument for what the loader has already refused (duplicate
+  /// inputs, an array without its inputs, an empty dimension).
   Scope(std::span<const Input> inputs, std::span<const Definition> definitions,
         std::span<const Dimension> dimension_list = {}, std::span<const InputArray> array_list = {});
 };
