@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "guidance/load.hpp"
 #include "guidance/simulate.hpp"
 #include "load/load_support.hpp"
@@ -22,6 +24,16 @@ dimensions:
 )";
 
 Model model_of(const std::string& text) { return build_model(parse_scenario(header + text, "x.yaml")); }
+
+/// The rendered error of building `text` (after the header) into a model, or "built".
+std::string build_error_of(const std::string& text) {
+  try {
+    model_of(text);
+    return "built";
+  } catch (const InputError& error) {
+    return error.render();
+  }
+}
 
 std::size_t index_of(const Model& model, const std::string& name) {
   const std::ptrdiff_t v = model.find(name);
@@ -190,4 +202,104 @@ TEST_CASE("bad dimensioned input is refused at its line and column", "[dimension
         "x.yaml:2:28: error: `Q1` is listed twice in dimension `quarter`\n"
         "    dimensions: {quarter: [Q1, Q1]}\n"
         "                               ^~\n");
+}
+
+TEST_CASE("a dimensioned model gives, bit for bit, the numbers of the same model written out by hand",
+          "[dimensions]") {
+  const Model dimensioned = model_of(R"(drivers:
+  revenue: {over: [segment, quarter], dist: normal, mean: {routing: [560, 575, 590, 600], switching: 240, security: 265}, sd: 12}
+  gross_margin: {over: quarter, dist: normal, mean: ["63%", "63.5%", "64%", "64%"], sd: "0.4%"}
+  opex: {over: quarter, dist: triangular, min: 535, mode: 546, max: 560}
+  tax_rate: "32%"
+correlations:
+  - [revenue, gross_margin, 0.2]
+given:
+  opex: {Q1: 541}
+metrics:
+  total_revenue: sum(revenue, segment)
+  operating_income: total_revenue * gross_margin - opex
+  fy_income: sum(operating_income * (1 - tax_rate))
+  growth: total_revenue / lag(total_revenue, 1, 1000) - 1
+  h2_revenue: sum(total_revenue[Q3:Q4])
+)");
+  // The same model with a driver per element (r_<segment>_<quarter>) and each metric element written
+  // out; its draws are given the dimensioned model's streams, so the two differ only in how they were
+  // written.
+  std::string text = "drivers:\n";
+  const std::vector<std::string> quarters = {"Q1", "Q2", "Q3", "Q4"}, segments = {"routing", "switching", "security"};
+  const std::vector<std::string> routing = {"560", "575", "590", "600"}, margins = {"63%", "63.5%", "64%", "64%"};
+  for (const std::string& s : segments)
+    for (std::size_t q = 0; q < 4; ++q)
+      text += fmt::format("  r_{}_{}: {{dist: normal, mean: {}, sd: 12}}\n", s, quarters[q],
+                          s == "routing" ? routing[q] : s == "switching" ? "240" : "265");
+  for (std::size_t q = 0; q < 4; ++q)
+    text += fmt::format("  gm_{}: {{dist: normal, mean: \"{}\", sd: \"0.4%\"}}\n", quarters[q], margins[q]);
+  text += "  opex_Q1: 541\n";
+  for (std::size_t q = 1; q < 4; ++q)
+    text += fmt::format("  opex_{}: {{dist: triangular, min: 535, mode: 546, max: 560}}\n", quarters[q]);
+  text += "  tax_rate: \"32%\"\ncorrelations:\n";
+  for (const std::string& s : segments)
+    for (const std::string& q : quarters) text += fmt::format("  - [r_{}_{}, gm_{}, 0.2]\n", s, q, q);
+  text += "metrics:\n";
+  for (const std::string& q : quarters)
+    text += fmt::format("  tr_{0}: r_routing_{0} + r_switching_{0} + r_security_{0}\n", q);
+  for (const std::string& q : quarters) text += fmt::format("  oi_{0}: tr_{0} * gm_{0} - opex_{0}\n", q);
+  text += "  fy_income: oi_Q1 * (1 - tax_rate) + oi_Q2 * (1 - tax_rate) + oi_Q3 * (1 - tax_rate) + oi_Q4 * (1 - tax_rate)\n";
+  text += "  growth_Q1: tr_Q1 / 1000 - 1\n";
+  for (std::size_t q = 1; q < 4; ++q) text += fmt::format("  growth_{}: tr_{} / tr_{} - 1\n", quarters[q], quarters[q], quarters[q - 1]);
+  text += "  h2_revenue: tr_Q3 + tr_Q4\n";
+  Model by_hand = build_model(parse_scenario("name: by hand\n" + text, "x.yaml"));
+  REQUIRE(by_hand.variables.size() == dimensioned.variables.size());
+  by_hand.streams = dimensioned.streams;
+
+  const RunOptions options{.trials = 5000, .seed = 17};
+  const SimulationResult a = simulate(dimensioned, options), b = simulate(by_hand, options);
+  for (std::size_t v = 0; v < dimensioned.variables.size(); ++v) {
+    CAPTURE(dimensioned.variables[v].name, by_hand.variables[v].name);
+    REQUIRE(dimensioned.variables[v].stochastic == by_hand.variables[v].stochastic);
+    if (!dimensioned.variables[v].stochastic) {
+      CHECK(dimensioned.variables[v].constant_value == by_hand.variables[v].constant_value);
+      continue;
+    }
+    const auto x = a.column(v), y = b.column(v);
+    CHECK(std::equal(x.begin(), x.end(), y.begin(), y.end()));
+  }
+}
+
+TEST_CASE("metrics computed from given values only are given; guidance names elements", "[dimensions]") {
+  const Model model = model_of(R"(drivers:
+  revenue: {over: quarter, dist: normal, mean: 1000, sd: 10}
+given:
+  revenue: [990, 1010, null, null]
+metrics:
+  doubled: 2 * revenue
+  fy: sum(revenue)
+guidance:
+  doubled[ Q3 ]: [1900, 2100]
+)");
+  CHECK(model.variables[index_of(model, "doubled[Q1]")].given);
+  CHECK(!model.variables[index_of(model, "doubled[Q1]")].stochastic);
+  CHECK(model.variables[index_of(model, "doubled[Q1]")].constant_value == 1980.0);
+  CHECK(model.variables[index_of(model, "doubled[Q3]")].stochastic);
+  CHECK(!model.variables[index_of(model, "fy")].given);
+  REQUIRE(model.guidance.size() == 1);
+  CHECK(model.guidance[0].name == "doubled[Q3]");
+  CHECK(model.guidance[0].variable == index_of(model, "doubled[Q3]"));
+
+  const std::string drivers = "drivers:\n  revenue: {over: quarter, dist: normal, mean: 1000, sd: 10}\nmetrics:\n  doubled: 2 * revenue\n";
+  CHECK(build_error_of(drivers + "guidance:\n  doubled: [1900, 2100]\n") ==
+        "x.yaml:10:3: error: `doubled` has 4 elements ([quarter]); name one of them\n"
+        "      doubled: [1900, 2100]\n"
+        "      ^~~~~~~\n"
+        "hint: e.g. `doubled[Q4]`\n");
+  CHECK(build_error_of(drivers + "guidance:\n  doubled[Q5]: [1900, 2100]\n") ==
+        "x.yaml:10:3: error: `doubled` has no element `[Q5]`\n"
+        "      doubled[Q5]: [1900, 2100]\n"
+        "      ^~~~~~~~~~~\n"
+        "hint: did you mean `doubled[Q1]`?\n");
+  CHECK(error_of(header + drivers + "guidance:\n  revenue: [1900, 2100]\n") ==
+        "x.yaml:10:3: error: `revenue` has 4 elements; name one of them\n"
+        "      revenue: [1900, 2100]\n"
+        "      ^~~~~~~\n"
+        "hint: e.g. `revenue[Q1]`\n");
 }
