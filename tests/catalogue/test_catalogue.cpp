@@ -103,6 +103,9 @@ TEST_CASE("a broken or invalid scenario is refused with status 2 and a located m
       {inputs + "given_outside_support.yaml",
        "7:14: error: the given value 530 of `opex[Q1]` is outside its distribution (triangular min=535 mode=546 "
        "max=560)"},
+      {inputs + "dimension_mismatch.yaml", "8:17: error: cannot combine [quarter Q1:Q2] with [quarter] element by element"},
+      {inputs + "dimension_cyclic_lag.yaml", "7:3: error: cycle: total -> total"},
+      {inputs + "dimension_unknown_element.yaml", "7:23: error: `Q5` is not an element of `revenue` [quarter]"},
       {inputs + "dimension_correlation_not_definite.yaml",
        "5:67: error: the correlations do not form a valid correlation matrix: its smallest eigenvalue is -0.4184 "
        "(drivers involved: revenue[Q1], revenue[Q2], revenue[Q3], revenue[Q4], gross_margin[Q2], gross_margin[Q3])"},
