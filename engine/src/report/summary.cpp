@@ -1,5 +1,8 @@
 // `guidance validate`: what the engine understood of a good scenario, before any simulation.
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "guidance/report.hpp"
 #include "model/correlation.hpp"
@@ -13,11 +16,15 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
   if (!scenario.variant_names->empty())
     out += fmt::format("variants: base, {}\n", fmt::join(*scenario.variant_names, ", "));
 
+  for (const Dimension& dimension : model.dimensions)
+    out += fmt::format("\ndimension {}: {}", dimension.name, fmt::join(dimension.elements, ", "));
+  if (!model.dimensions.empty()) out += "\n";
   out += fmt::format("\ndrivers ({})\n", model.driver_count);
   for (std::size_t d = 0; d < model.driver_count; ++d) {
     const Variable& variable = model.variables[d];
     if (!variable.stochastic) {
-      out += fmt::format("  {:<18} constant {}\n", variable.name, format_variable_value(variable.constant_value, variable));
+      out += fmt::format("  {:<18} {} {}\n", variable.name, variable.given ? "given" : "constant",
+                         format_variable_value(variable.constant_value, variable));
       continue;
     }
     const Distribution& distribution = model.distributions[d];
@@ -29,10 +36,23 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
   }
 
   out += fmt::format("\nmetrics ({}), in evaluation order\n", scenario.metrics.size());
-  for (const std::size_t m : model.program.order) {
-    const Variable& variable = model.variables[model.driver_count + m];
+  // The program orders elements; each metric is listed where its first element comes.
+  const formula::Program& program = model.program;
+  std::vector<bool> listed(scenario.metrics.size(), false);
+  for (const std::size_t k : program.order) {
+    const auto m = static_cast<std::size_t>(std::ranges::upper_bound(program.first, k) - program.first.begin()) - 1;
+    if (listed[m]) continue;
+    listed[m] = true;
+    const Shape& shape = program.shapes[m];
+    if (!shape.empty()) {
+      out += fmt::format("  {:<18} = {}   (over {})\n", scenario.metrics[m].name, scenario.metrics[m].formula,
+                         describe_shape(shape, model.dimensions));
+      continue;
+    }
+    const Variable& variable = model.variables[model.driver_count + k];
     out += fmt::format("  {:<18} = {}{}\n", variable.name, scenario.metrics[m].formula,
-                       variable.stochastic ? "" : fmt::format("   (constant {})", format_variable_value(variable.constant_value, variable)));
+                       variable.stochastic ? "" : fmt::format("   ({} {})", variable.given ? "given" : "constant",
+                                                              format_variable_value(variable.constant_value, variable)));
   }
 
   if (!scenario.correlations.empty()) {
