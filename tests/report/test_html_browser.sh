@@ -68,6 +68,15 @@ written=$(count 'class="bar \(in\|out\)"' "$work/run.html")
 [ "$(count 'class="p-in"' "$work/run.dom.html")" -eq 4 ] || fail "run: expected P(in) on 4 histograms"
 grep -q '<h1>Juniper Networks Q4 2012 outlook (non-GAAP)</h1>' "$work/run.dom.html" || fail "run: no title"
 
+# A fiscal year over quarters: a fan chart per metric over the quarter dimension (operating income,
+# net income, EPS), with the given quarters as dots and the Q4 guidance on EPS as a box.
+"$guidance" run scenarios/juniper_fy2012.yaml --trials 20000 --report "$work/fy.html" >/dev/null
+render fy
+[ "$(count 'class="fan-outer"' "$work/fy.dom.html")" -eq 3 ] || fail "fy: expected 3 fan charts (P5-P95 bands)"
+[ "$(count 'class="fan-median"' "$work/fy.dom.html")" -eq 3 ] || fail "fy: expected 3 fan medians"
+[ "$(count 'class="fan-fixed"' "$work/fy.dom.html")" -eq 9 ] || fail "fy: expected 9 given quarters as dots (3 x Q1-Q3)"
+[ "$(count 'class="fan-range"' "$work/fy.dom.html")" -eq 1 ] || fail "fy: expected the Q4 EPS guidance as one box"
+
 # sensitivity and compare, when this build has their --report.
 if "$guidance" sensitivity --help 2>/dev/null | grep -q -- '--report'; then
   "$guidance" sensitivity scenarios/juniper_q4_2012.yaml --metric eps --trials 5000 --report "$work/sensitivity.html" >/dev/null

@@ -91,15 +91,20 @@ void x_axis(Canvas& canvas, const Plot& plot, ValueFormat format, std::string_vi
   canvas.text({plot.area.x + plot.area.width / 2, plot.bottom() + 42}, title, "axis-title", Anchor::middle);
 }
 
-/// Horizontal grid lines with percent labels at round shares, and the y axis title.
-void share_axis(Canvas& canvas, const Plot& plot, int most, std::string_view title) {
+/// Horizontal grid lines with labels at round values written in `format`, and the y axis title.
+void y_axis(Canvas& canvas, const Plot& plot, int most, std::string_view title, ValueFormat format) {
   const Ticks ticks = round_ticks(plot.y_low, plot.y_high, most);
   for (const double value : ticks.values) {
     const double y = plot.y(value);
     canvas.line({plot.area.x, y}, {plot.right(), y}, "grid");
-    canvas.text({plot.area.x - 7, y + 4}, tick_label(value, ticks.step, {true, 0}), "tick", Anchor::end);
+    canvas.text({plot.area.x - 7, y + 4}, tick_label(value, ticks.step, format), "tick", Anchor::end);
   }
   canvas.vertical_text({15, plot.area.y + plot.area.height / 2}, title, "axis-title");
+}
+
+/// The y axis of shares of trials: percent labels.
+void share_axis(Canvas& canvas, const Plot& plot, int most, std::string_view title) {
+  y_axis(canvas, plot, most, title, {true, 0});
 }
 
 /// The guidance range as a shaded band from `top` to the plot's bottom.
@@ -165,6 +170,59 @@ std::string histogram_svg(const DistributionChart& chart) {
     canvas.text({(to + plot.right()) / 2, 27}, fmt::format("above {}", format_probability(chart.p_above)), "p-side",
                 Anchor::middle);
   x_axis(canvas, plot, chart.format, chart.axis_title);
+  return std::move(canvas).finish();
+}
+
+std::string fan_svg(const FanChart& chart) {
+  // The y range holds every band, fixed value and finite guidance bound, with a little room.
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (const FanPoint& point : chart.points) {
+    for (const double value : {point.p5, point.p95})
+      if (std::isfinite(value)) low = std::min(low, value), high = std::max(high, value);
+    if (!point.guided) continue;
+    for (const double bound : {point.range_low, point.range_high})
+      if (std::isfinite(bound)) low = std::min(low, bound), high = std::max(high, bound);
+  }
+  if (!(low <= high)) low = 0, high = 1;
+  const double pad = high > low ? (high - low) * 0.06 : std::max(std::abs(low) * 0.05, 1e-9);
+  constexpr double height = 300, top = 16;
+  const auto n = static_cast<double>(chart.points.size());
+  Plot plot{{left_margin, top, chart_width - left_margin - right_margin, height - top - bottom_margin},
+            -0.5, n - 0.5, low - pad, high + pad};
+  Canvas canvas(chart_width, height, chart.title);
+  y_axis(canvas, plot, 5, chart.axis_title, chart.format);
+
+  // A band: its upper edge left to right, then its lower edge back (a filled outline).
+  const auto band = [&](double FanPoint::*upper, double FanPoint::*lower, std::string_view css_class) {
+    std::vector<Point> outline;
+    for (std::size_t i = 0; i < chart.points.size(); ++i)
+      outline.push_back({plot.x(static_cast<double>(i)), plot.y(chart.points[i].*upper)});
+    for (std::size_t i = chart.points.size(); i-- > 0;)
+      outline.push_back({plot.x(static_cast<double>(i)), plot.y(chart.points[i].*lower)});
+    canvas.polyline(outline, css_class);
+  };
+  band(&FanPoint::p95, &FanPoint::p5, "fan-outer");
+  band(&FanPoint::p75, &FanPoint::p25, "fan-inner");
+  std::vector<Point> median;
+  for (std::size_t i = 0; i < chart.points.size(); ++i)
+    median.push_back({plot.x(static_cast<double>(i)), plot.y(chart.points[i].p50)});
+  canvas.polyline(median, "fan-median");
+
+  const double box_width = std::min(48.0, plot.area.width / n * 0.5);
+  canvas.line({plot.area.x, plot.bottom()}, {plot.right(), plot.bottom()}, "axis");
+  for (std::size_t i = 0; i < chart.points.size(); ++i) {
+    const FanPoint& point = chart.points[i];
+    const double x = plot.x(static_cast<double>(i));
+    if (point.guided) {
+      const double y_top = std::isfinite(point.range_high) ? plot.y(point.range_high) : plot.area.y;
+      const double y_bottom = std::isfinite(point.range_low) ? plot.y(point.range_low) : plot.bottom();
+      canvas.rect({x - box_width / 2, y_top, box_width, y_bottom - y_top}, "fan-range",
+                  fmt::format("guidance on {}: {}", point.label, format_ends(point.range_low, point.range_high, chart.format)));
+    }
+    if (point.fixed) canvas.circle({x, plot.y(point.p50)}, 4.5, "fan-fixed");
+    canvas.text({x, plot.bottom() + 19}, point.label, "tick", Anchor::middle);
+  }
+  canvas.text({plot.area.x + plot.area.width / 2, plot.bottom() + 42}, chart.dimension, "axis-title", Anchor::middle);
   return std::move(canvas).finish();
 }
 

@@ -40,6 +40,29 @@ std::string histogram_svg(const DistributionChart& chart);
 /// markers as unlabelled dashed lines.
 std::string cdf_svg(const DistributionChart& chart);
 
+/// One element of a fan chart: its percentiles, or the value it has in every trial (given or constant).
+struct FanPoint {
+  std::string label;  // the element: "Q3"
+  double p5 = 0.0, p25 = 0.0, p50 = 0.0, p75 = 0.0, p95 = 0.0;
+  bool fixed = false;  // given or constant: every percentile is its value, drawn as a dot
+  bool guided = false;  // a guidance line on this element, [range_low, range_high]
+  double range_low = 0.0, range_high = 0.0;
+};
+
+/// A metric over an ordered dimension.
+struct FanChart {
+  std::string title;       // "eps over quarter"
+  std::string axis_title;  // beside the y axis: "eps (USD per share)"
+  std::string dimension;   // under the x axis: "quarter"
+  ValueFormat format;
+  std::vector<FanPoint> points;  // in the dimension's order
+};
+
+/// The P5-P95 band (`polyline.fan-outer`) and the P25-P75 band (`polyline.fan-inner`) across the
+/// elements, the median as a line (`polyline.fan-median`), fixed values as dots (`circle.fan-fixed`),
+/// and each guidance range as a box on its element (`rect.fan-range`).
+std::string fan_svg(const FanChart& chart);
+
 /// One driver of a tornado: the metric with the driver at its low and at its high input.
 struct TornadoRow {
   std::string label;             // the driver's name

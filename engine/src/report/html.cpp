@@ -78,6 +78,11 @@ svg.chart { display: block; width: 100%; max-width: 900px; height: auto; overflo
 .chart .p-side { font-size: 13px; fill: var(--muted); }
 .chart .cdf { fill: none; stroke: #2c5282; stroke-width: 2.5; stroke-linejoin: round; }
 .chart .cdf-dot { fill: #fff; stroke: #2c5282; stroke-width: 2; }
+.chart .fan-outer { fill: #bee3f8; stroke: none; }
+.chart .fan-inner { fill: #63b3ed; stroke: none; }
+.chart .fan-median { fill: none; stroke: #2c5282; stroke-width: 2.5; stroke-linejoin: round; }
+.chart .fan-fixed { fill: #2c5282; stroke: #fff; stroke-width: 1.5; }
+.chart .fan-range { fill: none; stroke: #dd6b20; stroke-width: 2.5; }
 .chart .cdf-label { font-size: 13px; font-weight: 700; }
 .chart .tornado-low { fill: #dd6b20; }
 .chart .tornado-high { fill: var(--inside); }
@@ -342,10 +347,11 @@ std::string percentile_table(const Model& model, const RunReport& report) {
   return out + "</tbody>\n</table></div>\n";
 }
 
-std::string axis_title(const Model& model, std::size_t variable) {
+std::string axis_title(const Model& model, std::size_t variable, std::string_view name) {
   const Variable& v = model.variables[variable];
-  if (v.percent) return v.name + ", percent";
-  return model.units.empty() ? v.name : fmt::format("{}, {}", v.name, model.units);
+  if (name.empty()) name = v.name;
+  if (v.percent) return fmt::format("{}, percent", name);
+  return model.units.empty() ? std::string(name) : fmt::format("{}, {}", name, model.units);
 }
 
 std::string guidance_line_section(const Model& model, const RunReport& report, std::size_t g) {
@@ -409,6 +415,37 @@ std::string guidance_line_section(const Model& model, const RunReport& report, s
   return out + fmt::format("<p class=\"note\">{}</p>\n</section>\n", note);
 }
 
+std::string fan_charts(const Model& model, const RunReport& report) {
+  std::string out;
+  for (const VariableArray& array : model.arrays) {
+    // A metric over one dimension; a driver's spread is its distribution, shown in the percentile table.
+    if (array.shape.size() != 1 || model.variables[array.first].kind != VariableKind::metric) continue;
+    const Axis& axis = array.shape.front();
+    charts::FanChart chart;
+    chart.title = fmt::format("{} over {}", array.name, model.dimensions[axis.dimension].name);
+    chart.axis_title = axis_title(model, array.first, array.name);
+    chart.dimension = model.dimensions[axis.dimension].name;
+    chart.format = variable_format(model.variables[array.first], report.variables[array.first]);
+    for (std::size_t i = 0; i < axis.count; ++i) {
+      const std::size_t v = array.first + i;
+      const Variable& variable = model.variables[v];
+      const Summary& summary = report.variables[v];
+      charts::FanPoint point{model.dimensions[axis.dimension].elements[axis.first + i]};
+      point.fixed = !variable.stochastic;
+      const auto at = [&](std::size_t p) { return point.fixed ? variable.constant_value : summary.percentiles[p]; };
+      point.p5 = at(1), point.p25 = at(3), point.p50 = at(4), point.p75 = at(5), point.p95 = at(7);
+      for (const GuidanceRange& line : model.guidance)
+        if (line.variable == v) point.guided = true, point.range_low = line.low, point.range_high = line.high;
+      chart.points.push_back(std::move(point));
+    }
+    out += fmt::format("<figure>\n{}<figcaption>{} by {}: the P5 to P95 band (light), P25 to P75 (dark) and the "
+                       "median; dots are values given or constant, boxes guidance ranges.</figcaption>\n</figure>\n",
+                       charts::fan_svg(chart), escape(array.name), escape(chart.dimension));
+  }
+  if (out.empty()) return out;
+  return "<section>\n<h2>Over dimensions</h2>\n" + out + "</section>\n";
+}
+
 }  // namespace guidance::html
 
 namespace guidance {
@@ -430,6 +467,7 @@ std::string run_content(const Model& model, const RunReport& report) {
     content += "<p class=\"note\">The scenario has no guidance lines; add a <code>guidance:</code> section to chart "
                "the probability of each range.</p>\n";
   }
+  content += fan_charts(model, report);
   content += nonfinite_warnings(model, report);
   content += "<section>\n<h2>Percentiles</h2>\n" + percentile_table(model, report) + "</section>\n";
   content += actuals_section(model, report);

@@ -53,8 +53,12 @@ std::string guidance_table(const Model& model, const RunReport& report);
 /// Every variable's mean and reported percentiles.
 std::string percentile_table(const Model& model, const RunReport& report);
 
-/// "eps, USD millions (EPS in USD per share)", "gross_margin, percent": a chart's x axis title.
-std::string axis_title(const Model& model, std::size_t variable);
+/// "eps, USD millions (EPS in USD per share)", "gross_margin, percent": a chart's axis title, naming the
+/// variable, or `name` (a dimensioned metric for its elements) when given.
+std::string axis_title(const Model& model, std::size_t variable, std::string_view name = {});
+
+/// A section with a fan chart for each metric over one dimension (empty when there is none).
+std::string fan_charts(const Model& model, const RunReport& report);
 
 /// The histogram and CDF of guidance line `g`, with its P10/P50/P90, as one <section>.
 std::string guidance_line_section(const Model& model, const RunReport& report, std::size_t g);
