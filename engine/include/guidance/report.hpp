@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -81,10 +82,13 @@ struct Sweep;     // tuning.hpp
 struct Proposal;  // tuning.hpp
 
 /// libxlsxwriter could not write the workbook: what() is its reason ("Zip generic error ZIP_ERRNO while
-/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0.
+/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0, and `hint` what
+/// the user can do when that is known without the errno (or empty).
 struct WorkbookError : std::runtime_error {
-  WorkbookError(const std::string& reason, int system_error_ = 0) : std::runtime_error(reason), system_error(system_error_) {}
+  WorkbookError(const std::string& reason, int system_error_ = 0, std::string hint_ = {})
+      : std::runtime_error(reason), system_error(system_error_), hint(std::move(hint_)) {}
   int system_error = 0;
+  std::string hint;
 };
 
 /// The most trials a Trials sheet holds: Excel's 1,048,576 rows, less the header.
