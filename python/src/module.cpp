@@ -287,7 +287,7 @@ PYBIND11_MODULE(_engine, module) {
   py::class_<RunResult>(module, "RunResult")
       .def("json", [](const RunResult& run) { return guidance::run_json(*run.model, run.report).dump(); },
            "The run as `guidance run --format json` writes it")
-      .def("html", [](const RunResult& run) { return guidance::render_html_run_fragment(*run.model, run.report); },
+      .def("html", [](const RunResult& run) { return guidance::render_html_run(*run.model, run.report, {.embedded = true}); },
            "The HTML report's header, tables and charts, to embed in a page")
       .def("table",
            [](const RunResult& run) { return guidance::render_table(*run.model, run.report, {.histograms = true}); },

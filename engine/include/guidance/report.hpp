@@ -49,19 +49,19 @@ void write_samples_csv(std::ostream& out, const Model& model, const SimulationRe
 
 struct SensitivityReport;  // sensitivity.hpp
 struct VariantReport;      // tuning.hpp
+struct Sweep;              // tuning.hpp
 
 struct HtmlOptions {
   std::string command;  // the command line that made the report, shown so that it can be rerun
+  /// The header and sections without the document around them, in one <div class="guidance-report">
+  /// whose stylesheet applies only inside it (no "Reproduce", no footer): for another page to embed (a
+  /// Jupyter notebook shows a Python result so).
+  bool embedded = false;
 };
 
 /// The run: how to reproduce it, the guidance table and joint probability, per guidance line a
 /// histogram (range shaded, P(in), P10/P50/P90) and the CDF, and every variable's percentiles.
 std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options = {});
-
-/// render_html_run's header and sections, without the document around them, in one
-/// <div class="guidance-report"> whose stylesheet applies only inside it: for another page to embed (a
-/// Jupyter notebook shows a Python result so).
-std::string render_html_run_fragment(const Model& model, const RunReport& report);
 
 /// A sensitivity analysis: the tornado chart and a table per other method.
 std::string render_html_sensitivity(const Model& model, const SensitivityReport& report,
@@ -70,6 +70,10 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
 /// Variants compared: per guidance line their distributions and CDFs overlaid, P(in) side by side,
 /// and the percentiles of each variant.
 std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options = {});
+
+/// A sweep: per guidance line (and all lines at once) its P(in) against the first varied parameter,
+/// a curve per value of the second; and a table of every point.
+std::string render_html_sweep(const Sweep& sweep, const HtmlOptions& options = {});
 
 // ---- the Excel workbook (docs/output-format.md, "workbook") ----------------------------------------
 // Written with libxlsxwriter to a file it names (it cannot write to a stream). Numbers keep their full
