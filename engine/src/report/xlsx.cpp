@@ -60,13 +60,17 @@ std::string excel_format(const ValueFormat& format) {
 class Book {
  public:
   /// `large`: allow ZIP64, for a Trials sheet that may pass 4 GB uncompressed.
-  Book(const std::string& file, const Model& model, bool large = false)
-      : file_(file), temporary_directory_(std::filesystem::path(file).parent_path().string()) {
+  Book(const std::string& file, const Model& model, bool large = false) : file_(file) {
     // Constant memory: each sheet's rows go to a temporary file as they are written, so a Trials sheet of a
     // million rows is not held in memory (the rows of a sheet are then written in order). The temporary
-    // files go beside the workbook, on the disk the user chose for it, not to a small /tmp or $TMPDIR.
+    // files go beside the workbook, on the disk the user chose for it, not to a small /tmp or $TMPDIR;
+    // beside a device (/dev/null), where libxlsxwriter's own choice is better, they do not.
+    std::error_code error;
+    to_device_ = std::filesystem::exists(file, error) && !std::filesystem::is_regular_file(file, error);
+    temporary_directory_ = std::filesystem::path(file).parent_path().string();
     if (temporary_directory_.empty()) temporary_directory_ = ".";
-    lxw_workbook_options options{.constant_memory = LXW_TRUE, .tmpdir = temporary_directory_.data(),
+    lxw_workbook_options options{.constant_memory = LXW_TRUE,
+                                 .tmpdir = to_device_ ? nullptr : temporary_directory_.data(),
                                  .use_zip64 = static_cast<std::uint8_t>(large ? LXW_TRUE : LXW_FALSE)};
     workbook_ = workbook_new_opt(file.c_str(), &options);
     if (workbook_ == nullptr) throw WorkbookError("out of memory");
@@ -87,13 +91,14 @@ class Book {
 
   /// Write the file: libxlsxwriter assembles it here, so most write errors surface here, with errno
   /// still telling the system's reason when a write failed. The parts it assembles in temporary files
-  /// it writes unchecked, so the workbook is read back before it counts as written.
+  /// it writes unchecked, so the workbook is read back before it counts as written (a device such as
+  /// /dev/null cannot be read back).
   void close() {
     check_row_files();
     errno = 0;
     const lxw_error error = workbook_close(std::exchange(workbook_, nullptr));
     if (error != LXW_NO_ERROR) throw WorkbookError(lxw_strerror(error), errno);
-    check_workbook_file(file_, sheets_);
+    if (!to_device_) check_workbook_file(file_, sheets_);
   }
 
   /// A new worksheet, numbered in the workbook in the order they are added.
@@ -142,6 +147,7 @@ class Book {
   }
 
   std::string file_;
+  bool to_device_ = false;
   std::string temporary_directory_;  // libxlsxwriter keeps the pointer until the workbook is closed
   std::vector<WrittenSheet> sheets_;
   lxw_workbook* workbook_ = nullptr;
