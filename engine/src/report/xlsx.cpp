@@ -111,7 +111,6 @@ class Book {
   /// Counts a cell given a value on the sheet added last, the one being written.
   void count_cell() { ++sheets_.back().cells; }
 
-  lxw_workbook* handle() const { return workbook_; }
   lxw_format* bold() const { return bold_; }
 
   lxw_format* format(std::string_view number_format) {
