@@ -111,11 +111,13 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
       ->required()
       ->allow_extra_args(false);
   add_table_flags(*sub, command.table);
+  add_report_flag(*sub, command.html_report);
 }
 
 int SweepCommand::operator()() const {
+  check_report_path(html_report);  // before any work
   check_workbook_output(run);
-  check_output_paths(scenario.file, {{"--output", run.output}});
+  check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
   const ThreadLimit limit(run.threads);
@@ -134,6 +136,7 @@ int SweepCommand::operator()() const {
       where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].target, point.values[k]);
     warn_nonfinite(where + ", ", point.model, point.report);
   }
+  if (!html_report.empty()) write_output(html_report, render_html_sweep(sweep, html_options()));
   if (run.format == "xlsx")
     write_workbook(run.output, [&](const std::string& file) { write_sweep_workbook(file, sweep, command_line()); });
   else

@@ -30,6 +30,7 @@ struct SweepCommand {
   RunFlags run;
   std::vector<std::string> vary;  // one or two NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,...
   TableFlags table;
+  std::string html_report;  // --report PATH.html
   int operator()() const;
 };
 

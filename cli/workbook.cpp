@@ -66,7 +66,7 @@ void write_workbook(const std::string& path, const std::function<void(const std:
       // else libxlsxwriter refuses, in its words.
       if (error.system_error != 0) return error.system_error;
       throw InputError({}, fmt::format("cannot write `{}`: {}", path, error.what()),
-                       "check that the directory exists and is writable");
+                       error.hint.empty() ? "check that the directory exists and is writable" : error.hint);
     }
   });
 }

@@ -49,6 +49,23 @@ class Joint(NamedTuple):
     ci_high: float
 
 
+class Sensitivity(dict):
+    """What `Model.sensitivity` found: a DataFrame per method (tornado, spider, correlation, sobol,
+    shapley, regional), the whole answer as `guidance sensitivity --format json` writes it (`json`); in a
+    notebook, the sensitivity report (the tornado chart and a table per method). Pickles as a dict."""
+
+    def __init__(self, engine: "_engine.SensitivityResult"):
+        self.json = json.loads(engine.json())
+        super().__init__(_frames.sensitivity_frames(self.json))
+        self._engine = engine
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+    def _repr_html_(self) -> str:
+        return self._engine.html()
+
+
 class Solution(NamedTuple):
     """What `Model.solve` found: the parameter's `value`, the target statistic `achieved` there with its
     95% `interval`, the `bracket` of values the target is crossed between, and the whole answer as
@@ -123,35 +140,36 @@ class Model:
     def sensitivity(self, metric: str, methods: Sequence[str] = ("tornado", "correlation"),
                     trials: Optional[int] = None, seed: Optional[int] = None, sampling: Optional[str] = None,
                     threads: Optional[int] = None, range: tuple = (0.10, 0.90),
-                    ignore_correlations: bool = False) -> dict:
+                    ignore_correlations: bool = False) -> Sensitivity:
         """Which driver moves `metric`, as `guidance sensitivity`: a DataFrame per method asked for
         (tornado, spider, correlation, sobol, shapley, regional; "all" for every one that applies).
         `range` is the tornado's and spider's (low, high) probabilities. docs/python.md lists each
-        frame's columns."""
+        frame's columns. In a notebook the result shows the sensitivity report."""
         if isinstance(methods, str):
             methods = [methods]
-        report = json.loads(self._engine.sensitivity(metric, list(methods), float(range[0]), float(range[1]),
-                                                     ignore_correlations,
-                                                     _engine.RunArguments(trials, seed, sampling, threads)))
-        return _frames.sensitivity_frames(report)
+        return Sensitivity(self._engine.sensitivity(metric, list(methods), float(range[0]), float(range[1]),
+                                                    ignore_correlations,
+                                                    _engine.RunArguments(trials, seed, sampling, threads)))
 
     def compare(self, scenarios: Optional[Iterable[str]] = None, metric: Optional[str] = None,
                 trials: Optional[int] = None, seed: Optional[int] = None, sampling: Optional[str] = None,
                 threads: Optional[int] = None):
         """Variants side by side on the same trials, as `guidance compare` (default: every variant):
         one row per variant and guided variable (only `metric` if given) with its mean, P10, P50, P90
-        and the P(in) of its guidance line."""
+        and the P(in) of its guidance line. In a notebook the frame shows the compare report (every
+        line's distributions overlaid, a colour per variant)."""
         names = list(scenarios) if scenarios is not None else self.variants
-        report = json.loads(self._engine.compare(names, _engine.RunArguments(trials, seed, sampling, threads)))
-        return _frames.compare_frame(report, metric)
+        result = self._engine.compare(names, _engine.RunArguments(trials, seed, sampling, threads))
+        return _frames.report_frame(_frames.compare_frame(json.loads(result.json()), metric), result)
 
     def sweep(self, vary: Mapping[str, Iterable[Any]], trials: Optional[int] = None, seed: Optional[int] = None,
               sampling: Optional[str] = None, threads: Optional[int] = None):
         """Run every combination of one or two driver parameters' values, as `guidance sweep --vary`:
-        one row per point with the parameters' values and each guidance line's P(in)."""
+        one row per point with the parameters' values and each guidance line's P(in). In a notebook
+        the frame shows the sweep report (each line's P(in) against the parameter)."""
         variations = [f"{name}=" + ",".join(_value_text(value) for value in values) for name, values in vary.items()]
-        report = json.loads(self._engine.sweep(variations, _engine.RunArguments(trials, seed, sampling, threads)))
-        return _frames.sweep_frame(report)
+        result = self._engine.sweep(variations, _engine.RunArguments(trials, seed, sampling, threads))
+        return _frames.report_frame(_frames.sweep_frame(json.loads(result.json())), result)
 
     def solve(self, target: str, vary: str, bracket: Optional[tuple] = None, trials: Optional[int] = None,
               seed: Optional[int] = None, sampling: Optional[str] = None, threads: Optional[int] = None) -> Solution:

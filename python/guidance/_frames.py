@@ -13,6 +13,31 @@ def _number(value):
     return float("nan") if value is None else value
 
 
+class ReportFrame(pandas.DataFrame):
+    """A DataFrame that shows itself in a notebook as the HTML report of the analysis it came from (its
+    tables and charts, as the CLI's --report draws them). A frame derived from it (a selection, a copy,
+    a sum) is a plain DataFrame, and it pickles as one: the report is of these numbers only."""
+
+    _metadata = ["_report"]
+
+    @property
+    def _constructor(self):
+        return pandas.DataFrame
+
+    def __reduce__(self):
+        return pandas.DataFrame(self).__reduce__()
+
+    def _repr_html_(self) -> str:
+        return self._report.html()
+
+
+def report_frame(frame: pandas.DataFrame, report) -> ReportFrame:
+    """`frame` shown as `report` (an engine result with .html()) in a notebook."""
+    framed = ReportFrame(frame)
+    framed._report = report
+    return framed
+
+
 def percentile_frame(run: dict) -> pandas.DataFrame:
     rows = {}
     for name, variable in run["variables"].items():

@@ -170,7 +170,18 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunArguments& argum
   });
 }
 
-std::string sensitivity_of(const LoadedScenario& scenario, const std::string& metric,
+/// A sensitivity analysis, and the model it ran (for its HTML report's names and formats).
+struct SensitivityResult {
+  std::shared_ptr<const Model> model;  // owned by the scenario it was run from
+  SensitivityReport report;
+};
+
+/// Variants compared: each variant's model and report.
+struct CompareResult {
+  std::vector<VariantReport> variants;
+};
+
+SensitivityResult sensitivity_of(const LoadedScenario& scenario, const std::string& metric,
                            const std::vector<std::string>& methods, double range_low, double range_high,
                            bool ignore_correlations, const RunArguments& arguments) {
   const Model& model = scenario.model();
@@ -201,13 +212,13 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
   options.sampling = resolved.sampling;
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     options.progress = progress;
-    return sensitivity_json(model, sensitivity(model, options)).dump();
+    return SensitivityResult{std::shared_ptr<const Model>(scenario.source, &model), sensitivity(model, options)};
   });
 }
 
 // compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp) in its command-line terms.
-std::string compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
-                       const RunArguments& arguments) {
+CompareResult compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
+                         const RunArguments& arguments) {
   std::vector<Scenario> scenarios = load_variants(scenario.path, scenario.options, variants);
   if (scenario.repair_correlations)
     for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
@@ -215,19 +226,20 @@ std::string compare_of(const LoadedScenario& scenario, const std::vector<std::st
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     check_memory("compare", run_memory(scenario.model()), options.trials);  // as the CLI's
     options.progress = progress;
-    return compare_json(compare_variants(scenarios, options, Charts::none)).dump();
+    // Every chart, as compare --report draws them: a notebook shows the result as that report.
+    return CompareResult{compare_variants(scenarios, options, Charts::all)};
   });
 }
 
-std::string sweep_of(const LoadedScenario& scenario, const std::vector<std::string>& variations,
-                     const RunArguments& arguments) {
+Sweep sweep_of(const LoadedScenario& scenario, const std::vector<std::string>& variations,
+               const RunArguments& arguments) {
   std::vector<Variation> vary;
   for (const std::string& variation : variations) vary.push_back(parse_variation(variation));
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     check_memory("sweep", run_memory(scenario.model()), options.trials);
     options.progress = progress;
-    return sweep_json(run_sweep(*scenario.source, std::move(vary), options)).dump();
+    return run_sweep(*scenario.source, std::move(vary), options);
   });
 }
 
@@ -287,7 +299,7 @@ PYBIND11_MODULE(_engine, module) {
   py::class_<RunResult>(module, "RunResult")
       .def("json", [](const RunResult& run) { return guidance::run_json(*run.model, run.report).dump(); },
            "The run as `guidance run --format json` writes it")
-      .def("html", [](const RunResult& run) { return guidance::render_html_run_fragment(*run.model, run.report); },
+      .def("html", [](const RunResult& run) { return guidance::render_html_run(*run.model, run.report, {.embedded = true}); },
            "The HTML report's header, tables and charts, to embed in a page")
       .def("table",
            [](const RunResult& run) { return guidance::render_table(*run.model, run.report, {.histograms = true}); },
@@ -298,6 +310,19 @@ PYBIND11_MODULE(_engine, module) {
         for (const guidance::Variable& variable : run.model->variables) names.push_back(variable.name);
         return names;
       });
+
+  // The analyses: their JSON as the CLI writes it, and their HTML report as a fragment to embed.
+  py::class_<SensitivityResult>(module, "SensitivityResult")
+      .def("json", [](const SensitivityResult& result) { return guidance::sensitivity_json(*result.model, result.report).dump(); })
+      .def("html", [](const SensitivityResult& result) {
+        return guidance::render_html_sensitivity(*result.model, result.report, {.embedded = true});
+      });
+  py::class_<CompareResult>(module, "CompareResult")
+      .def("json", [](const CompareResult& result) { return guidance::compare_json(result.variants).dump(); })
+      .def("html", [](const CompareResult& result) { return guidance::render_html_compare(result.variants, {.embedded = true}); });
+  py::class_<guidance::Sweep>(module, "Sweep")
+      .def("json", [](const guidance::Sweep& sweep) { return guidance::sweep_json(sweep).dump(); })
+      .def("html", [](const guidance::Sweep& sweep) { return guidance::render_html_sweep(sweep, {.embedded = true}); });
 
   py::class_<LoadedScenario>(module, "LoadedScenario")
       .def_property_readonly("names", [](const LoadedScenario& scenario) {

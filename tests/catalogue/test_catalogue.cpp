@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -440,6 +441,31 @@ TEST_CASE("an output past a file-size limit is refused, and every old file is le
               "error: cannot write `" + workbook + "`: File too large", "", "ulimit -f 200;"});
   CHECK(guidance::test::slurp(workbook) == "old\n");
   for (const std::string& name : listing(scratch_dir())) CHECK_FALSE(name.find(".tmp") != std::string::npos);
+}
+
+TEST_CASE("a workbook assembled on a disk that fills up is refused, and no file is left") {
+  // libxlsxwriter assembles each sheet in a temporary file beside the workbook, copying the sheet's rows
+  // from another, and writes it unchecked: on a full disk the Trials sheet lost stretches from its middle
+  // (a whole-looking sheet of fewer rows) and the run exited 0. A 1.6 MB tmpfs holds the sheet's 2,000
+  // rows (about 1.1 MB) once but not twice. Mounting it needs a mount namespace: skipped where the
+  // system refuses one (a container without the privilege).
+  const fs::path disk = scratch_dir() / "small_disk";
+  fs::create_directories(disk);
+  const std::string mount = "unshare -rm sh -c 'mount -t tmpfs -o size=1600k tmpfs \"$0\"' '" + disk.string() + "'";
+  if (std::system((mount + " 2>/dev/null").c_str()) != 0) {
+    WARN("skipped: cannot mount a tmpfs in a mount namespace here");
+    return;
+  }
+  const std::string workbook = (disk / "q4.xlsx").string();
+  const std::string left = (scratch_dir() / "small_disk.listing").string();
+  // The command runs on the mounted disk; the disk's listing afterwards goes to `left`, outside it.
+  const std::string on_small_disk = "unshare -rm sh -c 'mount -t tmpfs -o size=1600k tmpfs \"$0\" && env \"$@\"; status=$?; "
+                                    "ls -A \"$0\" > " + left + "; exit $status' '" + disk.string() + "'";
+  check_case({"run " + flagship + " --trials 2000 --format xlsx --samples --output " + workbook, 2,
+              "error: cannot write `" + workbook + "`: its sheet Trials came out cut short (a temporary file could "
+              "not be written whole)",
+              "", on_small_disk});
+  CHECK(guidance::test::slurp(left).empty());
 }
 
 TEST_CASE("a name or value with control characters is shown escaped: no colour, no forged line") {

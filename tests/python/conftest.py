@@ -30,3 +30,19 @@ def cli_json(*args: str) -> dict:
 @pytest.fixture(scope="session")
 def flagship() -> str:
     return FLAGSHIP
+
+
+def cli_report(tmp_path: Path, *args: str) -> str:
+    """The header and sections of the HTML page `guidance ARGS... --report PATH.html` writes: what a
+    notebook shows of the same analysis (the page adds the document, "Reproduce" and a footer)."""
+    page = tmp_path / "report.html"
+    cli(*args, "--report", str(page))
+    text = page.read_text()
+    return text[text.index("<header>"):text.index("<section>\n<h2>Reproduce")]
+
+
+def notebook_report(html: str) -> str:
+    """The header and sections of a result's _repr_html_, after checking that it is a fragment to embed."""
+    assert html.startswith('<div class="guidance-report">\n<style>')
+    assert "<html" not in html and "<script" not in html and "<footer" not in html
+    return html[html.index("<header>"):html.index("</main>")]

@@ -1,5 +1,6 @@
 """docs/notebook.ipynb runs from top to bottom, headless, so that it cannot rot."""
 
+import re
 import subprocess
 import sys
 
@@ -19,7 +20,10 @@ def test_the_notebook_runs(tmp_path):
     outputs = [output for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
     html = [output.data["text/html"] for output in outputs if "text/html" in output.get("data", {})]
-    assert any('<div class="guidance-report">' in text and "<svg" in text for text in html)  # the run shows itself
+    # The run, the sensitivity analysis, the compare and the sweep show themselves as their HTML reports.
+    reports = [text for text in html if text.startswith('<div class="guidance-report">') and "<svg" in text]
+    assert [re.search('<p class="kind">(.*?)</p>', text).group(1) for text in reports] == [
+        "Monte Carlo guidance report", "Sensitivity report", "Variant comparison", "Parameter sweep"]
     assert any("error: sd must be > 0, found -3" in output.get("text", "") for output in outputs)
 
 

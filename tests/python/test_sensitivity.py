@@ -1,9 +1,11 @@
 """Model.sensitivity: one DataFrame per method, the CLI's numbers."""
 
+import pickle
+
 import pytest
 
 import guidance
-from conftest import cli_json
+from conftest import cli_json, cli_report, notebook_report
 
 ARGS = ["-m", "eps", "-n", "2000", "--seed", "7"]
 
@@ -39,6 +41,16 @@ def test_every_method_as_the_cli_has_it(model, flagship):
     shifts = [(miss["guidance"], miss["side"], shift["driver"], shift["shift_sd"])
               for miss in expected["regional"] for shift in miss["drivers"]]
     assert list(regional[["guidance", "side", "driver", "shift_sd"]].itertuples(index=False, name=None)) == shifts
+
+
+def test_the_result_shows_the_sensitivity_report_in_a_notebook(model, flagship, tmp_path):
+    result = model.sensitivity("eps", methods=["tornado", "correlation"], trials=2000, seed=7)
+    assert result.json == cli_json("sensitivity", flagship, *ARGS, "--method", "tornado,correlation")
+    html = notebook_report(result._repr_html_())
+    assert html.count("<svg") == 1  # the tornado
+    assert "<h2>Rank correlation</h2>" in html and html.count("<table") == 2  # the tornado's numbers, correlation's
+    assert html == cli_report(tmp_path, "sensitivity", flagship, *ARGS, "--method", "tornado,correlation")
+    assert type(pickle.loads(pickle.dumps(result))) is dict
 
 
 def test_sobol_with_independent_drivers(model, flagship):

@@ -1,10 +1,13 @@
 """Model.compare, sweep and solve: the CLI's numbers, as DataFrames (a thin adapter over the tuning API)."""
 
+import pickle
+
 import numpy
+import pandas
 import pytest
 
 import guidance
-from conftest import cli_json
+from conftest import cli_json, cli_report, notebook_report
 
 RUN = dict(trials=2000, seed=7)
 CLI_RUN = ["-n", "2000", "--seed", "7"]
@@ -31,6 +34,27 @@ def test_compare_every_guided_variable_of_every_variant(model):
     frame = model.compare(**RUN)
     assert list(frame["variant"].unique()) == model.variants
     assert len(frame) == 4 * len(model.variants)
+
+
+def test_compare_shows_the_compare_report_in_a_notebook(model, flagship, tmp_path):
+    frame = model.compare(["base", "bear"], metric="eps", **RUN)
+    html = notebook_report(frame._repr_html_())
+    assert html.count("<svg") == 8  # per guidance line the variants' densities and CDFs overlaid
+    assert "<h2>Guidance by variant</h2>" in html and "<h2>Percentiles</h2>" in html and "<table" in html
+    assert html == cli_report(tmp_path, "compare", flagship, "--scenarios", "base,bear", *CLI_RUN)
+    # What is made from the frame is a plain DataFrame: the report is of these numbers only.
+    for derived in (frame.copy(), frame[["p_in"]], frame.head(1), pickle.loads(pickle.dumps(frame))):
+        assert type(derived) is pandas.DataFrame
+
+
+def test_sweep_shows_the_sweep_report_in_a_notebook(model, flagship, tmp_path):
+    frame = model.sweep({"revenue.p90": [1120, 1140], "tax_rate": ["30%", "32%"]}, **RUN)
+    html = notebook_report(frame._repr_html_())
+    assert html.count("<svg") == 4 + 1  # P(in) of each guidance line and of all at once, against revenue.p90
+    assert html.count('<polyline class="series s1"') == 5  # a curve per tax_rate
+    assert "<h2>Points</h2>" in html and html.count("<tr><td>") == 4
+    assert html == cli_report(tmp_path, "sweep", flagship, "--vary", "revenue.p90=1120,1140", "--vary",
+                              "tax_rate=30%,32%", *CLI_RUN)
 
 
 def test_sweep(model, flagship):

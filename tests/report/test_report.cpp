@@ -359,7 +359,7 @@ TEST_CASE("the HTML run report is one self-contained page with every chart", "[h
 TEST_CASE("the HTML run report's fragment is the page's header and sections, styled only inside it", "[html]") {
   const Flagship& run = flagship_run();
   const std::string page = render_html_run(run.model, run.report);
-  const std::string fragment = render_html_run_fragment(run.model, run.report);
+  const std::string fragment = render_html_run(run.model, run.report, {.embedded = true});
   CHECK_THAT(fragment, StartsWith("<div class=\"guidance-report\">\n<style>"));
   CHECK(fragment.ends_with("</div>\n</div>\n"));
   for (const std::string document : {"<!DOCTYPE", "<html", "<head>", "<body", "<footer", "<script"})
@@ -436,6 +436,28 @@ TEST_CASE("the HTML compare report overlays every variant's distribution", "[htm
   CHECK(count(page, "<span class=\"swatch s1\"></span>weak") == 4);
   CHECK_THAT(page, Contains("<dd>base, weak</dd>"));
   CHECK_THAT(page, Contains("<th>weak</th>"));
+}
+
+TEST_CASE("the HTML sweep report charts each line's P(in) against the parameter, a curve per second value", "[html]") {
+  const TuningSource source = open_scenario(flagship, {});
+  const Sweep sweep = run_sweep(source, {parse_variation("revenue.p90=1120:1140:10"), parse_variation("revenue.p10=1060,1080")},
+                                {.trials = 2'000, .seed = 5});
+  const std::string page = render_html_sweep(sweep, {"guidance sweep scenarios/juniper_q4_2012.yaml"});
+  CHECK_THAT(page, StartsWith("<!DOCTYPE html>"));
+  CHECK(page.find("<script") == std::string::npos);
+  // A chart per guidance line and one of all lines at once; in each a curve per revenue.p10, a dot per point.
+  CHECK(count(page, "<svg ") == 4 + 1);
+  CHECK(count(page, "<polyline class=\"series s0\"") == 5);
+  CHECK(count(page, "<polyline class=\"series s1\"") == 5);
+  CHECK(count(page, "<circle class=\"series s1\"") == 5 * 3);
+  CHECK_THAT(page, Contains("<span class=\"swatch s1\"></span>revenue.p10 = 1,080</li>"));
+  CHECK_THAT(page, Contains("<dd>revenue.p90, revenue.p10</dd>"));
+  // The table: a row per point, the parameters then each line's P(in) and all lines'.
+  CHECK_THAT(page, Contains("<th>revenue.p90</th><th>revenue.p10</th><th>P(in) revenue</th>"));
+  CHECK_THAT(page, Contains(fmt::format("<tr><td>1,130</td><td>1,080</td><td>{}</td>",
+                                        format_probability(sweep.points[3].report.guidance[0].p_in))));
+  CHECK(count(page, "<tr><td>") == 6);
+  CHECK_THAT(render_html_sweep(sweep, {.embedded = true}), StartsWith("<div class=\"guidance-report\">"));
 }
 
 TEST_CASE("the HTML sensitivity report draws the tornado and tabulates the other methods", "[html]") {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,19 +49,19 @@ void write_samples_csv(std::ostream& out, const Model& model, const SimulationRe
 
 struct SensitivityReport;  // sensitivity.hpp
 struct VariantReport;      // tuning.hpp
+struct Sweep;              // tuning.hpp
 
 struct HtmlOptions {
   std::string command;  // the command line that made the report, shown so that it can be rerun
+  /// The header and sections without the document around them, in one <div class="guidance-report">
+  /// whose stylesheet applies only inside it (no "Reproduce", no footer): for another page to embed (a
+  /// Jupyter notebook shows a Python result so).
+  bool embedded = false;
 };
 
 /// The run: how to reproduce it, the guidance table and joint probability, per guidance line a
 /// histogram (range shaded, P(in), P10/P50/P90) and the CDF, and every variable's percentiles.
 std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options = {});
-
-/// render_html_run's header and sections, without the document around them, in one
-/// <div class="guidance-report"> whose stylesheet applies only inside it: for another page to embed (a
-/// Jupyter notebook shows a Python result so).
-std::string render_html_run_fragment(const Model& model, const RunReport& report);
 
 /// A sensitivity analysis: the tornado chart and a table per other method.
 std::string render_html_sensitivity(const Model& model, const SensitivityReport& report,
@@ -69,6 +70,10 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
 /// Variants compared: per guidance line their distributions and CDFs overlaid, P(in) side by side,
 /// and the percentiles of each variant.
 std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options = {});
+
+/// A sweep: per guidance line (and all lines at once) its P(in) against the first varied parameter,
+/// a curve per value of the second; and a table of every point.
+std::string render_html_sweep(const Sweep& sweep, const HtmlOptions& options = {});
 
 // ---- the Excel workbook (docs/output-format.md, "workbook") ----------------------------------------
 // Written with libxlsxwriter to a file it names (it cannot write to a stream). Numbers keep their full
@@ -81,10 +86,13 @@ struct Sweep;     // tuning.hpp
 struct Proposal;  // tuning.hpp
 
 /// libxlsxwriter could not write the workbook: what() is its reason ("Zip generic error ZIP_ERRNO while
-/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0.
+/// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0, and `hint` what
+/// the user can do when that is known without the errno (or empty).
 struct WorkbookError : std::runtime_error {
-  WorkbookError(const std::string& reason, int system_error_ = 0) : std::runtime_error(reason), system_error(system_error_) {}
+  WorkbookError(const std::string& reason, int system_error_ = 0, std::string hint_ = {})
+      : std::runtime_error(reason), system_error(system_error_), hint(std::move(hint_)) {}
   int system_error = 0;
+  std::string hint;
 };
 
 /// The most trials a Trials sheet holds: Excel's 1,048,576 rows, less the header.

@@ -320,8 +320,8 @@ Plot overlay_plot(const OverlayChart& chart, double height, double top, double y
   return {{left_margin, top, chart_width - left_margin - right_margin, height - top - bottom_margin}, low, high, 0, y_high};
 }
 
-std::string series_class(const OverlaySeries& series) {
-  return fmt::format("series s{}", series.colour % series_colours);
+std::string series_class(std::size_t colour) {
+  return fmt::format("series s{}", colour % series_colours);
 }
 
 }  // namespace
@@ -351,7 +351,7 @@ std::string overlay_density_svg(const OverlayChart& chart) {
       steps.push_back({plot.x(histogram.bins.edge(k + 1)), y});
     }
     steps.push_back({plot.x(histogram.bins.high()), plot.bottom()});
-    canvas.polyline(steps, series_class(series));
+    canvas.polyline(steps, series_class(series.colour));
   }
   x_axis(canvas, plot, chart.format, chart.axis_title);
   return std::move(canvas).finish();
@@ -367,7 +367,30 @@ std::string overlay_cdf_svg(const OverlayChart& chart) {
     std::vector<Point> points;
     for (std::size_t k = 0; k < series.cdf->size(); ++k)
       points.push_back({plot.x(series.histogram->bins.edge(k)), plot.y((*series.cdf)[k])});
-    canvas.polyline(points, series_class(series));
+    canvas.polyline(points, series_class(series.colour));
+  }
+  x_axis(canvas, plot, chart.format, chart.axis_title);
+  return std::move(canvas).finish();
+}
+
+std::string probability_lines_svg(const ProbabilityChart& chart) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (const ProbabilitySeries& series : chart.series)
+    for (const auto& [value, p] : series.points) low = std::min(low, value), high = std::max(high, value);
+  if (!(low < high)) {  // one value (or none): a unit of axis around it
+    low = std::isfinite(low) ? low - 0.5 : 0.0;
+    high = low + 1.0;
+  }
+  constexpr double height = 240, top = 16;
+  const Plot plot{{left_margin, top, chart_width - left_margin - right_margin, height - top - bottom_margin}, low, high, 0, 1};
+  Canvas canvas(chart_width, height, chart.title);
+  share_axis(canvas, plot, 4, "P(in)");
+  for (const ProbabilitySeries& series : chart.series) {
+    const std::string css_class = series_class(series.colour);
+    std::vector<Point> points;
+    for (const auto& [value, p] : series.points) points.push_back({plot.x(value), plot.y(p)});
+    canvas.polyline(points, css_class);
+    for (const Point& point : points) canvas.circle(point, 3, css_class);
   }
   x_axis(canvas, plot, chart.format, chart.axis_title);
   return std::move(canvas).finish();

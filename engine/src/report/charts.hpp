@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "guidance/histogram.hpp"
@@ -103,6 +104,24 @@ struct OverlayChart {
 std::string overlay_density_svg(const OverlayChart& chart);
 /// Each series' CDF (`polyline.series`) over the same axis.
 std::string overlay_cdf_svg(const OverlayChart& chart);
+
+/// One curve of probabilities against a parameter: (value, probability) points in order of value.
+struct ProbabilitySeries {
+  std::string name;
+  std::size_t colour = 0;  // drawn with class "s{colour % series_colours}"
+  std::vector<std::pair<double, double>> points;
+};
+
+struct ProbabilityChart {
+  std::string title;
+  std::string axis_title;  // the parameter's
+  ValueFormat format;      // the parameter's tick labels
+  std::vector<ProbabilitySeries> series;
+};
+
+/// Each series as a line with a dot at every point (`polyline.series`, `circle.series`) over a
+/// probability axis from 0 to 100%: a sweep's P(in) against the varied parameter.
+std::string probability_lines_svg(const ProbabilityChart& chart);
 
 
 }  // namespace guidance::charts

@@ -286,6 +286,12 @@ std::string fragment(const PageHeader& header, std::string_view content) {
                      scoped, header_html(header), content);
 }
 
+std::string report(PageHeader header, std::string_view content, const HtmlOptions& options) {
+  if (options.embedded) return fragment(header, content);
+  header.command = options.command;
+  return page(header, content);
+}
+
 std::string table(const Table& table) {
   std::string out = fmt::format("<div class=\"table-wrap\"><table{}>\n<thead><tr>",
                                 table.css_class.empty() ? "" : fmt::format(" class=\"{}\"", table.css_class));
@@ -474,19 +480,12 @@ std::string run_content(const Model& model, const RunReport& report) {
   return content;
 }
 
-html::PageHeader run_header(const Model& model, const RunReport& report, const HtmlOptions& options) {
-  return {"Monte Carlo guidance report", model.name, model.description,
-          html::run_facts(model, report.trials, report.seed, report.sampling), options.command};
-}
-
 }  // namespace
 
 std::string render_html_run(const Model& model, const RunReport& report, const HtmlOptions& options) {
-  return html::page(run_header(model, report, options), run_content(model, report));
-}
-
-std::string render_html_run_fragment(const Model& model, const RunReport& report) {
-  return html::fragment(run_header(model, report, {}), run_content(model, report));
+  return html::report({"Monte Carlo guidance report", model.name, model.description,
+                       html::run_facts(model, report.trials, report.seed, report.sampling), {}},
+                      run_content(model, report), options);
 }
 
 }  // namespace guidance

@@ -37,6 +37,9 @@ std::string page(const PageHeader& header, std::string_view content);
 /// report inside another page (a notebook's output), without the document, "Reproduce" or footer.
 std::string fragment(const PageHeader& header, std::string_view content);
 
+/// What every render_html_* returns: fragment() with options.embedded, else page() with options.command.
+std::string report(PageHeader header, std::string_view content, const HtmlOptions& options);
+
 /// A table whose cells are already HTML (escape text first); a cell that starts with "<td" is a whole
 /// cell (to give it a class). Columns after the first are numbers, right-aligned. Wrapped so that a
 /// narrow window scrolls the table rather than the page.

@@ -127,7 +127,7 @@ std::string percentile_table(const std::vector<VariantReport>& variants) {
 }  // namespace
 
 std::string render_html_compare(const std::vector<VariantReport>& variants, const HtmlOptions& options) {
-  if (variants.empty()) return html::page({"Variant comparison", "No variants", "", {}, options.command}, "");
+  if (variants.empty()) return html::report({"Variant comparison", "No variants", "", {}, {}}, "", options);
   const VariantReport& first = variants.front();
   const std::vector<std::string> names = line_names(variants);
 
@@ -154,8 +154,8 @@ std::string render_html_compare(const std::vector<VariantReport>& variants, cons
   for (auto& fact : html::run_facts(first.model, first.report.trials, first.report.seed, first.report.sampling,
                                     /*variant=*/false))
     facts.push_back(std::move(fact));
-  return html::page({"Variant comparison", first.model.name, first.model.description, std::move(facts), options.command},
-                    content);
+  return html::report({"Variant comparison", first.model.name, first.model.description, std::move(facts), {}}, content,
+                      options);
 }
 
 }  // namespace guidance

@@ -188,7 +188,7 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
   std::vector<std::pair<std::string, std::string>> facts = {{"Metric", name_of(model, report.metric)}};
   for (auto& fact : html::run_facts(model, report.trials, report.seed, Sampling::monte_carlo))
     facts.push_back(std::move(fact));
-  return html::page({"Sensitivity report", model.name, model.description, std::move(facts), options.command}, content);
+  return html::report({"Sensitivity report", model.name, model.description, std::move(facts), {}}, content, options);
 }
 
 }  // namespace guidance

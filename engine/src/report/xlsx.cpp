@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -23,6 +24,7 @@
 #include "guidance/sensitivity.hpp"
 #include "guidance/tuning.hpp"
 #include "report/format.hpp"
+#include "report/workbook_check.hpp"
 
 namespace guidance {
 
@@ -58,10 +60,17 @@ std::string excel_format(const ValueFormat& format) {
 class Book {
  public:
   /// `large`: allow ZIP64, for a Trials sheet that may pass 4 GB uncompressed.
-  Book(const std::string& file, const Model& model, bool large = false) {
+  Book(const std::string& file, const Model& model, bool large = false) : file_(file) {
     // Constant memory: each sheet's rows go to a temporary file as they are written, so a Trials sheet of a
-    // million rows is not held in memory (the rows of a sheet are then written in order).
-    lxw_workbook_options options{.constant_memory = LXW_TRUE, .tmpdir = nullptr,
+    // million rows is not held in memory (the rows of a sheet are then written in order). The temporary
+    // files go beside the workbook, on the disk the user chose for it, not to a small /tmp or $TMPDIR;
+    // beside a device (/dev/null), where libxlsxwriter's own choice is better, they do not.
+    std::error_code error;
+    to_device_ = std::filesystem::exists(file, error) && !std::filesystem::is_regular_file(file, error);
+    temporary_directory_ = std::filesystem::path(file).parent_path().string();
+    if (temporary_directory_.empty()) temporary_directory_ = ".";
+    lxw_workbook_options options{.constant_memory = LXW_TRUE,
+                                 .tmpdir = to_device_ ? nullptr : temporary_directory_.data(),
                                  .use_zip64 = static_cast<std::uint8_t>(large ? LXW_TRUE : LXW_FALSE)};
     workbook_ = workbook_new_opt(file.c_str(), &options);
     if (workbook_ == nullptr) throw WorkbookError("out of memory");
@@ -81,15 +90,27 @@ class Book {
   }
 
   /// Write the file: libxlsxwriter assembles it here, so most write errors surface here, with errno
-  /// still telling the system's reason when a write failed.
+  /// still telling the system's reason when a write failed. The parts it assembles in temporary files
+  /// it writes unchecked, so the workbook is read back before it counts as written (a device such as
+  /// /dev/null cannot be read back).
   void close() {
     check_row_files();
     errno = 0;
     const lxw_error error = workbook_close(std::exchange(workbook_, nullptr));
     if (error != LXW_NO_ERROR) throw WorkbookError(lxw_strerror(error), errno);
+    if (!to_device_) check_workbook_file(file_, sheets_);
   }
 
-  lxw_workbook* handle() const { return workbook_; }
+  /// A new worksheet, numbered in the workbook in the order they are added.
+  lxw_worksheet* add_sheet(const char* name) {
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook_, name);
+    if (sheet == nullptr) throw WorkbookError(fmt::format("cannot add the sheet {}", name));
+    sheets_.push_back({name, 0});
+    return sheet;
+  }
+  /// Counts a cell given a value on the sheet added last, the one being written.
+  void count_cell() { ++sheets_.back().cells; }
+
   lxw_format* bold() const { return bold_; }
 
   lxw_format* format(std::string_view number_format) {
@@ -124,6 +145,10 @@ class Book {
     }
   }
 
+  std::string file_;
+  bool to_device_ = false;
+  std::string temporary_directory_;  // libxlsxwriter keeps the pointer until the workbook is closed
+  std::vector<WrittenSheet> sheets_;
   lxw_workbook* workbook_ = nullptr;
   lxw_format* bold_ = nullptr;
   std::map<std::string, lxw_format*, std::less<>> formats_;
@@ -132,16 +157,14 @@ class Book {
 /// A sheet written row by row, left to right (what constant memory requires).
 class Sheet {
  public:
-  Sheet(Book& book, const char* name) : book_(book), name_(name) {
-    sheet_ = workbook_add_worksheet(book.handle(), name);
-    if (sheet_ == nullptr) throw WorkbookError(fmt::format("cannot add the sheet {}", name));
-  }
+  Sheet(Book& book, const char* name) : book_(book), name_(name), sheet_(book.add_sheet(name)) {}
 
   /// The header row, bold and frozen, and the column widths.
   Sheet& header(std::initializer_list<std::string_view> names) { return header(std::vector<std::string>(names.begin(), names.end())); }
   Sheet& header(const std::vector<std::string>& names) {
     for (const std::string& name : names) {
       check(worksheet_write_string(sheet_, row_, column_, name.c_str(), book_.bold()));
+      book_.count_cell();
       check(worksheet_set_column(sheet_, column_, column_, static_cast<double>(std::max<std::size_t>(name.size() + 2, 12)), nullptr));
       ++column_;
     }
@@ -149,13 +172,18 @@ class Sheet {
     return next();
   }
 
+  /// An empty text leaves the cell empty (libxlsxwriter stores no cell for it).
   Sheet& text(std::string_view value) {
     check(worksheet_write_string(sheet_, row_, column_++, std::string(value).c_str(), nullptr));
+    if (!value.empty()) book_.count_cell();
     return *this;
   }
   /// A number in `format`; a NaN or an infinity (null in the JSON) leaves the cell empty.
   Sheet& number(double value, lxw_format* format) {
-    if (std::isfinite(value)) check(worksheet_write_number(sheet_, row_, column_, value, format));
+    if (std::isfinite(value)) {
+      check(worksheet_write_number(sheet_, row_, column_, value, format));
+      book_.count_cell();
+    }
     ++column_;
     return *this;
   }
