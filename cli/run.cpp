@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "guidance/report.hpp"
-#include "guidance/tuning.hpp"
+#include "args/tuning.hpp"
 #include "html_report.hpp"
 #include "workbook.hpp"
 
@@ -108,7 +108,7 @@ void add_check(CLI::App& app, CheckCommand& command) {
 
 int CheckCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
-  const double least = parse_probability(min_probability, "--min-probability", false);
+  const double least = args::parse_probability(min_probability, "--min-probability", false);
   const Run result = simulate_scenario("check", scenario, run, Charts::none);
   if (result.model.guidance.empty())
     throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),

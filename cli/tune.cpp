@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "args/tuning.hpp"
 #include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
 #include "html_report.hpp"
@@ -14,6 +15,11 @@
 namespace guidance::cli {
 
 namespace {
+
+using args::find_variable;
+using args::parse_bracket;
+using args::parse_tuning_table;
+using args::parse_variation;
 
 LoadOptions load_options(const ScenarioFlags& flags) {
   LoadOptions options;
@@ -78,7 +84,7 @@ int CompareCommand::operator()() const {
   // compared: without --scenarios base and every variant, in file order.
   std::vector<std::string> names;
   if (variants) {
-    names = parse_variant_list(*variants);
+    names = args::parse_variant_list(*variants);
     names.insert(names.begin(), "base");
   }
   std::vector<Scenario> scenarios = load_variants(scenario.file, load_options(scenario), names);
@@ -116,6 +122,10 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
 int SweepCommand::operator()() const {
   check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}});
+  if (vary.size() > 2) {
+    throw InputError({}, fmt::format("a sweep takes one or two --vary, found {}", vary.size()),
+                     "one --vary gives a table, two give a grid");
+  }
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
   const ThreadLimit limit(run.threads);
@@ -131,7 +141,7 @@ int SweepCommand::operator()() const {
   for (const SweepPoint& point : sweep.points) {
     std::string where = "at ";
     for (std::size_t k = 0; k < sweep.vary.size(); ++k)
-      where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].target, point.values[k]);
+      where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].name(), point.values[k]);
     warn_nonfinite(where + ", ", point.model, point.report);
   }
   if (run.format == "xlsx")
@@ -166,9 +176,9 @@ int SolveCommand::operator()() const {
     throw InputError({}, "solve needs --target, --maximize or --minimize",
                      "e.g. --target 'P(eps >= 0.22) = 50%' or --maximize 'P(eps in guidance)' --bracket LO:HI");
   }
-  const Target parsed_target = !maximize.empty()   ? parse_objective(maximize, Target::Aim::maximize)
-                               : !minimize.empty() ? parse_objective(minimize, Target::Aim::minimize)
-                                                   : parse_target(target);
+  const Target parsed_target = !maximize.empty()   ? parse_target(maximize, "--maximize", Target::Aim::maximize)
+                               : !minimize.empty() ? parse_target(minimize, "--minimize", Target::Aim::minimize)
+                                                   : parse_target(target, "--target");
   const Variation variation = parse_variation(vary);
   SolveOptions search;
   if (!bracket.empty()) search.bracket = parse_bracket(bracket);
@@ -198,20 +208,20 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
 int ProposeCommand::operator()() const {
   check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}});
-  const double probability = parse_confidence(confidence);
+  const double probability = args::parse_probability(confidence, "--confidence", true);
   PublishOptions publish;
-  if (round) publish.step = parse_round_step(*round);
-  if (center) publish.center = parse_center(*center);
+  if (round) publish.step = args::parse_round_step(*round);
+  if (center) publish.center = args::parse_center(*center);
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
-  find_variable(model, metric, "--metric");  // before the run, not after it
+  const std::size_t variable = find_variable(model, metric, "--metric");  // before the run, not after it
   const RunOptions resolved = resolve_run_options(model, run);
   check_memory("propose", propose_memory(model), resolved.trials);
   const SimulationResult result = with_progress(resolved, 1,
                                                 [&](const RunOptions& options) { return simulate(model, options); });
   // The workbook shows the guided metrics' histograms, as run's does.
   const RunReport report = analyze(model, result, run.format == "xlsx" ? Charts::metrics : Charts::none);
-  const Proposal proposal = propose(model, result, report, metric, probability, publish);
+  const Proposal proposal = propose(model, result, report, variable, probability, publish);
   warn_nonfinite("", model, report);
   if (run.format == "xlsx")
     write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal, command_line()); });

@@ -24,6 +24,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "args/tuning.hpp"
 #include "guidance/diagnostics.hpp"
 #include "guidance/load.hpp"
 #include "guidance/memory.hpp"
@@ -175,7 +176,7 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
                            bool ignore_correlations, const RunArguments& arguments) {
   const Model& model = scenario.model();
   SensitivityOptions options;
-  options.metric = find_variable(model, metric, "metric");
+  options.metric = args::find_variable(model, metric, "metric");
   options.methods.clear();
   for (const std::string& name : methods) {
     if (name == "all") {
@@ -205,7 +206,8 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
   });
 }
 
-// compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp) in its command-line terms.
+// compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp), whose string arguments are
+// read as the command line reads them (cli/args/), errors and all.
 std::string compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
                        const RunArguments& arguments) {
   std::vector<Scenario> scenarios = load_variants(scenario.path, scenario.options, variants);
@@ -222,7 +224,7 @@ std::string compare_of(const LoadedScenario& scenario, const std::vector<std::st
 std::string sweep_of(const LoadedScenario& scenario, const std::vector<std::string>& variations,
                      const RunArguments& arguments) {
   std::vector<Variation> vary;
-  for (const std::string& variation : variations) vary.push_back(parse_variation(variation));
+  for (const std::string& variation : variations) vary.push_back(args::parse_variation(variation));
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     check_memory("sweep", run_memory(scenario.model()), options.trials);
@@ -233,10 +235,10 @@ std::string sweep_of(const LoadedScenario& scenario, const std::vector<std::stri
 
 std::string solve_of(const LoadedScenario& scenario, const std::string& target, const std::string& vary,
                      const std::optional<std::string>& bracket, const RunArguments& arguments) {
-  const Target parsed = parse_target(target);
-  const Variation variation = parse_variation(vary);
+  const Target parsed = parse_target(target, "--target");
+  const Variation variation = args::parse_variation(vary);
   SolveOptions solve_options;
-  if (bracket) solve_options.bracket = parse_bracket(*bracket);
+  if (bracket) solve_options.bracket = args::parse_bracket(*bracket);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     check_memory("solve", run_memory(scenario.model()), options.trials);

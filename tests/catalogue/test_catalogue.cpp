@@ -213,7 +213,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "--minimize:1:20: error: unexpected `= 50%` after the statistic"},
       // Natural bounds: an sd is above 0, a share from 0% to 100% (issue 21: searched from -1230% to 1330%).
       {"solve " + flagship + " --trials 100 --target 'P(eps in guidance) = 50%' --vary other_income.sd --bracket -5:-1", 2,
-       "error: --bracket -5:-1 is outside the values `other_income.sd` can take: `other_income.sd` is a standard "
+       "--bracket:1:1: error: the bracket -5:-1 is outside the values `other_income.sd` can take: `other_income.sd` is a standard "
        "deviation, above 0"},
       {"solve " + flagship + " --trials 1000 --target 'P(eps in guidance) = 99%' --vary tax_rate", 2,
        "^error: P\\(eps in guidance\\) = 99% is not reached by varying tax_rate around 32% \\(`tax_rate` is a share, "

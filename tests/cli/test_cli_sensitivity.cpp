@@ -105,7 +105,7 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
     const auto result = run("sensitivity " + flagship + " --metric epss");
     CHECK(result.status == 2);
     CHECK(result.err ==
-          "error: --metric `epss` is not a metric or driver of `" + flagship + "`\nhint: did you mean `eps`?\n");
+          "--metric:1:1: error: unknown variable `epss`\n    epss\n    ^~~~\nhint: did you mean `eps`?\n");
   }
   SECTION("an unknown method lists the valid ones") {
     const auto result = run(sensitivity + "--method tornado,sobl");

@@ -79,7 +79,7 @@ struct SensitivityOptions {
   bool ignore_correlations = false;
   /// Leave out the requested methods that do not apply (sobol with correlated drivers, shapley with
   /// too many drivers, fewer trials than minimum_trials) and list them in SensitivityReport::skipped,
-  /// instead of refusing the whole request: what `--method all` asks for.
+  /// instead of refusing the whole request: what asking for every method means.
   bool skip_inapplicable = false;
   std::size_t bootstrap_resamples = 1000;  // for the sobol and shapley 95% intervals
   /// Hears the work done, in trials, counted across the sampling stages one after the other (the
