@@ -94,7 +94,6 @@ int CompareCommand::operator()() const {
   if (variants) scenarios.erase(scenarios.begin());
   const TuningTable selection = parse_tuning_table(base, table.metrics, table.percentiles);
   const RunOptions resolved = resolve_run_options(base, run);
-  check_memory("compare", run_memory(base), resolved.trials);  // the variants run one at a time
   const std::vector<VariantReport> reports =
       with_progress(resolved, scenarios.size(),
                     [&](const RunOptions& options) {
@@ -134,7 +133,6 @@ int SweepCommand::operator()() const {
   std::uint64_t points = 1;
   for (const Variation& variation : variations) points *= variation.values.size();
   const RunOptions resolved = resolve_run_options(source.model, run);
-  check_memory("sweep", run_memory(source.model), resolved.trials);  // the points run one at a time
   const Sweep sweep = with_progress(resolved, points, [&](const RunOptions& options) {
     return run_sweep(source, std::move(variations), options);
   });
@@ -186,7 +184,6 @@ int SolveCommand::operator()() const {
   const TuningSource source = open(scenario);
   // How many runs the search takes is not known until it ends.
   const RunOptions resolved = resolve_run_options(source.model, run);
-  check_memory("solve", run_memory(source.model), resolved.trials);  // the search runs one point at a time
   const Solution solution = with_progress(resolved, 0, [&](const RunOptions& options) {
     return solve(source, parsed_target, variation, options, search);
   });
@@ -215,13 +212,13 @@ int ProposeCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
   const std::size_t variable = find_variable(model, metric, "--metric");  // before the run, not after it
-  const RunOptions resolved = resolve_run_options(model, run);
-  check_memory("propose", propose_memory(model), resolved.trials);
-  const SimulationResult result = with_progress(resolved, 1,
-                                                [&](const RunOptions& options) { return simulate(model, options); });
   // The workbook shows the guided metrics' histograms, as run's does.
-  const RunReport report = analyze(model, result, run.format == "xlsx" ? Charts::metrics : Charts::none);
-  const Proposal proposal = propose(model, result, report, variable, probability, publish);
+  const Charts charts = run.format == "xlsx" ? Charts::metrics : Charts::none;
+  const ProposalRun proposed = with_progress(resolve_run_options(model, run), 1, [&](const RunOptions& options) {
+    return run_proposal(model, options, variable, probability, publish, charts);
+  });
+  const RunReport& report = proposed.report;
+  const Proposal& proposal = proposed.proposal;
   warn_nonfinite("", model, report);
   if (run.format == "xlsx")
     write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal, command_line()); });

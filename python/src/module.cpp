@@ -215,7 +215,6 @@ std::string compare_of(const LoadedScenario& scenario, const std::vector<std::st
     for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("compare", run_memory(scenario.model()), options.trials);  // as the CLI's
     options.progress = progress;
     return compare_json(compare_variants(scenarios, options, Charts::none)).dump();
   });
@@ -227,7 +226,6 @@ std::string sweep_of(const LoadedScenario& scenario, const std::vector<std::stri
   for (const std::string& variation : variations) vary.push_back(args::parse_variation(variation));
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("sweep", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return sweep_json(run_sweep(*scenario.source, std::move(vary), options)).dump();
   });
@@ -241,7 +239,6 @@ std::string solve_of(const LoadedScenario& scenario, const std::string& target, 
   if (bracket) solve_options.bracket = args::parse_bracket(*bracket);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("solve", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return solution_json(solve(*scenario.source, parsed, variation, options, solve_options)).dump();
   });

@@ -729,3 +729,19 @@ TEST_CASE("option --metric and --percentiles choose what the tables show") {
   const std::vector<std::string> typo = {"revenu"};
   CHECK(input_error([&] { parse_tuning_table(source.model, typo, "50"); }).hint() == "did you mean `revenue`?");
 }
+
+// ---- memory ----------------------------------------------------------------------------------------
+
+TEST_CASE("each tuning analysis checks its own memory before it runs, for every caller") {
+  const TuningSource source = open_test_scenario();
+  const RunOptions huge{.trials = 10'000'000'000ull, .seed = 7};
+  const auto refusal = [](auto work) { return input_error(work).message(); };
+  CHECK_THAT(refusal([&] { compare_variants(load_variants(test_scenario_path(), {}), huge); }),
+             StartsWith("compare needs "));
+  CHECK_THAT(refusal([&] { run_sweep(source, {parse_variation("revenue.mean=90,110")}, huge); }),
+             StartsWith("sweep needs "));
+  CHECK_THAT(refusal([&] { solve(source, parse_target("mean(profit) = 20", "--target"), parse_variation("revenue.mean"), huge, {}); }),
+             StartsWith("solve needs "));
+  CHECK_THAT(refusal([&] { run_proposal(source.model, huge, find_variable(source.model, "profit", "--metric"), 0.8); }),
+             StartsWith("propose needs "));
+}

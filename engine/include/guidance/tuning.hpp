@@ -59,7 +59,8 @@ struct VariantReport {
 std::vector<std::string> all_variants(const Scenario& scenario);
 
 /// Run every variant (load_variants, load.hpp) with the same options (so the same trials). Every
-/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's).
+/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's, and
+/// check_memory's for any variant's run: they run one at a time).
 std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, const RunOptions& options,
                                             Charts charts = Charts::all);
 
@@ -105,8 +106,8 @@ struct Sweep {
 /// Run the scenario at every point. Every point is set up before any is run, so a typo in NAME.PARAM
 /// is one error (with_parameters', at the variation's name_where) and a value the distribution refuses
 /// is named ("at revenue.sd = -5: ...", at its values_where). Throws InputError for no or more than two
-/// variations, the same parameter twice, a variation without values, or more than max_sweep_points
-/// points.
+/// variations, the same parameter twice, a variation without values, more than max_sweep_points
+/// points, or a run that would not fit in memory (check_memory; the points run one at a time).
 Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const RunOptions& options);
 
 // ---- solve ---------------------------------------------------------------------------------------
@@ -191,8 +192,9 @@ struct Solution {
 /// beyond it is clipped (Solution::asked). Throws InputError for an unknown metric (with "did you
 /// mean"), `in guidance` on a metric without a guidance line, a variation with values, a bracket end
 /// the distribution refuses, a bracket outside the natural range, a maximum or minimum without a
-/// bracket, and a goal not reached inside the bracket (or, without one, within 10 doublings of a step
-/// of 5% of the current value on either side): that error names the closest value reached and where.
+/// bracket, a run that would not fit in memory (check_memory; the search runs one value at a time), and
+/// a goal not reached inside the bracket (or, without one, within 10 doublings of a step of 5% of the
+/// current value on either side): that error names the closest value reached and where.
 Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
                const SolveOptions& solve_options);
 
@@ -249,6 +251,18 @@ MemoryNeed propose_memory(const Model& model);
 /// than ceil(confidence * trials) trials.
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, std::size_t metric,
                  double confidence, const PublishOptions& publish = {});
+
+/// A proposal with the run it was made from.
+struct ProposalRun {
+  SimulationResult result;
+  RunReport report;  // with `charts` as analyze's
+  Proposal proposal;
+};
+
+/// Check the memory (propose_memory), simulate with `options`, analyse and propose: what `guidance
+/// propose` does. Throws InputError as check_memory, simulate and propose do.
+ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
+                         const PublishOptions& publish = {}, Charts charts = Charts::none);
 
 // ---- rendering (report stage): tables of at most 80 columns, and the documented JSON -------------
 

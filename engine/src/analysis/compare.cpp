@@ -21,6 +21,7 @@ std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, 
                                             Charts charts) {
   std::vector<VariantReport> out;
   for (const Scenario& variant : variants) out.push_back({variant.variant, build_model(variant), {}});
+  for (const VariantReport& variant : out) check_memory("compare", run_memory(variant.model), options.trials);
   for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options), charts);
   return out;
 }

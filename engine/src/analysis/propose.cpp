@@ -167,4 +167,13 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
   return proposal;
 }
 
+ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
+                         const PublishOptions& publish, Charts charts) {
+  check_memory("propose", propose_memory(model), options.trials);
+  ProposalRun run{simulate(model, options), {}, {}};
+  run.report = analyze(model, run.result, charts);
+  run.proposal = propose(model, run.result, run.report, metric, confidence, publish);
+  return run;
+}
+
 }  // namespace guidance

@@ -619,6 +619,7 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
   }
   solution.percent = solve_options.bracket ? solve_options.bracket->percent : known && driver->percent;
 
+  check_memory("solve", run_memory(source.model), options.trials);
   GoalSeek search(source, target, vary, options, solution);
   const bool optimum = target.aim != Target::Aim::reach;
   if (optimum && !solve_options.bracket) {
