@@ -113,15 +113,12 @@ int SensitivityCommand::operator()() const {
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
   options.metric = args::find_variable(model, metric, "--metric");
-  const RunOptions resolved = resolve_run_options(model, run);
-  options.trials = resolved.trials;
-  options.seed = resolved.seed;
-  options.sampling = resolved.sampling;
-
-  ProgressReporter progress(options.trials, sensitivity_stages(model, options));  // a bar for long work; Ctrl-C
-  options.progress = progress.callback();
-  const SensitivityReport report = sensitivity(model, options);
-  progress.finish();
+  options.run = resolve_run_options(model, run);
+  const SensitivityReport report =
+      with_progress(options.run, sensitivity_stages(model, options), [&](const RunOptions& with_bar) {
+        options.run = with_bar;
+        return sensitivity(model, options);
+      });
   // Tables carry their warnings inline; the other formats on stderr.
   if (run.format != "table") {
     for (const std::string& skipped : sensitivity_skipped(report)) std::cerr << "note: " << skipped << "\n";

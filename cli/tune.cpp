@@ -1,8 +1,6 @@
 // `guidance compare`, `sweep`, `solve` and `propose`.
 #include "tune.hpp"
 
-#include <iostream>
-
 #include <fmt/format.h>
 
 #include "args/tuning.hpp"
@@ -21,26 +19,6 @@ using args::parse_bracket;
 using args::parse_tuning_table;
 using args::parse_variation;
 
-LoadOptions load_options(const ScenarioFlags& flags) {
-  LoadOptions options;
-  options.variant = flags.variant;
-  options.overrides = flags.overrides;
-  return options;
-}
-
-TuningSource open(const ScenarioFlags& flags) {
-  return open_scenario(flags.file, load_options(flags), flags.repair_correlations);
-}
-
-/// Tables leave non-finite values out of the statistics, so they are always named on stderr.
-void warn_nonfinite(std::string_view where, const Model& model, const RunReport& report) {
-  for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (report.variables[v].nonfinite > 0)
-      std::cerr << fmt::format("warning: {}{} is not a finite number in {} of {} trials; they are left out of its "
-                               "statistics and counted outside its guidance\n",
-                               where, model.variables[v].name, report.variables[v].nonfinite, report.trials);
-}
-
 void add_table_flags(CLI::App& command, TableFlags& flags) {
   command.add_option("--metric", flags.metrics, "Show the percentiles of this driver or metric (repeatable)")
       ->allow_extra_args(false);
@@ -48,17 +26,6 @@ void add_table_flags(CLI::App& command, TableFlags& flags) {
 }
 
 std::string json_text(const nlohmann::ordered_json& json) { return json.dump(2) + "\n"; }
-
-/// Run `work(options)` (`runs` simulations of options.trials each, 0 when not known in advance) under
-/// a progress bar that Ctrl-C stops.
-template <class Work>
-auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
-  ProgressReporter progress(options.trials, runs);
-  options.progress = progress.callback();
-  auto result = work(options);
-  progress.finish();
-  return result;
-}
 
 }  // namespace
 
@@ -87,9 +54,8 @@ int CompareCommand::operator()() const {
     names = args::parse_variant_list(*variants);
     names.insert(names.begin(), "base");
   }
-  std::vector<Scenario> scenarios = load_variants(scenario.file, load_options(scenario), names);
-  if (scenario.repair_correlations)
-    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
+  std::vector<Scenario> scenarios =
+      open_variants(scenario.file, load_options(scenario), names, scenario.repair_correlations);
   const Model base = build_model(scenarios.front());
   if (variants) scenarios.erase(scenarios.begin());
   const TuningTable selection = parse_tuning_table(base, table.metrics, table.percentiles);
@@ -128,7 +94,7 @@ int SweepCommand::operator()() const {
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
   const ThreadLimit limit(run.threads);
-  const TuningSource source = open(scenario);
+  const TuningSource source = open_scenario(scenario);
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
   std::uint64_t points = 1;
   for (const Variation& variation : variations) points *= variation.values.size();
@@ -181,7 +147,7 @@ int SolveCommand::operator()() const {
   SolveOptions search;
   if (!bracket.empty()) search.bracket = parse_bracket(bracket);
   const ThreadLimit limit(run.threads);
-  const TuningSource source = open(scenario);
+  const TuningSource source = open_scenario(scenario);
   // How many runs the search takes is not known until it ends.
   const RunOptions resolved = resolve_run_options(source.model, run);
   const Solution solution = with_progress(resolved, 0, [&](const RunOptions& options) {

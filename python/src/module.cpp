@@ -196,12 +196,9 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
   if (!(0.0 < range_low && range_low < range_high && range_high < 1.0))
     throw py::value_error("range must be two probabilities (low, high) with 0 < low < high < 1");
   options.ignore_correlations = ignore_correlations;
-  const RunOptions resolved = resolve(model, arguments);
-  options.trials = resolved.trials;
-  options.seed = resolved.seed;
-  options.sampling = resolved.sampling;
+  options.run = resolve(model, arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    options.progress = progress;
+    options.run.progress = progress;
     return sensitivity_json(model, sensitivity(model, options)).dump();
   });
 }
@@ -210,9 +207,8 @@ std::string sensitivity_of(const LoadedScenario& scenario, const std::string& me
 // read as the command line reads them (cli/args/), errors and all.
 std::string compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
                        const RunArguments& arguments) {
-  std::vector<Scenario> scenarios = load_variants(scenario.path, scenario.options, variants);
-  if (scenario.repair_correlations)
-    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
+  const std::vector<Scenario> scenarios =
+      open_variants(scenario.path, scenario.options, variants, scenario.repair_correlations);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     options.progress = progress;

@@ -55,6 +55,12 @@ struct VariantReport {
   RunReport report;
 };
 
+/// The variants called `names` (load_variants, load.hpp: an empty list is base and every variant, in
+/// file order) from one read of `path`, with the correlations' repair asked for (`repair_correlations`)
+/// in each. Throws InputError (load_variants').
+std::vector<Scenario> open_variants(const std::string& path, const LoadOptions& options,
+                                    std::span<const std::string> names, bool repair_correlations = false);
+
 /// "base" and every variant under `scenarios:`, in file order.
 std::vector<std::string> all_variants(const Scenario& scenario);
 

@@ -11,6 +11,14 @@ TuningSource open_scenario(const std::string& path, LoadOptions options, bool re
   return {std::move(scenario), std::move(model)};
 }
 
+std::vector<Scenario> open_variants(const std::string& path, const LoadOptions& options,
+                                    std::span<const std::string> names, bool repair_correlations) {
+  std::vector<Scenario> variants = load_variants(path, options, names);
+  if (repair_correlations)
+    for (Scenario& variant : variants) variant.simulation.repair_correlations = true;
+  return variants;
+}
+
 std::vector<std::string> all_variants(const Scenario& scenario) {
   std::vector<std::string> names = {"base"};
   names.insert(names.end(), scenario.variant_names->begin(), scenario.variant_names->end());
