@@ -41,6 +41,9 @@ std::uint64_t parse_trials(const std::string& text, std::string_view flag = "--t
 PrecisionGoal resolve_precision(const RunFlags& flags) {
   PrecisionGoal goal;
   goal.half_width = *flags.precision;
+  if (!(goal.half_width > 0.0 && goal.half_width < 1.0))
+    throw InputError({}, fmt::format("--precision must be a half-width between 0 and 1, found {:g}", goal.half_width),
+                     "e.g. --precision 0.005 for P(in) to within +-0.5 percentage points");
   if (flags.max_trials) goal.max_trials = parse_trials(*flags.max_trials, "--max-trials");
   for (const double percent : flags.precision_percentiles) {
     const auto* found = std::find(reported_percentiles.begin(), reported_percentiles.end(), percent);

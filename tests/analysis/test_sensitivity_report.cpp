@@ -162,7 +162,7 @@ TEST_CASE("skip_inapplicable runs every method that applies and says why it left
   REQUIRE(json["skipped"].size() == 2);
   CHECK(json["skipped"][0]["method"] == "sobol");
   CHECK(json["skipped"][1]["reason"] == report.skipped[1].reason);
-  CHECK(json["skipped"][1]["hint"] == "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual");
+  CHECK(json["skipped"][1]["hint"] == "raise the trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual");
 }
 
 TEST_CASE("the table draws the tornado in 80 columns, then one table per method") {

@@ -344,11 +344,11 @@ TEST_CASE("each command's memory check covers its own peak, and says what it nee
     const std::string err = guidance::test::guidance(c.args, "", c.before).err;
     return err.substr(err.find('\n') + 1);
   };
-  CHECK(hint(cases[0]) == "hint: at most 658556 trials fit: run fewer (--trials)\n");
-  CHECK(hint(cases[7]) == "hint: at most 436906 trials fit: run fewer (--trials)\n");
-  CHECK(hint(cases[9]) == "hint: use fewer threads (--threads): each has a workspace of its own\n");
+  CHECK(hint(cases[0]) == "hint: at most 658556 trials fit: run fewer\n");
+  CHECK(hint(cases[7]) == "hint: at most 436906 trials fit: run fewer\n");
+  CHECK(hint(cases[9]) == "hint: use fewer threads: each has a workspace of its own\n");
   CHECK(hint(cases[11]) ==
-        "hint: fix the least important drivers with --set NAME=VALUE, or run on a machine with more memory\n");
+        "hint: fix the least important drivers to constants, or run on a machine with more memory\n");
 
   // 600,000 trials fit a run but not sensitivity's correlation, which the check of `run` let through
   // into the kernel's OOM killer before each command had its own.

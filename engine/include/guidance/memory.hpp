@@ -26,7 +26,8 @@ inline MemoryNeed either(const MemoryNeed& a, const MemoryNeed& b) {
   return {a.per_trial > b.per_trial ? a.per_trial : b.per_trial, a.fixed > b.fixed ? a.fixed : b.fixed};
 }
 
-/// The worker threads a parallel loop may use now (the --threads limit, else the machine's cores).
+/// The worker threads a parallel loop may use now (the caller's tbb::global_control limit, else the
+/// machine's cores).
 std::uint64_t worker_threads();
 
 /// Memory a new allocation can have: the kernel's MemAvailable, or the environment variable
