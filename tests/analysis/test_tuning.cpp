@@ -723,6 +723,9 @@ TEST_CASE("option --metric and --percentiles choose what the tables show") {
   const TuningTable table = parse_tuning_table(source.model, metrics, "p5,50,95");
   CHECK(table.variables == std::vector<std::string>{"profit", "revenue"});
   CHECK(table.percentiles == std::vector<std::size_t>{1, 4, 7});
+  // Items are trimmed of spaces, as in every list (args::split_list), and the caret finds the item.
+  CHECK(parse_tuning_table(source.model, {}, " 10, p90 ").percentiles == std::vector<std::size_t>{2, 6});
+  CHECK(input_error([&] { parse_tuning_table(source.model, {}, "10,  12"); }).where().column == 6);
   CHECK(input_error([&] { parse_tuning_table(source.model, {}, "10,12"); }).render() ==
         "--percentiles:1:4: error: expected one of 1, 5, 10, 25, 50, 75, 90, 95, 99, found `12`\n    10,12\n"
         "       ^~\nhint: these are the percentiles every run keeps; `guidance propose` gives any range\n");
