@@ -93,7 +93,7 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   // The methods run one after the other (correlation and regional on one simulation), so each must
   // fit on its own.
   for (const SensitivityMethod method : options.methods)
-    check_memory(fmt::format("sensitivity --method {}", method_name(method)), sensitivity_memory(model, method, options),
+    check_memory(fmt::format("sensitivity's {} method", method_name(method)), sensitivity_memory(model, method, options),
                  options.run.trials);
 
   report.metric = options.metric;
