@@ -460,7 +460,7 @@ TEST_CASE("solve never searches outside a parameter's natural range, and says wh
   CHECK_THAT(sd.searched.low, WithinRel(80e-6, 1e-12));  // a millionth of the way from the open end at 0
   CHECK(sd.searched.high == 80);
   for (const SolveStep& step : sd.steps) CHECK(step.value > 0);
-  CHECK_THAT(render_solution(sd), Contains("note: --bracket -1 to 80 was clipped to 8e-05 to 80: `revenue.sd` is a "
+  CHECK_THAT(render_solution(sd), Contains("note: the bracket -1 to 80 was clipped to 8e-05 to 80: `revenue.sd` is a "
                                            "standard deviation, above 0\n"));
   CHECK(solution_json(sd)["asked"] == nlohmann::ordered_json::array({-1, 80}));
 

@@ -368,7 +368,7 @@ std::string render_sweep(const Sweep& sweep, const TuningTable& table) {
                        vary.values.size() == 1 ? "" : "s");
   out += fmt::format("{} point{}, {}\n\n", sweep.points.size(), sweep.points.size() == 1 ? "" : "s", common_numbers);
   const std::vector<Quantity> quantities = sweep_quantities(sweep, table);
-  if (quantities.empty()) return out + "no guidance lines: choose percentiles to show with --metric\n";
+  if (quantities.empty()) return out + "no guidance lines: choose the variables whose percentiles to show\n";
   return out + (sweep.vary.size() == 1 ? render_sweep_table(sweep, quantities) : render_sweep_grids(sweep, quantities));
 }
 
@@ -420,13 +420,13 @@ std::string render_solution(const Solution& solution) {
                      format_bound(solution.searched.high, solution.percent));
   out += fmt::format("  runs        {}, {}\n", solution.steps.size(), common_numbers);
   if (solution.asked) {
-    out += fmt::format("note: --bracket {} to {} was clipped to {} to {}: {}\n", format_bound(solution.asked->low, solution.percent),
+    out += fmt::format("note: the bracket {} to {} was clipped to {} to {}: {}\n", format_bound(solution.asked->low, solution.percent),
                        format_bound(solution.asked->high, solution.percent), format_bound(solution.searched.low, solution.percent),
                        format_bound(solution.searched.high, solution.percent), solution.natural.reason);
   }
   if (solution.step_limit) {
     out += fmt::format("note: the search stopped at its limit of {} {} steps before the statistic at the "
-                       "bracket's ends agreed: give a narrower --bracket\n",
+                       "bracket's ends agreed: give a narrower bracket\n",
                        solution.iterations, reach ? "bisection" : "golden-section");
   } else if (reach && (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high)) {
     out += fmt::format("note: the goal is not inside the achieved interval: the statistic jumps across it between "
