@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/tuning_input.hpp"
+#include "analysis/tuning/tuning_input.hpp"
 #include "guidance/decimal.hpp"
 
 namespace guidance {

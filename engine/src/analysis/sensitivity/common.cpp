@@ -1,11 +1,11 @@
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/common.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance::analysis {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
+#include "analysis/sensitivity/common.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance {

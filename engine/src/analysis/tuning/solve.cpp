@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/tuning_input.hpp"
+#include "analysis/tuning/tuning_input.hpp"
 #include "guidance/decimal.hpp"
 
 namespace guidance {
