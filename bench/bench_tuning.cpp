@@ -4,6 +4,8 @@
 // quotes the figures.
 #include <benchmark/benchmark.h>
 
+#include <string>
+
 #include "guidance/tuning.hpp"
 
 namespace {
@@ -12,7 +14,8 @@ const char* const flagship = GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yam
 
 void sweep_points(benchmark::State& state) {
   const guidance::TuningSource source = guidance::open_scenario(flagship);
-  const guidance::Variation vary = guidance::parse_variation("revenue.p90=1101:1200:1");
+  guidance::Variation vary{.driver = "revenue", .parameter = "p90"};
+  for (int p90 = 1101; p90 <= 1200; ++p90) vary.values.push_back({std::to_string(p90), static_cast<double>(p90)});
   for (auto _ : state) benchmark::DoNotOptimize(guidance::run_sweep(source, {vary}, {.trials = 1'000, .seed = 1}));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(vary.values.size()));
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 
 #include <fmt/format.h>
 #include <tbb/info.h>
@@ -40,6 +41,9 @@ std::uint64_t parse_trials(const std::string& text, std::string_view flag = "--t
 PrecisionGoal resolve_precision(const RunFlags& flags) {
   PrecisionGoal goal;
   goal.half_width = *flags.precision;
+  if (!(goal.half_width > 0.0 && goal.half_width < 1.0))
+    throw InputError({}, fmt::format("--precision must be a half-width between 0 and 1, found {:g}", goal.half_width),
+                     "e.g. --precision 0.005 for P(in) to within +-0.5 percentage points");
   if (flags.max_trials) goal.max_trials = parse_trials(*flags.max_trials, "--max-trials");
   for (const double percent : flags.precision_percentiles) {
     const auto* found = std::find(reported_percentiles.begin(), reported_percentiles.end(), percent);
@@ -127,15 +131,19 @@ void add_precision_flags(CLI::App& command, RunFlags& flags) {
       ->needs(precision);
 }
 
-Model load_model(const ScenarioFlags& flags) {
+LoadOptions load_options(const ScenarioFlags& flags) {
   LoadOptions options;
   options.variant = flags.variant;
   options.overrides = flags.overrides;
   options.actuals = flags.actuals;
-  Scenario scenario = load_scenario(flags.file, options);
-  if (flags.repair_correlations) scenario.simulation.repair_correlations = true;
-  return build_model(scenario);
+  return options;
 }
+
+TuningSource open_scenario(const ScenarioFlags& flags) {
+  return open_scenario(flags.file, load_options(flags), flags.repair_correlations);
+}
+
+Model load_model(const ScenarioFlags& flags) { return std::move(open_scenario(flags).model); }
 
 RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   RunOptions options = scenario_run_options(model);
@@ -158,21 +166,30 @@ Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, c
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);
     if (before) before(std::max(options.trials, goal.max_trials));
-    ProgressReporter progress(goal.max_trials);  // the bar counts towards --max-trials
-    options.progress = progress.callback();
-    PreciseRun precise = simulate_to_precision(run.model, options, goal, charts);
-    progress.finish();
+    PreciseRun precise = with_progress(
+        options, 1,
+        [&](const RunOptions& with_bar) { return simulate_to_precision(run.model, with_bar, goal, charts); },
+        goal.max_trials);
     run.result = std::move(precise.result);
     run.report = std::move(precise.report);
     return run;
   }
   if (before) before(options.trials);
-  ProgressReporter progress(options.trials);
-  options.progress = progress.callback();
-  run.result = simulate(run.model, options);
-  progress.finish();
+  run.result = with_progress(options, 1, [&](const RunOptions& with_bar) { return simulate(run.model, with_bar); });
   run.report = analyze(run.model, run.result, charts);
   return run;
+}
+
+void warn_nonfinite(std::string_view where, const Model& model, const RunReport& report) {
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    if (report.variables[v].nonfinite == 0) continue;
+    const bool guided = std::any_of(model.guidance.begin(), model.guidance.end(),
+                                    [&](const GuidanceRange& line) { return line.variable == v; });
+    std::cerr << fmt::format("warning: {}{} is not a finite number in {} of {} trials; they are left out of its "
+                             "statistics{}\n",
+                             where, model.variables[v].name, report.variables[v].nonfinite, report.trials,
+                             guided ? " and counted outside its guidance" : "");
+  }
 }
 
 bool use_color(const RunFlags& flags) {

@@ -18,6 +18,7 @@
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"
+#include "guidance/tuning.hpp"
 #include "outputs.hpp"
 
 namespace guidance::cli {
@@ -61,7 +62,12 @@ void add_run_flags(CLI::App& command, RunFlags& flags,
 /// --precision, --precision-percentiles and --max-trials (run and check).
 void add_precision_flags(CLI::App& command, RunFlags& flags);
 
-/// Load and compile the scenario named by the flags. Throws InputError.
+/// The loader's options the flags give: the variant, the overrides and the actuals.
+LoadOptions load_options(const ScenarioFlags& flags);
+/// Load the scenario named by the flags, with the repair of its correlations when asked for, and
+/// compile it: the one place a command loads. Throws InputError.
+TuningSource open_scenario(const ScenarioFlags& flags);
+/// open_scenario's model.
 Model load_model(const ScenarioFlags& flags);
 
 /// Trials, seed and sampling: the flag if given, else the scenario's `simulation:`, else the default.
@@ -95,6 +101,10 @@ class ThreadLimit {
  private:
   tbb::global_control control_;
 };
+
+/// Non-finite values are never hidden: each variable with any is named on stderr, after `where` ("in
+/// bear, ", "at revenue.p90 = 1130, " or nothing), with the trials it is left out of.
+void warn_nonfinite(std::string_view where, const Model& model, const RunReport& report);
 
 /// True when tables may use colour: stdout is a terminal, NO_COLOR is unset, no --output.
 bool use_color(const RunFlags& flags);

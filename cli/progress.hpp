@@ -1,15 +1,16 @@
 // The progress bar of long simulations, which also lets a signal stop them (signals.hpp).
 //
-//   ProgressReporter progress(options.trials);
-//   options.progress = progress.callback();
-//   SimulationResult result = simulate(model, options);   // RunCancelled after Ctrl-C
-//   progress.finish();                            // RunCancelled if Ctrl-C came at the very end
+//   SimulationResult result = with_progress(options, 1, [&](const RunOptions& with_bar) {
+//     return simulate(model, with_bar);  // RunCancelled after Ctrl-C, or if it came at the very end
+//   });
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+
+#include "guidance/simulate.hpp"
 
 namespace guidance::cli {
 
@@ -48,5 +49,17 @@ class ProgressReporter {
   Clock::time_point start_, run_start_, last_draw_;
   bool enabled_, unicode_, drawn_ = false, running_ = true;
 };
+
+/// Run `work(options)` (`runs` simulations of options.trials each, 0 when not known in advance) under
+/// a progress bar that Ctrl-C stops; the bar counts to `bar_trials` per run instead when given
+/// (--precision's rounds count towards --max-trials).
+template <class Work>
+auto with_progress(RunOptions options, std::uint64_t runs, Work work, std::uint64_t bar_trials = 0) {
+  ProgressReporter progress(bar_trials > 0 ? bar_trials : options.trials, runs);
+  options.progress = progress.callback();
+  auto result = work(options);
+  progress.finish();
+  return result;
+}
 
 }  // namespace guidance::cli

@@ -5,22 +5,13 @@
 
 #include "commands.hpp"
 #include "guidance/report.hpp"
-#include "guidance/tuning.hpp"
+#include "args/tuning.hpp"
 #include "html_report.hpp"
 #include "workbook.hpp"
 
 namespace guidance::cli {
 
 namespace {
-
-/// Non-finite values are never hidden: tables say so inline, other formats on stderr.
-void warn_nonfinite(const Run& run) {
-  for (std::size_t v = 0; v < run.model.variables.size(); ++v)
-    if (run.report.variables[v].nonfinite > 0)
-      std::cerr << fmt::format("warning: {} is not a finite number in {} of {} trials; they are left out of its "
-                               "statistics\n",
-                               run.model.variables[v].name, run.report.variables[v].nonfinite, run.report.trials);
-}
 
 std::string render(const Run& run, const RunFlags& flags, const TableOptions& table) {
   if (flags.format == "json") return run_json(run.model, run.report).dump(2) + "\n";
@@ -80,7 +71,7 @@ int RunCommand::operator()() const {
   const Run result = simulate_scenario("run", scenario, run, charts, [&](std::uint64_t most_trials) {
     if (trials_sheet) check_trials_sheet(most_trials);
   });
-  if (run.format != "table") warn_nonfinite(result);
+  if (run.format != "table") warn_nonfinite("", result.model, result.report);  // tables say so inline
   if (!samples_file.empty())
     write_output(samples_file, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
   if (!html_report.empty()) write_output(html_report, render_html_run(result.model, result.report, html_options()));
@@ -108,12 +99,12 @@ void add_check(CLI::App& app, CheckCommand& command) {
 
 int CheckCommand::operator()() const {
   check_output_paths(scenario.file, {{"--output", run.output}});
-  const double least = parse_probability(min_probability, "--min-probability", false);
+  const double least = args::parse_probability(min_probability, "--min-probability", false);
   const Run result = simulate_scenario("check", scenario, run, Charts::none);
   if (result.model.guidance.empty())
     throw InputError({}, fmt::format("`{}` has no guidance lines to check", scenario.file),
                      "add a `guidance:` section, e.g. `eps: [0.19, 0.22]`");
-  if (run.format != "table") warn_nonfinite(result);
+  if (run.format != "table") warn_nonfinite("", result.model, result.report);  // tables say so inline
   write_output(run.output, render(result, run, {.color = use_color(run), .variables = false}));
 
   std::vector<std::string> failing;

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "args/list.hpp"
+#include "args/tuning.hpp"
 #include "guidance/report.hpp"
 #include "guidance/sensitivity.hpp"
 #include "html_report.hpp"
@@ -32,11 +34,8 @@ void parse_methods(const std::string& text, SensitivityOptions& options) {
   candidates.emplace_back("all");
 
   std::vector<SensitivityMethod> methods;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, end - start);
-    start = end + 1;
+  for (const args::ListItem& listed : args::split_list(text, ',')) {
+    const std::string& item = listed.text;
     if (item == "all") {
       methods.assign(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods));
       options.skip_inapplicable = true;
@@ -76,19 +75,6 @@ std::pair<double, double> parse_range(const std::string& text) {
   return {low / 100.0, high / 100.0};
 }
 
-std::size_t resolve_metric(const Model& model, const std::string& file, const std::string& name) {
-  const std::ptrdiff_t found = model.find(name);
-  if (found >= 0) return static_cast<std::size_t>(found);
-  std::vector<std::string> names, metrics;
-  for (const Variable& variable : model.variables) {
-    names.push_back(variable.name);
-    if (variable.kind == VariableKind::metric) metrics.push_back(variable.name);
-  }
-  std::string hint = did_you_mean(name, names);
-  if (hint.empty()) hint = fmt::format("the metrics are {}", fmt::join(metrics, ", "));
-  throw InputError({}, fmt::format("--metric `{}` is not a metric or driver of `{}`", name, file), hint);
-}
-
 }  // namespace
 
 void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
@@ -126,16 +112,13 @@ int SensitivityCommand::operator()() const {
 
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
-  options.metric = resolve_metric(model, scenario.file, metric);
-  const RunOptions resolved = resolve_run_options(model, run);
-  options.trials = resolved.trials;
-  options.seed = resolved.seed;
-  options.sampling = resolved.sampling;
-
-  ProgressReporter progress(options.trials, sensitivity_stages(model, options));  // a bar for long work; Ctrl-C
-  options.progress = progress.callback();
-  const SensitivityReport report = sensitivity(model, options);
-  progress.finish();
+  options.metric = args::find_variable(model, metric, "--metric");
+  options.run = resolve_run_options(model, run);
+  const SensitivityReport report =
+      with_progress(options.run, sensitivity_stages(model, options), [&](const RunOptions& with_bar) {
+        options.run = with_bar;
+        return sensitivity(model, options);
+      });
   // Tables carry their warnings inline; the other formats on stderr.
   if (run.format != "table") {
     for (const std::string& skipped : sensitivity_skipped(report)) std::cerr << "note: " << skipped << "\n";

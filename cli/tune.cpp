@@ -1,10 +1,9 @@
 // `guidance compare`, `sweep`, `solve` and `propose`.
 #include "tune.hpp"
 
-#include <iostream>
-
 #include <fmt/format.h>
 
+#include "args/tuning.hpp"
 #include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
 #include "html_report.hpp"
@@ -15,25 +14,10 @@ namespace guidance::cli {
 
 namespace {
 
-LoadOptions load_options(const ScenarioFlags& flags) {
-  LoadOptions options;
-  options.variant = flags.variant;
-  options.overrides = flags.overrides;
-  return options;
-}
-
-TuningSource open(const ScenarioFlags& flags) {
-  return open_scenario(flags.file, load_options(flags), flags.repair_correlations);
-}
-
-/// Tables leave non-finite values out of the statistics, so they are always named on stderr.
-void warn_nonfinite(std::string_view where, const Model& model, const RunReport& report) {
-  for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (report.variables[v].nonfinite > 0)
-      std::cerr << fmt::format("warning: {}{} is not a finite number in {} of {} trials; they are left out of its "
-                               "statistics and counted outside its guidance\n",
-                               where, model.variables[v].name, report.variables[v].nonfinite, report.trials);
-}
+using args::find_variable;
+using args::parse_bracket;
+using args::parse_tuning_table;
+using args::parse_variation;
 
 void add_table_flags(CLI::App& command, TableFlags& flags) {
   command.add_option("--metric", flags.metrics, "Show the percentiles of this driver or metric (repeatable)")
@@ -42,17 +26,6 @@ void add_table_flags(CLI::App& command, TableFlags& flags) {
 }
 
 std::string json_text(const nlohmann::ordered_json& json) { return json.dump(2) + "\n"; }
-
-/// Run `work(options)` (`runs` simulations of options.trials each, 0 when not known in advance) under
-/// a progress bar that Ctrl-C stops.
-template <class Work>
-auto with_progress(RunOptions options, std::uint64_t runs, Work work) {
-  ProgressReporter progress(options.trials, runs);
-  options.progress = progress.callback();
-  auto result = work(options);
-  progress.finish();
-  return result;
-}
 
 }  // namespace
 
@@ -78,17 +51,15 @@ int CompareCommand::operator()() const {
   // compared: without --scenarios base and every variant, in file order.
   std::vector<std::string> names;
   if (variants) {
-    names = parse_variant_list(*variants);
+    names = args::parse_variant_list(*variants);
     names.insert(names.begin(), "base");
   }
-  std::vector<Scenario> scenarios = load_variants(scenario.file, load_options(scenario), names);
-  if (scenario.repair_correlations)
-    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
+  std::vector<Scenario> scenarios =
+      open_variants(scenario.file, load_options(scenario), names, scenario.repair_correlations);
   const Model base = build_model(scenarios.front());
   if (variants) scenarios.erase(scenarios.begin());
   const TuningTable selection = parse_tuning_table(base, table.metrics, table.percentiles);
   const RunOptions resolved = resolve_run_options(base, run);
-  check_memory("compare", run_memory(base), resolved.trials);  // the variants run one at a time
   const std::vector<VariantReport> reports =
       with_progress(resolved, scenarios.size(),
                     [&](const RunOptions& options) {
@@ -118,22 +89,25 @@ int SweepCommand::operator()() const {
   check_report_path(html_report);  // before any work
   check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}, {"--report", html_report}});
+  if (vary.size() > 2) {
+    throw InputError({}, fmt::format("a sweep takes one or two --vary, found {}", vary.size()),
+                     "one --vary gives a table, two give a grid");
+  }
   std::vector<Variation> variations;
   for (const std::string& argument : vary) variations.push_back(parse_variation(argument));
   const ThreadLimit limit(run.threads);
-  const TuningSource source = open(scenario);
+  const TuningSource source = open_scenario(scenario);
   const TuningTable selection = parse_tuning_table(source.model, table.metrics, table.percentiles);
   std::uint64_t points = 1;
   for (const Variation& variation : variations) points *= variation.values.size();
   const RunOptions resolved = resolve_run_options(source.model, run);
-  check_memory("sweep", run_memory(source.model), resolved.trials);  // the points run one at a time
   const Sweep sweep = with_progress(resolved, points, [&](const RunOptions& options) {
     return run_sweep(source, std::move(variations), options);
   });
   for (const SweepPoint& point : sweep.points) {
     std::string where = "at ";
     for (std::size_t k = 0; k < sweep.vary.size(); ++k)
-      where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].target, point.values[k]);
+      where += fmt::format("{}{} = {}", k == 0 ? "" : ", ", sweep.vary[k].name(), point.values[k]);
     warn_nonfinite(where + ", ", point.model, point.report);
   }
   if (!html_report.empty()) write_output(html_report, render_html_sweep(sweep, html_options()));
@@ -169,17 +143,16 @@ int SolveCommand::operator()() const {
     throw InputError({}, "solve needs --target, --maximize or --minimize",
                      "e.g. --target 'P(eps >= 0.22) = 50%' or --maximize 'P(eps in guidance)' --bracket LO:HI");
   }
-  const Target parsed_target = !maximize.empty()   ? parse_objective(maximize, Target::Aim::maximize)
-                               : !minimize.empty() ? parse_objective(minimize, Target::Aim::minimize)
-                                                   : parse_target(target);
+  const Target parsed_target = !maximize.empty()   ? parse_target(maximize, "--maximize", Target::Aim::maximize)
+                               : !minimize.empty() ? parse_target(minimize, "--minimize", Target::Aim::minimize)
+                                                   : parse_target(target, "--target");
   const Variation variation = parse_variation(vary);
   SolveOptions search;
   if (!bracket.empty()) search.bracket = parse_bracket(bracket);
   const ThreadLimit limit(run.threads);
-  const TuningSource source = open(scenario);
+  const TuningSource source = open_scenario(scenario);
   // How many runs the search takes is not known until it ends.
   const RunOptions resolved = resolve_run_options(source.model, run);
-  check_memory("solve", run_memory(source.model), resolved.trials);  // the search runs one point at a time
   const Solution solution = with_progress(resolved, 0, [&](const RunOptions& options) {
     return solve(source, parsed_target, variation, options, search);
   });
@@ -201,20 +174,20 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
 int ProposeCommand::operator()() const {
   check_workbook_output(run);
   check_output_paths(scenario.file, {{"--output", run.output}});
-  const double probability = parse_confidence(confidence);
+  const double probability = args::parse_probability(confidence, "--confidence", true);
   PublishOptions publish;
-  if (round) publish.step = parse_round_step(*round);
-  if (center) publish.center = parse_center(*center);
+  if (round) publish.step = args::parse_round_step(*round);
+  if (center) publish.center = args::parse_center(*center);
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);
-  find_variable(model, metric, "--metric");  // before the run, not after it
-  const RunOptions resolved = resolve_run_options(model, run);
-  check_memory("propose", propose_memory(model), resolved.trials);
-  const SimulationResult result = with_progress(resolved, 1,
-                                                [&](const RunOptions& options) { return simulate(model, options); });
+  const std::size_t variable = find_variable(model, metric, "--metric");  // before the run, not after it
   // The workbook shows the guided metrics' histograms, as run's does.
-  const RunReport report = analyze(model, result, run.format == "xlsx" ? Charts::metrics : Charts::none);
-  const Proposal proposal = propose(model, result, report, metric, probability, publish);
+  const Charts charts = run.format == "xlsx" ? Charts::metrics : Charts::none;
+  const ProposalRun proposed = with_progress(resolve_run_options(model, run), 1, [&](const RunOptions& options) {
+    return run_proposal(model, options, variable, probability, publish, charts);
+  });
+  const RunReport& report = proposed.report;
+  const Proposal& proposal = proposed.proposal;
   warn_nonfinite("", model, report);
   if (run.format == "xlsx")
     write_workbook(run.output, [&](const std::string& file) { write_proposal_workbook(file, model, report, proposal, command_line()); });

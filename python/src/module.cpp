@@ -24,6 +24,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "args/tuning.hpp"
 #include "guidance/diagnostics.hpp"
 #include "guidance/load.hpp"
 #include "guidance/memory.hpp"
@@ -186,7 +187,7 @@ SensitivityResult sensitivity_of(const LoadedScenario& scenario, const std::stri
                            bool ignore_correlations, const RunArguments& arguments) {
   const Model& model = scenario.model();
   SensitivityOptions options;
-  options.metric = find_variable(model, metric, "metric");
+  options.metric = args::find_variable(model, metric, "metric");
   options.methods.clear();
   for (const std::string& name : methods) {
     if (name == "all") {
@@ -206,25 +207,21 @@ SensitivityResult sensitivity_of(const LoadedScenario& scenario, const std::stri
   if (!(0.0 < range_low && range_low < range_high && range_high < 1.0))
     throw py::value_error("range must be two probabilities (low, high) with 0 < low < high < 1");
   options.ignore_correlations = ignore_correlations;
-  const RunOptions resolved = resolve(model, arguments);
-  options.trials = resolved.trials;
-  options.seed = resolved.seed;
-  options.sampling = resolved.sampling;
+  options.run = resolve(model, arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    options.progress = progress;
+    options.run.progress = progress;
     return SensitivityResult{std::shared_ptr<const Model>(scenario.source, &model), sensitivity(model, options)};
   });
 }
 
-// compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp) in its command-line terms.
+// compare, sweep and solve: a thin adapter over the tuning API (tuning.hpp), whose string arguments are
+// read as the command line reads them (cli/args/), errors and all.
 CompareResult compare_of(const LoadedScenario& scenario, const std::vector<std::string>& variants,
                          const RunArguments& arguments) {
-  std::vector<Scenario> scenarios = load_variants(scenario.path, scenario.options, variants);
-  if (scenario.repair_correlations)
-    for (Scenario& variant : scenarios) variant.simulation.repair_correlations = true;
+  const std::vector<Scenario> scenarios =
+      open_variants(scenario.path, scenario.options, variants, scenario.repair_correlations);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("compare", run_memory(scenario.model()), options.trials);  // as the CLI's
     options.progress = progress;
     // Every chart, as compare --report draws them: a notebook shows the result as that report.
     return CompareResult{compare_variants(scenarios, options, Charts::all)};
@@ -234,10 +231,9 @@ CompareResult compare_of(const LoadedScenario& scenario, const std::vector<std::
 Sweep sweep_of(const LoadedScenario& scenario, const std::vector<std::string>& variations,
                const RunArguments& arguments) {
   std::vector<Variation> vary;
-  for (const std::string& variation : variations) vary.push_back(parse_variation(variation));
+  for (const std::string& variation : variations) vary.push_back(args::parse_variation(variation));
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("sweep", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return run_sweep(*scenario.source, std::move(vary), options);
   });
@@ -245,13 +241,12 @@ Sweep sweep_of(const LoadedScenario& scenario, const std::vector<std::string>& v
 
 std::string solve_of(const LoadedScenario& scenario, const std::string& target, const std::string& vary,
                      const std::optional<std::string>& bracket, const RunArguments& arguments) {
-  const Target parsed = parse_target(target);
-  const Variation variation = parse_variation(vary);
+  const Target parsed = parse_target(target, "--target");
+  const Variation variation = args::parse_variation(vary);
   SolveOptions solve_options;
-  if (bracket) solve_options.bracket = parse_bracket(*bracket);
+  if (bracket) solve_options.bracket = args::parse_bracket(*bracket);
   RunOptions options = resolve(scenario.model(), arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
-    check_memory("solve", run_memory(scenario.model()), options.trials);
     options.progress = progress;
     return solution_json(solve(*scenario.source, parsed, variation, options, solve_options)).dump();
   });

@@ -3,7 +3,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "analysis/bootstrap.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
 #include "analysis/sensitivity_testing.hpp"
 #include "guidance/random.hpp"
 

@@ -22,8 +22,8 @@ SensitivityOptions options_for(const Model& model, std::vector<SensitivityMethod
   SensitivityOptions options;
   options.metric = index_of(model, "eps");
   options.methods = std::move(methods);
-  options.trials = 4000;
-  options.seed = 7;
+  options.run.trials = 4000;
+  options.run.seed = 7;
   return options;
 }
 
@@ -55,24 +55,24 @@ TEST_CASE("sensitivity reports its progress across the sampling stages, and stop
       options_for(model, {SensitivityMethod::tornado, SensitivityMethod::correlation, SensitivityMethod::regional,
                           SensitivityMethod::shapley, SensitivityMethod::sobol});
   options.ignore_correlations = true;
-  options.trials = 200'000;
+  options.run.trials = 200'000;
   // The Monte Carlo run (shared by correlation and regional), sobol's base trials, shapley's.
   REQUIRE(sensitivity_stages(model, options) == 3);
   CHECK(sensitivity_stages(model, options_for(model, {SensitivityMethod::tornado, SensitivityMethod::spider})) == 0);
 
   std::vector<std::uint64_t> calls;
-  options.progress = [&](std::uint64_t done) {
+  options.run.progress = [&](std::uint64_t done) {
     calls.push_back(done);
     return true;
   };
   const SensitivityReport watched = sensitivity(model, options);
   REQUIRE_FALSE(calls.empty());
   CHECK(std::is_sorted(calls.begin(), calls.end()));
-  CHECK(calls.back() == 3 * options.trials);
+  CHECK(calls.back() == 3 * options.run.trials);
   // Every stage ends with a call at its last trial (sometimes two: the last chunk's, and the final one).
-  for (std::uint64_t stage = 1; stage <= 3; ++stage) CHECK(std::ranges::count(calls, stage * options.trials) >= 1);
+  for (std::uint64_t stage = 1; stage <= 3; ++stage) CHECK(std::ranges::count(calls, stage * options.run.trials) >= 1);
 
-  options.progress = nullptr;
+  options.run.progress = nullptr;
   const SensitivityReport plain = sensitivity(model, options);
   REQUIRE(plain.sobol);
   REQUIRE(plain.shapley);
@@ -85,14 +85,14 @@ TEST_CASE("sensitivity reports its progress across the sampling stages, and stop
 
   // Told to stop in the second stage (sobol): RunCancelled, and no call after the one that said stop.
   calls.clear();
-  options.progress = [&](std::uint64_t done) {
+  options.run.progress = [&](std::uint64_t done) {
     calls.push_back(done);
-    return done <= options.trials;
+    return done <= options.run.trials;
   };
   CHECK_THROWS_AS(sensitivity(model, options), RunCancelled);
   REQUIRE_FALSE(calls.empty());
-  CHECK(calls.back() > options.trials);
-  CHECK(calls.back() <= 2 * options.trials);
+  CHECK(calls.back() > options.run.trials);
+  CHECK(calls.back() <= 2 * options.run.trials);
 }
 
 TEST_CASE("sensitivity checks every method before running any") {
@@ -100,7 +100,7 @@ TEST_CASE("sensitivity checks every method before running any") {
   // 10^10 trials: the correlation's simulation would stop at once for lack of memory, with another
   // message. sobol's refusal of the flagship's correlations must come first.
   SensitivityOptions options = options_for(model, {SensitivityMethod::correlation, SensitivityMethod::sobol});
-  options.trials = 10'000'000'000;
+  options.run.trials = 10'000'000'000;
   CHECK_THROWS_WITH(sensitivity(model, options),
                     "sobol indices assume independent drivers, but revenue, gross_margin and opex are correlated");
 }
@@ -108,7 +108,7 @@ TEST_CASE("sensitivity checks every method before running any") {
 TEST_CASE("a design too small to estimate anything is refused, with the minimum and the reason") {
   const Model model = flagship();
   SensitivityOptions options = options_for(model, {SensitivityMethod::shapley});
-  options.trials = 5;
+  options.run.trials = 5;
   CHECK_THROWS_WITH(sensitivity(model, options),
                     "shapley needs at least 6 trials, found 5: fewer leave its bootstrap too few distinct "
                     "resamples for a 95% interval");
@@ -118,16 +118,16 @@ TEST_CASE("a design too small to estimate anything is refused, with the minimum 
                     "sobol needs at least 6 trials, found 5: fewer leave its bootstrap too few distinct "
                     "resamples for a 95% interval");
   options.methods = {SensitivityMethod::correlation};
-  options.trials = 2;
+  options.run.trials = 2;
   CHECK_THROWS_WITH(sensitivity(model, options),
                     "correlation needs at least 3 trials, found 2: with fewer, every rank correlation is +1 or -1");
   // The one-at-a-time views sample nothing, regional describes whatever trials there are.
   options.methods = {SensitivityMethod::tornado, SensitivityMethod::spider, SensitivityMethod::regional};
-  options.trials = 1;
+  options.run.trials = 1;
   CHECK_NOTHROW(sensitivity(model, options));
   // At the minimum the design runs and its intervals are real ones.
   options.methods = {SensitivityMethod::shapley};
-  options.trials = minimum_trials(SensitivityMethod::shapley);
+  options.run.trials = minimum_trials(SensitivityMethod::shapley);
   const SensitivityReport report = sensitivity(model, options);
   for (const ShapleyEffect& effect : report.shapley->drivers) CHECK(effect.ci.low <= effect.ci.high);
 }
@@ -137,7 +137,7 @@ TEST_CASE("skip_inapplicable runs every method that applies and says why it left
   SensitivityOptions options =
       options_for(model, std::vector<SensitivityMethod>(std::begin(all_sensitivity_methods), std::end(all_sensitivity_methods)));
   options.skip_inapplicable = true;
-  options.trials = 4;
+  options.run.trials = 4;
   const SensitivityReport report = sensitivity(model, options);
   CHECK(report.tornado);
   CHECK(report.spider);
@@ -162,7 +162,7 @@ TEST_CASE("skip_inapplicable runs every method that applies and says why it left
   REQUIRE(json["skipped"].size() == 2);
   CHECK(json["skipped"][0]["method"] == "sobol");
   CHECK(json["skipped"][1]["reason"] == report.skipped[1].reason);
-  CHECK(json["skipped"][1]["hint"] == "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual");
+  CHECK(json["skipped"][1]["hint"] == "raise the trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual");
 }
 
 TEST_CASE("the table draws the tornado in 80 columns, then one table per method") {

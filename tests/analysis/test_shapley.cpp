@@ -10,7 +10,7 @@
 #include <Eigen/Dense>
 #include <tbb/global_control.h>
 
-#include "analysis/conditional.hpp"
+#include "analysis/sensitivity/conditional.hpp"
 #include "analysis/sensitivity_testing.hpp"
 #include "guidance/sensitivity.hpp"
 

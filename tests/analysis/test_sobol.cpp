@@ -138,8 +138,8 @@ TEST_CASE("sobol indices refuse correlated drivers unless told to ignore the cor
   } catch (const InputError& error) {
     CHECK(error.message() == "sobol indices assume independent drivers, but a and b are correlated");
     CHECK(error.hint() ==
-          "use --method shapley, whose effects stay right with correlated drivers, or add "
-          "--ignore-correlations to compute the indices as if the drivers were independent");
+          "use the shapley method, whose effects stay right with correlated drivers, or ignore the "
+          "correlations to compute the indices as if the drivers were independent");
   }
   // Ignoring them gives the indices of the independent model.
   const SobolIndices ignored = sobol_indices(model, y, 50'000, 3, true);

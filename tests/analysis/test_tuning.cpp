@@ -11,9 +11,11 @@
 
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
+#include "args/tuning.hpp"
 #include "guidance/tuning.hpp"
 
 using namespace guidance;
+using namespace guidance::args;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using Catch::Matchers::WithinAbs;
@@ -98,11 +100,11 @@ TEST_CASE("option --vary ranges are exact decimals, STOP included when a whole n
 TEST_CASE("option --vary values are read as the loader reads them: percents are fractions, rounded once") {
   const Variation percent = parse_variation("tax_rate=30%:31%:0.1%");
   REQUIRE(percent.values.size() == 11);
-  CHECK(percent.target == "tax_rate");
+  CHECK(percent.name() == "tax_rate");
   CHECK(percent.percent);
   CHECK(percent.values[3].value == 0.303);  // not 30.3 / 100, which is one ulp away
   const Variation plain = parse_variation("revenue.p90=0.19:0.22:0.01");
-  CHECK(plain.target == "revenue.p90");
+  CHECK(plain.name() == "revenue.p90");
   CHECK_FALSE(plain.percent);
   CHECK(plain.values[2].value == 0.21);
   CHECK(parse_variation("revenue.p90").values.empty());  // solve's form
@@ -253,14 +255,14 @@ TEST_CASE("a sweep's NAME.PARAM is checked once, by the loader, and errors point
 
 TEST_CASE("a sweep refuses too many, too few, repeated or empty variations") {
   const TuningSource source = open_test_scenario();
-  CHECK(input_error([&] { run_sweep(source, {}, test_run); }).message() == "a sweep takes one or two --vary, found 0");
+  CHECK(input_error([&] { run_sweep(source, {}, test_run); }).message() == "a sweep varies one or two parameters, found 0");
   const Variation a = parse_variation("revenue.mean=90,100"), b = parse_variation("margin.max=0.3,0.4"),
                   c = parse_variation("cost.max=1,2");
   CHECK(input_error([&] { run_sweep(source, {a, b, c}, test_run); }).message() ==
-        "a sweep takes one or two --vary, found 3");
+        "a sweep varies one or two parameters, found 3");
   CHECK(input_error([&] { run_sweep(source, {a, a}, test_run); }).message() == "`revenue.mean` is varied twice");
   CHECK(input_error([&] { run_sweep(source, {parse_variation("revenue.mean")}, test_run); }).message() ==
-        "--vary revenue.mean has no values to sweep");
+        "`revenue.mean` has no values to sweep");
   const Variation many = parse_variation("revenue.mean=1:100:1"), more = parse_variation("margin.max=0.3:0.4:0.01");
   CHECK(input_error([&] { run_sweep(source, {many, more}, test_run); }).message() ==
         "the sweep has 1100 points (100 x 11), more than the limit of 1000");
@@ -283,7 +285,7 @@ TEST_CASE("option --target has five forms") {
                           Case{"P5(eps) = -0.5", S::percentile, "eps", 0, 0.05, -0.5},
                           Case{"mean(gross_margin) = 64.2%", S::mean, "gross_margin", 0, 0.5, 0.642});
   CAPTURE(c.text);
-  const Target target = parse_target(c.text);
+  const Target target = parse_target(c.text, "--target");
   CHECK(target.statistic == c.statistic);
   CHECK(target.metric == c.metric);
   CHECK(target.threshold == c.threshold);
@@ -320,7 +322,7 @@ TEST_CASE("a bad --target is an error pointing into it") {
                                     "    P(eps in range) = 0.5\n             ^\n" + forms},
       Case{"mean() = 1", "--target:1:6: error: expected a metric name, found `)`\n    mean() = 1\n         ^\n" + forms});
   CAPTURE(c.text);
-  CHECK(input_error([&] { parse_target(c.text); }).render() == c.rendered);
+  CHECK(input_error([&] { parse_target(c.text, "--target"); }).render() == c.rendered);
 }
 
 TEST_CASE("solve a mean target: the exact answer of a linear statistic") {
@@ -329,7 +331,7 @@ TEST_CASE("solve a mean target: the exact answer of a linear statistic") {
   // 103 - (the base run's sample mean - 100), and interpolation inside the bracket finds it exactly.
   const Model& base = source.model;
   const double base_mean = analyze(base, simulate(base, test_run)).variables[index_of(base, "revenue")].mean;
-  const Solution s = solve(source, parse_target("mean(revenue) = 103"), parse_variation("revenue.mean"), test_run, {});
+  const Solution s = solve(source, parse_target("mean(revenue) = 103", "--target"), parse_variation("revenue.mean"), test_run, {});
   CHECK_THAT(s.value, WithinAbs(103 - (base_mean - 100), 1e-9));
   CHECK_THAT(s.achieved, WithinAbs(103, 1e-9));
   CHECK(s.achieved_ci.low < 103);
@@ -350,7 +352,7 @@ TEST_CASE("solve steps back from values the distribution refuses") {
   // max <= 0 (refused: max must be > min) before it crosses, and must step back to find 0.06.
   const Model& base = source.model;
   const double base_mean = analyze(base, simulate(base, test_run)).variables[index_of(base, "cost")].mean;
-  const Solution s = solve(source, parse_target("mean(cost) = 0.02"), parse_variation("cost.max"), test_run, {});
+  const Solution s = solve(source, parse_target("mean(cost) = 0.02", "--target"), parse_variation("cost.max"), test_run, {});
   CHECK_THAT(s.value, WithinRel(0.02 / base_mean, 1e-9));
   CHECK(s.searched.low > 0);
   CHECK(s.searched.high < 0.2);
@@ -369,7 +371,7 @@ TEST_CASE("solve a probability target to Monte Carlo precision") {
   CAPTURE(c.target, c.vary);
   SolveOptions options;
   if (!c.bracket.empty()) options.bracket = parse_bracket(c.bracket);
-  const Target target = parse_target(c.target);
+  const Target target = parse_target(c.target, "--target");
   const Solution s = solve(source, target, parse_variation(c.vary), test_run, options);
   // Solved: the goal is inside the achieved 95% interval, measured at the reported value.
   CHECK(s.achieved_ci.low <= target.goal);
@@ -387,7 +389,7 @@ TEST_CASE("solve a probability target to Monte Carlo precision") {
 
 TEST_CASE("solve closes a bracket spanning many orders of magnitude, and says when it stops at its limit") {
   const TuningSource source = open_test_scenario();
-  const Target target = parse_target("P(profit in guidance) = 0.5");
+  const Target target = parse_target("P(profit in guidance) = 0.5", "--target");
   SolveOptions options;
   options.bracket = parse_bracket("0.001:1e19");  // revenue.sd: the answer is near 40
   const Solution wide = solve(source, target, parse_variation("revenue.sd"), test_run, options);
@@ -409,47 +411,47 @@ TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
   const Variation mean = parse_variation("revenue.mean");
   SolveOptions bracket;
   bracket.bracket = parse_bracket("90:110");
-  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 1000) = 0.5"), mean, test_run, bracket); }).message() ==
-        "P(revenue >= 1000) = 0.5 is not reached inside --bracket 90:110: revenue.mean = 90 gives 0.0%, and "
+  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 1000) = 0.5", "--target"), mean, test_run, bracket); }).message() ==
+        "P(revenue >= 1000) = 0.5 is not reached inside the bracket 90:110: revenue.mean = 90 gives 0.0%, and "
         "revenue.mean = 110 gives 0.0%; the highest it reaches there is 0.0% at revenue.mean = 90");
   // Each end shows the digits that separate it from the goal: 99.98% is not "100.0%" against 99.99%.
   SolveOptions near;
   near.bracket = parse_bracket("110:123");
-  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 90) = 99.99%"), mean, test_run, near); }).message() ==
-        "P(revenue >= 90) = 99.99% is not reached inside --bracket 110:123: revenue.mean = 110 gives 97.9%, and "
+  CHECK(input_error([&] { solve(source, parse_target("P(revenue >= 90) = 99.99%", "--target"), mean, test_run, near); }).message() ==
+        "P(revenue >= 90) = 99.99% is not reached inside the bracket 110:123: revenue.mean = 110 gives 97.9%, and "
         "revenue.mean = 123 gives 99.98%; the highest it reaches there is 99.98% at revenue.mean = 121.103");
   // The default search reaches 5% x 2^9 = 25.6 times the current value away, not a million.
   const InputError unreachable =
-      input_error([&] { solve(source, parse_target("P(revenue >= 1e6) = 0.5"), mean, test_run, {}); });
+      input_error([&] { solve(source, parse_target("P(revenue >= 1e6) = 0.5", "--target"), mean, test_run, {}); });
   CHECK(unreachable.message() ==
         "P(revenue >= 1e6) = 0.5 is not reached by varying revenue.mean around 100: revenue.mean = -2460 gives "
         "0.0%, and revenue.mean = 2660 gives 0.0%; the highest it reaches there is 0.0% at revenue.mean = -2460");
-  CHECK(unreachable.hint() == "give the range to search with --bracket LO:HI, or vary another parameter");
+  CHECK(unreachable.hint() == "give a bracket LO:HI to search, or vary another parameter");
 
   SolveOptions negative;
   negative.bracket = parse_bracket("-5:-1");
   CHECK(input_error([&] {
-          solve(source, parse_target("P(profit in guidance) = 0.5"), parse_variation("revenue.sd"), test_run, negative);
-        }).message() == "--bracket -5:-1 is outside the values `revenue.sd` can take: `revenue.sd` is a standard "
+          solve(source, parse_target("P(profit in guidance) = 0.5", "--target"), parse_variation("revenue.sd"), test_run, negative);
+        }).message() == "the bracket -5:-1 is outside the values `revenue.sd` can take: `revenue.sd` is a standard "
                         "deviation, above 0");
 
-  CHECK(input_error([&] { solve(source, parse_target("mean(proft) = 1"), mean, test_run, {}); }).render() ==
+  CHECK(input_error([&] { solve(source, parse_target("mean(proft) = 1", "--target"), mean, test_run, {}); }).render() ==
         "--target:1:6: error: unknown variable `proft`\n    mean(proft) = 1\n         ^~~~~\nhint: did you mean `profit`?\n");
-  CHECK(input_error([&] { solve(source, parse_target("P(margin in guidance) = 0.5"), mean, test_run, {}); }).render() ==
+  CHECK(input_error([&] { solve(source, parse_target("P(margin in guidance) = 0.5", "--target"), mean, test_run, {}); }).render() ==
         "--target:1:3: error: `margin` has no guidance line\n    P(margin in guidance) = 0.5\n      ^~~~~~\n"
         "hint: the guidance lines are on `revenue` and `profit`\n");
   CHECK(input_error([&] {
-          solve(source, parse_target("mean(profit) = 1"), parse_variation("revenue.mena"), test_run, {});
+          solve(source, parse_target("mean(profit) = 1", "--target"), parse_variation("revenue.mena"), test_run, {});
         }).render() == "--vary:1:9: error: unknown parameter `mena` for a normal distribution\n    revenue.mena\n"
                        "            ^~~~\nhint: did you mean `mean`?\n");
   CHECK(input_error([&] {
-          solve(source, parse_target("mean(profit) = 1"), parse_variation("revenue.mean=1,2"), test_run, {});
-        }).message() == "solve finds the value itself: give --vary NAME.PARAM without values");
+          solve(source, parse_target("mean(profit) = 1", "--target"), parse_variation("revenue.mean=1,2"), test_run, {});
+        }).message() == "solve finds the value itself: give the parameter without values");
 }
 
 TEST_CASE("solve never searches outside a parameter's natural range, and says when it clips --bracket") {
   const TuningSource source = open_test_scenario();
-  const Target target = parse_target("P(profit in guidance) = 0.5");
+  const Target target = parse_target("P(profit in guidance) = 0.5", "--target");
   SolveOptions options;
   options.bracket = parse_bracket("-1:80");  // revenue.sd: the answer is near 40
   const Solution sd = solve(source, target, parse_variation("revenue.sd"), test_run, options);
@@ -458,18 +460,18 @@ TEST_CASE("solve never searches outside a parameter's natural range, and says wh
   CHECK_THAT(sd.searched.low, WithinRel(80e-6, 1e-12));  // a millionth of the way from the open end at 0
   CHECK(sd.searched.high == 80);
   for (const SolveStep& step : sd.steps) CHECK(step.value > 0);
-  CHECK_THAT(render_solution(sd), Contains("note: --bracket -1 to 80 was clipped to 8e-05 to 80: `revenue.sd` is a "
+  CHECK_THAT(render_solution(sd), Contains("note: the bracket -1 to 80 was clipped to 8e-05 to 80: `revenue.sd` is a "
                                            "standard deviation, above 0\n"));
   CHECK(solution_json(sd)["asked"] == nlohmann::ordered_json::array({-1, 80}));
 
   // A share (a driver written as a percent): the outward search stops at 0% and 100%, not -1230%.
-  const InputError share = input_error([&] { solve(source, parse_target("P(profit >= 1000) = 0.5"), parse_variation("tax"), test_run, {}); });
+  const InputError share = input_error([&] { solve(source, parse_target("P(profit >= 1000) = 0.5", "--target"), parse_variation("tax"), test_run, {}); });
   CHECK_THAT(share.message(), StartsWith("P(profit >= 1000) = 0.5 is not reached by varying tax around 25% (`tax` is a "
                                          "share, from 0% to 100%, and is searched only there): tax = 0% gives 0.0%, "
                                          "and tax = 100% gives 0.0%"));
   SolveOptions wide;
   wide.bracket = parse_bracket("-300%:300%");
-  const Solution tax = solve(source, parse_target("P(profit >= 10) = 0.5"), parse_variation("tax"), test_run, wide);
+  const Solution tax = solve(source, parse_target("P(profit >= 10) = 0.5", "--target"), parse_variation("tax"), test_run, wide);
   // A bracket the user gives is taken as written for a share: a margin can be negative.
   CHECK(tax.searched.low == -3.0);
   CHECK(tax.searched.high == 3.0);
@@ -481,7 +483,7 @@ TEST_CASE("a bracket of -1e308:1e308 runs only values inside it") {
   SolveOptions options;
   options.bracket = parse_bracket("-1e308:1e308");
   options.max_iterations = 5;
-  const Solution s = solve(source, parse_target("mean(profit) = 5"), parse_variation("revenue.mean"), test_run, options);
+  const Solution s = solve(source, parse_target("mean(profit) = 5", "--target"), parse_variation("revenue.mean"), test_run, options);
   for (const SolveStep& step : s.steps) CHECK(std::isfinite(step.value));
   CHECK(s.steps[2].value == 0.0);  // the first midpoint
 }
@@ -491,7 +493,7 @@ TEST_CASE("solve --maximize and --minimize: golden-section search to Monte Carlo
   SolveOptions options;
   options.bracket = parse_bracket("60:140");
   // P(revenue in [90, 110]) with sd 10 is largest at mean 100, where it is 68.3%.
-  const Solution best = solve(source, parse_objective("P(revenue in guidance)", Target::Aim::maximize),
+  const Solution best = solve(source, parse_target("P(revenue in guidance)", "--maximize", Target::Aim::maximize),
                               parse_variation("revenue.mean"), test_run, options);
   CHECK_THAT(best.value, WithinAbs(100, 3));
   CHECK(best.achieved_ci.low <= 0.6827);
@@ -507,17 +509,16 @@ TEST_CASE("solve --maximize and --minimize: golden-section search to Monte Carlo
   CHECK_THAT(render_solution(best), Contains("golden-section steps, from 60 to 140\n"));
   CHECK(solution_json(best)["target"]["aim"] == "maximize");
 
-  const Solution least = solve(source, parse_objective("P(revenue in guidance)", Target::Aim::minimize),
+  const Solution least = solve(source, parse_target("P(revenue in guidance)", "--minimize", Target::Aim::minimize),
                                parse_variation("revenue.mean"), test_run, options);
   CHECK(least.achieved < 0.01);  // at either end, 30 sd from the range
 
   CHECK(input_error([&] {
-          solve(source, parse_objective("mean(profit)", Target::Aim::maximize), parse_variation("revenue.mean"), test_run, {});
-        }).message() == "--maximize searches inside a bracket: give --bracket LO:HI");
-  CHECK(input_error([] { parse_objective("P(eps in guidance) = 5", Target::Aim::minimize); }).render() ==
+          solve(source, parse_target("mean(profit)", "--maximize", Target::Aim::maximize), parse_variation("revenue.mean"), test_run, {});
+        }).message() == "to maximize mean(profit), solve searches inside a bracket: give one, LO:HI");
+  CHECK(input_error([] { parse_target("P(eps in guidance) = 5", "--minimize", Target::Aim::minimize); }).render() ==
         "--minimize:1:20: error: unexpected `= 5` after the statistic\n    P(eps in guidance) = 5\n"
-        "                       ^~~\nhint: --minimize takes a statistic without a goal, e.g. --minimize 'P(eps in "
-        "guidance)'\n");
+        "                       ^~~\nhint: to minimize a statistic, give it without a goal, e.g. 'P(eps in guidance)'\n");
 }
 
 TEST_CASE("option --bracket is LO:HI with LO < HI") {
@@ -538,7 +539,7 @@ TEST_CASE("propose: the narrowest range of a decreasing density starts at its mi
   const Model& model = source.model;
   const SimulationResult result = simulate(model, {.trials = n, .seed = 3});
   const RunReport report = analyze(model, result);
-  const Proposal proposal = propose(model, result, report, "cost", 0.8);
+  const Proposal proposal = propose(model, result, report, find_variable(model, "cost", "--metric"), 0.8);
   // cost ~ triangular(0, 0, 1): density 2 (1 - x), so the shortest 80% range is [0, q(0.8)] with
   // q(p) = 1 - sqrt(1 - p). Tolerance: 5 standard errors of the sample quantile,
   // sqrt(p (1 - p) / n) / f(q).
@@ -560,7 +561,7 @@ TEST_CASE("propose: the narrowest window is the shortest one holding ceil(C n) t
   const RunReport report = analyze(model, result);
   const double confidence = GENERATE(0.5, 0.8, 0.9, 0.999);
   CAPTURE(confidence);
-  const Proposal proposal = propose(model, result, report, "profit", confidence);
+  const Proposal proposal = propose(model, result, report, find_variable(model, "profit", "--metric"), confidence);
   // Brute force over every pair of trials.
   const std::span<const double> column = result.column(index_of(model, "profit"));
   const auto k = static_cast<std::ptrdiff_t>(std::ceil(confidence * 201));
@@ -582,7 +583,7 @@ TEST_CASE("propose: both ranges hold the confidence of all trials when some are 
   const SimulationResult result = simulate(model, {.trials = n, .seed = 4});
   const RunReport report = analyze(model, result);
   REQUIRE(report.variables[index_of(model, "lx")].nonfinite > n / 10);
-  const Proposal proposal = propose(model, result, report, "lx", 0.8);
+  const Proposal proposal = propose(model, result, report, find_variable(model, "lx", "--metric"), 0.8);
   CHECK(proposal.narrowest_p_in >= 0.8);
   CHECK(proposal.central_p_in >= 0.8 - 2.0 / n);  // the interpolated ends may each leave out one trial
   CHECK(proposal.central_p_in <= 0.8 + 2.0 / n);
@@ -594,7 +595,7 @@ TEST_CASE("propose ranks every guidance line's bounds among the trials") {
   const Model& model = source.model;
   const SimulationResult result = simulate(model, {.trials = n, .seed = 5});
   const RunReport report = analyze(model, result);
-  const Proposal proposal = propose(model, result, report, "revenue", 0.8);
+  const Proposal proposal = propose(model, result, report, find_variable(model, "revenue", "--metric"), 0.8);
   REQUIRE(proposal.lines.size() == 2);
   REQUIRE(proposal.guidance);
   CHECK(proposal.guidance->name == "revenue");
@@ -610,21 +611,21 @@ TEST_CASE("propose ranks every guidance line's bounds among the trials") {
 }
 
 TEST_CASE("propose refuses a confidence outside (0, 1) and an unknown metric") {
-  CHECK(parse_confidence("0.8") == 0.8);
-  CHECK(parse_confidence("95%") == 0.95);
+  CHECK(parse_probability("0.8", "--confidence", true) == 0.8);
+  CHECK(parse_probability("95%", "--confidence", true) == 0.95);
   const std::string bad = GENERATE("0", "1", "1.5", "-0.2", "100%", "high", "");
   CAPTURE(bad);
-  const InputError error = input_error([&] { parse_confidence(bad); });
+  const InputError error = input_error([&] { parse_probability(bad, "--confidence", true); });
   CHECK(error.message() == "--confidence must be between 0 and 1 (exclusive), found " + bad);
   CHECK(error.hint() == "write a fraction such as 0.8, or a percent such as 80%");
 
   const TuningSource source = open_test_scenario();
   const SimulationResult result = simulate(source.model, {.trials = 100, .seed = 1});
   const RunReport report = analyze(source.model, result);
-  CHECK(input_error([&] { propose(source.model, result, report, "profti", 0.8); }).render() ==
+  CHECK(input_error([&] { find_variable(source.model, "profti", "--metric"); }).render() ==
         "--metric:1:1: error: unknown variable `profti`\n    profti\n    ^~~~~~\nhint: did you mean `profit`?\n");
-  CHECK(input_error([&] { propose(source.model, result, report, "profit", 1.0); }).message() ==
-        "--confidence must be between 0 and 1 (exclusive), found 1");
+  CHECK(input_error([&] { propose(source.model, result, report, find_variable(source.model, "profit", "--metric"), 1.0); })
+            .message() == "the confidence must be between 0 and 1 (exclusive), found 1");
 }
 
 TEST_CASE("propose --round and --center publish a range holding the confidence, on decimal digits") {
@@ -643,36 +644,36 @@ TEST_CASE("propose --round and --center publish a range holding the confidence, 
              return std::find(values.begin(), values.end(), x) != values.end();
            })) / n;
   };
-  const Interval narrowest = propose(model, result, report, "x", 0.8).narrowest;
+  const Interval narrowest = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8).narrowest;
   REQUIRE(narrowest.low == 1.013);
   REQUIRE(narrowest.high == 1.05);
-  CHECK_FALSE(propose(model, result, report, "x", 0.8).publish);
+  CHECK_FALSE(propose(model, result, report, find_variable(model, "x", "--metric"), 0.8).publish);
 
   // Outward to the cent: 1.013 down to 1.01; 1.05 is a cent already (its double lies above 1.05, and
   // stays).
-  const Proposal rounded = propose(model, result, report, "x", 0.8, {.step = 0.01});
+  const Proposal rounded = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8, {.step = 0.01});
   REQUIRE(rounded.publish);
   CHECK(rounded.publish->range.low == 1.01);
   CHECK(rounded.publish->range.high == 1.05);
   CHECK_FALSE(rounded.publish->center);
   CHECK(rounded.publish->p_in == count({1.013, 1.05}));
   // To the tenth: 1.0 to 1.1, which takes in 1.071 too.
-  const Proposal tenths = propose(model, result, report, "x", 0.8, {.step = 0.1});
+  const Proposal tenths = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8, {.step = 0.1});
   CHECK(tenths.publish->range.low == 1.0);
   CHECK(tenths.publish->range.high == 1.1);
   CHECK(tenths.publish->p_in == count({1.013, 1.05, 1.071}));
 
   // Around 1.03: the 800th smallest distance is |1.05 - 1.03|, so h is that difference exactly.
-  const Proposal centred = propose(model, result, report, "x", 0.8, {.center = 1.03});
+  const Proposal centred = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8, {.center = 1.03});
   CHECK(centred.publish->center == 1.03);
   CHECK(centred.publish->half_width == std::fabs(1.05 - 1.03));
   CHECK(centred.publish->p_in == count({1.013, 1.05}));
   // ... and to the cent, 0.02, although the double 1.05 - 1.03 is a little above 0.02.
-  const Proposal both = propose(model, result, report, "x", 0.8, {.step = 0.01, .center = 1.03});
+  const Proposal both = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8, {.step = 0.01, .center = 1.03});
   CHECK(both.publish->half_width == 0.02);
   CHECK(both.publish->p_in == count({1.013, 1.05}));
   // Around 1.0: 1.05 is the farther of the two, 0.05 away; 0.994 comes in on the way.
-  const Proposal low = propose(model, result, report, "x", 0.8, {.step = 0.01, .center = 1.0});
+  const Proposal low = propose(model, result, report, find_variable(model, "x", "--metric"), 0.8, {.step = 0.01, .center = 1.0});
   CHECK(low.publish->half_width == 0.05);
   CHECK(low.publish->p_in == count({0.994, 1.013, 1.05}));
 }
@@ -686,7 +687,7 @@ TEST_CASE("propose --center widens the range past a value exactly h away that X 
   const RunReport report = analyze(model, result);
   const double center = GENERATE(0.1, 7.3, -1e3, 1e6);
   CAPTURE(center);
-  const Proposal proposal = propose(model, result, report, "profit", 0.9, {.center = center});
+  const Proposal proposal = propose(model, result, report, find_variable(model, "profit", "--metric"), 0.9, {.center = center});
   const std::span<const double> column = result.column(index_of(model, "profit"));
   std::vector<double> distances;
   for (const double x : column) distances.push_back(std::fabs(x - center));
@@ -722,9 +723,28 @@ TEST_CASE("option --metric and --percentiles choose what the tables show") {
   const TuningTable table = parse_tuning_table(source.model, metrics, "p5,50,95");
   CHECK(table.variables == std::vector<std::string>{"profit", "revenue"});
   CHECK(table.percentiles == std::vector<std::size_t>{1, 4, 7});
+  // Items are trimmed of spaces, as in every list (args::split_list), and the caret finds the item.
+  CHECK(parse_tuning_table(source.model, {}, " 10, p90 ").percentiles == std::vector<std::size_t>{2, 6});
+  CHECK(input_error([&] { parse_tuning_table(source.model, {}, "10,  12"); }).where().column == 6);
   CHECK(input_error([&] { parse_tuning_table(source.model, {}, "10,12"); }).render() ==
         "--percentiles:1:4: error: expected one of 1, 5, 10, 25, 50, 75, 90, 95, 99, found `12`\n    10,12\n"
         "       ^~\nhint: these are the percentiles every run keeps; `guidance propose` gives any range\n");
   const std::vector<std::string> typo = {"revenu"};
   CHECK(input_error([&] { parse_tuning_table(source.model, typo, "50"); }).hint() == "did you mean `revenue`?");
+}
+
+// ---- memory ----------------------------------------------------------------------------------------
+
+TEST_CASE("each tuning analysis checks its own memory before it runs, for every caller") {
+  const TuningSource source = open_test_scenario();
+  const RunOptions huge{.trials = 10'000'000'000ull, .seed = 7};
+  const auto refusal = [](auto work) { return input_error(work).message(); };
+  CHECK_THAT(refusal([&] { compare_variants(load_variants(test_scenario_path(), {}), huge); }),
+             StartsWith("compare needs "));
+  CHECK_THAT(refusal([&] { run_sweep(source, {parse_variation("revenue.mean=90,110")}, huge); }),
+             StartsWith("sweep needs "));
+  CHECK_THAT(refusal([&] { solve(source, parse_target("mean(profit) = 20", "--target"), parse_variation("revenue.mean"), huge, {}); }),
+             StartsWith("solve needs "));
+  CHECK_THAT(refusal([&] { run_proposal(source.model, huge, find_variable(source.model, "profit", "--metric"), 0.8); }),
+             StartsWith("propose needs "));
 }

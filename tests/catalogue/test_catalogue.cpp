@@ -229,7 +229,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
        "--minimize:1:20: error: unexpected `= 50%` after the statistic"},
       // Natural bounds: an sd is above 0, a share from 0% to 100% (issue 21: searched from -1230% to 1330%).
       {"solve " + flagship + " --trials 100 --target 'P(eps in guidance) = 50%' --vary other_income.sd --bracket -5:-1", 2,
-       "error: --bracket -5:-1 is outside the values `other_income.sd` can take: `other_income.sd` is a standard "
+       "--bracket:1:1: error: the bracket -5:-1 is outside the values `other_income.sd` can take: `other_income.sd` is a standard "
        "deviation, above 0"},
       {"solve " + flagship + " --trials 1000 --target 'P(eps in guidance) = 99%' --vary tax_rate", 2,
        "^error: P\\(eps in guidance\\) = 99% is not reached by varying tax_rate around 32% \\(`tax_rate` is a share, "
@@ -266,7 +266,7 @@ TEST_CASE("absurd trial and thread counts are refused by every command that simu
       // says so before it allocates anything (the available memory depends on the machine; the figures
       // of each command are checked below).
       {"--trials 1e10", 2,
-       R"(^error: [a-z -]+ needs [0-9.]+ [GT]iB of memory for 10000000000 trials \([0-9]+ bytes per trial, plus [0-9.]+ [KM]iB of workspace on [0-9]+ threads?\), but only [0-9.]+ [KMGT]iB is available$)"},
+       R"(^error: [a-z' -]+ needs [0-9.]+ [GT]iB of memory for 10000000000 trials \([0-9]+ bytes per trial, plus [0-9.]+ [KM]iB of workspace on [0-9]+ threads?\), but only [0-9.]+ [KMGT]iB is available$)"},
   };
   for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line});
 }
@@ -320,30 +320,30 @@ TEST_CASE("each command's memory check covers its own peak, and says what it nee
        "on 1 thread), but only 100.0 MiB is available",
        "", limit},
       {"sensitivity " + flagship + " --metric eps --method regional" + flags, 2,
-       "error: sensitivity --method regional needs 208.4 MiB of memory for 2000000 trials (98 bytes per trial, plus "
+       "error: sensitivity's regional method needs 208.4 MiB of memory for 2000000 trials (98 bytes per trial, plus "
        "21.5 MiB of workspace on 1 thread), but only 100.0 MiB is available",
        "", limit},
       // `all` is refused by its largest method, before any work.
       {"sensitivity " + flagship + " --metric eps --method all" + flags, 2,
-       "error: sensitivity --method correlation needs 304.7 MiB of memory for 2000000 trials (144 bytes per trial, "
+       "error: sensitivity's correlation method needs 304.7 MiB of memory for 2000000 trials (144 bytes per trial, "
        "plus 30.0 MiB of workspace on 1 thread), but only 100.0 MiB is available",
        "", limit},
       // Sobol and Shapley hold a design per thread, not the trials.
       {"sensitivity " + flagship + " --metric eps --method sobol --ignore-correlations --trials 1000 --threads 1", 2,
-       "error: sensitivity --method sobol needs 1.3 MiB of memory for 1000 trials (0.05469 bytes per trial, plus 1.3 "
+       "error: sensitivity's sobol method needs 1.3 MiB of memory for 1000 trials (0.05469 bytes per trial, plus 1.3 "
        "MiB of workspace on 1 thread), but only 976.6 KiB is available",
        "", "GUIDANCE_MEMORY_LIMIT=1000000"},
       {"sensitivity " + flagship + " --metric eps --method shapley --trials 1000 --threads 2", 2,
-       "error: sensitivity --method shapley needs 3.4 MiB of memory for 1000 trials (0.5469 bytes per trial, plus 3.4 "
+       "error: sensitivity's shapley method needs 3.4 MiB of memory for 1000 trials (0.5469 bytes per trial, plus 3.4 "
        "MiB of workspace on 2 threads), but only 1.9 MiB is available",
        "", "GUIDANCE_MEMORY_LIMIT=2000000"},
       // Tornado and spider evaluate a handful of points, whatever --trials.
       {"sensitivity " + flagship + " --metric eps --method spider --threads 2", 2,
-       "error: sensitivity --method spider needs 35.6 KiB of memory (its workspace on 2 threads), but only 9.8 KiB is "
+       "error: sensitivity's spider method needs 35.6 KiB of memory (its workspace on 2 threads), but only 9.8 KiB is "
        "available",
        "", "GUIDANCE_MEMORY_LIMIT=10000"},
       {"sensitivity " + flagship + " --metric eps --method tornado --threads 1", 2,
-       "error: sensitivity --method tornado needs 16.9 KiB of memory (its workspace on 1 thread), but only 9.8 KiB is "
+       "error: sensitivity's tornado method needs 16.9 KiB of memory (its workspace on 1 thread), but only 9.8 KiB is "
        "available",
        "", "GUIDANCE_MEMORY_LIMIT=10000"},
       {"run " + flagship, 2, "error: GUIDANCE_MEMORY_LIMIT must be a whole number of bytes, found `lots`", "",
@@ -360,17 +360,17 @@ TEST_CASE("each command's memory check covers its own peak, and says what it nee
     const std::string err = guidance::test::guidance(c.args, "", c.before).err;
     return err.substr(err.find('\n') + 1);
   };
-  CHECK(hint(cases[0]) == "hint: at most 658556 trials fit: run fewer (--trials)\n");
-  CHECK(hint(cases[7]) == "hint: at most 436906 trials fit: run fewer (--trials)\n");
-  CHECK(hint(cases[9]) == "hint: use fewer threads (--threads): each has a workspace of its own\n");
+  CHECK(hint(cases[0]) == "hint: at most 658556 trials fit: run fewer\n");
+  CHECK(hint(cases[7]) == "hint: at most 436906 trials fit: run fewer\n");
+  CHECK(hint(cases[9]) == "hint: use fewer threads: each has a workspace of its own\n");
   CHECK(hint(cases[11]) ==
-        "hint: fix the least important drivers with --set NAME=VALUE, or run on a machine with more memory\n");
+        "hint: fix the least important drivers to constants, or run on a machine with more memory\n");
 
   // 600,000 trials fit a run but not sensitivity's correlation, which the check of `run` let through
   // into the kernel's OOM killer before each command had its own.
   CHECK(guidance::test::guidance("run " + flagship + " --trials 600000 --threads 1", ">/dev/null", limit).status == 0);
   check_case({"sensitivity " + flagship + " --metric eps --trials 600000 --threads 1", 2,
-              "error: sensitivity --method correlation needs 112.4 MiB of memory for 600000 trials (144 bytes per trial, "
+              "error: sensitivity's correlation method needs 112.4 MiB of memory for 600000 trials (144 bytes per trial, "
               "plus 30.0 MiB of workspace on 1 thread), but only 100.0 MiB is available",
               "", limit});
 }

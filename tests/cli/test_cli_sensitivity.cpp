@@ -105,7 +105,7 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
     const auto result = run("sensitivity " + flagship + " --metric epss");
     CHECK(result.status == 2);
     CHECK(result.err ==
-          "error: --metric `epss` is not a metric or driver of `" + flagship + "`\nhint: did you mean `eps`?\n");
+          "--metric:1:1: error: unknown variable `epss`\n    epss\n    ^~~~\nhint: did you mean `eps`?\n");
   }
   SECTION("an unknown method lists the valid ones") {
     const auto result = run(sensitivity + "--method tornado,sobl");
@@ -119,8 +119,8 @@ TEST_CASE("flag errors exit 2 with a message and a hint") {
     CHECK(result.status == 2);
     CHECK(result.err ==
           "error: sobol indices assume independent drivers, but revenue, gross_margin and opex are "
-          "correlated\nhint: use --method shapley, whose effects stay right with correlated drivers, or "
-          "add --ignore-correlations to compute the indices as if the drivers were independent\n");
+          "correlated\nhint: use the shapley method, whose effects stay right with correlated drivers, or "
+          "ignore the correlations to compute the indices as if the drivers were independent\n");
   }
   SECTION("a bad range") {
     const auto result = run(sensitivity + "--range 90,10");
@@ -143,7 +143,7 @@ TEST_CASE("option --method all runs every method that applies and says which it 
     CHECK_THAT(table.out, Contains(section));
   CHECK(table.out.find("\nsobol: ") == std::string::npos);
   CHECK_THAT(table.out, Contains("\nnote: sobol skipped: sobol indices assume independent drivers, but revenue,\n"
-                                 "  gross_margin and opex are correlated; use --method shapley, whose effects stay\n"));
+                                 "  gross_margin and opex are correlated; use the shapley method, whose effects\n"));
 
   const auto json = run(sensitivity + "--trials 2000 --method all --format json");
   REQUIRE(json.status == 0);
@@ -166,7 +166,7 @@ TEST_CASE("a design too small for an interval is refused with the minimum and a 
   CHECK(result.status == 2);
   CHECK(result.err ==
         "error: sobol needs at least 6 trials, found 1: fewer leave its bootstrap too few distinct resamples for a "
-        "95% interval\nhint: raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual\n");
+        "95% interval\nhint: raise the trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual\n");
   // Under all, such a method is skipped instead, and the rest still run.
   const auto all = run(sensitivity + "--trials 1 --method all --format json");
   REQUIRE(all.status == 0);

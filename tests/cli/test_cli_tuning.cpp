@@ -155,7 +155,7 @@ TEST_CASE("sweep refuses a bad --vary with one located error") {
   };
   const Case c = GENERATE(
       Case{"revenue.p90=1120:1150", "--vary:1:13: error: expected START:STOP:STEP, found `1120:1150`\n"},
-      Case{"revenue.p90", "--vary:1:1: error: --vary revenue.p90 has no values to sweep\n"},
+      Case{"revenue.p90", "--vary:1:1: error: `revenue.p90` has no values to sweep\n"},
       Case{"revnue.p90=1120,1130", "--vary:1:1: error: unknown driver `revnue`\n    revnue.p90=1120,1130\n    ^~~~~~\n"
                                    "hint: did you mean `revenue`?\n"},
       Case{"revenue.mean=1110,1120", "--vary:1:9: error: `mean` cannot be combined with `p10` and `p90`\n"});
@@ -197,9 +197,9 @@ TEST_CASE("solve refuses an unreachable target and a bad target") {
   const auto unreachable = cli("solve " + flagship +
                                     " --trials 2000 --target 'P(eps >= 0.22) = 0.99' --vary revenue.p90 --bracket 1130:1140");
   CHECK(unreachable.status == 2);
-  CHECK_THAT(unreachable.err, StartsWith("error: P(eps >= 0.22) = 0.99 is not reached inside --bracket 1130:1140: "
+  CHECK_THAT(unreachable.err, StartsWith("--bracket:1:1: error: P(eps >= 0.22) = 0.99 is not reached inside the bracket 1130:1140: "
                                          "revenue.p90 = 1130 gives "));
-  CHECK_THAT(unreachable.err, Contains("hint: widen the bracket, or leave out --bracket to search around the current value\n"));
+  CHECK_THAT(unreachable.err, Contains("hint: widen the bracket, or leave it out to search around the current value\n"));
 
   const auto bad = cli("solve " + flagship + " --target 'P(epss >= 0.2) = 0.5' --vary revenue.p90");
   CHECK(bad.status == 2);

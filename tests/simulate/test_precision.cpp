@@ -92,8 +92,8 @@ TEST_CASE("percentile goals are relative half-widths of the guided variables' pe
 TEST_CASE("precision needs guidance and a half-width in (0, 1)") {
   const Model model = flagship();
   CHECK_THROWS_WITH(simulate_to_precision(model, {.trials = 1000}, {.half_width = 0.0, .percentiles = {}}),
-                    "--precision must be a half-width between 0 and 1, found 0");
+                    "the precision must be a half-width between 0 and 1, found 0");
   const Model unguided = build_model(parse_scenario("name: x\ndrivers:\n  a: {dist: normal, mean: 0, sd: 1}\n", "x.yaml"));
   CHECK_THROWS_WITH(simulate_to_precision(unguided, {.trials = 1000}, {.half_width = 0.01, .percentiles = {}}),
-                    "--precision needs guidance lines, and the scenario has none");
+                    "a run to a precision needs guidance lines, and the scenario has none");
 }

@@ -26,7 +26,8 @@ inline MemoryNeed either(const MemoryNeed& a, const MemoryNeed& b) {
   return {a.per_trial > b.per_trial ? a.per_trial : b.per_trial, a.fixed > b.fixed ? a.fixed : b.fixed};
 }
 
-/// The worker threads a parallel loop may use now (the --threads limit, else the machine's cores).
+/// The worker threads a parallel loop may use now (the caller's tbb::global_control limit, else the
+/// machine's cores).
 std::uint64_t worker_threads();
 
 /// Memory a new allocation can have: the kernel's MemAvailable, or the environment variable
@@ -35,7 +36,7 @@ std::uint64_t worker_threads();
 /// Throws InputError when GUIDANCE_MEMORY_LIMIT is set but not a whole number of bytes.
 std::uint64_t available_memory();
 
-/// Throws InputError when `what` (a command, "sensitivity --method correlation", or "a run") would need
+/// Throws InputError when `what` (a command, "sensitivity's correlation method", or "a run") would need
 /// more than 90% of available_memory() for `trials` trials. The message gives the need, its bytes per
 /// trial and the memory available; the hint, how many trials would fit.
 void check_memory(std::string_view what, const MemoryNeed& need, std::uint64_t trials);

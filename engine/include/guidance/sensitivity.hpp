@@ -65,12 +65,13 @@ std::uint64_t minimum_trials(SensitivityMethod method);
 struct SensitivityOptions {
   std::size_t metric = 0;  // the variable analysed (a metric or a stochastic driver)
   std::vector<SensitivityMethod> methods = {SensitivityMethod::tornado, SensitivityMethod::correlation};
-  /// Monte Carlo trials (correlation, regional) and base trials N of the sobol and shapley designs.
-  std::uint64_t trials = default_trials;
-  std::uint64_t seed = default_seed;
-  /// How the correlation and regional trials are drawn. The sobol and shapley designs are always
-  /// Monte Carlo: their bootstrap intervals need independent trials.
-  Sampling sampling = Sampling::monte_carlo;
+  /// The run: its trials are the Monte Carlo trials (correlation, regional) and the base trials N of
+  /// the sobol and shapley designs; its sampling is how the correlation and regional trials are drawn
+  /// (the sobol and shapley designs are always Monte Carlo: their bootstrap intervals need independent
+  /// trials); its progress hears the work done, in trials, counted across the sampling stages one
+  /// after the other (the Monte Carlo run of correlation and regional, then sobol's base trials, then
+  /// shapley's): sensitivity_stages(model, options) x trials in all.
+  RunOptions run;
   /// Probabilities of the tornado's low and high ends and of the spider's range: 0 < low < high < 1.
   double range_low = 0.10;
   double range_high = 0.90;
@@ -79,14 +80,9 @@ struct SensitivityOptions {
   bool ignore_correlations = false;
   /// Leave out the requested methods that do not apply (sobol with correlated drivers, shapley with
   /// too many drivers, fewer trials than minimum_trials) and list them in SensitivityReport::skipped,
-  /// instead of refusing the whole request: what `--method all` asks for.
+  /// instead of refusing the whole request: what asking for every method means.
   bool skip_inapplicable = false;
   std::size_t bootstrap_resamples = 1000;  // for the sobol and shapley 95% intervals
-  /// Hears the work done, in trials, counted across the sampling stages one after the other (the
-  /// Monte Carlo run of correlation and regional, then sobol's base trials, then shapley's):
-  /// sensitivity_stages(model, options) x trials in all. Same rules as RunOptions::progress: returning false
-  /// stops the work, which throws RunCancelled. Empty: no calls.
-  std::function<bool(std::uint64_t trials_done)> progress = nullptr;
 };
 
 /// How many sampling stages of `trials` each the requested methods that apply to `model` run (0 to 3;

@@ -8,9 +8,14 @@
 //   std::vector<VariantReport> variants =
 //       compare_variants(load_variants("scenarios/juniper_q4_2012.yaml", {}), {.trials = 20'000});
 //   TuningSource source = open_scenario("scenarios/juniper_q4_2012.yaml");
-//   Sweep sweep = run_sweep(source, {parse_variation("revenue.p90=1120:1140:5")}, {.trials = 20'000});
-//   Solution s = solve(source, parse_target("P(eps >= 0.22) = 50%"), parse_variation("revenue.p90"),
-//                      {.trials = 20'000}, {});
+//   Variation p90{.driver = "revenue", .parameter = "p90", .values = {{"1120", 1120}, {"1130", 1130}}};
+//   Sweep sweep = run_sweep(source, {p90}, {.trials = 20'000});
+//   Solution s = solve(source, parse_target("P(eps >= 0.22) = 50%", "target"),
+//                      Variation{.driver = "revenue", .parameter = "p90"}, {.trials = 20'000}, {});
+//
+// The analyses take typed values; reading them from text is the caller's (the CLI's cli/args/). The
+// one language parsed here is the target's, shared by every caller. An error about a value the caller
+// read from text points at the SourceLocation the caller gave with it, so it shows under the argument.
 #pragma once
 
 #include <cstddef>
@@ -42,10 +47,6 @@ struct TuningSource {
 /// true}`). Throws InputError (load_scenario's and build_model's).
 TuningSource open_scenario(const std::string& path, LoadOptions options = {}, bool repair_correlations = false);
 
-/// The index of the variable called `name`, named on the command line by `flag` ("--metric"). Throws
-/// InputError pointing at the name, with "did you mean" among the model's drivers and metrics.
-std::size_t find_variable(const Model& model, const std::string& name, const std::string& flag);
-
 // ---- compare -------------------------------------------------------------------------------------
 
 struct VariantReport {
@@ -54,15 +55,18 @@ struct VariantReport {
   RunReport report;
 };
 
+/// The variants called `names` (load_variants, load.hpp: an empty list is base and every variant, in
+/// file order) from one read of `path`, with the correlations' repair asked for (`repair_correlations`)
+/// in each. Throws InputError (load_variants').
+std::vector<Scenario> open_variants(const std::string& path, const LoadOptions& options,
+                                    std::span<const std::string> names, bool repair_correlations = false);
+
 /// "base" and every variant under `scenarios:`, in file order.
 std::vector<std::string> all_variants(const Scenario& scenario);
 
-/// "--scenarios a,b,c" -> {"a", "b", "c"}. Throws InputError (path "--scenarios") for an empty name or
-/// a name given twice.
-std::vector<std::string> parse_variant_list(const std::string& argument);
-
 /// Run every variant (load_variants, load.hpp) with the same options (so the same trials). Every
-/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's).
+/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's, and
+/// check_memory's for any variant's run: they run one at a time).
 std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, const RunOptions& options,
                                             Charts charts = Charts::all);
 
@@ -76,23 +80,23 @@ struct ParameterValue {
   bool percent = false;  // written as a percent
 };
 
-/// A driver parameter and the values it takes: `--vary NAME.PARAM=START:STOP:STEP` (STOP included when
-/// a whole number of steps away), `--vary NAME.PARAM=v1,v2,...`, or `--vary NAME.PARAM` (solve). NAME
-/// alone is a constant driver (or replaces a distribution with a constant).
+/// A driver parameter and the values it takes (a sweep's; none for solve). A driver without a
+/// parameter is a constant driver (or replaces a distribution with a constant).
 struct Variation {
-  std::string target;                          // "revenue.p90", "tax_rate"
-  std::vector<ParameterValue> values;          // in order; empty without `=`
-  bool percent = false;                        // the values are written as percents
-  std::shared_ptr<const SourceText> argument;  // the whole argument (path "--vary"), for errors
+  std::string driver;                  // "revenue", "tax_rate"
+  std::string parameter;               // "p90"; empty: the driver as a constant
+  std::vector<ParameterValue> values;  // in order
+  bool percent = false;                // the values are written as percents
+  /// Where the caller wrote the parameter's name and its values (or the whole variation when there
+  /// are none), for errors; empty when it was not text.
+  SourceLocation name_where, values_where;
+
+  /// "revenue.p90", or "tax_rate" for a constant.
+  std::string name() const { return parameter.empty() ? driver : driver + "." + parameter; }
 };
 
 /// Most points one sweep may have (the product of the variations' sizes).
 inline constexpr std::size_t max_sweep_points = 1000;
-
-/// Parse a `--vary` argument. Throws InputError pointing into it (path "--vary"): no target, a value
-/// that is not a number, START:STOP:STEP with a STEP <= 0 or STOP < START, percents mixed with plain
-/// numbers, more than max_sweep_points values.
-Variation parse_variation(const std::string& argument);
 
 struct SweepPoint {
   std::vector<double> values;  // per variation, as loaded
@@ -105,17 +109,18 @@ struct Sweep {
   std::vector<SweepPoint> points;  // every combination, the first variation outermost
 };
 
-/// Run the scenario at every point. Every point is loaded before any is run, so a typo in NAME.PARAM
-/// is one error (the loader's, moved into the `--vary` argument) and a value the distribution refuses
-/// is named ("at revenue.sd = -5: ..."). Throws InputError for no or more than two variations, the same
-/// target twice, a variation without values, or more than max_sweep_points points.
+/// Run the scenario at every point. Every point is set up before any is run, so a typo in NAME.PARAM
+/// is one error (with_parameters', at the variation's name_where) and a value the distribution refuses
+/// is named ("at revenue.sd = -5: ...", at its values_where). Throws InputError for no or more than two
+/// variations, the same parameter twice, a variation without values, more than max_sweep_points
+/// points, or a run that would not fit in memory (check_memory; the points run one at a time).
 Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const RunOptions& options);
 
 // ---- solve ---------------------------------------------------------------------------------------
 
-/// What `--target` asks for: P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p,
-/// pNN(METRIC) = x or mean(METRIC) = x. Probabilities are fractions; percents are allowed ("80%").
-/// `--maximize` and `--minimize` take the same statistics without `= goal`.
+/// A target: P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or
+/// mean(METRIC) = x. Probabilities are fractions; percents are allowed ("80%"). To maximize or
+/// minimize, the same statistics without `= goal`.
 struct Target {
   enum class Statistic { at_least, at_most, in_guidance, percentile, mean };
   enum class Aim { reach, maximize, minimize };
@@ -127,22 +132,20 @@ struct Target {
   double goal = 0.0;        // p (in (0, 1)) or x; unused unless `aim` is reach
   bool threshold_percent = false, goal_percent = false;  // written as percents
   std::string text;         // as written
-  SourceLocation metric_where;  // the metric's name in the text (path "--target")
+  SourceLocation metric_where;  // the metric's name in the text
 };
 
-/// Parse `--target`. Throws InputError pointing into the text (path "--target").
-Target parse_target(const std::string& text);
+/// Parse a target, or with `aim` maximize or minimize an objective (a statistic without `= goal`).
+/// Throws InputError pointing into the text, which errors show as `source` (the caller's name for
+/// where the text came from, such as its argument).
+Target parse_target(const std::string& text, std::string source, Target::Aim aim = Target::Aim::reach);
 
-/// Parse `--maximize` or `--minimize` (`aim`): a statistic of --target's without `= goal`. Throws
-/// InputError pointing into the text (path "--maximize" or "--minimize").
-Target parse_objective(const std::string& text, Target::Aim aim);
-
-/// `--bracket LO:HI` with LO < HI (path "--bracket" in errors).
+/// The values solve searches between: low.value < high.value.
 struct Bracket {
   ParameterValue low, high;
   bool percent = false;
+  SourceLocation where;  // where the caller wrote it, for errors; empty when it was not text
 };
-Bracket parse_bracket(const std::string& argument);
 
 struct SolveOptions {
   std::optional<Bracket> bracket;  // empty: search outwards from the parameter's current value
@@ -157,7 +160,7 @@ struct NaturalRange {
   double high = std::numeric_limits<double>::infinity();
   bool open_low = false;  // `low` itself is outside (sd > 0)
   std::string reason;     // "`tax_rate` is a share, from 0% to 100%"; empty when unbounded
-  // false for a share: it bounds the search around the current value, but a --bracket may reach past
+  // false for a share: it bounds the search around the current value, but a bracket may reach past
   // it (a negative margin, a growth rate written as a percent), since the user chose those values.
   bool firm = true;
 };
@@ -179,7 +182,7 @@ struct Solution {
   Interval bracket;               // the target is crossed between these values
   Interval searched;              // the bracket the bisection started from
   NaturalRange natural;           // the parameter's natural range
-  std::optional<Interval> asked;  // --bracket as given, when the natural range clipped it to `searched`
+  std::optional<Interval> asked;  // the bracket as given, when the natural range clipped it to `searched`
   int iterations = 0;             // bisection (or golden-section) steps
   bool step_limit = false;        // the bisection stopped at SolveOptions::max_iterations, not converged
   std::vector<SolveStep> steps;   // every run, in order (bracketing, bisection, the solution)
@@ -190,12 +193,13 @@ struct Solution {
 /// Goal seek: find where the target statistic crosses its goal, by bracketing then bisection, to
 /// Monte Carlo precision (the search stops when the statistic at the two ends of the bracket differs
 /// by less than the half-width of its 95% interval). With `target.aim` maximize or minimize, the
-/// value inside --bracket where the statistic is largest (smallest), by golden-section search to the
-/// same precision. Never runs a value outside the parameter's NaturalRange: a --bracket reaching
+/// value inside the bracket where the statistic is largest (smallest), by golden-section search to the
+/// same precision. Never runs a value outside the parameter's NaturalRange: a bracket reaching
 /// beyond it is clipped (Solution::asked). Throws InputError for an unknown metric (with "did you
-/// mean"), `in guidance` on a metric without a guidance line, a `--vary` with values, a bracket end
-/// the distribution refuses, a bracket outside the natural range, --maximize without --bracket, and a
-/// goal not reached inside the bracket (or, without one, within 10 doublings of a step of 5% of the
+/// mean"), `in guidance` on a metric without a guidance line, a variation with values, a bracket end
+/// the distribution refuses, a bracket outside the natural range, a maximum or minimum without a
+/// bracket, a run that would not fit in memory (check_memory; the search runs one value at a time), and
+/// a goal not reached inside the bracket (or, without one, within 10 doublings of a step of 5% of the
 /// current value on either side): that error names the closest value reached and where.
 Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
                const SolveOptions& solve_options);
@@ -213,7 +217,7 @@ struct LineRank {
   bool percent = false;
 };
 
-/// What propose publishes besides its two ranges (`--round STEP`, `--center X`).
+/// What propose publishes besides its two ranges.
 struct PublishOptions {
   std::optional<double> step;    // round the ends outward to multiples of this (> 0), on decimal digits
   std::optional<double> center;  // publish X ± h, with h the smallest half-width holding the confidence
@@ -225,7 +229,7 @@ struct PublishedRange {
   Interval range;                // the ends
   std::optional<double> center;  // X, when published as X ± h
   double half_width = 0.0;       // h; 0 without a center
-  std::optional<double> step;    // --round
+  std::optional<double> step;    // the rounding step
   double p_in = 0.0;             // the share of all trials inside
   Interval ranks;                // percentile_rank of each end
 };
@@ -239,34 +243,32 @@ struct Proposal {
   Interval narrowest_ranks, central_ranks;           // percentile_rank of each bound
   std::optional<LineRank> guidance;  // the metric's own guidance line, if it has one
   std::vector<LineRank> lines;       // every guidance line, in the scenario's order
-  std::optional<PublishedRange> publish;  // with --round or --center
+  std::optional<PublishedRange> publish;  // with a step or a center
 };
-
-/// Parse a probability given to the flag `flag` ("0.8" or "80%"); throws InputError naming the flag
-/// unless it is in [0, 1], or strictly between 0 and 1 when `exclusive`.
-double parse_probability(const std::string& text, std::string_view flag, bool exclusive);
-
-/// Parse `--confidence`: parse_probability, strictly between 0 and 1.
-double parse_confidence(const std::string& text);
-
-/// Parse `--round STEP` ("0.01", or "0.1%" for a tenth of a point): a finite number above 0. Throws
-/// InputError naming the flag, with a hint.
-double parse_round_step(const std::string& text);
-
-/// Parse `--center X` ("0.04", "72.5%"): a finite number. Throws InputError naming the flag, with a hint.
-double parse_center(const std::string& text);
 
 /// The peak of a proposal's run and analysis: run_memory(), or the trials with propose()'s sorted copy
 /// of the metric's finite values and, after it, the selection of its central interval or the distances
-/// from --center.
+/// from the center.
 MemoryNeed propose_memory(const Model& model);
 
-/// The range to publish for `metric` at `confidence`, from a simulated run, and with `publish` the
-/// range as a company would publish it (Proposal::publish). Throws InputError for an unknown metric
-/// (with "did you mean"), a confidence outside (0, 1), or a metric finite in fewer than
-/// ceil(confidence * trials) trials.
-Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report,
-                 const std::string& metric, double confidence, const PublishOptions& publish = {});
+/// The range to publish for the variable `metric` (an index into model.variables) at `confidence`,
+/// from a simulated run, and with `publish` the range as a company would publish it
+/// (Proposal::publish). Throws InputError for a confidence outside (0, 1), or a metric finite in fewer
+/// than ceil(confidence * trials) trials.
+Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, std::size_t metric,
+                 double confidence, const PublishOptions& publish = {});
+
+/// A proposal with the run it was made from.
+struct ProposalRun {
+  SimulationResult result;
+  RunReport report;  // with `charts` as analyze's
+  Proposal proposal;
+};
+
+/// Check the memory (propose_memory), simulate with `options`, analyse and propose: what `guidance
+/// propose` does. Throws InputError as check_memory, simulate and propose do.
+ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
+                         const PublishOptions& publish = {}, Charts charts = Charts::none);
 
 // ---- rendering (report stage): tables of at most 80 columns, and the documented JSON -------------
 
@@ -275,11 +277,6 @@ struct TuningTable {
   std::vector<std::string> variables;  // empty: every variable with a guidance line
   std::vector<std::size_t> percentiles = {2, 4, 6};  // indices into reported_percentiles: P10, P50, P90
 };
-
-/// `--metric` names (checked against the model, "did you mean") and `--percentiles 10,50,90` (each one
-/// of reported_percentiles; path "--percentiles" in errors). Throws InputError.
-TuningTable parse_tuning_table(const Model& model, std::span<const std::string> variables,
-                               const std::string& percentiles);
 
 std::string render_compare(std::span<const VariantReport> variants, const TuningTable& table);
 /// {"variants": {NAME: run_json}}.

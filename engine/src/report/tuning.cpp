@@ -155,7 +155,7 @@ std::vector<Quantity> sweep_quantities(const Sweep& sweep, const TuningTable& ta
 
 std::string render_sweep_table(const Sweep& sweep, const std::vector<Quantity>& quantities) {
   const Variation& vary = sweep.vary[0];
-  TextTable probabilities{{vary.target}, {}, {}}, percentiles{{vary.target}, {}, {}};
+  TextTable probabilities{{vary.name()}, {}, {}}, percentiles{{vary.name()}, {}, {}};
   for (const Quantity& quantity : quantities)
     (quantity.probability ? probabilities : percentiles).headers.push_back(quantity.header);
   for (const SweepPoint& point : sweep.points) {
@@ -176,7 +176,7 @@ std::string render_sweep_grids(const Sweep& sweep, const std::vector<Quantity>& 
   const std::size_t width = columns.values.size();
   std::string out;
   for (const Quantity& quantity : quantities) {
-    TextTable grid{{fmt::format("{} \\ {}", rows.target, columns.target)}, {}, {}};
+    TextTable grid{{fmt::format("{} \\ {}", rows.name(), columns.name())}, {}, {}};
     for (std::size_t j = 0; j < width; ++j) grid.headers.push_back(format_bound(sweep.points[j].values[1], columns.percent));
     for (std::size_t i = 0; i < sweep.points.size() / width; ++i) {
       TextTable::Row& row = grid.rows.emplace_back();
@@ -363,12 +363,12 @@ std::string render_sweep(const Sweep& sweep, const TuningTable& table) {
   const SweepPoint& first = sweep.points.front();
   std::string out = format_run_header(first.model, first.report);
   for (const Variation& vary : sweep.vary)
-    out += fmt::format("{} from {} to {} ({} value{})\n", vary.target, format_bound(vary.values.front().value, vary.percent),
+    out += fmt::format("{} from {} to {} ({} value{})\n", vary.name(), format_bound(vary.values.front().value, vary.percent),
                        format_bound(vary.values.back().value, vary.percent), vary.values.size(),
                        vary.values.size() == 1 ? "" : "s");
   out += fmt::format("{} point{}, {}\n\n", sweep.points.size(), sweep.points.size() == 1 ? "" : "s", common_numbers);
   const std::vector<Quantity> quantities = sweep_quantities(sweep, table);
-  if (quantities.empty()) return out + "no guidance lines: choose percentiles to show with --metric\n";
+  if (quantities.empty()) return out + "no guidance lines: choose the variables whose percentiles to show\n";
   return out + (sweep.vary.size() == 1 ? render_sweep_table(sweep, quantities) : render_sweep_grids(sweep, quantities));
 }
 
@@ -379,13 +379,13 @@ nlohmann::ordered_json sweep_json(const Sweep& sweep) {
   for (const Variation& variation : sweep.vary) {
     Json values = Json::array();
     for (const ParameterValue& value : variation.values) values.push_back(value.value);
-    vary.push_back({{"name", variation.target}, {"values", values}});
+    vary.push_back({{"name", variation.name()}, {"values", values}});
   }
   out["vary"] = vary;
   Json points = Json::array();
   for (const SweepPoint& point : sweep.points) {
     Json values = Json::object();
-    for (std::size_t k = 0; k < sweep.vary.size(); ++k) values[sweep.vary[k].target] = point.values[k];
+    for (std::size_t k = 0; k < sweep.vary.size(); ++k) values[sweep.vary[k].name()] = point.values[k];
     Json entry{{"values", values}};
     entry.update(run_json_part(point.model, point.report, false));
     points.push_back(entry);
@@ -420,13 +420,13 @@ std::string render_solution(const Solution& solution) {
                      format_bound(solution.searched.high, solution.percent));
   out += fmt::format("  runs        {}, {}\n", solution.steps.size(), common_numbers);
   if (solution.asked) {
-    out += fmt::format("note: --bracket {} to {} was clipped to {} to {}: {}\n", format_bound(solution.asked->low, solution.percent),
+    out += fmt::format("note: the bracket {} to {} was clipped to {} to {}: {}\n", format_bound(solution.asked->low, solution.percent),
                        format_bound(solution.asked->high, solution.percent), format_bound(solution.searched.low, solution.percent),
                        format_bound(solution.searched.high, solution.percent), solution.natural.reason);
   }
   if (solution.step_limit) {
     out += fmt::format("note: the search stopped at its limit of {} {} steps before the statistic at the "
-                       "bracket's ends agreed: give a narrower --bracket\n",
+                       "bracket's ends agreed: give a narrower bracket\n",
                        solution.iterations, reach ? "bisection" : "golden-section");
   } else if (reach && (target.goal < solution.achieved_ci.low || target.goal > solution.achieved_ci.high)) {
     out += fmt::format("note: the goal is not inside the achieved interval: the statistic jumps across it between "

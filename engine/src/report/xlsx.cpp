@@ -531,7 +531,7 @@ void write_sweep_workbook(const std::string& file, const Sweep& sweep, std::stri
   std::vector<std::string> key;
   std::vector<lxw_format*> key_formats;
   for (const Variation& variation : sweep.vary) {
-    key.push_back(variation.target);
+    key.push_back(variation.name());
     key_formats.push_back(book.format(variation.percent ? probability_format : std::string_view("General")));
   }
   const auto point_key = [&](const SweepPoint& point) {

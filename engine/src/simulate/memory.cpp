@@ -75,10 +75,10 @@ void check_memory(std::string_view what, const MemoryNeed& need, std::uint64_t t
           : fmt::format("{} needs {} of memory (its workspace {}), but only {} is available", what,
                         format_bytes(needed), on_threads, format_bytes(available));
   const double fitting = need.per_trial > 0.0 ? std::floor((usable - need.fixed) / need.per_trial) : 0.0;
-  std::string hint = fitting >= 1.0 ? fmt::format("at most {:.0f} trials fit: run fewer (--trials)", fitting)
-                     : threads > 1  ? "use fewer threads (--threads): each has a workspace of its own"
-                                    : "fix the least important drivers with --set NAME=VALUE, or run on a machine with "
-                                      "more memory";
+  std::string hint = fitting >= 1.0 ? fmt::format("at most {:.0f} trials fit: run fewer", fitting)
+                     : threads > 1  ? "use fewer threads: each has a workspace of its own"
+                                    : "fix the least important drivers to constants, or run on a machine with more "
+                                      "memory";
   throw InputError({}, message, std::move(hint));
 }
 

@@ -42,11 +42,11 @@ PrecisionStop largest_half_width(const Model& model, const RunReport& report, co
 PreciseRun simulate_to_precision(const Model& model, const RunOptions& options, const PrecisionGoal& goal,
                                  Charts charts) {
   if (model.guidance.empty())
-    throw InputError({}, "--precision needs guidance lines, and the scenario has none",
-                     "add a `guidance:` section, or run a fixed number of trials with --trials");
+    throw InputError({}, "a run to a precision needs guidance lines, and the scenario has none",
+                     "add a `guidance:` section, or run a fixed number of trials");
   if (!(goal.half_width > 0.0 && goal.half_width < 1.0))
-    throw InputError({}, fmt::format("--precision must be a half-width between 0 and 1, found {:g}", goal.half_width),
-                     "e.g. --precision 0.005 for P(in) to within +-0.5 percentage points");
+    throw InputError({}, fmt::format("the precision must be a half-width between 0 and 1, found {:g}", goal.half_width),
+                     "e.g. 0.005 for P(in) to within +-0.5 percentage points");
 
   const std::uint64_t max_trials = std::max<std::uint64_t>(goal.max_trials, 1);
   PreciseRun run;

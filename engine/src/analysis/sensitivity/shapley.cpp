@@ -17,10 +17,10 @@
 #include <tbb/parallel_for.h>
 
 #include "guidance/sampler.hpp"
-#include "analysis/bootstrap.hpp"
-#include "analysis/common.hpp"
-#include "analysis/conditional.hpp"
-#include "analysis/design.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
+#include "analysis/sensitivity/common.hpp"
+#include "analysis/sensitivity/conditional.hpp"
+#include "analysis/sensitivity/design.hpp"
 #include "dist/standard_normal.hpp"
 #include "guidance/sensitivity.hpp"
 

@@ -1,4 +1,4 @@
-#include "analysis/conditional.hpp"
+#include "analysis/sensitivity/conditional.hpp"
 
 #include <optional>
 #include <stdexcept>

@@ -7,7 +7,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/common.hpp"
 #include "guidance/sensitivity.hpp"
 #include "simulate/ranks.hpp"
 

@@ -1,4 +1,4 @@
-#include "analysis/design.hpp"
+#include "analysis/sensitivity/design.hpp"
 
 #include <algorithm>
 #include <stdexcept>

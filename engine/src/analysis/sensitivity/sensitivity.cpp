@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
+#include "analysis/sensitivity/common.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance {
@@ -36,7 +36,7 @@ std::vector<SensitivityMethod> applicable_methods(const Model& model, const Sens
         analysis::check_shapley_size(sensitivity_inputs(model).size());
         analysis::check_unconditioned(model);
       }
-      analysis::check_trials(method, options.trials);
+      analysis::check_trials(method, options.run.trials);
       methods.push_back(method);
     } catch (const InputError& error) {
       if (!options.skip_inapplicable) throw;
@@ -86,7 +86,7 @@ std::uint64_t sensitivity_stages(const Model& model, const SensitivityOptions& o
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requested) {
   analysis::check_metric(model, requested.metric);
   analysis::check_range(requested.range_low, requested.range_high);
-  if (requested.trials == 0) throw std::invalid_argument("sensitivity: no trials");
+  if (requested.run.trials == 0) throw std::invalid_argument("sensitivity: no trials");
   SensitivityReport report;
   report.inputs = sensitivity_inputs(model);
   // Every check before any work.
@@ -96,13 +96,13 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   // The methods run one after the other (correlation and regional on one simulation), so each must
   // fit on its own.
   for (const SensitivityMethod method : options.methods)
-    check_memory(fmt::format("sensitivity --method {}", method_name(method)), sensitivity_memory(model, method, options),
-                 options.trials);
+    check_memory(fmt::format("sensitivity's {} method", method_name(method)), sensitivity_memory(model, method, options),
+                 options.run.trials);
 
   report.metric = options.metric;
-  report.trials = options.trials;
-  report.seed = options.seed;
-  report.sampling = options.sampling;
+  report.trials = options.run.trials;
+  report.seed = options.run.seed;
+  report.sampling = options.run.sampling;
   report.range_low = options.range_low;
   report.range_high = options.range_high;
   report.correlated = model.copula.drivers;
@@ -114,22 +114,24 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   // Each sampling stage reports its trials after those of the stages before it.
   std::uint64_t stages_done = 0;
   const auto next_stage = [&]() -> std::function<bool(std::uint64_t)> {
-    if (!options.progress) return nullptr;
-    const std::uint64_t offset = stages_done++ * options.trials;
-    return [&options, offset](std::uint64_t done) { return options.progress(offset + done); };
+    if (!options.run.progress) return nullptr;
+    const std::uint64_t offset = stages_done++ * options.run.trials;
+    return [&options, offset](std::uint64_t done) { return options.run.progress(offset + done); };
   };
   if (wanted(SensitivityMethod::correlation) || wanted(SensitivityMethod::regional)) {
-    const SimulationResult result = simulate(
-        model, {.trials = options.trials, .seed = options.seed, .sampling = options.sampling, .progress = next_stage()});
+    RunOptions run = options.run;
+    run.progress = next_stage();
+    const SimulationResult result = simulate(model, run);
     if (wanted(SensitivityMethod::correlation)) report.correlation = rank_correlations(model, result, options.metric);
     if (wanted(SensitivityMethod::regional)) report.regional = regional(model, result, options.metric);
   }
   if (wanted(SensitivityMethod::sobol))
-    report.sobol = sobol_indices(model, options.metric, options.trials, options.seed, options.ignore_correlations,
+    report.sobol = sobol_indices(model, options.metric, options.run.trials, options.run.seed, options.ignore_correlations,
                                  options.bootstrap_resamples, next_stage());
   if (wanted(SensitivityMethod::shapley))
     report.shapley =
-        shapley_effects(model, options.metric, options.trials, options.seed, options.bootstrap_resamples, next_stage());
+        shapley_effects(model, options.metric, options.run.trials, options.run.seed, options.bootstrap_resamples,
+                        next_stage());
   return report;
 }
 

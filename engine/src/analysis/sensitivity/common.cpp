@@ -1,11 +1,11 @@
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/common.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "analysis/bootstrap.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance::analysis {
@@ -41,8 +41,8 @@ void check_independent(const Model& model, bool ignore_correlations) {
     names += std::string(k == 0 ? "" : k + 1 == drivers.size() ? " and " : ", ") + model.variables[drivers[k]].name;
   throw InputError(
       {}, fmt::format("sobol indices assume independent drivers, but {} are correlated", names),
-      "use --method shapley, whose effects stay right with correlated drivers, or add "
-      "--ignore-correlations to compute the indices as if the drivers were independent");
+      "use the shapley method, whose effects stay right with correlated drivers, or ignore the "
+      "correlations to compute the indices as if the drivers were independent");
 }
 
 void check_shapley_size(std::size_t inputs) {
@@ -51,7 +51,7 @@ void check_shapley_size(std::size_t inputs) {
                    fmt::format("shapley's exact design needs 2^{} evaluations per trial for {} drivers; it "
                                "supports at most {} drivers with distributions",
                                inputs, inputs, max_shapley_drivers),
-                   "fix the least important drivers with --set NAME=VALUE (the tornado ranks them)");
+                   "fix the least important drivers to constants (the tornado ranks them)");
 }
 
 void check_unconditioned(const Model& model) {
@@ -72,8 +72,8 @@ void check_trials(SensitivityMethod method, std::uint64_t trials) {
                    fmt::format("{} needs at least {} trials, found {}: {}", method_name(method), minimum, trials,
                                bootstrap ? "fewer leave its bootstrap too few distinct resamples for a 95% interval"
                                          : "with fewer, every rank correlation is +1 or -1"),
-                   bootstrap ? "raise --trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual"
-                             : "raise --trials: 10,000 or more is usual");
+                   bootstrap ? "raise the trials: the intervals narrow as 1 / sqrt(trials), and 10,000 or more is usual"
+                             : "raise the trials: 10,000 or more is usual");
 }
 
 }  // namespace guidance::analysis

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "analysis/common.hpp"
-#include "analysis/design.hpp"
+#include "analysis/sensitivity/common.hpp"
+#include "analysis/sensitivity/design.hpp"
 #include "guidance/sensitivity.hpp"
 
 namespace guidance {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/tuning_input.hpp"
+#include "guidance/tuning.hpp"
 #include "formula/rounding.hpp"
 #include "stats/order_statistics.hpp"
 
@@ -81,38 +81,6 @@ PublishedRange publish_range(std::span<const double> sorted, std::size_t k, Inte
 
 }  // namespace
 
-double parse_round_step(const std::string& text) {
-  const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
-  if (!number || !(number->value > 0.0) || !std::isfinite(number->value)) {
-    throw InputError({}, fmt::format("--round must be a number above 0, found {}", text),
-                     "write the step to round the range's ends to, such as --round 0.01 (the cent) or --round 0.1% "
-                     "(a tenth of a point)");
-  }
-  return number->value;
-}
-
-double parse_center(const std::string& text) {
-  const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
-  if (!number || !std::isfinite(number->value)) {
-    throw InputError({}, fmt::format("--center must be a finite number, found {}", text),
-                     "write the figure to centre the range on, such as --center 0.04 or --center 72.5%");
-  }
-  return number->value;
-}
-
-double parse_probability(const std::string& text, std::string_view flag, bool exclusive) {
-  const std::optional<tuning_detail::Number> number = tuning_detail::parse_number(text);
-  const bool inside = number && (exclusive ? number->value > 0.0 && number->value < 1.0
-                                           : number->value >= 0.0 && number->value <= 1.0);
-  if (!inside) {
-    throw InputError({}, fmt::format("{} must be between 0 and 1{}, found {}", flag, exclusive ? " (exclusive)" : "", text),
-                     "write a fraction such as 0.8, or a percent such as 80%");
-  }
-  return number->value;
-}
-
-double parse_confidence(const std::string& text) { return parse_probability(text, "--confidence", true); }
-
 MemoryNeed propose_memory(const Model& model) {
   const MemoryNeed sorted{sizeof(double), 0.0}, distances{sizeof(double), 0.0};
   const MemoryNeed after = trials_memory(model) + sorted +
@@ -120,16 +88,15 @@ MemoryNeed propose_memory(const Model& model) {
   return either(run_memory(model), after);
 }
 
-Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, const std::string& metric,
+Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, std::size_t variable,
                  double confidence, const PublishOptions& publish) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
-    throw InputError({}, fmt::format("--confidence must be between 0 and 1 (exclusive), found {:g}", confidence),
+    throw InputError({}, fmt::format("the confidence must be between 0 and 1 (exclusive), found {:g}", confidence),
                      "write a fraction such as 0.8, or a percent such as 80%");
   }
-  const std::size_t variable = find_variable(model, metric, "--metric");
 
   Proposal proposal;
-  proposal.metric = metric;
+  proposal.metric = model.variables[variable].name;
   proposal.confidence = confidence;
   const std::span<const double> column = result.column(variable);
   const double constant = model.variables[variable].constant_value;
@@ -156,9 +123,9 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     while (static_cast<double>(k) / trials < confidence) ++k;
     if (k > sorted.size()) {
       throw InputError({}, fmt::format("`{}` is a finite number in only {} of {} trials, fewer than the {:g}% asked for",
-                                       metric, sorted.size(), result.trials, confidence * 100),
+                                       proposal.metric, sorted.size(), result.trials, confidence * 100),
                        fmt::format("{}find why the metric is not finite (a division by zero?)",
-                                   sorted.empty() ? "" : "lower --confidence, or "));
+                                   sorted.empty() ? "" : "lower the confidence, or "));
     }
     proposal.narrowest = narrowest_window(sorted, k);
     // Equal tails of the finite values around a share confidence / finite of them, so that the range
@@ -198,6 +165,15 @@ Proposal propose(const Model& model, const SimulationResult& result, const RunRe
     if (line.variable == variable && !proposal.guidance) proposal.guidance = ranked;
   }
   return proposal;
+}
+
+ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
+                         const PublishOptions& publish, Charts charts) {
+  check_memory("propose", propose_memory(model), options.trials);
+  ProposalRun run{simulate(model, options), {}, {}};
+  run.report = analyze(model, run.result, charts);
+  run.proposal = propose(model, run.result, run.report, metric, confidence, publish);
+  return run;
 }
 
 }  // namespace guidance

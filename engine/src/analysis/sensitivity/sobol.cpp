@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/bootstrap.hpp"
-#include "analysis/common.hpp"
-#include "analysis/design.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
+#include "analysis/sensitivity/common.hpp"
+#include "analysis/sensitivity/design.hpp"
 #include "guidance/sampler.hpp"
 #include "guidance/sensitivity.hpp"
 

@@ -13,15 +13,14 @@
 
 #include <fmt/format.h>
 
-#include "analysis/tuning_input.hpp"
+#include "analysis/tuning/tuning_input.hpp"
+#include "guidance/decimal.hpp"
 
 namespace guidance {
 
 namespace {
 
-using tuning_detail::argument_error;
-using tuning_detail::Number;
-using tuning_detail::parse_number;
+using tuning_detail::text_error;
 using Statistic = Target::Statistic;
 
 /// The default search: its first step as a share of the current value, the runs on each side, and
@@ -34,17 +33,20 @@ constexpr int max_closest_steps = 30;
 /// Two-sided 95% standard normal quantile, for the interval on a mean.
 constexpr double z95 = 1.959963984540054;
 
+/// "maximize" or "minimize".
+std::string_view aim_name(Target::Aim aim) { return aim == Target::Aim::maximize ? "maximize" : "minimize"; }
+
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 // target    := head '=' NUMBER
-// objective := head                       (--maximize, --minimize)
+// objective := head                       (Aim::maximize, Aim::minimize)
 // head      := ('P' | 'p') '(' NAME relation ')' | ('p' | 'P') DIGITS '(' NAME ')' | 'mean' '(' NAME ')'
 // relation  := '>=' NUMBER | '<=' NUMBER | 'in' 'guidance'
 class TargetParser {
  public:
-  TargetParser(const std::string& text, Target::Aim aim)
-      : source_(std::make_shared<const SourceText>(SourceText{flag(aim), text})), text_(source_->text), aim_(aim) {}
+  TargetParser(const std::string& text, std::string source, Target::Aim aim)
+      : source_(std::make_shared<const SourceText>(SourceText{std::move(source), text})), text_(source_->text), aim_(aim) {}
 
   Target parse() {
     Target target;
@@ -78,13 +80,13 @@ class TargetParser {
       const std::size_t rest = skip_space();
       if (rest < text_.size()) {
         fail(rest, text_.size() - rest, fmt::format("unexpected `{}` after the statistic", text_.substr(rest)),
-             fmt::format("{} takes a statistic without a goal, e.g. {} 'P(eps in guidance)'", flag(aim_), flag(aim_)));
+             fmt::format("to {} a statistic, give it without a goal, e.g. 'P(eps in guidance)'", aim_name(aim_)));
       }
       return target;
     }
     expect("=");
     const std::size_t goal_start = skip_space();
-    const Number goal = number("the goal");
+    const Decimal goal = number("the goal");
     target.goal = goal.value;
     target.goal_percent = goal.percent;
     const bool probability = target.statistic == Statistic::at_least || target.statistic == Statistic::at_most ||
@@ -105,12 +107,8 @@ class TargetParser {
       "targets are P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or "
       "mean(METRIC) = x";
 
-  static std::string flag(Target::Aim aim) {
-    return aim == Target::Aim::maximize ? "--maximize" : aim == Target::Aim::minimize ? "--minimize" : "--target";
-  }
-
   [[noreturn]] void fail(std::size_t first, std::size_t length, std::string message, std::string_view hint = {}) const {
-    throw argument_error(source_, first, length, std::move(message), std::string(hint));
+    throw text_error(source_, first, length, std::move(message), std::string(hint));
   }
 
   std::string found(std::size_t at, std::string_view token) const {
@@ -151,7 +149,7 @@ class TargetParser {
       target.statistic = text_[at] == '>' ? Statistic::at_least : Statistic::at_most;
       position_ += 2;
       skip_space();
-      const Number threshold = number("a threshold");
+      const Decimal threshold = number("a threshold");
       target.threshold = threshold.value;
       target.threshold_percent = threshold.percent;
       return;
@@ -166,13 +164,13 @@ class TargetParser {
          "P(X > x) is written P(X >= x): with continuous values the two are the same");
   }
 
-  Number number(std::string_view what) {
+  Decimal number(std::string_view what) {
     const std::size_t start = position_;
     while (position_ < text_.size() && (is_name_char(text_[position_]) || text_[position_] == '.' ||
                                         text_[position_] == '%' || text_[position_] == '-' || text_[position_] == '+'))
       ++position_;
     const std::string token = text_.substr(start, position_ - start);
-    const std::optional<Number> parsed = parse_number(token);
+    const std::optional<Decimal> parsed = read_decimal(token);
     if (!parsed) {
       fail(start, std::max<std::size_t>(1, token.size()),
            fmt::format("expected a number for {}, found {}", what, found(start, token)),
@@ -358,7 +356,7 @@ class GoalSeek {
       : source_(source), target_(target), vary_(vary), options_(options), bound_(bind(target, source.model)),
         solution_(solution) {}
 
-  /// --bracket, clipped to the natural range: the statistic at both ends, and (reaching a goal) an
+  /// The bracket, clipped to the natural range: the statistic at both ends, and (reaching a goal) an
   /// error when they are on the same side of it.
   void bracket_given(const Bracket& bracket) {
     const NaturalRange natural = solution_.natural.firm ? solution_.natural : NaturalRange{};
@@ -366,8 +364,8 @@ class GoalSeek {
     const bool below = natural.open_low ? range.low <= natural.low : range.low < natural.low;
     if (below || range.high > natural.high) {
       if ((natural.open_low ? range.high <= natural.low : range.high < natural.low) || range.low > natural.high) {
-        throw InputError({}, fmt::format("--bracket {}:{} is outside the values `{}` can take: {}", bracket.low.text,
-                                         bracket.high.text, vary_.target, natural.reason),
+        throw InputError(bracket.where, fmt::format("the bracket {}:{} is outside the values `{}` can take: {}",
+                                                    bracket.low.text, bracket.high.text, vary_.name(), natural.reason),
                          "give a bracket inside that range");
       }
       solution_.asked = range;
@@ -379,10 +377,10 @@ class GoalSeek {
     high_ = run(solution_.asked && range.high != bracket.high.value ? written(range.high) : bracket.high);
     if (target_.aim == Target::Aim::reach && side(low_->estimate) * side(high_->estimate) > 0) {
       const Point low = *low_, high = *high_;  // closest() moves low_ and high_
-      throw InputError({}, fmt::format("{} is not reached inside --bracket {}:{}{}: {}, and {}{}", target_.text,
-                                       bracket.low.text, bracket.high.text, clipped_to(), describe(low),
-                                       describe(high), closest()),
-                       "widen the bracket, or leave out --bracket to search around the current value");
+      throw InputError(bracket.where, fmt::format("{} is not reached inside the bracket {}:{}{}: {}, and {}{}", target_.text,
+                                                  bracket.low.text, bracket.high.text, clipped_to(), describe(low),
+                                                  describe(high), closest()),
+                       "widen the bracket, or leave it out to search around the current value");
     }
   }
 
@@ -448,10 +446,10 @@ class GoalSeek {
     low_ = sides[1].last;
     high_ = sides[0].last;
     const std::string within = natural.reason.empty() ? "" : fmt::format(" ({}, and is searched only there)", natural.reason);
-    throw InputError({}, fmt::format("{} is not reached by varying {} around {}{}: {}, and {}{}", target_.text, vary_.target,
+    throw InputError({}, fmt::format("{} is not reached by varying {} around {}{}: {}, and {}{}", target_.text, vary_.name(),
                                      message_number(start.value.value, solution_.percent), within, describe(sides[1].last),
                                      describe(sides[0].last), closest()),
-                     "give the range to search with --bracket LO:HI, or vary another parameter");
+                     "give a bracket LO:HI to search, or vary another parameter");
   }
 
   /// Halve the bracket until the statistic at its two ends is within Monte Carlo precision of each
@@ -558,7 +556,7 @@ class GoalSeek {
     evaluation.point.estimate = measure(bound_, evaluation.model, evaluation.result);
     if (std::isnan(evaluation.point.estimate.value)) {
       throw InputError({}, fmt::format("{} has no value at {} = {}: `{}` is not a finite number in any trial",
-                                       target_.text, vary_.target, value.text, target_.metric));
+                                       target_.text, vary_.name(), value.text, target_.metric));
     }
     solution_.steps.push_back({value.value, evaluation.point.estimate.value});
     return evaluation;
@@ -572,11 +570,11 @@ class GoalSeek {
     const bool up = low_->estimate.value < target_.goal;
     const Point best = optimize(up, max_closest_steps);
     return fmt::format("; the {} it reaches there is {} at {} = {}", up ? "highest" : "lowest",
-                       message_statistic(target_, source_.model, best.estimate.value), vary_.target,
+                       message_statistic(target_, source_.model, best.estimate.value), vary_.name(),
                        message_number(best.value.value, solution_.percent));
   }
 
-  /// " (clipped to LO:HI)" when the natural range clipped --bracket.
+  /// " (clipped to LO:HI)" when the natural range clipped the bracket.
   std::string clipped_to() const {
     if (!solution_.asked) return "";
     return fmt::format(" (clipped to {}:{}: {})", message_number(low_->value.value, solution_.percent),
@@ -584,7 +582,7 @@ class GoalSeek {
   }
 
   std::string describe(const Point& point) const {
-    return fmt::format("{} = {} gives {}", vary_.target, message_number(point.value.value, solution_.percent),
+    return fmt::format("{} = {} gives {}", vary_.name(), message_number(point.value.value, solution_.percent),
                        message_statistic(target_, source_.model, point.estimate.value));
   }
 
@@ -599,67 +597,35 @@ class GoalSeek {
 
 }  // namespace
 
-Target parse_target(const std::string& text) { return TargetParser(text, Target::Aim::reach).parse(); }
-
-Target parse_objective(const std::string& text, Target::Aim aim) { return TargetParser(text, aim).parse(); }
-
-Bracket parse_bracket(const std::string& argument) {
-  const auto source = std::make_shared<const SourceText>(SourceText{"--bracket", argument});
-  const std::size_t colon = argument.find(':');
-  if (colon == std::string::npos) {
-    throw argument_error(source, 0, argument.size(), fmt::format("expected LO:HI, found `{}`", argument),
-                         "e.g. --bracket 1100:1200 or --bracket 30%:40%");
-  }
-  Bracket bracket;
-  const auto end = [&](std::size_t first, std::size_t last) {
-    const std::string text = argument.substr(first, last - first);
-    const std::optional<Number> number = parse_number(text);
-    if (!number) {
-      throw argument_error(source, first, text.size(),
-                           text.empty() ? "expected a number, found nothing" : fmt::format("expected a number, found `{}`", text),
-                           "e.g. --bracket 1100:1200 or --bracket 30%:40%");
-    }
-    bracket.percent = bracket.percent || number->percent;
-    return ParameterValue{text, number->value, number->percent};
-  };
-  bracket.low = end(0, colon);
-  bracket.high = end(colon + 1, argument.size());
-  if (!(bracket.low.value < bracket.high.value)) {
-    throw argument_error(source, 0, argument.size(),
-                         fmt::format("LO must be less than HI, found {} and {}", bracket.low.text, bracket.high.text));
-  }
-  return bracket;
+Target parse_target(const std::string& text, std::string source, Target::Aim aim) {
+  return TargetParser(text, std::move(source), aim).parse();
 }
 
 Solution solve(const TuningSource& source, const Target& target, const Variation& vary, const RunOptions& options,
                const SolveOptions& solve_options) {
   if (!vary.values.empty()) {
-    const std::size_t equals = vary.argument->text.find('=');
-    throw argument_error(vary.argument, equals, vary.argument->text.size() - equals,
-                         "solve finds the value itself: give --vary NAME.PARAM without values",
-                         "bound the search with --bracket LO:HI");
+    throw InputError(vary.values_where, "solve finds the value itself: give the parameter without values",
+                     "bound the search with a bracket LO:HI");
   }
   Solution solution;
   solution.target = target;
-  solution.vary = vary.target;
-  const std::size_t dot = vary.target.find('.');
-  const std::string name = vary.target.substr(0, dot);
+  solution.vary = vary.name();
   const auto driver = std::find_if(source.scenario.drivers.begin(), source.scenario.drivers.end(),
-                                   [&](const Driver& d) { return d.name == name; });
+                                   [&](const Driver& d) { return d.name == vary.driver; });
   const bool known = driver != source.scenario.drivers.end();
-  const std::string parameter = dot == std::string::npos ? "" : vary.target.substr(dot + 1);
   if (known) {
-    solution.current = current_value(*driver, parameter);
-    solution.natural = natural_range(*driver, parameter);
+    solution.current = current_value(*driver, vary.parameter);
+    solution.natural = natural_range(*driver, vary.parameter);
   }
   solution.percent = solve_options.bracket ? solve_options.bracket->percent : known && driver->percent;
 
+  check_memory("solve", run_memory(source.model), options.trials);
   GoalSeek search(source, target, vary, options, solution);
   const bool optimum = target.aim != Target::Aim::reach;
   if (optimum && !solve_options.bracket) {
-    throw InputError({}, fmt::format("{} searches inside a bracket: give --bracket LO:HI",
-                                     target.aim == Target::Aim::maximize ? "--maximize" : "--minimize"),
-                     fmt::format("e.g. --vary {} --bracket LO:HI with the values to search between", vary.target));
+    throw InputError({}, fmt::format("to {} {}, solve searches inside a bracket: give one, LO:HI", aim_name(target.aim),
+                                     target.text),
+                     fmt::format("give the values of {} to search between", vary.name()));
   }
   if (solve_options.bracket) {
     search.bracket_given(*solve_options.bracket);
@@ -667,9 +633,8 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
     if (!solution.current) {
       // The loader names what is wrong with NAME.PARAM (unknown driver or parameter, "did you mean").
       tuning_detail::load_point(source, std::span(&vary, 1), std::array{ParameterValue{"1", 1.0, false}});
-      throw argument_error(vary.argument, 0, vary.argument->text.size(),
-                           fmt::format("cannot tell the current value of `{}` to search around", vary.target),
-                           "give the range to search with --bracket LO:HI");
+      throw InputError(vary.values_where, fmt::format("cannot tell the current value of `{}` to search around", vary.name()),
+                       "give a bracket LO:HI to search");
     }
     double step = first_step_share * std::abs(*solution.current);
     if (step == 0) step = driver->distribution ? std::sqrt(variance(*driver->distribution)) : 1.0;

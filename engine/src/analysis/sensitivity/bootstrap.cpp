@@ -1,4 +1,4 @@
-#include "analysis/bootstrap.hpp"
+#include "analysis/sensitivity/bootstrap.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/common.hpp"
+#include "analysis/sensitivity/common.hpp"
 #include "guidance/sensitivity.hpp"
 #include "stats/order_statistics.hpp"
 
