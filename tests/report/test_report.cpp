@@ -440,8 +440,10 @@ TEST_CASE("the HTML compare report overlays every variant's distribution", "[htm
 
 TEST_CASE("the HTML sweep report charts each line's P(in) against the parameter, a curve per second value", "[html]") {
   const TuningSource source = open_scenario(flagship, {});
-  const Sweep sweep = run_sweep(source, {parse_variation("revenue.p90=1120:1140:10"), parse_variation("revenue.p10=1060,1080")},
-                                {.trials = 2'000, .seed = 5});
+  // revenue.p90=1120:1140:10 and revenue.p10=1060,1080, as typed values.
+  const Variation p90{"revenue", "p90", {{"1120", 1120}, {"1130", 1130}, {"1140", 1140}}};
+  const Variation p10{"revenue", "p10", {{"1060", 1060}, {"1080", 1080}}};
+  const Sweep sweep = run_sweep(source, {p90, p10}, {.trials = 2'000, .seed = 5});
   const std::string page = render_html_sweep(sweep, {"guidance sweep scenarios/juniper_q4_2012.yaml"});
   CHECK_THAT(page, StartsWith("<!DOCTYPE html>"));
   CHECK(page.find("<script") == std::string::npos);

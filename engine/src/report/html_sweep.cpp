@@ -27,7 +27,7 @@ double p_in(const SweepPoint& point, std::size_t line) {
 std::string probability_figure(const Sweep& sweep, std::size_t line, std::string title) {
   const Variation& across = sweep.vary.front();
   const std::size_t curves = sweep.vary.size() > 1 ? sweep.vary[1].values.size() : 1;
-  charts::ProbabilityChart chart{std::move(title), across.target, {across.percent, 0}, {}};
+  charts::ProbabilityChart chart{std::move(title), across.name(), {across.percent, 0}, {}};
   for (std::size_t c = 0; c < curves; ++c) {
     charts::ProbabilitySeries& series = chart.series.emplace_back();
     series.colour = c;
@@ -44,7 +44,7 @@ std::string legend(const Sweep& sweep) {
   std::string out = "<ul class=\"legend\">\n";
   for (std::size_t c = 0; c < curves.values.size(); ++c)
     out += fmt::format("<li><span class=\"swatch s{}\"></span>{} = {}</li>\n", c % charts::series_colours,
-                       escape(curves.target), escape(format_bound(sweep.points[c].values[1], curves.percent)));
+                       escape(curves.name()), escape(format_bound(sweep.points[c].values[1], curves.percent)));
   return out + "</ul>\n";
 }
 
@@ -52,7 +52,7 @@ std::string legend(const Sweep& sweep) {
 std::string points_table(const Sweep& sweep) {
   const Model& first = sweep.points.front().model;
   html::Table table;
-  for (const Variation& variation : sweep.vary) table.headers.push_back(variation.target);
+  for (const Variation& variation : sweep.vary) table.headers.push_back(variation.name());
   for (const GuidanceRange& line : first.guidance) table.headers.push_back("P(in) " + line.name);
   if (first.guidance.size() > 1) table.headers.emplace_back("All lines");
   for (const SweepPoint& point : sweep.points) {
@@ -71,14 +71,14 @@ std::string render_html_sweep(const Sweep& sweep, const HtmlOptions& options) {
   if (sweep.points.empty()) return html::report({"Parameter sweep", "No points", "", {}, {}}, "", options);
   const SweepPoint& first = sweep.points.front();
   std::string varied;
-  for (const Variation& variation : sweep.vary) varied += (varied.empty() ? "" : ", ") + variation.target;
+  for (const Variation& variation : sweep.vary) varied += (varied.empty() ? "" : ", ") + variation.name();
 
   std::string content;
   if (!first.model.guidance.empty()) {
     content += fmt::format("<section>\n<h2>Guidance by {}</h2>\n<p class=\"note\">P(in) of each guidance line at "
                            "each value. Every point runs the same trials (common random numbers), so the curves move "
                            "with the parameter, not with noise.</p>\n",
-                           escape(sweep.vary.front().target));
+                           escape(sweep.vary.front().name()));
     content += legend(sweep);
     for (std::size_t line = 0; line < first.model.guidance.size(); ++line) {
       const GuidanceRange& range = first.model.guidance[line];
