@@ -104,6 +104,10 @@ void add_scenario_flags(CLI::App& command, ScenarioFlags& flags) {
   command.add_option("--set", flags.overrides,
                      "Override a driver: NAME=VALUE, NAME.PARAM=VALUE or 'NAME={dist: normal, mean: 1, sd: 2}'")
       ->take_all();
+  command.add_option("--given", flags.given,
+                     "A value already reported, NAME=VALUE (an element: 'revenue[routing,Q3]=590'), fixed in every "
+                     "trial; replaces the file's `given:` for that element")
+      ->take_all();
   command.add_flag("--repair-correlations", flags.repair_correlations,
                    "Use the nearest valid correlation matrix when the requested one is not valid");
 }
@@ -136,6 +140,7 @@ LoadOptions load_options(const ScenarioFlags& flags) {
   options.variant = flags.variant;
   options.overrides = flags.overrides;
   options.actuals = flags.actuals;
+  options.given = flags.given;
   return options;
 }
 

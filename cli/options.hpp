@@ -32,6 +32,7 @@ struct ScenarioFlags {
   std::string variant = "base";
   std::vector<std::string> overrides;  // --set
   std::vector<std::string> actuals;    // --actual (run only)
+  std::vector<std::string> given;      // --given
   bool repair_correlations = false;
 };
 

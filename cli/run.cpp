@@ -27,10 +27,7 @@ void add_validate(CLI::App& app, ValidateCommand& command) {
 }
 
 int ValidateCommand::operator()() const {
-  LoadOptions options;
-  options.variant = scenario.variant;
-  options.overrides = scenario.overrides;
-  Scenario loaded = load_scenario(scenario.file, options);
+  Scenario loaded = load_scenario(scenario.file, load_options(scenario));
   if (scenario.repair_correlations) loaded.simulation.repair_correlations = true;
   const Model model = build_model(loaded);
   write_output("", render_summary(loaded, model));

@@ -33,6 +33,23 @@ bool is_name(std::string_view text) {
   });
 }
 
+/// A driver, or one element of a dimensioned driver: `revenue[Q4]`, `revenue[routing,Q3]` (element
+/// names are letters, digits and `_`).
+bool is_driver_name(std::string_view text) {
+  const std::size_t bracket = text.find('[');
+  if (bracket == std::string_view::npos) return is_name(text);
+  if (!is_name(text.substr(0, bracket)) || !text.ends_with(']')) return false;
+  const std::string_view inside = text.substr(bracket + 1, text.size() - bracket - 2);
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = inside.find(',', start);
+    const std::string_view label = inside.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    const bool digits_first = !label.empty() && label[0] >= '0' && label[0] <= '9';
+    if (!is_name(label) && !(digits_first && is_name("_" + std::string(label)))) return false;
+    if (comma == std::string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
 /// One number of a `--vary` value list.
 struct Part {
   ListItem item;
@@ -154,7 +171,8 @@ std::vector<std::string> parse_variant_list(const std::string& argument) {
 Variation parse_variation(const std::string& argument) {
   const Argument source = argument_text("--vary", argument);
   const std::size_t equals = argument.find('=');
-  const std::string name = argument.substr(0, equals);
+  std::string name = argument.substr(0, equals);
+  if (name.find('[') != std::string::npos) std::erase(name, ' ');  // revenue[routing, Q3]
   const std::size_t dot = name.find('.');
   Variation vary;
   vary.driver = name.substr(0, dot);
@@ -162,7 +180,7 @@ Variation parse_variation(const std::string& argument) {
   vary.name_where = at(source, 0, name.size());
   vary.values_where = equals == std::string::npos ? at(source, 0, argument.size())
                                                   : at(source, equals + 1, argument.size() - equals - 1);
-  if (!is_name(vary.driver) || (dot != std::string::npos && !is_name(vary.parameter))) {
+  if (!is_driver_name(vary.driver) || (dot != std::string::npos && !is_name(vary.parameter))) {
     throw InputError(vary.name_where,
                      fmt::format("expected NAME.PARAM (a driver's parameter) or NAME (a constant driver), found `{}`", name),
                      "e.g. --vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34% "

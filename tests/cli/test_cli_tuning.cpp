@@ -320,3 +320,28 @@ TEST_CASE("the tuning commands give the same output on any number of threads") {
   CHECK(one.out == two.out);
   CHECK(cli(command + " --threads 1").out == cli(command + " --threads 2").out);
 }
+
+TEST_CASE("dimensioned scenarios: --given fixes an element, --vary and --metric name elements") {
+  const std::string fiscal_year = "scenarios/juniper_fy2012.yaml";
+  // --given replaces what the file gives (Q3) and adds what it does not (Q4), spaces ignored.
+  const auto run = cli("run " + fiscal_year + " --trials 1000 --format json --given 'revenue[Q4]=1120' --given 'revenue[ Q3 ]=1100'");
+  REQUIRE(run.status == 0);
+  const auto variables = nlohmann::json::parse(run.out)["variables"];
+  CHECK(variables["revenue[Q4]"]["given"] == true);
+  CHECK(variables["revenue[Q4]"]["mean"] == 1120.0);
+  CHECK(variables["revenue[Q3]"]["mean"] == 1100.0);
+  CHECK(variables["operating_income[Q4]"]["constant"] == false);
+
+  const auto bad = cli("run " + fiscal_year + " --given 'revenue[Q5]=1120'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, StartsWith("--given:1:1: error: unknown driver `revenue[Q5]` in `given`"));
+
+  const auto sweep = cli("sweep " + fiscal_year + " --trials 2000 --vary 'revenue[Q4].p90=1120:1140:10' --metric fy_eps");
+  CHECK(sweep.status == 0);
+  CHECK_THAT(sweep.out, Contains("revenue[Q4].p90"));
+  check_width(sweep.out);
+
+  const auto solve = cli("solve " + fiscal_year + " --trials 2000 --target 'P(eps[Q4] >= 0.21) = 50%' --vary 'revenue[Q4].p90'");
+  CHECK(solve.status == 0);
+  CHECK_THAT(solve.out, Contains("revenue[Q4].p90"));
+}

@@ -129,6 +129,18 @@ class TargetParser {
     return text_.substr(start, position_ - start);
   }
 
+  // A variable: a name, or one element of a dimensioned one (`eps[Q4]`, spaces inside ignored).
+  std::string variable() {
+    std::string out = name();
+    if (out.empty() || position_ >= text_.size() || text_[position_] != '[') return out;
+    const std::size_t close = text_.find(']', position_);
+    if (close == std::string::npos) fail(position_, 1, "expected `]` to close the element", forms_hint);
+    std::string element = text_.substr(position_, close + 1 - position_);
+    std::erase(element, ' ');
+    position_ = close + 1;
+    return out + element;
+  }
+
   void expect(std::string_view token) {
     const std::size_t at = skip_space();
     if (text_.compare(at, token.size(), token) != 0)
@@ -138,7 +150,7 @@ class TargetParser {
 
   void read_metric(Target& target) {
     const std::size_t start = skip_space();
-    target.metric = name();
+    target.metric = variable();
     if (target.metric.empty()) fail(start, 1, fmt::format("expected a metric name, found {}", found(start, {})), forms_hint);
     target.metric_where = SourceLocation{source_, 1, static_cast<int>(start) + 1, static_cast<int>(target.metric.size())};
   }
