@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "args/errors.hpp"
 #include "commands.hpp"
 #include "guidance/diagnostics.hpp"
 #include "outputs.hpp"
@@ -57,7 +58,7 @@ int report_errors(const std::function<int()>& command) {
   } catch (const ReaderGone&) {
     return 128 + SIGPIPE;  // quietly, as `cat` and `seq` end when the reader of a pipe has gone
   } catch (const guidance::InputError& error) {
-    std::cerr << error.render();
+    std::cerr << guidance::args::command_line_error(error).render();
     return bad_input;
   } catch (const std::bad_alloc&) {
     std::cerr << "error: out of memory\nhint: run fewer trials (--trials)\n";

@@ -141,6 +141,7 @@ LoadOptions load_options(const ScenarioFlags& flags) {
   options.overrides = flags.overrides;
   options.actuals = flags.actuals;
   options.given = flags.given;
+  options.labels = {"--set", "--actual", "--given"};
   return options;
 }
 

@@ -26,12 +26,15 @@ SourceLocation at(const Argument& argument, std::size_t first, std::size_t lengt
   return SourceLocation{argument, 1, static_cast<int>(first) + 1, static_cast<int>(std::max<std::size_t>(1, length))};
 }
 
-bool is_name(std::string_view text) {
-  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
+/// Letters, digits and `_`: an element's name (`Q3`, `2013`).
+bool is_label(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
+
+/// A label that does not start with a digit: a driver's or a parameter's name.
+bool is_name(std::string_view text) { return is_label(text) && !(text[0] >= '0' && text[0] <= '9'); }
 
 /// A driver, or one element of a dimensioned driver: `revenue[Q4]`, `revenue[routing,Q3]` (element
 /// names are letters, digits and `_`).
@@ -43,8 +46,7 @@ bool is_driver_name(std::string_view text) {
   for (std::size_t start = 0;;) {
     const std::size_t comma = inside.find(',', start);
     const std::string_view label = inside.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    const bool digits_first = !label.empty() && label[0] >= '0' && label[0] <= '9';
-    if (!is_name(label) && !(digits_first && is_name("_" + std::string(label)))) return false;
+    if (!is_label(label)) return false;
     if (comma == std::string_view::npos) return true;
     start = comma + 1;
   }
@@ -90,7 +92,8 @@ std::string scaled_decimal(std::int64_t scaled, int decimals) {
     if (digits.size() <= static_cast<std::size_t>(decimals)) digits.insert(0, decimals + 1 - digits.size(), '0');
     digits.insert(digits.size() - decimals, ".");
   }
-  return (scaled < 0 ? "-" : "") + digits;
+  if (scaled < 0) digits.insert(0, 1, '-');
+  return digits;
 }
 
 /// START:STOP:STEP as exact decimals: every point is START + i STEP computed in integers of the finest

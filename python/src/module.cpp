@@ -24,6 +24,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "args/errors.hpp"
 #include "args/tuning.hpp"
 #include "guidance/diagnostics.hpp"
 #include "guidance/load.hpp"
@@ -154,6 +155,7 @@ LoadedScenario load(const std::string& path, const std::string& variant, const s
   options.variant = variant;
   options.overrides = overrides;
   options.actuals = actuals;
+  options.labels = {"--set", "--actual", "--given"};  // errors read as the command line's (docs/python.md)
   return {std::make_shared<const TuningSource>(open_scenario(path, options, repair_correlations)), path,
           std::move(options), repair_correlations};
 }
@@ -279,7 +281,7 @@ PYBIND11_MODULE(_engine, module) {
     try {
       if (error) std::rethrow_exception(error);
     } catch (const guidance::InputError& input) {
-      raise_scenario_error(input);
+      raise_scenario_error(guidance::args::command_line_error(input));  // worded as the command line's
     } catch (const guidance::RunCancelled&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
     }
@@ -294,7 +296,7 @@ PYBIND11_MODULE(_engine, module) {
   py::class_<RunResult>(module, "RunResult")
       .def("json", [](const RunResult& run) { return guidance::run_json(*run.model, run.report).dump(); },
            "The run as `guidance run --format json` writes it")
-      .def("html", [](const RunResult& run) { return guidance::render_html_run(*run.model, run.report, {.embedded = true}); },
+      .def("html", [](const RunResult& run) { return guidance::render_html_run(*run.model, run.report, {.command = {}, .embedded = true}); },
            "The HTML report's header, tables and charts, to embed in a page")
       .def("table",
            [](const RunResult& run) { return guidance::render_table(*run.model, run.report, {.histograms = true}); },
@@ -310,14 +312,14 @@ PYBIND11_MODULE(_engine, module) {
   py::class_<SensitivityResult>(module, "SensitivityResult")
       .def("json", [](const SensitivityResult& result) { return guidance::sensitivity_json(*result.model, result.report).dump(); })
       .def("html", [](const SensitivityResult& result) {
-        return guidance::render_html_sensitivity(*result.model, result.report, {.embedded = true});
+        return guidance::render_html_sensitivity(*result.model, result.report, {.command = {}, .embedded = true});
       });
   py::class_<CompareResult>(module, "CompareResult")
       .def("json", [](const CompareResult& result) { return guidance::compare_json(result.variants).dump(); })
-      .def("html", [](const CompareResult& result) { return guidance::render_html_compare(result.variants, {.embedded = true}); });
+      .def("html", [](const CompareResult& result) { return guidance::render_html_compare(result.variants, {.command = {}, .embedded = true}); });
   py::class_<guidance::Sweep>(module, "Sweep")
       .def("json", [](const guidance::Sweep& sweep) { return guidance::sweep_json(sweep).dump(); })
-      .def("html", [](const guidance::Sweep& sweep) { return guidance::render_html_sweep(sweep, {.embedded = true}); });
+      .def("html", [](const guidance::Sweep& sweep) { return guidance::render_html_sweep(sweep, {.command = {}, .embedded = true}); });
 
   py::class_<LoadedScenario>(module, "LoadedScenario")
       .def_property_readonly("names", [](const LoadedScenario& scenario) {

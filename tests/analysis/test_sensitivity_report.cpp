@@ -184,7 +184,7 @@ TEST_CASE("the table draws the tornado in 80 columns, then one table per method"
     CHECK_THAT(table, Contains(heading));
   CHECK_THAT(table, Contains("█"));
   CHECK_THAT(table, Contains("\nnote: revenue, gross_margin and opex are correlated; the tornado and the spider\n"));
-  CHECK_THAT(table, Contains("note: the sobol indices ignore the correlations (--ignore-correlations)"));
+  CHECK_THAT(table, Contains("note: the sobol indices ignore the correlations, as asked"));
   // The biggest bar first.
   CHECK(table.find("  revenue ") < table.find("  diluted_shares "));
 }

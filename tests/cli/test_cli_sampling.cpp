@@ -36,7 +36,8 @@ TEST_CASE("an invalid correlation matrix is refused, and repaired only on reques
   const auto refused = cli("run " + file + " --trials 2000");
   CHECK(refused.status == 2);
   CHECK_THAT(refused.err, Contains("error: the correlations do not form a valid correlation matrix"));
-  CHECK_THAT(refused.err, Contains("hint: lower some of these correlations"));
+  CHECK_THAT(refused.err, Contains("hint: lower some of these correlations, or set `simulation: {repair_correlations: "
+                                   "true}` to use the nearest valid matrix (or --repair-correlations)\n"));
 
   const auto repaired = cli("run " + file + " --trials 2000 --repair-correlations");
   CHECK(repaired.status == 0);

@@ -24,10 +24,12 @@ LoadOptions variant(const std::string& name) {
   return options;
 }
 
+/// Overrides and actuals labelled as the command line labels them (its flags).
 LoadOptions set(std::vector<std::string> overrides, std::vector<std::string> actuals = {}) {
   LoadOptions options;
   options.overrides = std::move(overrides);
   options.actuals = std::move(actuals);
+  options.labels = {"--set", "--actual", "--given"};
   return options;
 }
 

@@ -92,10 +92,13 @@ TEST_CASE("an invalid correlation matrix is refused without repair") {
   try {
     build_model(parse_scenario(conflicting(false), "conflicting.yaml"));
     FAIL("no error");
-  } catch (const InputError& error) {
+  } catch (const InvalidCorrelations& error) {
     CHECK_THAT(error.message(), StartsWith("the correlations do not form a valid correlation matrix: its smallest "
                                            "eigenvalue is "));
-    CHECK_THAT(error.hint(), Contains("--repair-correlations"));
+    // The engine names the file's setting; the command line adds its flag (cli/args/errors.hpp).
+    CHECK(error.hint() ==
+          "lower some of these correlations, or set `simulation: {repair_correlations: true}` to use the nearest "
+          "valid matrix");
   }
 }
 

@@ -1,6 +1,6 @@
 // Errors in user input, pointing at the user's own text.
 //
-// Every value read from a scenario (and every `--set` override) carries a SourceLocation. When it is
+// Every value read from a scenario (and every override argument) carries a SourceLocation. When it is
 // wrong, the engine throws InputError; the CLI prints InputError::render() and exits with status 2:
 //
 //   scenarios/x.yaml:7:31: error: sd must be > 0, found -0.4
@@ -17,7 +17,7 @@
 
 namespace guidance {
 
-/// The text of one input: a scenario file, or one `--set` argument (path "--set").
+/// The text of one input: a scenario file, or one argument (path: the label its client gives it).
 struct SourceText {
   std::string path;
   std::string text;

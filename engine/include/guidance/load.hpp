@@ -2,7 +2,7 @@
 //
 //   LoadOptions options;
 //   options.variant = "bear";                      // a name under `scenarios:`
-//   options.overrides = {"tax_rate=30%", "revenue.mean=1120"};
+//   options.overrides = {"tax_rate=30%", "revenue.mean=1120"};   // errors name them "set"
 //   Scenario scenario = load_scenario("scenarios/juniper_q4_2012.yaml", options);
 //
 // yaml-cpp is guarded: the file size is capped, the text must be UTF-8, and the loader builds its own
@@ -22,18 +22,27 @@
 
 namespace guidance {
 
+/// How errors name the arguments of LoadOptions, as their input ("set:1:9: error: ..."): a client
+/// names them as its users write them (the command line by its flags).
+struct ArgumentLabels {
+  std::string overrides = "set";
+  std::string actuals = "actual";
+  std::string given = "given";
+};
+
 struct LoadOptions {
   /// A name under `scenarios:`; "base" is the file itself.
   std::string variant = "base";
-  /// `--set` arguments, applied in order after the variant: "NAME=VALUE", "NAME.PARAM=VALUE",
-  /// "NAME={dist: normal, mean: 1, sd: 2}". Errors point into the argument (path "--set").
+  /// Overrides, applied in order after the variant: "NAME=VALUE", "NAME.PARAM=VALUE",
+  /// "NAME={dist: normal, mean: 1, sd: 2}". Errors point into the argument (path labels.overrides).
   std::vector<std::string> overrides;
-  /// `--actual NAME=VALUE` arguments, added to (or replacing) the file's `actuals:`. Errors point into
-  /// the argument (path "--actual").
+  /// Reported figures NAME=VALUE, added to (or replacing) the file's `actuals:`. Errors point into the
+  /// argument (path labels.actuals).
   std::vector<std::string> actuals;
-  /// `--given NAME=VALUE` arguments: a value already reported, added to the file's `given:` or replacing
-  /// what it gives that element (`revenue[routing,Q3]=590`). Errors point into the argument (path "--given").
+  /// Values already reported NAME=VALUE, added to the file's `given:` or replacing what it gives that
+  /// element (`revenue[routing,Q3]=590`). Errors point into the argument (path labels.given).
   std::vector<std::string> given;
+  ArgumentLabels labels;
   /// Check every variant, not only the selected one. Off where the same text was loaded and checked
   /// before: the tuning commands load it again for every variant or point.
   bool check_variants = true;

@@ -97,6 +97,13 @@ struct Model {
 /// F^-1(Phi(shift + s Phi^-1(p))) with s the conditional standard deviation of its normal.
 double driver_quantile(const Model& model, std::size_t d, double p);
 
+/// build_model's refusal of correlations that do not form a valid matrix, when no repair was asked
+/// for. Its hint names the file's `repair_correlations`; a client adds its own way to ask for one.
+class InvalidCorrelations : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 /// Compile a validated scenario. Throws InputError for formula errors and for correlations that do not
 /// form a valid matrix: unknown drivers, a driver correlated with itself, |rho| > 1, duplicate pairs,
 /// a constant driver, or a Gaussian matrix that is not positive definite (naming the drivers involved

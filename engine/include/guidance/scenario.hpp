@@ -112,7 +112,7 @@ struct GuidanceLine {
   SourceLocation where;
 };
 
-/// A reported figure, for back-testing (`actuals:` or `--actual`).
+/// A reported figure, for back-testing (`actuals:`, or LoadOptions::actuals).
 struct Actual {
   std::string name;
   double value = 0.0;

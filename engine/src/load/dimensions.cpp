@@ -328,7 +328,7 @@ void read_given(const YamlNode& section, Scenario& scenario) {
                                                 driver.name),
                        "write the value in the driver itself");
     }
-    // A variant's or --given's value replaces the file's; within one source an element is given once.
+    // A variant's or an argument's value replaces the file's; within one source an element is given once.
     if (driver.given && !value.changed) {
       throw InputError(value.where, fmt::format("`{}` is given twice (first on line {})", driver.name,
                                                 driver.given_where.line));

@@ -123,9 +123,11 @@ std::vector<Scenario> parse_variants(std::string text, const std::string& path, 
   const auto finish = [&](const YamlNode& tree, std::span<const std::size_t> at, Scenario scenario) {
     if (!options.overrides.empty() || !options.actuals.empty() || !options.given.empty()) {
       YamlNode changed = tree;
-      for (const std::string& argument : options.overrides) load_detail::apply_set(changed, argument);
-      for (const std::string& argument : options.actuals) load_detail::apply_actual(changed, argument);
-      for (const std::string& argument : options.given) load_detail::apply_given(changed, argument);
+      const ArgumentLabels& labels = options.labels;
+      for (const std::string& argument : options.overrides) load_detail::apply_set(changed, argument, labels.overrides);
+      for (const std::string& argument : options.actuals)
+        load_detail::apply_entry(changed, "actuals", argument, labels.actuals);
+      for (const std::string& argument : options.given) load_detail::apply_entry(changed, "given", argument, labels.given);
       scenario = load_detail::read_scenario(changed, source);
     }
     scenario.variant_names = shared_names;

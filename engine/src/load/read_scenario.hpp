@@ -1,4 +1,4 @@
-// The one validator: a YAML tree (the file, with any variant and `--set` patches applied) -> Scenario.
+// The one validator: a YAML tree (the file, with any variant and override patches applied) -> Scenario.
 #pragma once
 
 #include <memory>

@@ -254,7 +254,7 @@ void not_a_driver(const std::string& name, const SourceLocation& where, bool met
                      "a metric is a formula over the drivers");
   }
   unknown_name(fmt::format("unknown driver `{}`", name), name, where, drivers,
-               "variants and --set change the drivers under `drivers:`");
+               "variants and overrides change the drivers under `drivers:`");
 }
 
 void patch_driver_entry(YamlNode& driver, const std::string& parameter, const SourceLocation& where, YamlNode value) {
@@ -418,26 +418,18 @@ void walk_variants(const YamlNode& root, const std::vector<bool>& wanted,
   if (failure) std::rethrow_exception(failure);
 }
 
-void apply_set(YamlNode& tree, const std::string& argument) {
-  Assignment assignment =
-      parse_assignment(argument, "--set", "NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}");
+void apply_set(YamlNode& tree, const std::string& argument, const std::string& label) {
+  Assignment assignment = parse_assignment(argument, label, "NAME=VALUE, NAME.PARAM=VALUE or NAME={dist: ...}");
   Entries drivers(*tree.find("drivers"));
   patch_driver(tree, drivers, assignment.target, assignment.target_where, std::move(assignment.value));
 }
 
-void apply_actual(YamlNode& tree, const std::string& argument) {
-  Assignment assignment = parse_assignment(argument, "--actual", "NAME=VALUE");
+void apply_entry(YamlNode& tree, const std::string& section_key, const std::string& argument, const std::string& label) {
+  Assignment assignment = parse_assignment(argument, label, "NAME=VALUE");
   assignment.value.key = assignment.target;
   assignment.value.key_where = assignment.target_where;
-  set_entry(section(tree, "actuals", assignment.target_where), std::move(assignment.value));
-}
-
-void apply_given(YamlNode& tree, const std::string& argument) {
-  Assignment assignment = parse_assignment(argument, "--given", "NAME=VALUE");
-  assignment.value.key = assignment.target;
-  assignment.value.key_where = assignment.target_where;
-  assignment.value.changed = true;  // replaces what the file gives that element (read_given)
-  set_entry(section(tree, "given", assignment.target_where), std::move(assignment.value));
+  assignment.value.changed = true;  // replaces what the file has for that name (a given element: read_given)
+  set_entry(section(tree, section_key, assignment.target_where), std::move(assignment.value));
 }
 
 }  // namespace guidance::load_detail

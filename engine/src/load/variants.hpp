@@ -1,4 +1,4 @@
-// Named variants (`scenarios:`) and command-line overrides (`--set`, `--actual`), applied as patches to
+// Named variants (`scenarios:`) and a client's overrides and reported figures, applied as patches to
 // the YAML tree before the one validator (read_scenario.hpp) reads it: a patched value is checked
 // exactly like one in the file, and its errors point at the variant's line or into the argument.
 //
@@ -9,7 +9,7 @@
 //         opex.max: 570                      # changes one parameter
 //     deep_bear: {extends: bear, guidance: {eps: [0.15, 0.2]}, metrics: {eps: net_income / 540}}
 //
-//   --set tax_rate=30%   --set revenue.mean=1120   --set 'revenue={dist: normal, mean: 1, sd: 2}'
+//   overrides: tax_rate=30%   revenue.mean=1120   'revenue={dist: normal, mean: 1, sd: 2}'
 #pragma once
 
 #include <functional>
@@ -38,8 +38,9 @@ std::vector<std::string> variant_names(const YamlNode& root);
 void walk_variants(const YamlNode& root, const std::vector<bool>& wanted,
                    const std::function<void(std::size_t, const YamlNode&)>& visit);
 
-/// Apply one `--set` argument: NAME=VALUE (a constant), NAME.PARAM=VALUE or NAME={dist: ...}.
-void apply_set(YamlNode& tree, const std::string& argument);
+/// Apply one override: NAME=VALUE (a constant), NAME.PARAM=VALUE or NAME={dist: ...}. `label` names the
+/// argument in errors (a client names it as its users write it).
+void apply_set(YamlNode& tree, const std::string& argument, const std::string& label);
 
 /// The entry of driver `driver` with `parameter` set to `value` (a null removes it), or with `parameter`
 /// empty the whole driver replaced, as a variant or an override changes it. `where` spans NAME.PARAM
@@ -51,10 +52,9 @@ void patch_driver_entry(YamlNode& driver, const std::string& parameter, const So
 [[noreturn]] void not_a_driver(const std::string& name, const SourceLocation& where, bool metric,
                                std::span<const std::string> drivers);
 
-/// Apply one `--actual NAME=VALUE` argument (adding to or replacing `actuals:`).
-void apply_actual(YamlNode& tree, const std::string& argument);
-/// `--given NAME=VALUE`: an entry of `given:`, marked changed so that it replaces the file's value for
-/// that element.
-void apply_given(YamlNode& tree, const std::string& argument);
+/// Apply one NAME=VALUE argument as an entry of `section_key` ("actuals", "given"), adding to the
+/// file's or replacing its entry of that name; marked changed, so that a given element it names
+/// replaces the file's value for it. `label` names the argument in errors.
+void apply_entry(YamlNode& tree, const std::string& section_key, const std::string& argument, const std::string& label);
 
 }  // namespace guidance::load_detail

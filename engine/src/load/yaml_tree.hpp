@@ -67,7 +67,7 @@ struct YamlNode {
   std::string describe() const;
 };
 
-/// Parse the one YAML document in `source`, starting at byte `start` (for `--set NAME=VALUE`: the VALUE,
+/// Parse the one YAML document in `source`, starting at byte `start` (for an override NAME=VALUE: the VALUE,
 /// with locations still pointing into the whole argument). An empty document is a null node.
 /// Throws InputError.
 YamlNode parse_yaml(const std::shared_ptr<const SourceText>& source, std::size_t start = 0);

@@ -211,12 +211,12 @@ void add_copula(const Scenario& scenario, Model& model) {
     for (Eigen::Index i = 0; i < size; ++i)
       if (std::abs(weakest(i)) >= 0.25 * weakest.cwiseAbs().maxCoeff())
         involved.push_back(model.variables[drivers[static_cast<std::size_t>(i)]].name);
-    throw InputError(scenario.correlations.front().where,
-                     fmt::format("the correlations do not form a valid correlation matrix: its smallest "
-                                 "eigenvalue is {:.4g} (drivers involved: {})",
-                                 eigen.eigenvalues()(0), fmt::join(involved, ", ")),
-                     "lower some of these correlations, or set `simulation: {repair_correlations: true}` "
-                     "(or --repair-correlations) to use the nearest valid matrix");
+    throw InvalidCorrelations(scenario.correlations.front().where,
+                              fmt::format("the correlations do not form a valid correlation matrix: its smallest "
+                                          "eigenvalue is {:.4g} (drivers involved: {})",
+                                          eigen.eigenvalues()(0), fmt::join(involved, ", ")),
+                              "lower some of these correlations, or set `simulation: {repair_correlations: true}` "
+                              "to use the nearest valid matrix");
   }
   model.copula.cholesky = *factor;
   condition_on_given(scenario, model);

@@ -353,8 +353,7 @@ std::vector<std::string> notes(const Model& model, const SensitivityReport& repo
                     join_names(model, report.correlated)));
   if (report.sobol && report.sobol->correlations_ignored)
     out.push_back(
-        "the sobol indices ignore the correlations (--ignore-correlations): they are those of "
-        "independent drivers");
+        "the sobol indices ignore the correlations, as asked: they are those of independent drivers");
   return out;
 }
 
@@ -433,7 +432,7 @@ std::string render_sensitivity_table(const Model& model, const SensitivityReport
   std::string out = style.bold(model.name) + "\n";
   // The one-at-a-time views sample nothing: trials and seed only matter to the other methods.
   const bool sampled = report.correlation || report.sobol || report.shapley || report.regional;
-  // Only the correlation and regional trials follow --sampling; Monte Carlo, the default, goes unsaid.
+  // Only the correlation and regional trials follow the run's sampling; Monte Carlo, the default, goes unsaid.
   const std::string sampling = report.sampling != Sampling::monte_carlo && (report.correlation || report.regional)
                                    ? fmt::format(", {} sampling", sampling_name(report.sampling))
                                    : "";

@@ -50,7 +50,7 @@ std::vector<std::string> value_cells(const Variable& variable, const Summary& su
   return cells;
 }
 
-/// --show-error: under a variable's row, the 95% half-width of each number: 1.96 standard errors for
+/// TableOptions::show_error: under a variable's row, the 95% half-width of each number: 1.96 standard errors for
 /// the mean, the larger side of the order-statistic interval for a percentile.
 std::vector<std::string> error_cells(const Summary& summary, const ValueFormat& format) {
   std::vector<std::string> cells{"±" + format_with(1.96 * summary.mean_se, format)};
@@ -65,7 +65,7 @@ std::vector<std::string> error_cells(const Summary& summary, const ValueFormat& 
 void render_variables(std::string& out, const Model& model, const RunReport& report, std::size_t name_width,
                       bool show_error, const Painter& paint) {
   struct Row {
-    std::vector<std::string> values, errors;  // errors: --show-error, stochastic variables only
+    std::vector<std::string> values, errors;  // errors: show_error, stochastic variables only
   };
   std::vector<Row> rows(model.variables.size());
   // Every number keeps a space before it, however wide: the columns widen rather than run together.
