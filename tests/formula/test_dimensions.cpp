@@ -296,7 +296,7 @@ TEST_CASE("mismatched dimensions are errors at the sub-expression, naming the sh
         "               ^~~~~~~~\n"
         "hint: mean(x) reduces x over all its dimensions\n");
   CHECK(error_over(drivers, {{"m", "lag(margin, 1.5)"}}) ==
-        "scenario.yaml:2:19: error: `lag` takes a whole number of steps, found `1.5`\n"
+        "scenario.yaml:2:19: error: `lag` takes a whole number of steps from 0 to 100000, found `1.5`\n"
         "      m: \"lag(margin, 1.5)\"\n"
         "                      ^~~\n"
         "hint: write lag(x), lag(x, 2), or lag(x, 1, init) for the value before the first\n");

@@ -300,7 +300,7 @@ class Parser {
                          steps.value <= static_cast<double>(max_elements) && steps.value == std::floor(steps.value);
       if (!whole)
         throw formula_.error(steps.offset, steps.length,
-                             fmt::format("`lag` takes a whole number of steps, found `{}`", text_of(steps)),
+                             fmt::format("`lag` takes a whole number of steps from 0 to {}, found `{}`", max_elements, text_of(steps)),
                              "write lag(x), lag(x, 2), or lag(x, 1, init) for the value before the first");
       node.value = steps.value;
       if (arguments.size() == 3) node.operands[1] = arguments[2];
