@@ -303,3 +303,27 @@ guidance:
         "      ^~~~~~~\n"
         "hint: e.g. `revenue[Q1]`\n");
 }
+
+TEST_CASE("given values that name a metric, miscount elements, or lie beyond double precision are refused",
+          "[dimensions][errors]") {
+  const std::string drivers =
+      "drivers:\n  revenue: {over: quarter, dist: normal, mean: 500, sd: 10, ar1: 0.5}\nmetrics:\n  fy: sum(revenue)\n";
+  CHECK(error_of(header + drivers + "given:\n  fy: 2000\n") ==
+        "x.yaml:10:3: error: `fy` is a metric; `given` fixes drivers\n"
+        "      fy: 2000\n"
+        "      ^~\n"
+        "hint: give the drivers it is computed from; a metric computed from given values only shows as given\n");
+  CHECK(error_of(header + drivers + "given:\n  revenue: [500, null, null, null, 5]\n") ==
+        "x.yaml:10:12: error: `given` of `revenue` lists 5 values, but `quarter` has 4 elements (Q1, Q2, Q3, Q4)\n"
+        "      revenue: [500, null, null, null, 5]\n"
+        "               ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "hint: give one value per element in the dimension's order, one value for all, or a mapping by element name\n");
+  // 1 is 49.9 standard deviations below the mean: its CDF underflows to 0, so its normal is -inf.
+  CHECK(build_error_of(drivers + "given:\n  revenue: {Q1: 1}\n") ==
+        "x.yaml:10:17: error: the given value of `revenue[Q1]` lies so far out in its distribution (or at its end) "
+        "that the copula's normal there is infinite\n"
+        "      revenue: {Q1: 1}\n"
+        "                    ^\n"
+        "hint: a correlated driver's given value must be one its distribution could plausibly draw: check the "
+        "value, or widen the driver\n");
+}

@@ -349,7 +349,7 @@ void read_given(const YamlNode& section, Scenario& scenario) {
   };
   for (const YamlNode& entry : section.children) {
     if (const DriverArray* array = find_array(scenario, entry.key)) {
-      const PerElement per_element(array->shape, scenario.dimensions, fmt::format("the given values of `{}`", entry.key),
+      const PerElement per_element(array->shape, scenario.dimensions, fmt::format("`given` of `{}`", entry.key),
                                    true, false);
       const std::size_t first = array->first;
       per_element.visit(entry, [&](std::size_t i, const YamlNode& value) { give(first + i, value); });
@@ -358,6 +358,10 @@ void read_given(const YamlNode& section, Scenario& scenario) {
     std::string name = entry.key;
     std::erase(name, ' ');  // `revenue[routing, Q1]` names revenue[routing,Q1]
     const auto found = index.find(name);
+    if (found == index.end() && std::ranges::find(scenario.metrics, name, &Metric::name) != scenario.metrics.end()) {
+      throw InputError(entry.key_where, fmt::format("`{}` is a metric; `given` fixes drivers", name),
+                       "give the drivers it is computed from; a metric computed from given values only shows as given");
+    }
     if (found == index.end()) {
       std::vector<std::string> names;
       for (const DriverArray& array : scenario.arrays) names.push_back(array.name);

@@ -114,10 +114,11 @@ void condition_on_given(const Scenario& scenario, Model& model) {
     z(static_cast<Eigen::Index>(k)) = standard_normal_quantile(cdf(*driver.distribution, *driver.given));
     if (!std::isfinite(z(static_cast<Eigen::Index>(k)))) {
       throw InputError(driver.given_where,
-                       fmt::format("the given value of `{}` is at the end of its distribution, where the copula's "
-                                   "normal is infinite",
+                       fmt::format("the given value of `{}` lies so far out in its distribution (or at its end) "
+                                   "that the copula's normal there is infinite",
                                    driver.name),
-                       "a correlated driver's given value must lie inside its distribution's range");
+                       "a correlated driver's given value must be one its distribution could plausibly draw: check "
+                       "the value, or widen the driver");
     }
   }
   const Eigen::MatrixXd r_gg = copula.gaussian(given, given);
