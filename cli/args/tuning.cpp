@@ -10,6 +10,7 @@
 
 #include "args/list.hpp"
 #include "guidance/decimal.hpp"
+#include "guidance/dimension.hpp"
 
 namespace guidance::args {
 
@@ -26,15 +27,8 @@ SourceLocation at(const Argument& argument, std::size_t first, std::size_t lengt
   return SourceLocation{argument, 1, static_cast<int>(first) + 1, static_cast<int>(std::max<std::size_t>(1, length))};
 }
 
-/// Letters, digits and `_`: an element's name (`Q3`, `2013`).
-bool is_label(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-/// A label that does not start with a digit: a driver's or a parameter's name.
-bool is_name(std::string_view text) { return is_label(text) && !(text[0] >= '0' && text[0] <= '9'); }
+/// An element label that does not start with a digit: a driver's or a parameter's name.
+bool is_name(std::string_view text) { return is_element_label(text) && !(text[0] >= '0' && text[0] <= '9'); }
 
 /// A driver, or one element of a dimensioned driver: `revenue[Q4]`, `revenue[routing,Q3]` (element
 /// names are letters, digits and `_`).
@@ -46,7 +40,7 @@ bool is_driver_name(std::string_view text) {
   for (std::size_t start = 0;;) {
     const std::size_t comma = inside.find(',', start);
     const std::string_view label = inside.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    if (!is_label(label)) return false;
+    if (!is_element_label(label)) return false;
     if (comma == std::string_view::npos) return true;
     start = comma + 1;
   }

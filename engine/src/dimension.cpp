@@ -1,5 +1,7 @@
 #include "guidance/dimension.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -11,16 +13,29 @@ std::size_t element_count(std::span<const Axis> shape) {
   return count;
 }
 
+std::vector<std::size_t> element_coordinates(std::span<const Axis> shape, std::size_t index) {
+  // Row-major: peel the last axis first.
+  std::vector<std::size_t> out(shape.size());
+  for (std::size_t k = shape.size(); k-- > 0;) {
+    out[k] = index % shape[k].count;
+    index /= shape[k].count;
+  }
+  return out;
+}
+
+bool is_element_label(std::string_view label) {
+  return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
 std::string element_name(std::string_view name, std::span<const Axis> shape, std::size_t index,
                          std::span<const Dimension> dimensions) {
   if (shape.empty()) return std::string(name);
-  // Row-major: peel the last axis first, then write the labels left to right.
-  std::vector<std::string_view> labels(shape.size());
-  for (std::size_t k = shape.size(); k-- > 0;) {
-    const Axis& axis = shape[k];
-    labels[k] = dimensions[axis.dimension].elements[axis.first + index % axis.count];
-    index /= axis.count;
-  }
+  const std::vector<std::size_t> at = element_coordinates(shape, index);
+  std::vector<std::string_view> labels;
+  for (std::size_t k = 0; k < shape.size(); ++k)
+    labels.push_back(dimensions[shape[k].dimension].elements[shape[k].first + at[k]]);
   return fmt::format("{}[{}]", name, fmt::join(labels, ","));
 }
 

@@ -38,6 +38,13 @@ using Shape = std::vector<Axis>;
 /// Number of elements: the product of the axes' counts (1 for a scalar).
 std::size_t element_count(std::span<const Axis> shape);
 
+/// Element `index` (row-major) of `shape` as a position along each axis (relative to the axis's first).
+std::vector<std::size_t> element_coordinates(std::span<const Axis> shape, std::size_t index);
+
+/// Letters, digits and `_`, not empty: what an element may be called (`Q3`, `FY2012`, `2013`), so that a
+/// formula and a command line can write it between brackets.
+bool is_element_label(std::string_view label);
+
 /// `name` for a scalar, `name[e1,e2]` for element `index` (row-major) of `shape`.
 std::string element_name(std::string_view name, std::span<const Axis> shape, std::size_t index,
                          std::span<const Dimension> dimensions);

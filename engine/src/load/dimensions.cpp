@@ -18,12 +18,6 @@ namespace {
 // Most elements in one dimension.
 constexpr std::size_t max_dimension_elements = 10'000;
 
-bool valid_label(std::string_view label) {
-  return !label.empty() && std::ranges::all_of(label, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 std::string element_list(const Dimension& dimension) {
   constexpr std::size_t shown = 8;
   std::string out;
@@ -143,16 +137,6 @@ std::size_t time_axis(const Shape& shape) {
       std::ranges::min_element(shape, {}, [](const Axis& axis) { return axis.dimension; }) - shape.begin());
 }
 
-// Per element, the coordinates along each axis.
-std::vector<std::size_t> coordinates(std::span<const Axis> shape, std::size_t index) {
-  std::vector<std::size_t> out(shape.size());
-  for (std::size_t k = shape.size(); k-- > 0;) {
-    out[k] = index % shape[k].count;
-    index /= shape[k].count;
-  }
-  return out;
-}
-
 // `ar1: rho` (corr(z_t, z_s) = rho^|t - s| along the first dimension, elements apart on the others
 // independent) or `correlation: rho` (every pair of elements), as correlations of the normals.
 void add_within(const YamlNode& entry, const DriverArray& array, Scenario& scenario) {
@@ -181,9 +165,9 @@ void add_within(const YamlNode& entry, const DriverArray& array, Scenario& scena
   if (rho == 0.0) return;
   const std::size_t along = time_axis(array.shape);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::vector<std::size_t> a = coordinates(array.shape, i);
+    const std::vector<std::size_t> a = element_coordinates(array.shape, i);
     for (std::size_t j = i + 1; j < n; ++j) {
-      const std::vector<std::size_t> b = coordinates(array.shape, j);
+      const std::vector<std::size_t> b = element_coordinates(array.shape, j);
       double value = rho;
       if (ar1) {
         bool same_elsewhere = true;
@@ -219,7 +203,7 @@ std::vector<Dimension> read_dimensions(const YamlNode& section) {
     Dimension dimension{entry.key, {}, entry.key_where};
     for (const YamlNode& item : entry.children) {
       const std::string label = item.is_scalar() ? item.text : std::string();
-      if (!valid_label(label)) {
+      if (!is_element_label(label)) {
         throw InputError(item.where, fmt::format("expected an element name in dimension `{}`, found {}", entry.key,
                                                  item.describe()),
                          "element names are letters, digits and `_`, e.g. Q1 or FY2012, so that a formula can "
@@ -304,9 +288,9 @@ std::vector<std::pair<std::string, std::string>> element_pairs(const Scenario& s
   };
   std::vector<std::pair<std::string, std::string>> pairs;
   for (std::size_t i = 0; i < count_a; ++i) {
-    const std::vector<std::size_t> at_a = coordinates(shape_a, i);
+    const std::vector<std::size_t> at_a = element_coordinates(shape_a, i);
     for (std::size_t j = 0; j < count_b; ++j) {
-      const std::vector<std::size_t> at_b = coordinates(shape_b, j);
+      const std::vector<std::size_t> at_b = element_coordinates(shape_b, j);
       bool agree = true;
       for (std::size_t p = 0; p < shape_a.size(); ++p)
         for (std::size_t q = 0; q < shape_b.size(); ++q)
