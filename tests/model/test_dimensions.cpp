@@ -327,3 +327,169 @@ TEST_CASE("given values that name a metric, miscount elements, or lie beyond dou
         "hint: a correlated driver's given value must be one its distribution could plausibly draw: check the "
         "value, or widen the driver\n");
 }
+
+namespace {
+
+const std::string segments_model = R"(drivers:
+  revenue: {over: [segment, quarter], dist: normal, mean: {routing: [560, 575, 590, 600], switching: 240, security: 265}, sd: 12, ar1: 0.5}
+  opex: {over: quarter, dist: triangular, min: 535, mode: 546, max: 560}
+given:
+  revenue: {routing: {Q1: 555}}
+metrics:
+  fy_revenue: sum(revenue)
+  fy_income: fy_revenue * 0.6 - sum(opex)
+)";
+
+Model model_with(const std::string& text, const LoadOptions& options) {
+  return build_model(parse_scenario(header + text, "x.yaml", options));
+}
+
+/// Every variable of two models drawn alike, bit for bit, over a 500-trial run.
+void check_same_draws(const Model& a, const Model& b) {
+  REQUIRE(a.variables.size() == b.variables.size());
+  const RunOptions options{.trials = 500, .seed = 3};
+  const SimulationResult x = simulate(a, options), y = simulate(b, options);
+  for (std::size_t v = 0; v < a.variables.size(); ++v) {
+    CAPTURE(a.variables[v].name);
+    REQUIRE(a.variables[v].stochastic == b.variables[v].stochastic);
+    if (!a.variables[v].stochastic) continue;
+    const auto p = x.column(v), q = y.column(v);
+    CHECK(std::equal(p.begin(), p.end(), q.begin(), q.end()));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("overrides, variants and typed settings change some elements of a dimensioned driver", "[dimensions]") {
+  // routing's mean 600 in every quarter, written in the file
+  std::string written = segments_model;
+  written.replace(written.find("[560, 575, 590, 600]"), 20, "600");
+  const Model expected = model_of(written);
+  const std::string subscript = GENERATE(as<std::string>{}, "routing", "routing,Q1,", " routing ");
+  if (subscript == "routing,Q1,") {
+    LoadOptions options;
+    options.overrides = {"revenue[" + subscript + "].mean=600"};
+    CHECK(error_of(header + segments_model, options) ==
+          "set:1:9: error: `revenue` has 2 dimensions, but `[routing,Q1,]` names 3 elements\n"
+          "    revenue[routing,Q1,].mean=600\n"
+          "            ^~~~~~~~~~~\n"
+          "hint: name at most one element of each dimension: revenue[segment,quarter]\n");
+    return;
+  }
+  SECTION("--set") {
+    LoadOptions options;
+    options.overrides = {"revenue[" + subscript + "].mean=600"};
+    check_same_draws(model_with(segments_model, options), expected);
+  }
+  SECTION("a variant") {
+    LoadOptions options;
+    options.variant = "high";
+    check_same_draws(model_with(segments_model + "scenarios:\n  high:\n    drivers:\n      revenue[" + subscript +
+                                    "].mean: 600\n",
+                                options),
+                     expected);
+  }
+  SECTION("with_parameters, the given element staying given") {
+    const ParameterSetting setting{"revenue[routing]", "mean", 600, false};
+    const Model typed = with_parameters(parse_scenario(header + segments_model, "x.yaml"), std::span(&setting, 1));
+    CHECK(typed.variables[index_of(typed, "revenue[routing,Q1]")].given);
+    check_same_draws(typed, expected);
+  }
+}
+
+TEST_CASE("one element set by name, in any order of its dimensions, equals the same value written", "[dimensions]") {
+  std::string written = segments_model;
+  written.replace(written.find("security: 265"), 13, "security: [265, 265, 280, 265]");
+  const Model expected = model_of(written);
+  for (const std::string& target : {"revenue[security,Q3]", "revenue[Q3,security]", "revenue[Q3, security]"}) {
+    CAPTURE(target);
+    LoadOptions options;
+    options.overrides = {target + ".mean=280"};
+    check_same_draws(model_with(segments_model, options), expected);
+  }
+  // every element of a dimensioned driver, by its name alone
+  const ParameterSetting setting{"opex", "max", 570, false};
+  std::string wider = segments_model;
+  wider.replace(wider.find("max: 560"), 8, "max: 570");
+  check_same_draws(with_parameters(parse_scenario(header + segments_model, "x.yaml"), std::span(&setting, 1)),
+                   model_of(wider));
+}
+
+TEST_CASE("changes to elements that cannot be made are refused at the argument", "[dimensions][errors]") {
+  const auto set = [](const std::string& argument) {
+    LoadOptions options;
+    options.overrides = {argument};
+    return error_of(header + segments_model, options);
+  };
+  CHECK(set("revenue[Q5].sd=1") ==
+        "set:1:9: error: `revenue` has no element `Q5`\n"
+        "    revenue[Q5].sd=1\n"
+        "            ^~\n"
+        "hint: did you mean `Q1`?\n");
+  CHECK(set("revenue[Q1,Q2].sd=1") ==
+        "set:1:12: error: `[Q1,Q2]` names two elements of `quarter`\n"
+        "    revenue[Q1,Q2].sd=1\n"
+        "               ^~\n"
+        "hint: name at most one element of each dimension: revenue[segment,quarter]\n");
+  CHECK(set("revenue[Q1].p90=600") ==
+        "set:1:13: error: `revenue` has no parameter `p90`; its elements take the parameters it has (`mean` and `sd`)\n"
+        "    revenue[Q1].p90=600\n"
+        "                ^~~\n"
+        "hint: to use `p90`, change it for the whole driver: revenue.p90\n");
+  CHECK(set("revenue[Q1].ar1=0.2") ==
+        "set:1:13: error: `ar1` belongs to `revenue` as a whole, not to its elements\n"
+        "    revenue[Q1].ar1=0.2\n"
+        "                ^~~\n"
+        "hint: change it without naming elements: revenue.ar1\n");
+  CHECK(set("revenue[Q1]=600") ==
+        "set:1:9: error: an element of `revenue` cannot be replaced whole: its elements share one distribution\n"
+        "    revenue[Q1]=600\n"
+        "            ^~\n"
+        "hint: change one of its parameters (revenue[Q1].PARAM=VALUE), or fix a reported value with `given`\n");
+  CHECK(set("revenue[Q1].sd=null") ==
+        "set:1:13: error: `sd` cannot be removed from some elements of `revenue` only\n"
+        "    revenue[Q1].sd=null\n"
+        "                ^~\n"
+        "hint: remove it for the whole driver: revenue.sd=null\n");
+  CHECK(set("revenue[Q1.sd=1") ==
+        "set:1:8: error: expected `[ELEMENTS]` after `revenue`, found `[Q1`\n"
+        "    revenue[Q1.sd=1\n"
+        "           ^~~\n"
+        "hint: name elements and a parameter: revenue[Q4].PARAM or revenue[routing,Q4].PARAM\n");
+  CHECK(set("revenue[Q1].sd=-1") ==
+        "set:1:16: error: sd must be > 0, found -1\n"
+        "    revenue[Q1].sd=-1\n"
+        "                   ^~\n"
+        "hint: the standard deviation must be positive\n");
+  LoadOptions options;
+  options.overrides = {"opex[Q2].mode=550"};
+  CHECK(error_of("name: s\ndrivers:\n  opex: {dist: triangular, min: 535, mode: 546, max: 560}\n", options) ==
+        "set:1:6: error: `opex` has no dimensions, so no elements to name\n"
+        "    opex[Q2].mode=550\n"
+        "         ^~\n"
+        "hint: change the driver as a whole: opex.mode\n");
+}
+
+TEST_CASE("a typed change keeps a given element given, and refuses one its new distribution cannot produce",
+          "[dimensions][errors]") {
+  const Scenario scenario =
+      parse_scenario(header + "drivers:\n  x: {over: quarter, dist: uniform, min: 0, max: 10}\ngiven:\n  x: {Q1: 8}\n",
+                     "x.yaml");
+  const ParameterSetting wider{"x", "max", 20, false};
+  const Model model = with_parameters(scenario, std::span(&wider, 1));
+  const std::size_t q1 = index_of(model, "x[Q1]");
+  CHECK(model.variables[q1].given);
+  CHECK_FALSE(model.variables[q1].stochastic);
+  CHECK(model.variables[q1].constant_value == 8.0);
+  const ParameterSetting narrower{"x[Q1]", "max", 5, false};
+  try {
+    with_parameters(scenario, std::span(&narrower, 1));
+    FAIL("accepted");
+  } catch (const InputError& error) {
+    CHECK(error.render() ==
+          "x.yaml:8:11: error: the given value 8 of `x[Q1]` is outside its distribution (uniform min=0 max=5)\n"
+          "      x: {Q1: 8}\n"
+          "              ^\n"
+          "hint: a reported value the distribution cannot produce: check the value, or widen the driver\n");
+  }
+}

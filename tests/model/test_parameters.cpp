@@ -67,6 +67,10 @@ TEST_CASE("with_parameters gives the model of the same value written in the file
       {"cost_model.yaml", {"units_sold", "median", 1.1e6, false}, "units_sold.median=1.1e6"},
       {"cost_model.yaml", {"scrap_rate", "lambda", 6, false}, "scrap_rate.lambda=6"},
       {"cost_model.yaml", {"fixed_costs", "", 9e6, false}, "fixed_costs=9e6"},
+      // a dimensioned driver's element, all its elements, and an element already reported
+      {"juniper_fy2012.yaml", {"revenue[Q4]", "p90", 1140, false}, "revenue[Q4].p90=1140"},
+      {"juniper_fy2012.yaml", {"operating_margin", "p90", 0.18, true}, "operating_margin.p90=18%"},
+      {"juniper_fy2012.yaml", {"revenue[Q3]", "p10", 1100, false}, "revenue[Q3].p10=1100"},
   }));
   CAPTURE(c.override_text);
   const std::string path = scenario_path(c.file);

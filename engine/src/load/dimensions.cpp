@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "guidance/formula.hpp"
 #include "load/driver.hpp"
@@ -100,6 +101,11 @@ class PerElement {
   bool partial_;
   bool lists_are_values_;
 };
+
+// Parameters whose value is itself a list (`values: [1, 2]`): for them only a mapping is read per element.
+bool lists_are_values(std::string_view parameter) {
+  return parameter == "values" || parameter == "probabilities" || parameter == "truncate";
+}
 
 Shape read_over(const YamlNode& over, std::span<const Dimension> dimensions, const std::string& driver) {
   std::vector<const YamlNode*> names;
@@ -245,10 +251,8 @@ void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context,
                                    entry.key),
                        "write either `value:` (constants per element) or a distribution");
     }
-    const bool lists_are_values =
-        parameter.key == "values" || parameter.key == "probabilities" || parameter.key == "truncate";
     const PerElement per_element(array.shape, scenario.dimensions, fmt::format("`{}` of `{}`", parameter.key, entry.key),
-                                 false, lists_are_values);
+                                 false, lists_are_values(parameter.key));
     per_element.visit(parameter, [&](std::size_t i, const YamlNode& element_value) {
       if (value) {  // a constant: the element's entry is the number itself
         const std::string name = std::move(elements[i].key);
@@ -301,6 +305,20 @@ std::vector<std::pair<std::string, std::string>> element_pairs(const Scenario& s
   return pairs;
 }
 
+void check_given(const Driver& driver, std::string_view written) {
+  const Distribution& distribution = *driver.distribution;
+  const double value = *driver.given;
+  const bool discrete = std::holds_alternative<Discrete>(distribution.shape);
+  const bool outside = value < support_min(distribution) || value > support_max(distribution) ||
+                       (discrete && quantile(distribution, cdf(distribution, value)) != value);
+  if (outside) {
+    throw InputError(driver.given_where,
+                     fmt::format("the given value {} of `{}` is outside its distribution ({} {})", written, driver.name,
+                                 kind_name(distribution), describe(distribution)),
+                     "a reported value the distribution cannot produce: check the value, or widen the driver");
+  }
+}
+
 void read_given(const YamlNode& section, Scenario& scenario) {
   require_map(section, "`given`");
   std::unordered_map<std::string_view, std::size_t> index;
@@ -317,19 +335,9 @@ void read_given(const YamlNode& section, Scenario& scenario) {
       throw InputError(value.where, fmt::format("`{}` is given twice (first on line {})", driver.name,
                                                 driver.given_where.line));
     }
-    const Number number = read_number(value);
-    const Distribution& distribution = *driver.distribution;
-    const bool discrete = std::holds_alternative<Discrete>(distribution.shape);
-    const bool outside = number.value < support_min(distribution) || number.value > support_max(distribution) ||
-                         (discrete && quantile(distribution, cdf(distribution, number.value)) != number.value);
-    if (outside) {
-      throw InputError(value.where,
-                       fmt::format("the given value {} of `{}` is outside its distribution ({} {})", value.text,
-                                   driver.name, kind_name(distribution), describe(distribution)),
-                       "a reported value the distribution cannot produce: check the value, or widen the driver");
-    }
-    driver.given = number.value;
+    driver.given = read_number(value).value;
     driver.given_where = value.where;
+    check_given(driver, value.text);
   };
   for (const YamlNode& entry : section.children) {
     if (const DriverArray* array = find_array(scenario, entry.key)) {
@@ -355,6 +363,141 @@ void read_given(const YamlNode& section, Scenario& scenario) {
     }
     give(found->second, entry);
   }
+}
+
+std::vector<std::size_t> select_elements(const Shape& shape, std::span<const Dimension> dimensions,
+                                         std::string_view subscript, const SourceLocation& where,
+                                         std::string_view driver) {
+  struct Label {
+    std::string text;
+    SourceLocation where;
+  };
+  std::vector<Label> labels;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = std::min(subscript.find(',', start), subscript.size());
+    std::size_t first = start, last = comma;
+    while (first < last && subscript[first] == ' ') ++first;
+    while (last > first && subscript[last - 1] == ' ') --last;
+    labels.push_back({std::string(subscript.substr(first, last - first)),
+                      where.shifted(static_cast<int>(first), static_cast<int>(std::max<std::size_t>(1, last - first)))});
+    if (comma == subscript.size()) break;
+    start = comma + 1;
+  }
+  std::vector<std::string> axis_names;
+  for (const Axis& axis : shape) axis_names.push_back(dimensions[axis.dimension].name);
+  const std::string order = fmt::format("{}[{}]", driver, fmt::join(axis_names, ","));
+  if (labels.size() > shape.size()) {
+    throw InputError(where,
+                     fmt::format("`{}` has {} dimension{}, but `[{}]` names {} elements", driver, shape.size(),
+                                 shape.size() == 1 ? "" : "s", subscript, labels.size()),
+                     fmt::format("name at most one element of each dimension: {}", order));
+  }
+  // The position chosen along each axis; an axis no label names keeps every element.
+  std::vector<std::ptrdiff_t> chosen(shape.size(), -1);
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    const Label& label = labels[k];
+    if (!is_element_label(label.text)) {
+      throw InputError(label.where, fmt::format("expected an element name, found `{}`", label.text),
+                       fmt::format("name elements of `{}` between the brackets: {}", driver, order));
+    }
+    std::vector<std::size_t> axes;  // the axes whose dimension has this element
+    for (std::size_t a = 0; a < shape.size(); ++a)
+      if (element_index(dimensions[shape[a].dimension], label.text) >= 0) axes.push_back(a);
+    if (axes.size() > 1 && labels.size() == shape.size()) axes = {k};  // every axis named: in the order of `over`
+    if (axes.empty()) {
+      std::vector<std::string> known;
+      for (const Axis& axis : shape)
+        known.insert(known.end(), dimensions[axis.dimension].elements.begin(), dimensions[axis.dimension].elements.end());
+      unknown_name(fmt::format("`{}` has no element `{}`", driver, label.text), label.text, label.where, known,
+                   fmt::format("`{}` ranges over {}", driver, quoted_list(axis_names)));
+    }
+    if (axes.size() > 1) {
+      throw InputError(label.where,
+                       fmt::format("`{}` is an element of both `{}` and `{}`", label.text, axis_names[axes[0]],
+                                   axis_names[axes[1]]),
+                       fmt::format("name one element of each dimension, in this order: {}", order));
+    }
+    const std::size_t axis = axes.front();
+    if (chosen[axis] >= 0) {
+      throw InputError(label.where, fmt::format("`[{}]` names two elements of `{}`", subscript, axis_names[axis]),
+                       fmt::format("name at most one element of each dimension: {}", order));
+    }
+    chosen[axis] = element_index(dimensions[shape[axis].dimension], label.text) - static_cast<std::ptrdiff_t>(shape[axis].first);
+  }
+  std::vector<std::size_t> selected;
+  for (std::size_t i = 0; i < element_count(shape); ++i) {
+    const std::vector<std::size_t> at = element_coordinates(shape, i);
+    bool match = true;
+    for (std::size_t a = 0; a < shape.size(); ++a)
+      match = match && (chosen[a] < 0 || at[a] == static_cast<std::size_t>(chosen[a]));
+    if (match) selected.push_back(i);
+  }
+  return selected;
+}
+
+void patch_elements(YamlNode& driver, const YamlNode* dimensions_section, std::string_view subscript,
+                    const SourceLocation& subscript_where, const std::string& parameter,
+                    const SourceLocation& parameter_where, YamlNode value) {
+  const std::string& name = driver.key;
+  if (!is_dimensioned(driver)) {
+    throw InputError(subscript_where, fmt::format("`{}` has no dimensions, so no elements to name", name),
+                     fmt::format("change the driver as a whole: {}{}{}", name, parameter.empty() ? "" : ".", parameter));
+  }
+  const std::vector<Dimension> dimensions = dimensions_section ? read_dimensions(*dimensions_section) : std::vector<Dimension>{};
+  const Shape shape = read_over(*driver.find("over"), dimensions, name);
+  const std::vector<std::size_t> selected = select_elements(shape, dimensions, subscript, subscript_where, name);
+  if (parameter.empty()) {
+    throw InputError(subscript_where,
+                     fmt::format("an element of `{}` cannot be replaced whole: its elements share one distribution", name),
+                     fmt::format("change one of its parameters ({}[{}].PARAM=VALUE), or fix a reported value with `given`",
+                                 name, subscript));
+  }
+  const auto whole = [](std::string_view key) {
+    return key == "dist" || key == "over" || key == "ar1" || key == "correlation";
+  };
+  if (whole(parameter)) {
+    throw InputError(parameter_where, fmt::format("`{}` belongs to `{}` as a whole, not to its elements", parameter, name),
+                     fmt::format("change it without naming elements: {}.{}", name, parameter));
+  }
+  YamlNode* written = driver.find(parameter);
+  if (!written) {
+    std::vector<std::string> parameters;
+    for (const YamlNode& entry : driver.children)
+      if (!whole(entry.key)) parameters.push_back(entry.key);
+    unknown_name(fmt::format("`{}` has no parameter `{}`; its elements take the parameters it has ({})", name,
+                             parameter, quoted_list(parameters)),
+                 parameter, parameter_where, parameters,
+                 fmt::format("to use `{}`, change it for the whole driver: {}.{}", parameter, name, parameter));
+  }
+  if (value.is_null()) {
+    throw InputError(parameter_where, fmt::format("`{}` cannot be removed from some elements of `{}` only", parameter, name),
+                     fmt::format("remove it for the whole driver: {}.{}=null", name, parameter));
+  }
+  // Every element's value, the selected ones replaced, written back as a mapping by element name.
+  std::vector<YamlNode> values(element_count(shape));
+  const PerElement per_element(shape, dimensions, fmt::format("`{}` of `{}`", parameter, name), false,
+                               lists_are_values(parameter));
+  per_element.visit(*written, [&](std::size_t i, const YamlNode& element_value) { values[i] = element_value; });
+  value.changed = true;
+  for (const std::size_t i : selected) values[i] = value;
+  const std::function<YamlNode(std::size_t, std::size_t)> nest = [&](std::size_t axis, std::size_t index) {
+    if (axis == shape.size()) return values[index];
+    YamlNode map;
+    map.kind = YamlNode::Kind::map;
+    map.where = written->where;
+    const Dimension& dimension = dimensions[shape[axis].dimension];
+    for (std::size_t i = 0; i < shape[axis].count; ++i) {
+      YamlNode child = nest(axis + 1, index * shape[axis].count + i);
+      child.key = dimension.elements[shape[axis].first + i];
+      child.key_where = written->key_where;
+      map.children.push_back(std::move(child));
+    }
+    return map;
+  };
+  YamlNode rewritten = nest(0, 0);
+  rewritten.key = written->key;
+  rewritten.key_where = written->key_where;
+  *written = std::move(rewritten);
 }
 
 }  // namespace guidance::load_detail

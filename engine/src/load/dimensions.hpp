@@ -46,4 +46,27 @@ const DriverArray* find_array(const Scenario& scenario, std::string_view name);
 /// support; a driver without a distribution or a metric is refused.
 void read_given(const YamlNode& section, Scenario& scenario);
 
+/// Throws InputError (at driver.given_where) when driver.given lies outside the support of its
+/// distribution; `written` shows the value in the message.
+void check_given(const Driver& driver, std::string_view written);
+
+/// The elements (row-major indices into `shape`) that `subscript` names for driver `driver`: one
+/// element label per axis at most, in any order (`routing,Q3`, `Q3`), each looked up in its axis's
+/// dimension; an axis no label names keeps every element. A label two of the driver's dimensions have
+/// is read in the order of `over` when every axis is named. `where` spans the subscript. Throws
+/// InputError for an unknown or ambiguous label, two labels on one axis, or more labels than axes.
+std::vector<std::size_t> select_elements(const Shape& shape, std::span<const Dimension> dimensions,
+                                         std::string_view subscript, const SourceLocation& where,
+                                         std::string_view driver);
+
+/// A variant's or an override's change to some elements of a dimensioned driver's entry
+/// (`revenue[Q4].p90: 1140`): `parameter` of the elements `subscript` selects becomes `value` (marked
+/// changed), rewritten as a mapping by element name in which the other elements keep their values.
+/// `dimensions_section` is the tree's `dimensions:` (null when it has none). Throws InputError for a
+/// driver without `over:`, an element replaced whole, a parameter the driver lacks or that belongs to
+/// it as a whole (`over`, `ar1`, `correlation`), or a removal.
+void patch_elements(YamlNode& driver, const YamlNode* dimensions_section, std::string_view subscript,
+                    const SourceLocation& subscript_where, const std::string& parameter,
+                    const SourceLocation& parameter_where, YamlNode value);
+
 }  // namespace guidance::load_detail

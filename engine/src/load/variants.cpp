@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "load/dimensions.hpp"
 #include "load/values.hpp"
 
 namespace guidance::load_detail {
@@ -95,19 +96,37 @@ void replace_driver(YamlNode& driver, YamlNode value) {
   driver = std::move(value);
 }
 
-// `target` is NAME (the whole driver) or NAME.PARAM (one parameter; a null value removes it);
-// `drivers` indexes the tree's `drivers:`.
+// `target` is NAME (the whole driver) or NAME.PARAM (one parameter; a null value removes it), or
+// NAME[ELEMENTS].PARAM (a parameter of some elements of a dimensioned driver); `drivers` indexes the
+// tree's `drivers:`.
 void patch_driver(YamlNode& tree, Entries& drivers, const std::string& target, const SourceLocation& where,
                   YamlNode value) {
-  const std::size_t dot = target.find('.');
-  const std::string name = target.substr(0, dot);
+  const std::size_t dot = target.find('.');  // element labels have no dots
+  const std::size_t open = target.substr(0, dot).find('[');
+  const std::string name = target.substr(0, std::min(dot, open));
   YamlNode* driver = drivers.find(name);
   if (!driver) {
     const YamlNode* metrics = tree.find("metrics");
     not_a_driver(name, where.shifted(0, static_cast<int>(name.size())), metrics && metrics->find(name),
                  tree.find("drivers")->keys());
   }
-  patch_driver_entry(*driver, dot == std::string::npos ? "" : target.substr(dot + 1), where, std::move(value));
+  const std::string parameter = dot == std::string::npos ? "" : target.substr(dot + 1);
+  if (open == std::string::npos) {
+    patch_driver_entry(*driver, parameter, where, std::move(value));
+    return;
+  }
+  const std::size_t close = target.find(']', open);
+  if (close == std::string::npos || close + 1 != std::min(dot, target.size())) {
+    throw InputError(where.shifted(static_cast<int>(open), static_cast<int>(std::min(dot, target.size()) - open)),
+                     fmt::format("expected `[ELEMENTS]` after `{}`, found `{}`", name,
+                                 target.substr(open, std::min(dot, target.size()) - open)),
+                     fmt::format("name elements and a parameter: {}[Q4].PARAM or {}[routing,Q4].PARAM", name, name));
+  }
+  patch_elements(*driver, tree.find("dimensions"), std::string_view(target).substr(open + 1, close - open - 1),
+                 where.shifted(static_cast<int>(open + 1), static_cast<int>(std::max<std::size_t>(1, close - open - 1))),
+                 parameter, where.shifted(static_cast<int>(close + 2), static_cast<int>(parameter.size())),
+                 std::move(value));
+  driver->where = where;  // errors about the driver as a whole now point at its latest change
 }
 
 // A metric's formula replaced; it is then checked as the file's are, and its errors point at the variant.

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "guidance/model.hpp"
+#include "load/dimensions.hpp"
 #include "load/driver.hpp"
 #include "load/read_scenario.hpp"
 #include "load/variants.hpp"
@@ -32,15 +33,33 @@ SettingError classified(const InputError& error, std::span<const StandIn> stand_
   return SettingError(error, SettingError::whole, true);
 }
 
-std::size_t find_driver(const Scenario& scenario, const std::string& name, const SourceLocation& where) {
-  const auto found = std::find_if(scenario.drivers.begin(), scenario.drivers.end(),
-                                  [&](const Driver& driver) { return driver.name == name; });
-  if (found != scenario.drivers.end()) return static_cast<std::size_t>(found - scenario.drivers.begin());
+/// The drivers `name` sets: a driver or one element (`revenue[Q4]`), every element of a dimensioned
+/// driver (`revenue`), or the elements a subscript selects (`revenue[routing]`).
+std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::string& name, const SourceLocation& where) {
+  const auto found = std::ranges::find(scenario.drivers, name, &Driver::name);
+  if (found != scenario.drivers.end()) return {static_cast<std::size_t>(found - scenario.drivers.begin())};
+  const std::size_t open = name.find('[');
+  const std::string base = name.substr(0, open);
+  const DriverArray* array = load_detail::find_array(scenario, base);
+  if (array && (open == std::string::npos || name.ends_with(']'))) {
+    std::vector<std::size_t> elements;
+    if (open == std::string::npos) {
+      for (std::size_t i = 0; i < element_count(array->shape); ++i) elements.push_back(array->first + i);
+      return elements;
+    }
+    const std::size_t length = name.size() - open - 2;  // a Variation's name closes its brackets
+    const std::string_view subscript = std::string_view(name).substr(open + 1, length);
+    for (const std::size_t i : load_detail::select_elements(
+             array->shape, scenario.dimensions, subscript,
+             where.shifted(static_cast<int>(open + 1), static_cast<int>(std::max<std::size_t>(1, length))), base))
+      elements.push_back(array->first + i);
+    return elements;
+  }
   std::vector<std::string> names;
+  for (const DriverArray& array : scenario.arrays) names.push_back(array.name);
   for (const Driver& driver : scenario.drivers) names.push_back(driver.name);
-  const bool metric = std::any_of(scenario.metrics.begin(), scenario.metrics.end(),
-                                  [&](const Metric& m) { return m.name == name; });
-  load_detail::not_a_driver(name, where.shifted(0, static_cast<int>(name.size())), metric, names);
+  const bool metric = std::ranges::find(scenario.metrics, base, &Metric::name) != scenario.metrics.end();
+  load_detail::not_a_driver(base, where.shifted(0, static_cast<int>(base.size())), metric, names);
 }
 
 /// The value as a scalar node the loader reads as is; its text only shows it.
@@ -69,17 +88,25 @@ Model with_parameters(Scenario scenario, std::span<const ParameterSetting> setti
     const SourceLocation name_where{stand_ins[k].name, 1, 1, static_cast<int>(std::max<std::size_t>(1, settings[k].name().size()))};
     const SourceLocation value_where{stand_ins[k].value, 1, 1, static_cast<int>(stand_ins[k].value->text.size())};
     try {
-      const std::size_t d = find_driver(scenario, settings[k].driver, name_where);
-      YamlNode& entry = entries.try_emplace(d, scenario.drivers[d].written->entry).first->second;
-      load_detail::patch_driver_entry(entry, settings[k].parameter, name_where, typed_value(settings[k], value_where));
+      for (const std::size_t d : find_drivers(scenario, settings[k].driver, name_where)) {
+        YamlNode& entry = entries.try_emplace(d, scenario.drivers[d].written->entry).first->second;
+        load_detail::patch_driver_entry(entry, settings[k].parameter, name_where, typed_value(settings[k], value_where));
+      }
     } catch (const InputError& error) {
       throw classified(error, stand_ins);
     }
   }
   try {
     for (const auto& [d, entry] : entries) {
-      const auto written = scenario.drivers[d].written;
-      scenario.drivers[d] = load_detail::read_driver(entry, written->context);
+      Driver& driver = scenario.drivers[d];
+      const std::optional<double> given = driver.given;
+      const SourceLocation given_where = driver.given_where;
+      driver = load_detail::read_driver(entry, driver.written->context);
+      if (given && driver.distribution) {  // a reported value stays reported, and must still be possible
+        driver.given = given;
+        driver.given_where = given_where;
+        load_detail::check_given(driver, fmt::format("{}", *given));
+      }
     }
     for (const Correlation& correlation : scenario.correlations) {
       // A pair, not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
