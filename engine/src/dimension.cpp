@@ -23,6 +23,11 @@ std::vector<std::size_t> element_coordinates(std::span<const Axis> shape, std::s
   return out;
 }
 
+std::size_t time_axis(std::span<const Axis> shape) {
+  return static_cast<std::size_t>(
+      std::ranges::min_element(shape, {}, [](const Axis& axis) { return axis.dimension; }) - shape.begin());
+}
+
 bool is_element_label(std::string_view label) {
   return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';

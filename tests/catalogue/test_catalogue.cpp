@@ -220,7 +220,7 @@ TEST_CASE("a wrong command line is refused with status 2 and says what is wrong"
       {"run scenarios/juniper_fy2012.yaml --set 'revenue[Q5].p90=1140'", 2,
        "--set:1:9: error: `revenue` has no element `Q5`"},
       {"run scenarios/juniper_fy2012.yaml --set 'revenue[Q4].mean=1130'", 2,
-       "--set:1:13: error: `revenue` has no parameter `mean`; its elements take the parameters it has (`p10` and `p90`)"},
+       "--set:1:13: error: `revenue` has no parameter `mean`; its elements take the parameters it has (`dist`, `p10` and `p90`)"},
       {"sweep scenarios/juniper_fy2012.yaml --metric fy_eps --vary 'revenue[Q1,Q2].p90=1100,1200'", 2,
        "--vary:1:9: error: `revenue` has 1 dimension, but `[Q1,Q2]` names 2 elements"},
       {"run " + flagship + " --actual eps=abc", 2, "--actual:1:5: error: expected a number, found `abc`"},

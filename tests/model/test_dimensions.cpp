@@ -432,7 +432,7 @@ TEST_CASE("changes to elements that cannot be made are refused at the argument",
         "               ^~\n"
         "hint: name at most one element of each dimension: revenue[segment,quarter]\n");
   CHECK(set("revenue[Q1].p90=600") ==
-        "set:1:13: error: `revenue` has no parameter `p90`; its elements take the parameters it has (`mean` and `sd`)\n"
+        "set:1:13: error: `revenue` has no parameter `p90`; its elements take the parameters it has (`dist`, `mean` and `sd`)\n"
         "    revenue[Q1].p90=600\n"
         "                ^~~\n"
         "hint: to use `p90`, change it for the whole driver: revenue.p90\n");

@@ -77,6 +77,15 @@ render fy
 [ "$(count 'class="fan-fixed"' "$work/fy.dom.html")" -eq 9 ] || fail "fy: expected 9 given quarters as dots (3 x Q1-Q3)"
 [ "$(count 'class="fan-range"' "$work/fy.dom.html")" -eq 1 ] || fail "fy: expected the Q4 EPS guidance as one box"
 
+# A metric over segment x quarter: one fan chart per segment, along the quarter dimension (declared
+# first), beside the four charts of the metrics over quarters alone.
+"$guidance" run tests/data/scenarios/good/segments_by_quarter.yaml --trials 20000 --report "$work/segments.html" >/dev/null
+render segments
+[ "$(count 'class="fan-outer"' "$work/segments.dom.html")" -eq 8 ] || fail "segments: expected 8 fan charts (5 over quarter + 3 segments)"
+for segment in routing switching security; do
+  grep -q "share\[$segment\] by quarter" "$work/segments.dom.html" || fail "segments: no fan chart of share[$segment]"
+done
+
 # sensitivity and compare, when this build has their --report.
 if "$guidance" sensitivity --help 2>/dev/null | grep -q -- '--report'; then
   "$guidance" sensitivity scenarios/juniper_q4_2012.yaml --metric eps --trials 5000 --report "$work/sensitivity.html" >/dev/null

@@ -41,6 +41,10 @@ std::size_t element_count(std::span<const Axis> shape);
 /// Element `index` (row-major) of `shape` as a position along each axis (relative to the axis's first).
 std::vector<std::size_t> element_coordinates(std::span<const Axis> shape, std::size_t index);
 
+/// The axis a shape's order runs along: the one whose dimension comes first in `dimensions:`. `ar1`
+/// correlates neighbours along it, and fan charts spread along it. `shape` must not be empty.
+std::size_t time_axis(std::span<const Axis> shape);
+
 /// Letters, digits and `_`, not empty: what an element may be called (`Q3`, `FY2012`, `2013`), so that a
 /// formula and a command line can write it between brackets.
 bool is_element_label(std::string_view label);

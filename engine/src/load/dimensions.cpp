@@ -137,12 +137,6 @@ Shape read_over(const YamlNode& over, std::span<const Dimension> dimensions, con
   return shape;
 }
 
-// The axis `ar1` runs along: the one whose dimension comes first in `dimensions:`.
-std::size_t time_axis(const Shape& shape) {
-  return static_cast<std::size_t>(
-      std::ranges::min_element(shape, {}, [](const Axis& axis) { return axis.dimension; }) - shape.begin());
-}
-
 // `ar1: rho` (corr(z_t, z_s) = rho^|t - s| along the first dimension, elements apart on the others
 // independent) or `correlation: rho` (every pair of elements), as correlations of the normals.
 void add_within(const YamlNode& entry, const DriverArray& array, Scenario& scenario) {
@@ -453,7 +447,7 @@ void patch_elements(YamlNode& driver, const YamlNode* dimensions_section, std::s
                                  name, subscript));
   }
   const auto whole = [](std::string_view key) {
-    return key == "dist" || key == "over" || key == "ar1" || key == "correlation";
+    return key == "over" || key == "ar1" || key == "correlation";
   };
   if (whole(parameter)) {
     throw InputError(parameter_where, fmt::format("`{}` belongs to `{}` as a whole, not to its elements", parameter, name),

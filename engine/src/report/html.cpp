@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "report/format.hpp"
 
@@ -422,31 +423,54 @@ std::string guidance_line_section(const Model& model, const RunReport& report, s
 }
 
 std::string fan_charts(const Model& model, const RunReport& report) {
+  // Most charts drawn for one metric: a metric over segment x quarter has one per segment.
+  constexpr std::size_t max_charts = 24;
   std::string out;
   for (const VariableArray& array : model.arrays) {
-    // A metric over one dimension; a driver's spread is its distribution, shown in the percentile table.
-    if (array.shape.size() != 1 || model.variables[array.first].kind != VariableKind::metric) continue;
-    const Axis& axis = array.shape.front();
-    charts::FanChart chart;
-    chart.title = fmt::format("{} over {}", array.name, model.dimensions[axis.dimension].name);
-    chart.axis_title = axis_title(model, array.first, array.name);
-    chart.dimension = model.dimensions[axis.dimension].name;
-    chart.format = variable_format(model.variables[array.first], report.variables[array.first]);
-    for (std::size_t i = 0; i < axis.count; ++i) {
+    // A driver's spread is its distribution, shown in the percentile table.
+    if (model.variables[array.first].kind != VariableKind::metric) continue;
+    const std::size_t along = time_axis(array.shape);
+    const Dimension& dimension = model.dimensions[array.shape[along].dimension];
+    std::vector<charts::FanChart> charts(element_count(array.shape) / array.shape[along].count);
+    std::vector<std::string> names(charts.size());  // revenue[routing]
+    // Row-major order visits each chart's elements in the order of the axis it spreads along.
+    for (std::size_t i = 0; i < element_count(array.shape); ++i) {
+      const std::vector<std::size_t> at = element_coordinates(array.shape, i);
+      std::size_t c = 0;
+      std::vector<std::string_view> others;
+      for (std::size_t k = 0; k < array.shape.size(); ++k) {
+        if (k == along) continue;
+        c = c * array.shape[k].count + at[k];
+        others.push_back(model.dimensions[array.shape[k].dimension].elements[array.shape[k].first + at[k]]);
+      }
+      if (c >= max_charts) continue;
+      charts::FanChart& chart = charts[c];
       const std::size_t v = array.first + i;
+      if (chart.points.empty()) {
+        names[c] = others.empty() ? array.name : fmt::format("{}[{}]", array.name, fmt::join(others, ","));
+        chart.title = fmt::format("{} over {}", names[c], dimension.name);
+        chart.axis_title = axis_title(model, array.first, names[c]);
+        chart.dimension = dimension.name;
+        chart.format = variable_format(model.variables[array.first], report.variables[array.first]);
+      }
       const Variable& variable = model.variables[v];
       const Summary& summary = report.variables[v];
-      charts::FanPoint point{model.dimensions[axis.dimension].elements[axis.first + i]};
+      charts::FanPoint point{dimension.elements[array.shape[along].first + at[along]]};
       point.fixed = !variable.stochastic;
-      const auto at = [&](std::size_t p) { return point.fixed ? variable.constant_value : summary.percentiles[p]; };
-      point.p5 = at(1), point.p25 = at(3), point.p50 = at(4), point.p75 = at(5), point.p95 = at(7);
+      const auto value = [&](std::size_t p) { return point.fixed ? variable.constant_value : summary.percentiles[p]; };
+      point.p5 = value(1), point.p25 = value(3), point.p50 = value(4), point.p75 = value(5), point.p95 = value(7);
       for (const GuidanceRange& line : model.guidance)
         if (line.variable == v) point.guided = true, point.range_low = line.low, point.range_high = line.high;
       chart.points.push_back(std::move(point));
     }
-    out += fmt::format("<figure>\n{}<figcaption>{} by {}: the P5 to P95 band (light), P25 to P75 (dark) and the "
-                       "median; dots are values given or constant, boxes guidance ranges.</figcaption>\n</figure>\n",
-                       charts::fan_svg(chart), escape(array.name), escape(chart.dimension));
+    for (std::size_t c = 0; c < std::min(max_charts, charts.size()); ++c) {
+      out += fmt::format("<figure>\n{}<figcaption>{} by {}: the P5 to P95 band (light), P25 to P75 (dark) and the "
+                         "median; dots are values given or constant, boxes guidance ranges.</figcaption>\n</figure>\n",
+                         charts::fan_svg(charts[c]), escape(names[c]), escape(dimension.name));
+    }
+    if (charts.size() > max_charts)
+      out += fmt::format("<p class=\"note\">{} has {} charts over {}; the first {} are shown.</p>\n", escape(array.name),
+                         charts.size(), escape(dimension.name), max_charts);
   }
   if (out.empty()) return out;
   return "<section>\n<h2>Over dimensions</h2>\n" + out + "</section>\n";
