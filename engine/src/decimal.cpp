@@ -32,13 +32,15 @@ std::optional<Decimal> read_decimal(std::string_view text) {
   }
   if (whole_digits + fraction_digits == 0) return std::nullopt;
   const std::size_t mantissa_end = i;
+  // Zero is zero at any exponent: `0e999999999` is as good a zero as `0e400`.
+  const bool zero = text.substr(0, mantissa_end).find_first_of("123456789") == std::string_view::npos;
   long exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     const std::size_t start = ++i;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
     const std::size_t digits = count_digits(text, i);
-    if (digits == 0 || digits > 6) return std::nullopt;
-    exponent = std::stol(std::string(text.substr(start, i - start)));
+    if (digits == 0 || (digits > 6 && !zero)) return std::nullopt;
+    if (!zero) exponent = std::stol(std::string(text.substr(start, i - start)));
   }
   if (i != text.size()) return std::nullopt;
 

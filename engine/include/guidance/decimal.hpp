@@ -21,7 +21,7 @@ struct Decimal {
 };
 
 /// The number in `text`, or nothing (no digits, other characters, an exponent of more than six
-/// digits, a value beyond the doubles). A percent is folded into the exponent before conversion, so
+/// digits unless the number is zero, a value beyond the doubles). A percent is folded into the exponent before conversion, so
 /// "64.1%" rounds once, exactly as the loader reads it (dividing the double 64.1 by 100 would round
 /// twice).
 std::optional<Decimal> read_decimal(std::string_view text);

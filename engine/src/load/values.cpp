@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "guidance/decimal.hpp"
+
 namespace guidance::load_detail {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -135,26 +137,11 @@ Number convert_number(const YamlNode& node, bool null_allowed) {
     expected("a number", node,
              fmt::format("a leading zero is ambiguous{}: write {}{}{}", octal_value, d->negative ? "-" : "", plain, rest));
   }
-  // Rebuild the number with the percent folded into the exponent, so that "64.1%" rounds exactly like
-  // "0.641" (dividing the double 64.1 by 100 would round twice).
-  long exponent = 0;
-  // Zero is zero at any exponent: `0e999999999` is as good a zero as `0e400`.
-  const bool zero = d->whole.find_first_not_of('0') == std::string_view::npos &&
-                    d->fraction.find_first_not_of('0') == std::string_view::npos;
-  if (!d->exponent.empty() && !zero) {
-    const std::string_view digits = d->exponent.substr(d->exponent[0] == '+' || d->exponent[0] == '-' ? 1 : 0);
-    if (digits.size() > 6) expected("a number in range", node, std::string(out_of_range_hint));
-    exponent = std::stol(std::string(d->exponent));
-  }
-  if (percent) exponent -= 2;
-  const std::string normalised =
-      fmt::format("{}{}.{}e{}", d->negative ? "-" : "", d->whole.empty() ? "0" : d->whole, d->fraction, exponent);
-  double value = 0.0;
-  const auto [end, status] = std::from_chars(normalised.data(), normalised.data() + normalised.size(), value);
-  if (status != std::errc() || end != normalised.data() + normalised.size() || !std::isfinite(value)) {
-    expected("a number in range", node, std::string(out_of_range_hint));
-  }
-  return {value, percent};
+  // The one conversion the command line shares (guidance/decimal.hpp): the percent is folded into the
+  // exponent, so that "64.1%" rounds exactly like "0.641".
+  const std::optional<guidance::Decimal> number = read_decimal(node.text);
+  if (!number) expected("a number in range", node, std::string(out_of_range_hint));
+  return {number->value, percent};
 }
 
 }  // namespace
@@ -178,9 +165,8 @@ std::uint64_t read_whole_number(const YamlNode& node, std::uint64_t min, std::ui
     return value;
   // "1e6" or "1000000.0": say how to write it.
   std::string hint;
-  if (const std::optional<Decimal> d = split_decimal(text); d && !text.ends_with('%')) {
-    double number = 0.0;
-    std::from_chars(text.data() + (text[0] == '+' ? 1 : 0), text.data() + text.size(), number);
+  if (const std::optional<guidance::Decimal> d = read_decimal(text); d && !d->percent) {
+    const double number = d->value;
     if (number >= static_cast<double>(min) && number <= static_cast<double>(max) && number == std::floor(number) &&
         !digits_only)
       hint = fmt::format("write {}", static_cast<std::uint64_t>(number));
