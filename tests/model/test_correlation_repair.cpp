@@ -108,7 +108,7 @@ TEST_CASE("with repair the nearest valid matrix is used and shown beside the req
   check_correlation_matrix(model.copula.gaussian);
   CHECK(model.copula.gaussian.isApprox(nearest_correlation(gaussian_from_spearman(model.copula.spearman)), 1e-12));
 
-  const std::vector<CorrelationPair> pairs = repaired_correlations(model);
+  const std::vector<CorrelationPair> pairs = model.copula.repairs;
   REQUIRE(pairs.size() == 3);
   const Eigen::MatrixXd used = spearman_from_gaussian(model.copula.gaussian);
   CHECK(pairs[0].a == "revenue");
@@ -141,7 +141,7 @@ TEST_CASE("a valid matrix is used as requested even when repair is allowed") {
   yaml.replace(yaml.find("-0.9"), 4, "0.85");
   const Model model = build_model(parse_scenario(yaml, "valid.yaml"));
   CHECK(model.copula.gaussian == gaussian_from_spearman(model.copula.spearman));
-  CHECK(repaired_correlations(model).empty());
+  CHECK(model.copula.repairs.empty());
   const RunReport report = analyze(model, simulate(model, {.trials = 1000, .seed = 1}));
   CHECK_FALSE(run_json(model, report).contains("correlations"));
   CHECK_THAT(render_table(model, report), !Contains("correlations repaired"));
@@ -155,13 +155,13 @@ TEST_CASE("a pinned correlation keeps its requested value when the matrix is rep
   CHECK_FALSE(scenario.correlations[1].pinned);
   const Model model = build_model(scenario);
   check_correlation_matrix(model.copula.gaussian);
-  const std::vector<CorrelationPair> pairs = repaired_correlations(model);
+  const std::vector<CorrelationPair> pairs = model.copula.repairs;
   REQUIRE(pairs.size() == 3);
   CHECK_THAT(pairs[0].used, WithinAbs(0.9, 1e-9));  // pinned: the others give way
   CHECK(pairs[1].used < 0.9);
   CHECK(pairs[2].used > -0.9);
   // Unpinned, the same request weakens revenue ~ gross_margin as well.
-  const std::vector<CorrelationPair> free = repaired_correlations(build_model(parse_scenario(conflicting(true), "c.yaml")));
+  const std::vector<CorrelationPair> free = build_model(parse_scenario(conflicting(true), "c.yaml")).copula.repairs;
   CHECK(free[0].used < 0.9 - 1e-3);
 }
 

@@ -93,7 +93,7 @@ correlations:
   // Between drivers, element by element on the shared dimension: a rank correlation.
   CHECK(copula.spearman(at("margin[Q2]"), at("opex[Q2]")) == 0.3);
   CHECK(copula.spearman(at("margin[Q2]"), at("opex[Q3]")) == 0.0);
-  CHECK(!copula.repaired);
+  CHECK(copula.repairs.empty());
 }
 
 TEST_CASE("given values of an ar1 driver: the others are drawn from the closed-form conditional normal",

@@ -39,6 +39,14 @@ struct VariableArray {
   std::size_t first = 0;
 };
 
+/// One pair of a repaired copula: the rank correlation the scenario asked for (0 where it named none)
+/// and the one used, the rank correlation of the repaired Gaussian matrix.
+struct CorrelationPair {
+  std::string a, b;
+  double requested = 0.0;
+  double used = 0.0;
+};
+
 /// The Gaussian copula over the drivers named in `correlations` (the others skip it). Drivers with a
 /// given value are not drawn: the others are drawn from the conditional normal given theirs, z =
 /// shift + L e with e independent standard normals (docs/methods.md).
@@ -50,7 +58,9 @@ struct Copula {
   Eigen::MatrixXd cholesky;          // lower-triangular L with L L^T = gaussian, or the conditional
                                      // covariance given the given values
   Eigen::VectorXd shift;             // the conditional mean of the normals; empty when nothing is given
-  bool repaired = false;             // gaussian is the nearest valid matrix to the one requested
+  /// When the requested matrix was not valid and build_model repaired it (gaussian is then the
+  /// nearest valid matrix): every pair of `drivers`, in driver order. Empty otherwise.
+  std::vector<CorrelationPair> repairs;
 
   bool empty() const { return drivers.empty(); }
   bool conditioned() const { return shift.size() > 0; }

@@ -186,7 +186,13 @@ void add_copula(const Scenario& scenario, Model& model) {
   if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
     const Eigen::MatrixXd requested = model.copula.gaussian;
     model.copula.gaussian = nearest_correlation(requested, &pinned);
-    model.copula.repaired = true;
+    // What the reports show of the repair, kept with the model so that none of them recomputes it.
+    const Eigen::MatrixXd used = spearman_from_gaussian(model.copula.gaussian);
+    for (Eigen::Index i = 0; i < used.rows(); ++i)
+      for (Eigen::Index j = i + 1; j < used.cols(); ++j)
+        model.copula.repairs.push_back({model.variables[drivers[static_cast<std::size_t>(i)]].name,
+                                        model.variables[drivers[static_cast<std::size_t>(j)]].name,
+                                        model.copula.spearman(i, j), used(i, j)});
     factor = semidefinite_cholesky(model.copula.gaussian);
     // Pins that cannot all hold leave the projections no valid matrix that keeps them; the last
     // rescaling then moves them too, which the user asked never to happen.

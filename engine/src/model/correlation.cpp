@@ -90,17 +90,4 @@ Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix, const PinnedE
   return y;
 }
 
-std::vector<CorrelationPair> repaired_correlations(const Model& model) {
-  const Copula& copula = model.copula;
-  if (copula.empty() || !copula.repaired) return {};
-  const Eigen::MatrixXd used = spearman_from_gaussian(copula.gaussian);
-  std::vector<CorrelationPair> pairs;
-  for (Eigen::Index i = 0; i < used.rows(); ++i)
-    for (Eigen::Index j = i + 1; j < used.cols(); ++j)
-      pairs.push_back({model.variables[copula.drivers[static_cast<std::size_t>(i)]].name,
-                       model.variables[copula.drivers[static_cast<std::size_t>(j)]].name, copula.spearman(i, j),
-                       used(i, j)});
-  return pairs;
-}
-
 }  // namespace guidance

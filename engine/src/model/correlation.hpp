@@ -37,16 +37,4 @@ using PinnedEntries = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
 Eigen::MatrixXd nearest_correlation(const Eigen::MatrixXd& matrix, const PinnedEntries* pinned = nullptr,
                                     double min_eigenvalue = 1e-8);
 
-/// One pair of the copula: the rank correlation the scenario asked for (0 where it named none) and
-/// the one used, spearman_from_gaussian of the copula's (repaired) Gaussian matrix.
-struct CorrelationPair {
-  std::string a, b;
-  double requested = 0.0;
-  double used = 0.0;
-};
-
-/// Every pair of the copula's drivers, in driver order, when build_model repaired the requested
-/// matrix (its Gaussian matrix is not gaussian_from_spearman of the request); empty otherwise.
-std::vector<CorrelationPair> repaired_correlations(const Model& model);
-
 }  // namespace guidance

@@ -5,7 +5,6 @@
 
 #include "guidance/report.hpp"
 #include "report/format.hpp"
-#include "model/correlation.hpp"
 
 namespace guidance {
 
@@ -77,7 +76,7 @@ nlohmann::ordered_json run_json(const Model& model, const RunReport& report) {
            {"guidance", guidance},
            {"guidance_joint", {{"p_in", report.joint_p_in}, {"p_in_ci", json_interval(report.joint_p_in_ci)}}},
            {"nonfinite_trials", report.nonfinite_trials}};
-  if (const std::vector<CorrelationPair> pairs = repaired_correlations(model); !pairs.empty()) {
+  if (const std::vector<CorrelationPair>& pairs = model.copula.repairs; !pairs.empty()) {
     Json correlations = Json::array();
     for (const CorrelationPair& pair : pairs)
       correlations.push_back({{"a", pair.a}, {"b", pair.b}, {"requested", pair.requested}, {"used", pair.used}});

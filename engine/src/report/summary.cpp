@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 
 #include "guidance/report.hpp"
-#include "model/correlation.hpp"
 #include "report/format.hpp"
 
 namespace guidance {
@@ -59,7 +58,7 @@ std::string render_summary(const Scenario& scenario, const Model& model) {
     out += fmt::format("\ncorrelations ({}, rank; Gaussian copula)\n", scenario.correlations.size());
     for (const Correlation& correlation : scenario.correlations)
       out += fmt::format("  {} ~ {}: {}\n", correlation.first, correlation.second, correlation.rho);
-    const std::vector<CorrelationPair> repaired = repaired_correlations(model);
+    const std::vector<CorrelationPair>& repaired = model.copula.repairs;
     if (!repaired.empty()) out += "not a valid correlation matrix: repaired to the nearest valid one (rank, requested -> used)\n";
     for (const CorrelationPair& pair : repaired)
       out += fmt::format("  {} ~ {}: {:.3f} -> {:.3f}\n", pair.a, pair.b, pair.requested, pair.used);

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "guidance/report.hpp"
-#include "model/correlation.hpp"
 #include "report/format.hpp"
 #include "report/terminal_chart.hpp"
 
@@ -123,7 +122,7 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
 
 /// Never silently: the rank correlations asked for beside those used after repair.
 void render_repaired_correlations(std::string& out, const Model& model, const Painter& paint) {
-  const std::vector<CorrelationPair> pairs = repaired_correlations(model);
+  const std::vector<CorrelationPair>& pairs = model.copula.repairs;
   if (pairs.empty()) return;
   out += "\n" + paint.warn("correlations repaired (nearest valid matrix, Higham 2002): rank correlation") + "\n";
   out += paint.bold(fmt::format("  {:<36}{:>10}{:>10}", "pair", "requested", "used")) + "\n";
