@@ -18,11 +18,16 @@ const guidance::Model& flagship() {
 
 std::size_t eps() { return static_cast<std::size_t>(flagship().find("eps")); }
 
+const std::vector<guidance::SensitivityInput>& inputs() {
+  static const std::vector<guidance::SensitivityInput> all = guidance::sensitivity_inputs(flagship());
+  return all;
+}
+
 void sobol(benchmark::State& state) {
   const auto trials = static_cast<std::uint64_t>(state.range(0));
   std::uint64_t evaluations = 0;
   for (auto _ : state) {
-    const guidance::SobolIndices result = guidance::sobol_indices(flagship(), eps(), trials, 1, true);
+    const guidance::SobolIndices result = guidance::sobol_indices(flagship(), inputs(), eps(), trials, 1, true);
     evaluations += result.design.evaluations;
     benchmark::DoNotOptimize(result);
   }
@@ -33,7 +38,21 @@ void shapley(benchmark::State& state) {
   const auto trials = static_cast<std::uint64_t>(state.range(0));
   std::uint64_t evaluations = 0;
   for (auto _ : state) {
-    const guidance::ShapleyEffects result = guidance::shapley_effects(flagship(), eps(), trials, 1);
+    const guidance::ShapleyEffects result = guidance::shapley_effects(flagship(), inputs(), eps(), trials, 1);
+    evaluations += result.design.evaluations;
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(evaluations));
+}
+
+// The random-permutation design on the same model (its 5 inputs, 1000 permutations): (D + 1) = 6
+// evaluations per base trial against the exact design's 2^D = 32.
+void shapley_permutations(benchmark::State& state) {
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t evaluations = 0;
+  for (auto _ : state) {
+    const guidance::ShapleyEffects result = guidance::shapley_effects(
+        flagship(), inputs(), eps(), trials, 1, 1000, guidance::default_shapley_permutations);
     evaluations += result.design.evaluations;
     benchmark::DoNotOptimize(result);
   }
@@ -43,18 +62,19 @@ void shapley(benchmark::State& state) {
 void rank_correlations(benchmark::State& state) {
   const auto trials = static_cast<std::uint64_t>(state.range(0));
   const guidance::SimulationResult result = guidance::simulate(flagship(), {.trials = trials, .seed = 1});
-  for (auto _ : state) benchmark::DoNotOptimize(guidance::rank_correlations(flagship(), result, eps()));
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::rank_correlations(flagship(), inputs(), result, eps()));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 void tornado(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(guidance::tornado(flagship(), eps(), 0.1, 0.9));
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::tornado(flagship(), inputs(), eps(), 0.1, 0.9));
 }
 
 }  // namespace
 
 BENCHMARK(sobol)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(shapley)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(shapley_permutations)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(rank_correlations)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(tornado)->Unit(benchmark::kMicrosecond);
 

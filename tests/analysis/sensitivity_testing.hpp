@@ -11,6 +11,7 @@
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
+#include "guidance/sensitivity.hpp"
 #include "guidance/stats.hpp"
 
 namespace guidance::test {
@@ -21,6 +22,15 @@ inline std::size_t index_of(const Model& model, std::string_view name) {
   const std::ptrdiff_t v = model.find(name);
   REQUIRE(v >= 0);
   return static_cast<std::size_t>(v);
+}
+
+/// The index of the sensitivity input called `name` (sensitivity_inputs(model, by_element)).
+inline std::size_t input_of(const Model& model, std::string_view name, bool by_element = false) {
+  const std::vector<SensitivityInput> inputs = sensitivity_inputs(model, by_element);
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].name == name) return i;
+  FAIL("no input called " << name);
+  return 0;
 }
 
 /// The Ishigami function (Ishigami & Homma 1990) with a = 7, b = 0.1, drivers uniform on [-pi, pi].

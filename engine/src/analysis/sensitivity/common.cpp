@@ -45,13 +45,14 @@ void check_independent(const Model& model, bool ignore_correlations) {
       "correlations to compute the indices as if the drivers were independent");
 }
 
-void check_shapley_size(std::size_t inputs) {
-  if (inputs <= max_shapley_drivers) return;
+void check_permutations(std::optional<std::size_t> permutations) {
+  if (!permutations || *permutations >= min_bootstrap_permutations) return;
   throw InputError({},
-                   fmt::format("shapley's exact design needs 2^{} evaluations per trial for {} drivers; it "
-                               "supports at most {} drivers with distributions",
-                               inputs, inputs, max_shapley_drivers),
-                   "fix the least important drivers to constants (the tornado ranks them)");
+                   fmt::format("shapley needs at least {} random permutations, found {}: its bootstrap resamples "
+                               "whole permutations",
+                               min_bootstrap_permutations, *permutations),
+                   fmt::format("ask for {} or more (the default is {})", min_bootstrap_permutations,
+                               default_shapley_permutations));
 }
 
 void check_unconditioned(const Model& model) {

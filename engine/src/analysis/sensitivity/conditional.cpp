@@ -23,11 +23,16 @@ Eigen::MatrixXd submatrix(const Eigen::MatrixXd& matrix, const std::vector<std::
 
 }  // namespace
 
-GaussianConditional gaussian_conditional(const Eigen::MatrixXd& correlation, std::uint64_t redrawn_mask) {
+GaussianConditional gaussian_conditional(const Eigen::MatrixXd& correlation, const std::vector<std::size_t>& redrawn) {
+  if (redrawn.empty()) throw std::logic_error("gaussian_conditional: nothing to redraw");
   GaussianConditional conditional;
-  for (std::size_t i = 0; i < static_cast<std::size_t>(correlation.rows()); ++i)
-    ((redrawn_mask >> i) & 1 ? conditional.redrawn : conditional.given).push_back(i);
-  if (conditional.redrawn.empty()) throw std::logic_error("gaussian_conditional: nothing to redraw");
+  conditional.redrawn = redrawn;
+  for (std::size_t i = 0, next = 0; i < static_cast<std::size_t>(correlation.rows()); ++i) {
+    if (next < redrawn.size() && redrawn[next] == i)
+      ++next;
+    else
+      conditional.given.push_back(i);
+  }
 
   const Eigen::MatrixXd rjj = submatrix(correlation, conditional.redrawn, conditional.redrawn);
   Eigen::MatrixXd covariance = rjj;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <vector>
 
 #include <Eigen/Core>
@@ -21,9 +20,9 @@ struct GaussianConditional {
   Eigen::MatrixXd factor;            // |J| x |J|, lower-triangular
 };
 
-/// The conditional distribution of the positions whose bit is set in `redrawn_mask` (at least one).
+/// The conditional distribution of the positions `redrawn` (ascending, at least one) given the others.
 /// Throws std::logic_error if the Schur complement is not positive semidefinite (R is not a
 /// correlation matrix).
-GaussianConditional gaussian_conditional(const Eigen::MatrixXd& correlation, std::uint64_t redrawn_mask);
+GaussianConditional gaussian_conditional(const Eigen::MatrixXd& correlation, const std::vector<std::size_t>& redrawn);
 
 }  // namespace guidance::analysis
