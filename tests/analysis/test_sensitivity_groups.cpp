@@ -4,7 +4,6 @@
 // exact one and beyond 12 inputs; the renderings' names.
 #include <catch2/catch.hpp>
 
-#include <bit>
 #include <cmath>
 #include <numbers>
 
@@ -20,6 +19,7 @@ using Catch::Matchers::WithinAbs;
 using guidance::test::implied_se;
 using guidance::test::index_of;
 using guidance::test::input_of;
+using guidance::test::linear_gaussian_shapley;
 using guidance::test::model_of;
 
 namespace {
@@ -43,42 +43,13 @@ metrics:
 
 constexpr double quarter_sd[4] = {1, 2, 1, 2};
 
-/// The covariance of (x[Q1..Q4], z) with x's normals correlated rho^|t-s| (ar1), and the closed-form
-/// Shapley effects of y = sum(x) + z, element by element (Iooss & Prieur 2019, section 3.1: for a
-/// linear Gaussian model Var E[y | x_J] has a closed form).
+/// The covariance of (x[Q1..Q4], z) with x's normals correlated rho^|t-s| (ar1).
 Eigen::MatrixXd covariance(double rho) {
   Eigen::MatrixXd sigma = Eigen::MatrixXd::Zero(5, 5);
   for (int t = 0; t < 4; ++t)
     for (int s = 0; s < 4; ++s) sigma(t, s) = quarter_sd[t] * quarter_sd[s] * std::pow(rho, std::abs(t - s));
   sigma(4, 4) = 9;
   return sigma;
-}
-
-std::vector<double> element_shapley(const Eigen::MatrixXd& sigma) {
-  const Eigen::Index d = sigma.rows();
-  const Eigen::VectorXd beta = Eigen::VectorXd::Ones(d);
-  const double total = beta.dot(sigma * beta);
-  // val(J) = Var y - beta_-J' (Sigma_-J,-J - Sigma_-J,J Sigma_J,J^-1 Sigma_J,-J) beta_-J.
-  const auto value = [&](unsigned known) {
-    std::vector<Eigen::Index> j, rest;
-    for (Eigen::Index i = 0; i < d; ++i) ((known >> i) & 1 ? j : rest).push_back(i);
-    if (rest.empty()) return total;
-    Eigen::MatrixXd conditional = sigma(rest, rest);
-    if (!j.empty()) conditional -= sigma(rest, j) * sigma(j, j).inverse() * sigma(j, rest);
-    const Eigen::VectorXd b = beta(rest);
-    return total - b.dot(conditional * b);
-  };
-  const auto factorial = [](int n) { return std::tgamma(n + 1.0); };
-  std::vector<double> effects(static_cast<std::size_t>(d), 0.0);
-  for (Eigen::Index i = 0; i < d; ++i)
-    for (unsigned known = 0; known < (1u << d); ++known) {
-      if ((known >> i) & 1) continue;
-      const int size = std::popcount(known);
-      effects[static_cast<std::size_t>(i)] += factorial(size) * factorial(static_cast<int>(d) - size - 1) /
-                                              factorial(static_cast<int>(d)) *
-                                              (value(known | (1u << i)) - value(known)) / total;
-    }
-  return effects;
 }
 
 /// Within 4.5 of the interval's implied standard errors.
@@ -130,7 +101,7 @@ TEST_CASE("shapley effects of ar1-correlated quarters match the closed form, as 
   const Model model = model_of(quarters_yaml(", ar1: 0.6"));
   const std::size_t y = index_of(model, "y");
   const Eigen::MatrixXd sigma = covariance(0.6);
-  const std::vector<double> truth = element_shapley(sigma);
+  const std::vector<double> truth = linear_gaussian_shapley(Eigen::VectorXd::Ones(5), sigma);
 
   // x is independent of z and the model additive: the group's effect is Var(sum x) / Var y.
   const double group = sigma.topLeftCorner(4, 4).sum() / sigma.sum();
@@ -232,7 +203,7 @@ TEST_CASE("shapley's random permutations agree with the exact subsets") {
   CHECK(exact.permutations == 0);
   CHECK(permuted.permutations == 2000);
   CHECK(permuted.design.evaluations == 40'000 * 7);
-  const std::vector<double> truth = element_shapley(covariance(0.6));
+  const std::vector<double> truth = linear_gaussian_shapley(Eigen::VectorXd::Ones(5), covariance(0.6));
   double sum = 0.0;
   for (std::size_t i = 0; i < 5; ++i) {
     CAPTURE(i, exact.inputs[i].effect, permuted.inputs[i].effect);

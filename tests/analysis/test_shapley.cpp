@@ -18,43 +18,10 @@ using namespace guidance;
 using Catch::Matchers::WithinAbs;
 using guidance::test::implied_se;
 using guidance::test::index_of;
+using guidance::test::linear_gaussian_shapley;
 using guidance::test::model_of;
 
 namespace {
-
-/// Shapley effects of y = beta^T x, x ~ N(mu, Sigma), in closed form (Owen & Prieur 2017, section 3;
-/// Iooss & Prieur 2019, section 3.1). With the closed value val(J) = Var E[y | x_J], which for a
-/// Gaussian is Var y - beta_-J^T (Sigma_-J,-J - Sigma_-J,J Sigma_J,J^-1 Sigma_J,-J) beta_-J (the
-/// conditional variance does not depend on x_J),
-///   Sh_i = sum over J not holding i of |J|! (d - |J| - 1)! / d! (val(J + i) - val(J)) / Var y.
-std::vector<double> linear_gaussian_shapley(const Eigen::VectorXd& beta, const Eigen::MatrixXd& sigma) {
-  const auto d = static_cast<std::size_t>(beta.size());
-  const auto indices = [&](std::uint64_t mask, bool in) {
-    std::vector<Eigen::Index> out;
-    for (std::size_t i = 0; i < d; ++i)
-      if (((mask >> i) & 1) == in) out.push_back(static_cast<Eigen::Index>(i));
-    return out;
-  };
-  const double total = beta.dot(sigma * beta);
-  const auto value = [&](std::uint64_t known) {
-    const std::vector<Eigen::Index> j = indices(known, true), rest = indices(known, false);
-    if (rest.empty()) return total;
-    const Eigen::VectorXd b = beta(rest);
-    Eigen::MatrixXd conditional = sigma(rest, rest);
-    if (!j.empty()) conditional -= sigma(rest, j) * sigma(j, j).inverse() * sigma(j, rest);
-    return total - b.dot(conditional * b);
-  };
-  const auto factorial = [](std::size_t n) { return std::tgamma(static_cast<double>(n) + 1); };
-  std::vector<double> effects(d, 0.0);
-  for (std::size_t i = 0; i < d; ++i)
-    for (std::uint64_t known = 0; known < (std::uint64_t{1} << d); ++known) {
-      if ((known >> i) & 1) continue;
-      const auto size = static_cast<std::size_t>(std::popcount(known));
-      effects[i] += factorial(size) * factorial(d - size - 1) / factorial(d) *
-                    (value(known | (std::uint64_t{1} << i)) - value(known)) / total;
-    }
-  return effects;
-}
 
 /// The Gaussian-copula correlation that a rank correlation rho produces: 2 sin(pi rho / 6). With normal
 /// marginals it is also the Pearson correlation of the drivers.
