@@ -76,6 +76,17 @@ std::pair<double, double> parse_range(const std::string& text) {
   return {low / 100.0, high / 100.0};
 }
 
+/// --permutations: a whole number (the engine checks that it is at least 6).
+std::size_t parse_permutations(const std::string& text) {
+  std::size_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text[0] == '-' || text[0] == '+' || error != std::errc() || stop != end)
+    throw InputError({}, fmt::format("--permutations must be a whole number, found `{}`", text),
+                     "for example --permutations 1000");
+  return value;
+}
+
 }  // namespace
 
 void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
@@ -117,7 +128,7 @@ int SensitivityCommand::operator()() const {
   std::tie(options.range_low, options.range_high) = parse_range(range);
   options.ignore_correlations = ignore_correlations;
   options.by_element = by_element;
-  options.shapley_permutations = permutations;
+  if (permutations) options.shapley_permutations = parse_permutations(*permutations);
 
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);

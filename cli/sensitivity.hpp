@@ -1,7 +1,6 @@
 // `guidance sensitivity`: which driver moves a metric, and by how much.
 #pragma once
 
-#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -17,7 +16,7 @@ struct SensitivityCommand {
   std::string range = "10,90";
   bool ignore_correlations = false;
   bool by_element = false;                   // --by-element: every element of a driver its own input
-  std::optional<std::size_t> permutations;   // --permutations N: shapley's random-permutation design
+  std::optional<std::string> permutations;   // --permutations N: shapley's random-permutation design
   std::string html_report;  // --report PATH.html (html_report.hpp)
   int operator()() const;
 };

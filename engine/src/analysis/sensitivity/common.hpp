@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "guidance/memory.hpp"
 #include "guidance/model.hpp"
@@ -31,9 +32,12 @@ void check_metric(const Model& model, std::size_t metric);
 /// Throws std::invalid_argument unless 0 < low < high < 1.
 void check_range(double low, double high);
 
-/// Sobol indices need independent drivers: throws InputError naming the correlated drivers, unless
+/// The inputs with an element in the copula, as indices into `inputs`.
+std::vector<std::size_t> correlated_inputs(const Model& model, std::span<const SensitivityInput> inputs);
+
+/// Sobol indices need independent drivers: throws InputError naming the correlated inputs, unless
 /// the caller chose to ignore the correlations.
-void check_independent(const Model& model, bool ignore_correlations);
+void check_independent(const Model& model, std::span<const SensitivityInput> inputs, bool ignore_correlations);
 
 /// Throws InputError when a requested number of Shapley permutations is below
 /// min_bootstrap_permutations (nullopt: the automatic design, always fine).

@@ -42,7 +42,8 @@ std::vector<SensitivityMethod> applicable_methods(const Model& model, const Sens
   for (const SensitivityMethod method : all_sensitivity_methods) {
     if (!wants(options, method)) continue;
     try {
-      if (method == SensitivityMethod::sobol) analysis::check_independent(model, options.ignore_correlations);
+      if (method == SensitivityMethod::sobol)
+        analysis::check_independent(model, sensitivity_inputs(model, options.by_element), options.ignore_correlations);
       if (method == SensitivityMethod::shapley) {
         analysis::check_unconditioned(model);
         analysis::check_permutations(options.shapley_permutations);
@@ -118,10 +119,7 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   report.sampling = options.run.sampling;
   report.range_low = options.range_low;
   report.range_high = options.range_high;
-  for (std::size_t i = 0; i < report.inputs.size(); ++i)
-    if (std::ranges::any_of(report.inputs[i].variables,
-                            [&](std::size_t v) { return std::ranges::binary_search(model.copula.drivers, v); }))
-      report.correlated.push_back(i);
+  report.correlated = analysis::correlated_inputs(model, report.inputs);
 
   if (wanted(SensitivityMethod::tornado))
     report.tornado = tornado(model, report.inputs, options.metric, options.range_low, options.range_high);

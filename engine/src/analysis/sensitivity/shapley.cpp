@@ -247,18 +247,6 @@ void reduce(std::span<const double> s, std::size_t inputs, std::span<const doubl
 /// Base trials per chunk: 2^14 rows per evaluation whatever D, so that the formulas run over full blocks.
 std::size_t chunk_rows_for(std::size_t inputs) { return std::max<std::size_t>(1, (std::size_t{1} << 14) >> inputs); }
 
-/// The inputs with an element in the copula, in input order: the exact design conditions on each
-/// subset of them (2^C' conditionals for C' such inputs, not one per subset of copula positions).
-std::vector<std::size_t> correlated_inputs(const Elements& elements, std::size_t inputs) {
-  std::vector<bool> correlated(inputs, false);
-  for (std::size_t e = 0; e < elements.variable.size(); ++e)
-    if (elements.copula[e] >= 0) correlated[elements.input[e]] = true;
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < inputs; ++i)
-    if (correlated[i]) out.push_back(i);
-  return out;
-}
-
 std::vector<bool> flags(std::uint64_t mask, std::size_t inputs) {
   std::vector<bool> out(inputs);
   for (std::size_t i = 0; i < inputs; ++i) out[i] = (mask >> i) & 1;
@@ -278,8 +266,9 @@ ShapleyEffects exact_shapley(const Model& model, std::span<const SensitivityInpu
                              const std::function<bool(std::uint64_t)>& progress) {
   const std::size_t dimension = inputs.size(), copula = model.copula.drivers.size();
   const Elements elements = locate_elements(model, inputs);
-  const std::vector<std::size_t> correlated = correlated_inputs(elements, dimension);
-  // Conditionals per non-empty subset of the correlated inputs, and each subset's mask of those bits.
+  // Conditionals per non-empty subset of the inputs with copula elements (2^C' of them, not one per
+  // subset of copula positions), and each subset's mask of those bits.
+  const std::vector<std::size_t> correlated = analysis::correlated_inputs(model, inputs);
   std::vector<analysis::GaussianConditional> conditionals;
   std::vector<std::vector<std::ptrdiff_t>> columns;
   for (std::uint64_t mask = 1; mask < (std::uint64_t{1} << correlated.size()); ++mask) {
@@ -366,7 +355,7 @@ ShapleyEffects exact_shapley(const Model& model, std::span<const SensitivityInpu
 MemoryNeed exact_memory(const Model& model, std::span<const SensitivityInput> inputs) {
   const std::size_t dimension = inputs.size(), copula = model.copula.drivers.size();
   const Elements elements = locate_elements(model, inputs);
-  const std::size_t correlated = correlated_inputs(elements, dimension).size();
+  const std::size_t correlated = analysis::correlated_inputs(model, inputs).size();
   const std::size_t segments = std::size_t{1} << dimension, chunk_rows = chunk_rows_for(dimension);
   // Per thread its draws, its conditional redraws (each of the C copula positions is redrawn in half of
   // the 2^C' subsets of the C' correlated inputs) and its design; the conditional distributions (a mean
@@ -422,6 +411,7 @@ ShapleyEffects permutation_shapley(const Model& model, std::span<const Sensitivi
                                    std::size_t requested, const std::function<bool(std::uint64_t)>& progress) {
   const std::size_t dimension = inputs.size(), copula = model.copula.drivers.size();
   const Elements elements = locate_elements(model, inputs);
+  const std::vector<std::size_t> correlated = analysis::correlated_inputs(model, inputs);
   const Permutations plan = permutations_for(base_trials, requested);
   const std::size_t rows = plan.trials_each, segments = dimension + 1;
   const double shift = centre(model, metric);
@@ -448,9 +438,7 @@ ShapleyEffects permutation_shapley(const Model& model, std::span<const Sensitivi
         for (std::size_t j = 1; j <= dimension; ++j) {
           const std::size_t joining = order[j - 1];
           redrawn[joining] = true;
-          const bool correlated = std::ranges::any_of(
-              inputs[joining].variables, [&](std::size_t d) { return std::ranges::binary_search(model.copula.drivers, d); });
-          if (correlated) {
+          if (std::ranges::binary_search(correlated, joining)) {
             const analysis::GaussianConditional conditional =
                 analysis::gaussian_conditional(model.copula.gaussian, copula_positions(elements, redrawn));
             workspace.draws.redraw(model, conditional, workspace.conditional);

@@ -58,7 +58,7 @@ SobolIndices sobol_indices(const Model& model, std::span<const SensitivityInput>
                            std::uint64_t base_trials, std::uint64_t seed, bool ignore_correlations,
                            std::size_t resamples, const std::function<bool(std::uint64_t)>& progress) {
   analysis::check_metric(model, metric);
-  analysis::check_independent(model, ignore_correlations);
+  analysis::check_independent(model, inputs, ignore_correlations);
   analysis::check_trials(SensitivityMethod::sobol, base_trials);
 
   // Ignoring the correlations means sampling every driver on its own.
