@@ -247,6 +247,7 @@ void reduce(std::span<const double> s, std::size_t inputs, std::span<const doubl
 /// Base trials per chunk: 2^14 rows per evaluation whatever D, so that the formulas run over full blocks.
 std::size_t chunk_rows_for(std::size_t inputs) { return std::max<std::size_t>(1, (std::size_t{1} << 14) >> inputs); }
 
+/// The inputs in the subset `mask`, one flag each.
 std::vector<bool> flags(std::uint64_t mask, std::size_t inputs) {
   std::vector<bool> out(inputs);
   for (std::size_t i = 0; i < inputs; ++i) out[i] = (mask >> i) & 1;
