@@ -121,6 +121,27 @@ TEST_CASE("shapley effects of ar1-correlated quarters match the closed form, as 
   CHECK_THAT(sum, WithinAbs(1.0, 1e-12));
 }
 
+TEST_CASE("shapley effects of quarters drawn given a reported one match the conditional closed form") {
+  // x[Q1] given: the other quarters are drawn from the conditional normal, and their effects are those of
+  // the linear Gaussian model with the conditional covariance Sigma_uu - Sigma_ug Sigma_gg^-1 Sigma_gu.
+  const Model model = model_of(quarters_yaml(", ar1: 0.6") + "given:\n  x: {Q1: 1.5}\n");
+  REQUIRE(model.copula.conditioned());
+  const Eigen::MatrixXd sigma = covariance(0.6);
+  const std::vector<Eigen::Index> drawn = {1, 2, 3, 4}, given = {0};
+  const Eigen::MatrixXd conditional =
+      sigma(drawn, drawn) - sigma(drawn, given) * sigma(given, given).inverse() * sigma(given, drawn);
+  const std::vector<double> truth = linear_gaussian_shapley(Eigen::VectorXd::Ones(4), conditional);
+  const std::size_t y = index_of(model, "y");
+
+  const ShapleyEffects elements = shapley_effects(model, sensitivity_inputs(model, true), y, 50'000, 8);
+  REQUIRE(elements.inputs.size() == 5);
+  for (std::size_t i = 0; i < 4; ++i) check_near(elements.inputs[i], truth[i]);
+  const ShapleyEffects grouped = shapley_effects(model, sensitivity_inputs(model), y, 50'000, 8);
+  check_near(grouped.inputs[0], conditional.topLeftCorner(3, 3).sum() / conditional.sum());
+  // The conditional mean (x[Q2] leans towards the reported 1.5 / 1 sd) does not change the variance.
+  CHECK_THAT(grouped.variance, WithinAbs(conditional.sum(), 4.5 * conditional.sum() * std::sqrt(2.0 / 50'000)));
+}
+
 TEST_CASE("an input of one element gives the same numbers as a group or on its own") {
   // Q1-Q3 given: x is a group of one element, x[Q4].
   const Model model = model_of(quarters_yaml() + "given:\n  x: {Q1: 0.5, Q2: -1, Q3: 0.2}\n");

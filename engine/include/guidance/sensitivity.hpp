@@ -95,7 +95,7 @@ struct SensitivityOptions {
   /// Sobol indices with correlated drivers: compute them as if the drivers were independent.
   bool ignore_correlations = false;
   /// Leave out the requested methods that do not apply (sobol with correlated drivers, shapley with
-  /// conditioned drivers, fewer trials than minimum_trials) and list them in SensitivityReport::skipped,
+  /// too few permutations, fewer trials than minimum_trials) and list them in SensitivityReport::skipped,
   /// instead of refusing the whole request: what asking for every method means.
   bool skip_inapplicable = false;
   std::size_t bootstrap_resamples = 1000;  // for the sobol and shapley 95% intervals
@@ -249,8 +249,7 @@ MemoryNeed sensitivity_memory(const Model& model, SensitivityMethod method, cons
 
 /// Throws InputError when the metric is a constant (no driver moves it), and, unless
 /// `skip_inapplicable`, for sobol with correlated drivers unless `ignore_correlations`, for shapley
-/// with drivers drawn conditionally on given values or fewer permutations than
-/// min_bootstrap_permutations, and for fewer trials than a requested method's minimum_trials, or when
+/// with fewer permutations than min_bootstrap_permutations, and for fewer trials than a requested method's minimum_trials, or when
 /// a method that applies would need more memory than is available (check_memory of
 /// sensitivity_memory). Throws std::invalid_argument for options out of range.
 SensitivityReport sensitivity(const Model& model, const SensitivityOptions& options);
@@ -290,7 +289,7 @@ inline constexpr std::size_t default_shapley_permutations = 1000;
 inline constexpr std::size_t min_bootstrap_permutations = 6;
 
 /// Shapley effects of the inputs (Song, Nelson & Staum 2016) with conditional sampling under the
-/// Gaussian copula. Without `permutations` and with at most max_exact_shapley_inputs inputs, the
+/// Gaussian copula (given its reported values when it has them). Without `permutations` and with at most max_exact_shapley_inputs inputs, the
 /// exact-subset estimator: base_trials x 2^D evaluations. Otherwise their random-permutation estimator
 /// with m = min(permutations or default_shapley_permutations, base_trials) permutations of
 /// ceil(base_trials / m) base trials each: base_trials x (D + 1) evaluations. Its base trials use

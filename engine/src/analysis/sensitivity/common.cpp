@@ -65,16 +65,6 @@ void check_permutations(std::optional<std::size_t> permutations) {
                                default_shapley_permutations));
 }
 
-void check_unconditioned(const Model& model) {
-  if (!model.copula.conditioned()) return;
-  throw InputError({},
-                   fmt::format("shapley effects do not yet support drivers drawn conditionally on given values, "
-                               "such as `{}`",
-                               model.variables[model.copula.drivers.front()].name),
-                   "use the tornado or the correlation method, or drop the given values of the drivers correlated "
-                   "with it");
-}
-
 void check_trials(SensitivityMethod method, std::uint64_t trials) {
   const std::uint64_t minimum = minimum_trials(method);
   if (trials >= minimum) return;

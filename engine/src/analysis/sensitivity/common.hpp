@@ -43,9 +43,6 @@ void check_independent(const Model& model, std::span<const SensitivityInput> inp
 /// min_bootstrap_permutations (nullopt: the automatic design, always fine).
 void check_permutations(std::optional<std::size_t> permutations);
 
-/// Shapley's conditional redraws use the copula's correlations; drivers drawn conditionally on given
-/// values (Copula::shift) are not supported yet: InputError naming one of them.
-void check_unconditioned(const Model& model);
 
 /// Throws InputError when `method` has fewer trials than minimum_trials(method), saying why it needs
 /// them.

@@ -44,10 +44,7 @@ std::vector<SensitivityMethod> applicable_methods(const Model& model, const Sens
     try {
       if (method == SensitivityMethod::sobol)
         analysis::check_independent(model, sensitivity_inputs(model, options.by_element), options.ignore_correlations);
-      if (method == SensitivityMethod::shapley) {
-        analysis::check_unconditioned(model);
-        analysis::check_permutations(options.shapley_permutations);
-      }
+      if (method == SensitivityMethod::shapley) analysis::check_permutations(options.shapley_permutations);
       analysis::check_trials(method, options.run.trials);
       methods.push_back(method);
     } catch (const InputError& error) {

@@ -116,18 +116,21 @@ class Draws {
       for (std::size_t k = 0; k <= c; ++k)
         add_scaled(lower(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(k)), independent_[k], correlated_[c]);
     }
+    // Given values move the drawn normals' mean (Copula::shift), as in sample_drivers.
+    for (Eigen::Index c = 0; c < model.copula.shift.size(); ++c)
+      for (double& z : span(correlated_[static_cast<std::size_t>(c)])) z += model.copula.shift(c);
     for (std::size_t e = 0; e < elements.variable.size(); ++e)
       if (elements.copula[e] >= 0)
         values_from_normals(model.distributions[elements.variable[e]],
                             span(correlated_[static_cast<std::size_t>(elements.copula[e])]), span(base_[e]));
   }
 
-  /// The values of the copula positions conditional.redrawn given the others, z_J = mean_map z_K +
-  /// factor e_J: out[j] for position redrawn[j] (out holds at least as many columns of `rows`).
+  /// The values of the copula positions conditional.redrawn given the others, z_J = offset + mean_map
+  /// z_K + factor e_J: out[j] for position redrawn[j] (out holds at least as many columns of `rows`).
   void redraw(const Model& model, const analysis::GaussianConditional& conditional, std::vector<Vector>& out) const {
     for (std::size_t j = 0; j < conditional.redrawn.size(); ++j) {
       Vector& z = out[j];
-      std::ranges::fill(span(z), 0.0);
+      std::ranges::fill(span(z), conditional.offset(static_cast<Eigen::Index>(j)));
       const auto row = static_cast<Eigen::Index>(j);
       for (std::size_t k = 0; k < conditional.given.size(); ++k)
         add_scaled(conditional.mean_map(row, static_cast<Eigen::Index>(k)), correlated_[conditional.given[k]], z);
@@ -152,6 +155,15 @@ class Draws {
   std::vector<Vector> base_, redraw_;
   std::vector<Vector> independent_, correlated_, fresh_;  // copula normals: base, correlated, redraw
 };
+
+/// The copula's normals given the others, for the positions `redrawn`: under their correlations, or,
+/// when the copula is drawn given reported values, under the conditional covariance L L^T and mean
+/// Copula::shift that the run draws from.
+analysis::GaussianConditional copula_conditional(const Model& model, const std::vector<std::size_t>& redrawn) {
+  const Copula& copula = model.copula;
+  if (!copula.conditioned()) return analysis::gaussian_conditional(copula.gaussian, redrawn);
+  return analysis::gaussian_conditional(copula.cholesky * copula.cholesky.transpose(), redrawn, copula.shift);
+}
 
 /// Where each redrawn copula position's values are: column[position] of a conditional's redraws, or -1.
 std::vector<std::ptrdiff_t> columns_of(const analysis::GaussianConditional& conditional, std::size_t copula) {
@@ -275,7 +287,7 @@ ShapleyEffects exact_shapley(const Model& model, std::span<const SensitivityInpu
   for (std::uint64_t mask = 1; mask < (std::uint64_t{1} << correlated.size()); ++mask) {
     std::vector<bool> redrawn(dimension, false);
     for (std::size_t k = 0; k < correlated.size(); ++k) redrawn[correlated[k]] = (mask >> k) & 1;
-    conditionals.push_back(analysis::gaussian_conditional(model.copula.gaussian, copula_positions(elements, redrawn)));
+    conditionals.push_back(copula_conditional(model, copula_positions(elements, redrawn)));
     columns.push_back(columns_of(conditionals.back(), copula));
   }
   const auto correlated_mask = [&](std::uint64_t subset) {
@@ -441,7 +453,7 @@ ShapleyEffects permutation_shapley(const Model& model, std::span<const Sensitivi
           redrawn[joining] = true;
           if (std::ranges::binary_search(correlated, joining)) {
             const analysis::GaussianConditional conditional =
-                analysis::gaussian_conditional(model.copula.gaussian, copula_positions(elements, redrawn));
+                copula_conditional(model, copula_positions(elements, redrawn));
             workspace.draws.redraw(model, conditional, workspace.conditional);
             columns = columns_of(conditional, copula);
           }
@@ -515,7 +527,6 @@ ShapleyEffects shapley_effects(const Model& model, std::span<const SensitivityIn
                                std::optional<std::size_t> permutations,
                                const std::function<bool(std::uint64_t)>& progress) {
   analysis::check_metric(model, metric);
-  analysis::check_unconditioned(model);
   analysis::check_permutations(permutations);
   analysis::check_trials(SensitivityMethod::shapley, base_trials);
   if (exact(inputs, permutations)) return exact_shapley(model, inputs, metric, base_trials, seed, resamples, progress);
