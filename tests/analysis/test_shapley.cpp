@@ -162,6 +162,11 @@ TEST_CASE("the Gaussian conditional is the Schur complement") {
     CHECK(second.given == std::vector<std::size_t>{0});
     CHECK_THAT(second.mean_map(0, 0), WithinAbs(r, 1e-14));
     CHECK_THAT(second.factor(0, 0), WithinAbs(std::sqrt(1 - r * r), 1e-7));
+    CHECK(second.offset(0) == 0.0);
+    // With a mean: z_1 | z_0 has mean mu_1 + r (z_0 - mu_0).
+    const analysis::GaussianConditional shifted =
+        analysis::gaussian_conditional(correlation, {1}, Eigen::Vector2d(0.5, -1.0));
+    CHECK_THAT(shifted.offset(0), WithinAbs(-1.0 - r * 0.5, 1e-14));
     const analysis::GaussianConditional both = analysis::gaussian_conditional(correlation, {0, 1});
     CHECK(both.mean_map.cols() == 0);
     CHECK_THAT((both.factor * both.factor.transpose() - correlation).cwiseAbs().maxCoeff(), WithinAbs(0.0, 1e-14));
