@@ -78,13 +78,9 @@ std::pair<double, double> parse_range(const std::string& text) {
 
 /// --permutations: a whole number (the engine checks that it is at least 6).
 std::size_t parse_permutations(const std::string& text) {
-  std::size_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || text[0] == '-' || text[0] == '+' || error != std::errc() || stop != end)
-    throw InputError({}, fmt::format("--permutations must be a whole number, found `{}`", text),
-                     "for example --permutations 1000");
-  return value;
+  if (const std::optional<std::uint64_t> value = whole_number(text)) return static_cast<std::size_t>(*value);
+  throw InputError({}, fmt::format("--permutations must be a whole number, found `{}`", text),
+                   "for example --permutations 1000");
 }
 
 }  // namespace
