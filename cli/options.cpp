@@ -56,13 +56,9 @@ PrecisionGoal resolve_precision(const RunFlags& flags) {
 }
 
 std::uint64_t parse_seed(const std::string& text) {
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || text[0] == '-' || text[0] == '+' || error != std::errc() || stop != end)
-    throw InputError({}, fmt::format("--seed must be a whole number from 0 to 18446744073709551615, found `{}`", text),
-                     "for example --seed 42");
-  return value;
+  if (const std::optional<std::uint64_t> value = whole_number(text)) return *value;
+  throw InputError({}, fmt::format("--seed must be a whole number from 0 to 18446744073709551615, found `{}`", text),
+                   "for example --seed 42");
 }
 
 Sampling parse_sampling(const std::string& text) {
@@ -90,6 +86,14 @@ const CLI::Validator& thread_count() {
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> whole_number(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text[0] == '-' || text[0] == '+' || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
 
 const CLI::Validator& file_name() {
   static const CLI::Validator check(

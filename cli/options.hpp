@@ -56,6 +56,10 @@ void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
 /// A CLI11 check for a flag that names a file to write: an empty name (an unset shell variable, say)
 /// is refused rather than taken for stdout.
 const CLI::Validator& file_name();
+
+/// `text` as a whole number written in digits only (no sign, no exponent), or nullopt when it is not
+/// one or does not fit in 64 bits: what --seed and --permutations take.
+std::optional<std::uint64_t> whole_number(std::string_view text);
 /// `formats`: what --format accepts, the first the default (table, json and csv for run, check and
 /// sensitivity; table and json for the tuning commands).
 void add_run_flags(CLI::App& command, RunFlags& flags,

@@ -1,4 +1,5 @@
-// `guidance sensitivity FILE --metric METRIC [--method LIST] [--range LOW,HIGH] [--ignore-correlations]`
+// `guidance sensitivity FILE --metric METRIC [--method LIST] [--range LOW,HIGH] [--ignore-correlations]
+// [--by-element] [--permutations N]`
 // with the run flags: parse and check the flags, call the engine, print.
 #include "sensitivity.hpp"
 
@@ -75,6 +76,13 @@ std::pair<double, double> parse_range(const std::string& text) {
   return {low / 100.0, high / 100.0};
 }
 
+/// --permutations: a whole number (the engine checks that it is at least 6).
+std::size_t parse_permutations(const std::string& text) {
+  if (const std::optional<std::uint64_t> value = whole_number(text)) return static_cast<std::size_t>(*value);
+  throw InputError({}, fmt::format("--permutations must be a whole number, found `{}`", text),
+                   "for example --permutations 1000");
+}
+
 }  // namespace
 
 void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
@@ -98,6 +106,12 @@ void add_sensitivity(CLI::App& app, SensitivityCommand& command) {
                   "Percentiles LOW,HIGH of the tornado's ends and the spider's range (default: 10,90)");
   sub->add_flag("--ignore-correlations", command.ignore_correlations,
                 "Compute sobol indices as if the drivers were independent");
+  sub->add_flag("--by-element", command.by_element,
+                "Make every element of a dimensioned driver (revenue[Q3]) an input of its own, instead of one group "
+                "per driver");
+  sub->add_option("--permutations", command.permutations,
+                  "Shapley by random permutations of the inputs, this many (at least 6; default: exact subsets up to "
+                  "12 inputs, else 1000 permutations)");
   add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
 }
 
@@ -109,6 +123,8 @@ int SensitivityCommand::operator()() const {
   parse_methods(methods, options);
   std::tie(options.range_low, options.range_high) = parse_range(range);
   options.ignore_correlations = ignore_correlations;
+  options.by_element = by_element;
+  if (permutations) options.shapley_permutations = parse_permutations(*permutations);
 
   const ThreadLimit limit(run.threads);
   const Model model = load_model(scenario);

@@ -1,6 +1,7 @@
 // `guidance sensitivity`: which driver moves a metric, and by how much.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "options.hpp"
@@ -14,6 +15,8 @@ struct SensitivityCommand {
   std::string methods = "tornado,correlation";
   std::string range = "10,90";
   bool ignore_correlations = false;
+  bool by_element = false;                   // --by-element: every element of a driver its own input
+  std::optional<std::string> permutations;   // --permutations N: shapley's random-permutation design
   std::string html_report;  // --report PATH.html (html_report.hpp)
   int operator()() const;
 };

@@ -140,15 +140,18 @@ class Model:
     def sensitivity(self, metric: str, methods: Sequence[str] = ("tornado", "correlation"),
                     trials: Optional[int] = None, seed: Optional[int] = None, sampling: Optional[str] = None,
                     threads: Optional[int] = None, range: tuple = (0.10, 0.90),
-                    ignore_correlations: bool = False) -> Sensitivity:
+                    ignore_correlations: bool = False, by_element: bool = False,
+                    permutations: Optional[int] = None) -> Sensitivity:
         """Which driver moves `metric`, as `guidance sensitivity`: a DataFrame per method asked for
         (tornado, spider, correlation, sobol, shapley, regional; "all" for every one that applies).
-        `range` is the tornado's and spider's (low, high) probabilities. docs/python.md lists each
+        `range` is the tornado's and spider's (low, high) probabilities. A dimensioned driver is one
+        input; `by_element` makes each of its elements one (`revenue[Q3]`). `permutations` asks for
+        Shapley's random-permutation design with that many permutations. docs/python.md lists each
         frame's columns. In a notebook the result shows the sensitivity report."""
         if isinstance(methods, str):
             methods = [methods]
         return Sensitivity(self._engine.sensitivity(metric, list(methods), float(range[0]), float(range[1]),
-                                                    ignore_correlations,
+                                                    ignore_correlations, by_element, permutations,
                                                     _engine.RunArguments(trials, seed, sampling, threads)))
 
     def compare(self, scenarios: Optional[Iterable[str]] = None, metric: Optional[str] = None,

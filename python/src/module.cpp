@@ -186,7 +186,8 @@ struct CompareResult {
 
 SensitivityResult sensitivity_of(const LoadedScenario& scenario, const std::string& metric,
                            const std::vector<std::string>& methods, double range_low, double range_high,
-                           bool ignore_correlations, const RunArguments& arguments) {
+                           bool ignore_correlations, bool by_element, std::optional<std::size_t> permutations,
+                           const RunArguments& arguments) {
   const Model& model = scenario.model();
   SensitivityOptions options;
   options.metric = args::find_variable(model, metric, "metric");
@@ -209,6 +210,8 @@ SensitivityResult sensitivity_of(const LoadedScenario& scenario, const std::stri
   if (!(0.0 < range_low && range_low < range_high && range_high < 1.0))
     throw py::value_error("range must be two probabilities (low, high) with 0 < low < high < 1");
   options.ignore_correlations = ignore_correlations;
+  options.by_element = by_element;
+  options.shapley_permutations = permutations;
   options.run = resolve(model, arguments);
   return interruptible(arguments.threads.value_or(0), [&](const Progress& progress) {
     options.run.progress = progress;

@@ -2,15 +2,18 @@
 // coverage check for confidence intervals.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <string>
 #include <vector>
 
+#include <Eigen/Dense>
 #include <catch2/catch.hpp>
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
+#include "guidance/sensitivity.hpp"
 #include "guidance/stats.hpp"
 
 namespace guidance::test {
@@ -21,6 +24,49 @@ inline std::size_t index_of(const Model& model, std::string_view name) {
   const std::ptrdiff_t v = model.find(name);
   REQUIRE(v >= 0);
   return static_cast<std::size_t>(v);
+}
+
+/// The index of the sensitivity input called `name` (sensitivity_inputs(model, by_element)).
+inline std::size_t input_of(const Model& model, std::string_view name, bool by_element = false) {
+  const std::vector<SensitivityInput> inputs = sensitivity_inputs(model, by_element);
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].name == name) return i;
+  FAIL("no input called " << name);
+  return 0;
+}
+
+/// Shapley effects of y = beta^T x, x ~ N(mu, Sigma), in closed form (Owen & Prieur 2017, section 3;
+/// Iooss & Prieur 2019, section 3.1). With the closed value val(J) = Var E[y | x_J], which for a
+/// Gaussian is Var y - beta_-J^T (Sigma_-J,-J - Sigma_-J,J Sigma_J,J^-1 Sigma_J,-J) beta_-J (the
+/// conditional variance does not depend on x_J),
+///   Sh_i = sum over J not holding i of |J|! (d - |J| - 1)! / d! (val(J + i) - val(J)) / Var y.
+inline std::vector<double> linear_gaussian_shapley(const Eigen::VectorXd& beta, const Eigen::MatrixXd& sigma) {
+  const auto d = static_cast<std::size_t>(beta.size());
+  const auto indices = [&](std::uint64_t mask, bool in) {
+    std::vector<Eigen::Index> out;
+    for (std::size_t i = 0; i < d; ++i)
+      if (((mask >> i) & 1) == in) out.push_back(static_cast<Eigen::Index>(i));
+    return out;
+  };
+  const double total = beta.dot(sigma * beta);
+  const auto value = [&](std::uint64_t known) {
+    const std::vector<Eigen::Index> j = indices(known, true), rest = indices(known, false);
+    if (rest.empty()) return total;
+    const Eigen::VectorXd b = beta(rest);
+    Eigen::MatrixXd conditional = sigma(rest, rest);
+    if (!j.empty()) conditional -= sigma(rest, j) * sigma(j, j).inverse() * sigma(j, rest);
+    return total - b.dot(conditional * b);
+  };
+  const auto factorial = [](std::size_t n) { return std::tgamma(static_cast<double>(n) + 1); };
+  std::vector<double> effects(d, 0.0);
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::uint64_t known = 0; known < (std::uint64_t{1} << d); ++known) {
+      if ((known >> i) & 1) continue;
+      const auto size = static_cast<std::size_t>(std::popcount(known));
+      effects[i] += factorial(size) * factorial(d - size - 1) / factorial(d) *
+                    (value(known | (std::uint64_t{1} << i)) - value(known)) / total;
+    }
+  return effects;
 }
 
 /// The Ishigami function (Ishigami & Homma 1990) with a = 7, b = 0.1, drivers uniform on [-pi, pi].

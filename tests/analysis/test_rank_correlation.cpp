@@ -11,20 +11,21 @@
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
 using guidance::test::index_of;
+using guidance::test::input_of;
 using guidance::test::model_of;
 
 namespace {
 
 RankCorrelations correlations_of(const Model& model, std::string_view metric, std::uint64_t trials,
                                  std::uint64_t seed) {
-  return rank_correlations(model, simulate(model, {.trials = trials, .seed = seed}), index_of(model, metric));
+  return rank_correlations(model, sensitivity_inputs(model), simulate(model, {.trials = trials, .seed = seed}), index_of(model, metric));
 }
 
 const RankCorrelation& of(const Model& model, const RankCorrelations& result, std::string_view driver) {
-  for (const RankCorrelation& row : result.drivers)
-    if (row.driver == index_of(model, driver)) return row;
+  for (const RankCorrelation& row : result.inputs)
+    if (row.input == input_of(model, driver)) return row;
   FAIL("no row for " << driver);
-  return result.drivers.front();
+  return result.inputs.front();
 }
 
 }  // namespace
@@ -90,7 +91,7 @@ metrics:
   CHECK_THAT(of(model, result, "k").spearman, WithinAbs(1.0, 1e-12));
   // A metric that does not vary gives every driver 0, not NaN.
   const RankCorrelations flat = correlations_of(model, "flat", 3000, 5);
-  for (const RankCorrelation& row : flat.drivers) {
+  for (const RankCorrelation& row : flat.inputs) {
     CHECK(row.spearman == 0.0);
     CHECK(row.contribution == 0.0);
   }
@@ -108,7 +109,7 @@ metrics:
   // About 20% of the trials divide by zero (binomial: 2,000 +- 4.5 x 40).
   CHECK(result.design.nonfinite > 2000 - 180);
   CHECK(result.design.nonfinite < 2000 + 180);
-  CHECK(result.drivers[0].spearman == 1.0);
+  CHECK(result.inputs[0].spearman == 1.0);
 }
 
 TEST_CASE("a metric that is never finite has no rank correlation, not 0") {
@@ -122,7 +123,7 @@ metrics:
 )");
   const RankCorrelations result = correlations_of(model, "y", 500, 9);
   CHECK(result.design.nonfinite == 500);
-  for (const RankCorrelation& row : result.drivers) {
+  for (const RankCorrelation& row : result.inputs) {
     CHECK(std::isnan(row.spearman));
     CHECK(std::isnan(row.contribution));
   }

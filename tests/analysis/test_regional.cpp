@@ -9,6 +9,7 @@
 using namespace guidance;
 using Catch::Matchers::WithinAbs;
 using guidance::test::index_of;
+using guidance::test::input_of;
 using guidance::test::model_of;
 
 namespace {
@@ -35,7 +36,7 @@ TEST_CASE("a miss below (and above) the range shifts the driver that causes it b
   const Model model = model_of(scenario);
   constexpr std::uint64_t n = 200'000;
   const SimulationResult trials = simulate(model, {.trials = n, .seed = 4});
-  const Regional result = regional(model, trials, index_of(model, "y"));
+  const Regional result = regional(model, sensitivity_inputs(model), trials, index_of(model, "y"));
   REQUIRE(result.misses.size() == 2);
 
   // Below: y < -2 <=> a < -1, so a's median there is Phi^-1(Phi(-1) / 2). Above: a > 1/2, median
@@ -58,24 +59,24 @@ TEST_CASE("a miss below (and above) the range shifts the driver that causes it b
     // Binomial standard error of the probability; 4.5 standard errors.
     CHECK_THAT(miss.probability,
                WithinAbs(want.probability, 4.5 * std::sqrt(want.probability * (1 - want.probability) / n)));
-    REQUIRE(miss.drivers.size() == 2);
-    CHECK(miss.drivers[0].driver == index_of(model, "a"));
+    REQUIRE(miss.inputs.size() == 2);
+    CHECK(miss.inputs[0].input == input_of(model, "a"));
     // The sample median's standard error, sqrt(1/4 / m) / f(median) with the truncated density
     // f = phi / P(side); 4.5 standard errors. For b (unrelated, sd 1 in its units): 1.2533 / sqrt(m).
     const double m = static_cast<double>(miss.trials);
     const double density = pdf(standard, want.median) / want.probability;
-    CHECK_THAT(miss.drivers[0].shift_sd, WithinAbs(want.median, 4.5 * 0.5 / std::sqrt(m) / density));
-    CHECK(miss.drivers[1].driver == index_of(model, "b"));
-    CHECK_THAT(miss.drivers[1].shift_sd, WithinAbs(0.0, 4.5 * 1.2533 / std::sqrt(m)));
+    CHECK_THAT(miss.inputs[0].shift_sd, WithinAbs(want.median, 4.5 * 0.5 / std::sqrt(m) / density));
+    CHECK(miss.inputs[1].input == input_of(model, "b"));
+    CHECK_THAT(miss.inputs[1].shift_sd, WithinAbs(0.0, 4.5 * 1.2533 / std::sqrt(m)));
   }
 }
 
 TEST_CASE("an open guidance line has one side, and a metric without guidance has none") {
   const Model model = model_of(scenario);
   const SimulationResult trials = simulate(model, {.trials = 20'000, .seed = 4});
-  const Regional z = regional(model, trials, index_of(model, "z"));
+  const Regional z = regional(model, sensitivity_inputs(model), trials, index_of(model, "z"));
   REQUIRE(z.misses.size() == 1);
   CHECK(z.misses[0].side == MissSide::below);
   CHECK(z.misses[0].guidance == 1);
-  CHECK(regional(model, trials, index_of(model, "a")).misses.empty());
+  CHECK(regional(model, sensitivity_inputs(model), trials, index_of(model, "a")).misses.empty());
 }

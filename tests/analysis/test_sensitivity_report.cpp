@@ -78,9 +78,9 @@ TEST_CASE("sensitivity reports its progress across the sampling stages, and stop
   REQUIRE(plain.shapley);
   REQUIRE(plain.correlation);
   for (std::size_t i = 0; i < plain.inputs.size(); ++i) {
-    CHECK(watched.sobol->drivers[i].first == plain.sobol->drivers[i].first);
-    CHECK(watched.shapley->drivers[i].effect == plain.shapley->drivers[i].effect);
-    CHECK(watched.correlation->drivers[i].spearman == plain.correlation->drivers[i].spearman);
+    CHECK(watched.sobol->inputs[i].first == plain.sobol->inputs[i].first);
+    CHECK(watched.shapley->inputs[i].effect == plain.shapley->inputs[i].effect);
+    CHECK(watched.correlation->inputs[i].spearman == plain.correlation->inputs[i].spearman);
   }
 
   // Told to stop in the second stage (sobol): RunCancelled, and no call after the one that said stop.
@@ -129,7 +129,7 @@ TEST_CASE("a design too small to estimate anything is refused, with the minimum 
   options.methods = {SensitivityMethod::shapley};
   options.run.trials = minimum_trials(SensitivityMethod::shapley);
   const SensitivityReport report = sensitivity(model, options);
-  for (const ShapleyEffect& effect : report.shapley->drivers) CHECK(effect.ci.low <= effect.ci.high);
+  for (const ShapleyEffect& effect : report.shapley->inputs) CHECK(effect.ci.low <= effect.ci.high);
 }
 
 TEST_CASE("skip_inapplicable runs every method that applies and says why it left the others out") {

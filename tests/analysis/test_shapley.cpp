@@ -18,43 +18,10 @@ using namespace guidance;
 using Catch::Matchers::WithinAbs;
 using guidance::test::implied_se;
 using guidance::test::index_of;
+using guidance::test::linear_gaussian_shapley;
 using guidance::test::model_of;
 
 namespace {
-
-/// Shapley effects of y = beta^T x, x ~ N(mu, Sigma), in closed form (Owen & Prieur 2017, section 3;
-/// Iooss & Prieur 2019, section 3.1). With the closed value val(J) = Var E[y | x_J], which for a
-/// Gaussian is Var y - beta_-J^T (Sigma_-J,-J - Sigma_-J,J Sigma_J,J^-1 Sigma_J,-J) beta_-J (the
-/// conditional variance does not depend on x_J),
-///   Sh_i = sum over J not holding i of |J|! (d - |J| - 1)! / d! (val(J + i) - val(J)) / Var y.
-std::vector<double> linear_gaussian_shapley(const Eigen::VectorXd& beta, const Eigen::MatrixXd& sigma) {
-  const auto d = static_cast<std::size_t>(beta.size());
-  const auto indices = [&](std::uint64_t mask, bool in) {
-    std::vector<Eigen::Index> out;
-    for (std::size_t i = 0; i < d; ++i)
-      if (((mask >> i) & 1) == in) out.push_back(static_cast<Eigen::Index>(i));
-    return out;
-  };
-  const double total = beta.dot(sigma * beta);
-  const auto value = [&](std::uint64_t known) {
-    const std::vector<Eigen::Index> j = indices(known, true), rest = indices(known, false);
-    if (rest.empty()) return total;
-    const Eigen::VectorXd b = beta(rest);
-    Eigen::MatrixXd conditional = sigma(rest, rest);
-    if (!j.empty()) conditional -= sigma(rest, j) * sigma(j, j).inverse() * sigma(j, rest);
-    return total - b.dot(conditional * b);
-  };
-  const auto factorial = [](std::size_t n) { return std::tgamma(static_cast<double>(n) + 1); };
-  std::vector<double> effects(d, 0.0);
-  for (std::size_t i = 0; i < d; ++i)
-    for (std::uint64_t known = 0; known < (std::uint64_t{1} << d); ++known) {
-      if ((known >> i) & 1) continue;
-      const auto size = static_cast<std::size_t>(std::popcount(known));
-      effects[i] += factorial(size) * factorial(d - size - 1) / factorial(d) *
-                    (value(known | (std::uint64_t{1} << i)) - value(known)) / total;
-    }
-  return effects;
-}
 
 /// The Gaussian-copula correlation that a rank correlation rho produces: 2 sin(pi rho / 6). With normal
 /// marginals it is also the Pearson correlation of the drivers.
@@ -104,12 +71,12 @@ TEST_CASE("the closed form reproduces the two-driver formula of Iooss & Prieur (
 
 TEST_CASE("shapley effects of a linear model of correlated normals match the closed form") {
   const Model model = model_of(correlated_yaml);
-  const ShapleyEffects result = shapley_effects(model, index_of(model, "y"), 100'000, 21);
+  const ShapleyEffects result = shapley_effects(model, sensitivity_inputs(model), index_of(model, "y"), 100'000, 21);
   const std::vector<double> truth = correlated_truth();
-  REQUIRE(result.drivers.size() == 5);
+  REQUIRE(result.inputs.size() == 5);
   double sum = 0.0;
   for (std::size_t i = 0; i < 4; ++i) {
-    const ShapleyEffect& effect = result.drivers[i];
+    const ShapleyEffect& effect = result.inputs[i];
     CAPTURE(i, effect.effect, effect.ci.low, effect.ci.high, truth[i]);
     CHECK(effect.ci.high - effect.ci.low < 0.03);
     CHECK_THAT(effect.effect, WithinAbs(truth[i], 4.5 * implied_se(effect.ci)));
@@ -118,9 +85,9 @@ TEST_CASE("shapley effects of a linear model of correlated normals match the clo
   // d is not in the formula but is correlated with a: it shares a's effect (a documented property of
   // Shapley effects). e is neither: exactly 0.
   CHECK(truth[3] > 0.01);
-  CHECK(result.drivers[4].effect == 0.0);
-  CHECK(result.drivers[4].ci.high == 0.0);
-  CHECK_THAT(sum + result.drivers[4].effect, WithinAbs(1.0, 1e-12));
+  CHECK(result.inputs[4].effect == 0.0);
+  CHECK(result.inputs[4].ci.high == 0.0);
+  CHECK_THAT(sum + result.inputs[4].effect, WithinAbs(1.0, 1e-12));
   CHECK(result.design.evaluations == 100'000 * 32);
   // Var y = beta^T Sigma beta; the sample variance within 4.5 standard errors (sd^2 sqrt(2 / n)).
   const double variance = 4 + 4 + 1 + 2 * (2 * 2 * gaussian(0.5)) - 2 * (2 * gaussian(-0.3));
@@ -137,20 +104,20 @@ drivers:
 metrics:
   y: 3 * a + b
 )");
-  const ShapleyEffects result = shapley_effects(model, index_of(model, "y"), 50'000, 2);
-  CHECK_THAT(result.drivers[0].effect, WithinAbs(9.0 / 13.0, 4.5 * implied_se(result.drivers[0].ci)));
-  CHECK_THAT(result.drivers[1].effect, WithinAbs(4.0 / 13.0, 4.5 * implied_se(result.drivers[1].ci)));
-  CHECK(result.drivers[2].effect == 0.0);
+  const ShapleyEffects result = shapley_effects(model, sensitivity_inputs(model), index_of(model, "y"), 50'000, 2);
+  CHECK_THAT(result.inputs[0].effect, WithinAbs(9.0 / 13.0, 4.5 * implied_se(result.inputs[0].ci)));
+  CHECK_THAT(result.inputs[1].effect, WithinAbs(4.0 / 13.0, 4.5 * implied_se(result.inputs[1].ci)));
+  CHECK(result.inputs[2].effect == 0.0);
 }
 
 TEST_CASE("shapley effects of the Ishigami function split the x1-x3 interaction equally") {
   using guidance::test::Ishigami;
   const Model model = model_of(guidance::test::ishigami_yaml);
-  const ShapleyEffects result = shapley_effects(model, 3, 100'000, 8);
+  const ShapleyEffects result = shapley_effects(model, sensitivity_inputs(model), 3, 100'000, 8);
   for (std::size_t i = 0; i < 3; ++i) {
     CAPTURE(i);
-    CHECK(result.drivers[i].ci.high - result.drivers[i].ci.low < 0.03);
-    CHECK_THAT(result.drivers[i].effect, WithinAbs(Ishigami::shapley[i], 4.5 * implied_se(result.drivers[i].ci)));
+    CHECK(result.inputs[i].ci.high - result.inputs[i].ci.low < 0.03);
+    CHECK_THAT(result.inputs[i].effect, WithinAbs(Ishigami::shapley[i], 4.5 * implied_se(result.inputs[i].ci)));
   }
 }
 
@@ -162,9 +129,9 @@ TEST_CASE("the bootstrap intervals of the shapley effects cover the closed form 
   constexpr std::size_t runs = 500;
   std::array<std::size_t, 4> covered{};
   for (std::uint64_t seed = 1; seed <= runs; ++seed) {
-    const ShapleyEffects result = shapley_effects(model, index_of(model, "y"), 1000, seed, 1000);
+    const ShapleyEffects result = shapley_effects(model, sensitivity_inputs(model), index_of(model, "y"), 1000, seed, 1000);
     for (std::size_t i = 0; i < 4; ++i)
-      covered[i] += result.drivers[i].ci.low <= truth[i] && truth[i] <= result.drivers[i].ci.high;
+      covered[i] += result.inputs[i].ci.low <= truth[i] && truth[i] <= result.inputs[i].ci.high;
   }
   for (std::size_t i = 0; i < 4; ++i) {
     CAPTURE(i);
@@ -176,22 +143,13 @@ TEST_CASE("shapley effects are identical on any number of threads") {
   const Model model = model_of(correlated_yaml);
   const auto run = [&](std::size_t threads) {
     const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-    return shapley_effects(model, index_of(model, "y"), 5000, 5);
+    return shapley_effects(model, sensitivity_inputs(model), index_of(model, "y"), 5000, 5);
   };
   const ShapleyEffects one = run(1), two = run(2);
   for (std::size_t i = 0; i < 5; ++i) {
-    CHECK(one.drivers[i].effect == two.drivers[i].effect);
-    CHECK(one.drivers[i].ci.low == two.drivers[i].ci.low);
+    CHECK(one.inputs[i].effect == two.inputs[i].effect);
+    CHECK(one.inputs[i].ci.low == two.inputs[i].ci.low);
   }
-}
-
-TEST_CASE("shapley refuses designs beyond its driver limit") {
-  std::string yaml = "name: wide\ndrivers:\n";
-  for (int i = 0; i < 13; ++i) yaml += "  x" + std::to_string(i) + ": {dist: uniform, min: 0, max: 1}\n";
-  const Model model = model_of(yaml + "metrics:\n  y: x0 + x1\n");
-  CHECK_THROWS_WITH(shapley_effects(model, index_of(model, "y"), 10, 1),
-                    "shapley's exact design needs 2^13 evaluations per trial for 13 drivers; it supports at most 12 "
-                    "drivers with distributions");
 }
 
 TEST_CASE("the Gaussian conditional is the Schur complement") {
@@ -199,19 +157,24 @@ TEST_CASE("the Gaussian conditional is the Schur complement") {
     const double r = GENERATE(0.0, 0.3, -0.8, 1.0);
     Eigen::Matrix2d correlation;
     correlation << 1, r, r, 1;
-    const analysis::GaussianConditional second = analysis::gaussian_conditional(correlation, 0b10);
+    const analysis::GaussianConditional second = analysis::gaussian_conditional(correlation, {1});
     CHECK(second.redrawn == std::vector<std::size_t>{1});
     CHECK(second.given == std::vector<std::size_t>{0});
     CHECK_THAT(second.mean_map(0, 0), WithinAbs(r, 1e-14));
     CHECK_THAT(second.factor(0, 0), WithinAbs(std::sqrt(1 - r * r), 1e-7));
-    const analysis::GaussianConditional both = analysis::gaussian_conditional(correlation, 0b11);
+    CHECK(second.offset(0) == 0.0);
+    // With a mean: z_1 | z_0 has mean mu_1 + r (z_0 - mu_0).
+    const analysis::GaussianConditional shifted =
+        analysis::gaussian_conditional(correlation, {1}, Eigen::Vector2d(0.5, -1.0));
+    CHECK_THAT(shifted.offset(0), WithinAbs(-1.0 - r * 0.5, 1e-14));
+    const analysis::GaussianConditional both = analysis::gaussian_conditional(correlation, {0, 1});
     CHECK(both.mean_map.cols() == 0);
     CHECK_THAT((both.factor * both.factor.transpose() - correlation).cwiseAbs().maxCoeff(), WithinAbs(0.0, 1e-14));
   }
   SECTION("three variables, against the inverse") {
     Eigen::Matrix3d correlation;
     correlation << 1, 0.5, -0.2, 0.5, 1, 0.3, -0.2, 0.3, 1;
-    const analysis::GaussianConditional middle = analysis::gaussian_conditional(correlation, 0b010);
+    const analysis::GaussianConditional middle = analysis::gaussian_conditional(correlation, {1});
     const Eigen::Matrix2d given{{1, -0.2}, {-0.2, 1}};
     const Eigen::RowVector2d cross(0.5, 0.3);
     const Eigen::RowVector2d map = cross * given.inverse();

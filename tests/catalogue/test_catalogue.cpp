@@ -295,6 +295,10 @@ TEST_CASE("a question whose answer would not be a true number is refused, not an
        "95% interval"},
       {"sensitivity " + flagship + " --metric eps --method correlation --trials 2", 2,
        "error: correlation needs at least 3 trials, found 2: with fewer, every rank correlation is +1 or -1"},
+      {"sensitivity " + flagship + " --metric eps --method shapley --permutations 5", 2,
+       "error: shapley needs at least 6 random permutations, found 5: its bootstrap resamples whole permutations"},
+      {"sensitivity " + flagship + " --metric eps --method shapley --permutations -1", 2,
+       "error: --permutations must be a whole number, found `-1`"},
   };
   for (const Case& c : cases) check_case(c);
 }

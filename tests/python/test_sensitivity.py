@@ -5,7 +5,7 @@ import pickle
 import pytest
 
 import guidance
-from conftest import cli_json, cli_report, notebook_report
+from conftest import SOURCE_DIR, cli_json, cli_report, notebook_report
 
 ARGS = ["-m", "eps", "-n", "2000", "--seed", "7"]
 
@@ -73,3 +73,16 @@ def test_bad_requests(model):
         model.sensitivity("epss")
     with pytest.raises(ValueError, match="range must be"):
         model.sensitivity("eps", range=(0.9, 0.1))
+
+
+def test_dimensioned_drivers_by_group_and_by_element():
+    fy = str(SOURCE_DIR / "scenarios" / "juniper_fy2012.yaml")
+    model = guidance.load(fy)
+    args = ["-m", "fy_eps", "-n", "1000", "--seed", "3", "--method", "tornado,shapley", "--permutations", "10"]
+    grouped = model.sensitivity("fy_eps", methods=["tornado", "shapley"], trials=1000, seed=3, permutations=10)
+    assert grouped.json == cli_json("sensitivity", fy, *args)
+    assert list(grouped["shapley"]["driver"]) == ["revenue", "operating_margin", "other_income", "diluted_shares"]
+    elements = model.sensitivity("fy_eps", methods=["tornado", "shapley"], trials=1000, seed=3, permutations=10,
+                                 by_element=True)
+    assert elements.json == cli_json("sensitivity", fy, *args, "--by-element")
+    assert list(elements["shapley"]["driver"])[0] == "revenue[Q4]"

@@ -470,13 +470,14 @@ TEST_CASE("the HTML sensitivity report draws the tornado and tabulates the other
   report.seed = 4;
   report.range_low = 0.1;
   report.range_high = 0.9;
+  report.inputs = sensitivity_inputs(run.model);
   Tornado tornado;
   tornado.base = 0.205;
-  tornado.bars = {{0, 1100, 1130, 0.195, 0.215, 0.02}, {2, 535, 560, 0.21, 0.2, 0.01},
-                  {3, -10, -1, 0.2, std::nan(""), std::nan("")}};
+  tornado.bars = {{0, {1100}, {1130}, 0.195, 0.215, 0.02}, {2, {535}, {560}, 0.21, 0.2, 0.01},
+                  {3, {-10}, {-1}, 0.2, std::nan(""), std::nan("")}};
   report.tornado = tornado;
   RankCorrelations correlation;
-  correlation.drivers = {{0, 0.8, 0.7}, {2, -0.4, 0.3}};
+  correlation.inputs = {{0, 0.8, 0.7}, {2, -0.4, 0.3}};
   report.correlation = correlation;
 
   const std::string page = render_html_sensitivity(run.model, report, {});

@@ -8,18 +8,6 @@
 
 namespace guidance {
 
-namespace {
-
-/// Names are identifiers, but the scenario name may hold commas or quotes (RFC 4180 quoting).
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
-
 std::string render_csv(const Model& model, const RunReport& report) {
   std::string out = "variable,kind,mean,mean_se,sd,min,max,count,nonfinite";
   for (const double p : reported_percentiles) out += fmt::format(",p{}", p);

@@ -70,6 +70,17 @@ std::string csv_cell(double value) {
   return fmt::format("{}", value);
 }
 
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
+  std::string out(1, '"');
+  for (const char c : text) {
+    if (c == '"') out += '"';  // doubled
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 std::string_view sampling_name(Sampling sampling) {
   switch (sampling) {
     case Sampling::monte_carlo: return "Monte Carlo";

@@ -86,6 +86,10 @@ class Painter {
 /// as missing), "inf" and "-inf".
 std::string csv_cell(double value);
 
+/// Text for a CSV cell, quoted when it holds a comma, a quote or a newline (RFC 4180): an element's
+/// name `revenue[routing,Q3]`, a scenario's name.
+std::string csv_field(std::string_view text);
+
 /// A guidance bound as the user would write it: up to 10 significant digits, "1,100", "63.5%".
 std::string format_bound(double value, bool percent);
 

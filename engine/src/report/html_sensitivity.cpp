@@ -46,13 +46,22 @@ std::string tornado_section(const Model& model, const SensitivityReport& report)
                      metric.name + " at low", metric.name + " at high", "Swing"},
                     {}, {}};
   for (const TornadoBar& bar : tornado.bars) {
-    const Variable& driver = model.variables[bar.driver];
-    const ValueFormat input = value_format(driver, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
+    const SensitivityInput& driver = report.inputs[bar.input];
+    // A group of several elements shows where they were, not each one's value.
+    const auto end = [&](const std::vector<double>& values, double probability) {
+      if (values.size() > 1) return fmt::format("{} elements at {}", values.size(), percentile_label(probability));
+      const ValueFormat input = value_format(model.variables[driver.variables.front()],
+                                             std::max(std::abs(bar.low_input.front()), std::abs(bar.high_input.front())));
+      return format_with(values.front(), input);
+    };
+    const std::string low = end(bar.low_input, report.range_low), high = end(bar.high_input, report.range_high);
     chart.rows.push_back({driver.name,
-                          fmt::format("{} to {}", format_with(bar.low_input, input), format_with(bar.high_input, input)),
+                          driver.variables.size() > 1
+                              ? fmt::format("{} elements, {} to {}", driver.variables.size(),
+                                            percentile_label(report.range_low), percentile_label(report.range_high))
+                              : fmt::format("{} to {}", low, high),
                           bar.output_low, bar.output_high});
-    table.rows.push_back({escape(driver.name), escape(format_with(bar.low_input, input)),
-                          escape(format_with(bar.high_input, input)), escape(format_with(bar.output_low, chart.format)),
+    table.rows.push_back({escape(driver.name), escape(low), escape(high), escape(format_with(bar.output_low, chart.format)),
                           escape(format_with(bar.output_high, chart.format)), escape(format_with(bar.swing, chart.format))});
   }
   const std::string lede = fmt::format(
@@ -72,7 +81,7 @@ std::string spider_section(const Model& model, const SensitivityReport& report) 
       if (std::isfinite(point.output)) magnitude = std::max(magnitude, std::abs(point.output));
   const ValueFormat format = value_format(metric, magnitude);
   html::Table table{{"Driver at"}, {}, {}};
-  for (const SpiderLine& line : spider.lines) table.headers.push_back(name_of(model, line.driver));
+  for (const SpiderLine& line : spider.lines) table.headers.push_back(report.inputs[line.input].name);
   const std::size_t points = spider.lines.empty() ? 0 : spider.lines.front().points.size();
   for (std::size_t k = 0; k < points; ++k) {
     std::vector<std::string>& row = table.rows.emplace_back();
@@ -86,11 +95,11 @@ std::string spider_section(const Model& model, const SensitivityReport& report) 
 }
 
 std::string correlation_section(const Model& model, const SensitivityReport& report) {
-  std::vector<RankCorrelation> rows = report.correlation->drivers;
+  std::vector<RankCorrelation> rows = report.correlation->inputs;
   sort_largest_first(rows, [](const RankCorrelation& row) { return std::abs(row.spearman); });
   html::Table table{{"Driver", "Spearman", "Contribution"}, {}, {}};
   for (const RankCorrelation& row : rows)
-    table.rows.push_back({escape(name_of(model, row.driver)), format_signed(row.spearman, 3),
+    table.rows.push_back({escape(report.inputs[row.input].name), format_signed(row.spearman, 3),
                           escape(format_probability(row.contribution))});
   return section("Rank correlation",
                  fmt::format("Spearman rank correlation of each driver with {} over {} trials, and its share of the "
@@ -102,11 +111,11 @@ std::string correlation_section(const Model& model, const SensitivityReport& rep
 
 std::string sobol_section(const Model& model, const SensitivityReport& report) {
   const SobolIndices& sobol = *report.sobol;
-  std::vector<SobolIndex> rows = sobol.drivers;
+  std::vector<SobolIndex> rows = sobol.inputs;
   std::ranges::stable_sort(rows, [](const SobolIndex& a, const SobolIndex& b) { return a.total > b.total; });
   html::Table table{{"Driver", "First order", "95% interval", "Total", "95% interval"}, {}, {}};
   for (const SobolIndex& row : rows)
-    table.rows.push_back({escape(name_of(model, row.driver)), index_text(row.first), index_interval(row.first_ci),
+    table.rows.push_back({escape(report.inputs[row.input].name), index_text(row.first), index_interval(row.first_ci),
                           index_text(row.total), index_interval(row.total_ci)});
   return section("Sobol indices",
                  fmt::format("First-order and total Sobol indices of {} ({} base trials, {} evaluations), with 95% "
@@ -120,17 +129,21 @@ std::string sobol_section(const Model& model, const SensitivityReport& report) {
 
 std::string shapley_section(const Model& model, const SensitivityReport& report) {
   const ShapleyEffects& shapley = *report.shapley;
-  std::vector<ShapleyEffect> rows = shapley.drivers;
+  std::vector<ShapleyEffect> rows = shapley.inputs;
   std::ranges::stable_sort(rows, [](const ShapleyEffect& a, const ShapleyEffect& b) { return a.effect > b.effect; });
   html::Table table{{"Driver", "Share of variance", "95% interval"}, {}, {}};
   for (const ShapleyEffect& row : rows)
-    table.rows.push_back({escape(name_of(model, row.driver)), escape(format_probability(row.effect)),
+    table.rows.push_back({escape(report.inputs[row.input].name), escape(format_probability(row.effect)),
                           escape(share_interval(row.ci))});
   return section("Shapley effects",
-                 fmt::format("Each driver's share of the variance of {}, correlations included ({} base trials, {} "
+                 fmt::format("Each driver's share of the variance of {}, correlations included ({} base trials{}, {} "
                              "evaluations), with 95% bootstrap intervals.",
                              escape(name_of(model, report.metric)),
                              format_with(static_cast<double>(report.trials), {false, 0}),
+                             shapley.permutations == 0
+                                 ? ""
+                                 : fmt::format(" in {} random permutations",
+                                               format_with(static_cast<double>(shapley.permutations), {false, 0})),
                              format_with(static_cast<double>(shapley.design.evaluations), {false, 0})),
                  html::table(table));
 }
@@ -152,8 +165,8 @@ std::string regional_section(const Model& model, const SensitivityReport& report
     }
     body += fmt::format("<h3>{}: {} of trials</h3>\n", escape(title), escape(format_probability(miss.probability)));
     html::Table table{{"Driver", "Median shift"}, {}, {}};
-    for (const RegionalShift& shift : miss.drivers)
-      table.rows.push_back({escape(name_of(model, shift.driver)), fmt::format("{:+.2f} sd", shift.shift_sd)});
+    for (const RegionalShift& shift : miss.inputs)
+      table.rows.push_back({escape(report.inputs[shift.input].name), fmt::format("{:+.2f} sd", shift.shift_sd)});
     body += html::table(table);
   }
   return section("Regional analysis",
@@ -169,7 +182,7 @@ std::string render_html_sensitivity(const Model& model, const SensitivityReport&
   std::string content;
   if (!report.correlated.empty() && (report.tornado || report.spider)) {
     std::string names;
-    for (const std::size_t driver : report.correlated) names += (names.empty() ? "" : ", ") + name_of(model, driver);
+    for (const std::size_t input : report.correlated) names += (names.empty() ? "" : ", ") + report.inputs[input].name;
     content += fmt::format("<p class=\"note\">{} are correlated; the tornado and the spider move one driver at a time "
                            "and ignore the correlations (Shapley effects allow for them).</p>\n",
                            escape(names));

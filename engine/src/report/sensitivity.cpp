@@ -18,7 +18,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::size_t min_name_width = 8;
-constexpr std::size_t max_name_width = 16;
+constexpr std::size_t max_name_width = 24;  // room for an element's name, `revenue[routing,Q3]`
 
 // Unicode block elements for the bars; each is one column wide.
 constexpr std::string_view full_block = "█";
@@ -28,14 +28,20 @@ constexpr std::string_view ellipsis = "…";
 
 const std::string& name_of(const Model& model, std::size_t variable) { return model.variables[variable].name; }
 
+/// Whether an input's values are shown per element under the elements' names: a dimensioned driver's
+/// group (even of one element), not a scalar driver or an element on its own.
+bool per_element(const Model& model, const SensitivityInput& input) {
+  return input.variables.size() > 1 || name_of(model, input.variables.front()) != input.name;
+}
+
 std::string percent_label(double probability) { return fmt::format("{:g}", probability * 100.0); }
 
-/// "a", "a and b", "a, b and c".
-std::string join_names(const Model& model, const std::vector<std::size_t>& variables) {
+/// "a", "a and b", "a, b and c": the inputs named by `indices`.
+std::string join_names(const SensitivityReport& report, const std::vector<std::size_t>& indices) {
   std::string out;
-  for (std::size_t k = 0; k < variables.size(); ++k) {
-    if (k > 0) out += k + 1 == variables.size() ? " and " : ", ";
-    out += name_of(model, variables[k]);
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    if (k > 0) out += k + 1 == indices.size() ? " and " : ", ";
+    out += report.inputs[indices[k]].name;
   }
   return out;
 }
@@ -69,19 +75,23 @@ std::string fit_name(std::string_view name, std::size_t width) {
   return fmt::format("{:<{}}", cut_name(name, width), width);
 }
 
-std::size_t name_width(const Model& model, const std::vector<std::size_t>& drivers) {
+/// The width of a column of the inputs' names (and, with `elements`, their elements' names).
+std::size_t name_width(const Model& model, std::span<const SensitivityInput> inputs, bool elements = false) {
   std::size_t width = min_name_width;
-  for (const std::size_t d : drivers) width = std::max(width, name_of(model, d).size());
+  for (const SensitivityInput& input : inputs) {
+    width = std::max(width, input.name.size());
+    if (elements && input.variables.size() > 1)
+      for (const std::size_t v : input.variables) width = std::max(width, name_of(model, v).size());
+  }
   return std::min(width, max_name_width);
 }
 
-/// The rows sorted by `size` (sort_largest_first) and the width of their drivers' names.
+/// The rows sorted by `size` (sort_largest_first) and the width of their inputs' names.
 template <class Row, class Size>
-std::pair<std::vector<Row>, std::size_t> ranked_rows(const Model& model, std::vector<Row> rows, Size size) {
+std::pair<std::vector<Row>, std::size_t> ranked_rows(const Model& model, const SensitivityReport& report,
+                                                     std::vector<Row> rows, Size size) {
   sort_largest_first(rows, size);
-  std::vector<std::size_t> drivers;
-  for (const Row& row : rows) drivers.push_back(row.driver);
-  return {std::move(rows), name_width(model, drivers)};
+  return {std::move(rows), name_width(model, report.inputs)};
 }
 
 /// `cells` full blocks.
@@ -166,9 +176,7 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
   const ValueFormat output_format =
       value_format(metric, std::max({std::abs(tornado.base), std::abs(scale_min), std::abs(scale_max)}));
 
-  std::vector<std::size_t> drivers;
-  for (const TornadoBar& bar : tornado.bars) drivers.push_back(bar.driver);
-  const std::size_t names = name_width(model, drivers);
+  const std::size_t names = name_width(model, report.inputs, true);
   constexpr std::size_t swing_width = 10;
   const std::size_t bar_width = page_width - 2 - names - 2 - 2 - swing_width;
   const std::string pad(2 + names + 2, ' ');
@@ -178,7 +186,7 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
          "\n";
   out += style.bold(fmt::format("{}{:<{}}  {:>{}}", pad, "", bar_width, "swing", swing_width)) + "\n";
   for (const TornadoBar& bar : tornado.bars)
-    out += fmt::format("  {}  {}  {:>{}}\n", fit_name(name_of(model, bar.driver), names),
+    out += fmt::format("  {}  {}  {:>{}}\n", fit_name(report.inputs[bar.input].name, names),
                        tornado_bar(tornado.base, bar.output_low, bar.output_high, scale_min, scale_max, bar_width),
                        format_with(bar.swing, output_format), swing_width);
   const double origin = scale_max > scale_min
@@ -195,14 +203,23 @@ void render_tornado(std::string& out, const Model& model, const SensitivityRepor
                                 number, fmt::format("input P{}", high), number, fmt::format("output P{}", low), number,
                                 fmt::format("output P{}", high), number)) +
          "\n";
-  for (const TornadoBar& bar : tornado.bars) {
-    const Variable& driver = model.variables[bar.driver];
+  // A group of several elements: its outputs on its own line, then each element's inputs.
+  const auto inputs = [&](const TornadoBar& bar, std::size_t e) {
+    const Variable& element = model.variables[report.inputs[bar.input].variables[e]];
     const ValueFormat input_format =
-        value_format(driver, std::max(std::abs(bar.low_input), std::abs(bar.high_input)));
-    out += fmt::format("  {}{:>{}}{:>{}}{:>{}}{:>{}}\n", fit_name(driver.name, names),
-                       format_with(bar.low_input, input_format), number, format_with(bar.high_input, input_format),
-                       number, format_with(bar.output_low, output_format), number,
-                       format_with(bar.output_high, output_format), number);
+        value_format(element, std::max(std::abs(bar.low_input[e]), std::abs(bar.high_input[e])));
+    return fmt::format("{:>{}}{:>{}}", format_with(bar.low_input[e], input_format), number,
+                       format_with(bar.high_input[e], input_format), number);
+  };
+  for (const TornadoBar& bar : tornado.bars) {
+    const SensitivityInput& input = report.inputs[bar.input];
+    const bool one = input.variables.size() == 1;
+    out += fmt::format("  {}{}{:>{}}{:>{}}\n", fit_name(input.name, names), one ? inputs(bar, 0) : std::string(2 * number, ' '),
+                       format_with(bar.output_low, output_format), number, format_with(bar.output_high, output_format),
+                       number);
+    if (!one)
+      for (std::size_t e = 0; e < input.variables.size(); ++e)
+        out += fmt::format("  {}{}\n", fit_name(name_of(model, input.variables[e]), names), inputs(bar, e));
   }
 }
 
@@ -229,13 +246,13 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
   for (std::size_t first = 0; first < spider.lines.size(); first += per_table) {
     const std::size_t last = std::min(spider.lines.size(), first + per_table);
     bool two_lines = false;
-    for (std::size_t i = first; i < last; ++i) two_lines |= name_of(model, spider.lines[i].driver).size() >= column;
+    for (std::size_t i = first; i < last; ++i) two_lines |= report.inputs[spider.lines[i].input].name.size() >= column;
     std::array<std::string, 2> headers = {std::string(label, ' '), std::string(label, ' ')};
     for (std::size_t i = first; i < last; ++i) {
       std::string& header = headers[two_lines ? (i - first) % 2 : 0];
       const std::size_t right = label + (i - first + 1) * column;
       const std::string name =
-          cut_name(name_of(model, spider.lines[i].driver), two_lines ? 2 * column - 2 : column - 1);
+          cut_name(report.inputs[spider.lines[i].input].name, two_lines ? 2 * column - 2 : column - 1);
       header += fmt::format("{:>{}}", name, right - display_columns(header));
     }
     out += style.bold(headers[0]) + "\n";
@@ -255,7 +272,7 @@ void render_spider(std::string& out, const Model& model, const SensitivityReport
 
 void render_correlation(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const auto [rows, names] =
-      ranked_rows(model, report.correlation->drivers, [](const RankCorrelation& row) { return std::abs(row.spearman); });
+      ranked_rows(model, report, report.correlation->inputs, [](const RankCorrelation& row) { return std::abs(row.spearman); });
   out += "\n";
   out += wrap(fmt::format("{}: Spearman rank correlation of each driver with {} over {} trials, and its share "
                           "of the sum of squared rank correlations",
@@ -264,14 +281,14 @@ void render_correlation(std::string& out, const Model& model, const SensitivityR
   out += style.bold(fmt::format("  {:<{}}{:>10}{:>14}", "driver", names, "Spearman", "contribution")) + "\n";
   const std::size_t bar_width = page_width - 2 - names - 24 - 2;
   for (const RankCorrelation& row : rows)
-    out += fmt::format("  {}{:>10}{:>14}  {}\n", fit_name(name_of(model, row.driver), names),
+    out += fmt::format("  {}{:>10}{:>14}  {}\n", fit_name(report.inputs[row.input].name, names),
                        format_signed(row.spearman, 3), share_text(row.contribution),
                        share_bar(row.contribution, bar_width));
 }
 
 void render_sobol(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const SobolIndices& sobol = *report.sobol;
-  const auto [rows, names] = ranked_rows(model, sobol.drivers, [](const SobolIndex& row) { return row.total; });
+  const auto [rows, names] = ranked_rows(model, report, sobol.inputs, [](const SobolIndex& row) { return row.total; });
   out += "\n";
   out += wrap(fmt::format("{}: first-order and total Sobol indices of {} ({} base trials, {} evaluations), "
                           "with 95% bootstrap intervals",
@@ -285,23 +302,27 @@ void render_sobol(std::string& out, const Model& model, const SensitivityReport&
                                 "95% interval")) +
          "\n";
   for (const SobolIndex& row : rows)
-    out += fmt::format("  {}{:>8}  {:<18}{:>8}  {}\n", fit_name(name_of(model, row.driver), names),
+    out += fmt::format("  {}{:>8}  {:<18}{:>8}  {}\n", fit_name(report.inputs[row.input].name, names),
                        index_text(row.first), interval(row.first_ci), index_text(row.total), interval(row.total_ci));
 }
 
 void render_shapley(std::string& out, const Model& model, const SensitivityReport& report, const Painter& style) {
   const ShapleyEffects& shapley = *report.shapley;
-  const auto [rows, names] = ranked_rows(model, shapley.drivers, [](const ShapleyEffect& row) { return row.effect; });
+  const auto [rows, names] = ranked_rows(model, report, shapley.inputs, [](const ShapleyEffect& row) { return row.effect; });
   out += "\n";
   out += wrap(fmt::format("{}: each driver's share of the variance of {}, correlations included ({} base "
-                          "trials, {} evaluations), with 95% bootstrap intervals",
+                          "trials{}, {} evaluations), with 95% bootstrap intervals",
                           style.bold("shapley"), name_of(model, report.metric),
                           format_with(static_cast<double>(report.trials), {false, 0}),
+                          shapley.permutations == 0
+                              ? ""
+                              : fmt::format(" in {} random permutations",
+                                            format_with(static_cast<double>(shapley.permutations), {false, 0})),
                           format_with(static_cast<double>(shapley.design.evaluations), {false, 0})));
   out += style.bold(fmt::format("  {:<{}}{:>8}  {:<18}", "driver", names, "share", "95% interval")) + "\n";
   const std::size_t bar_width = page_width - 2 - names - 8 - 2 - 18 - 1;
   for (const ShapleyEffect& row : rows)
-    out += fmt::format("  {}{:>8}  {:<18}{}\n", fit_name(name_of(model, row.driver), names), share_text(row.effect),
+    out += fmt::format("  {}{:>8}  {:<18}{}\n", fit_name(report.inputs[row.input].name, names), share_text(row.effect),
                        fmt::format("[{}, {}]", share_text(row.ci.low), share_text(row.ci.high)),
                        share_bar(row.effect, bar_width));
 }
@@ -321,7 +342,7 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
   }
   double largest = 0.0;
   for (const RegionalMiss& miss : regional.misses)
-    for (const RegionalShift& shift : miss.drivers) largest = std::max(largest, std::abs(shift.shift_sd));
+    for (const RegionalShift& shift : miss.inputs) largest = std::max(largest, std::abs(shift.shift_sd));
   const std::size_t names = name_width(model, report.inputs);
   const std::size_t bar_width = page_width - 4 - names - 12 - 2;
   for (const RegionalMiss& miss : regional.misses) {
@@ -335,8 +356,8 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
     out += style.bold(fmt::format("  {} {}: {} of trials", below ? "below" : "above", bound,
                                   format_probability(miss.probability))) +
            "\n";
-    for (const RegionalShift& shift : miss.drivers)
-      out += fmt::format("    {}{:>12}  {}\n", fit_name(name_of(model, shift.driver), names),
+    for (const RegionalShift& shift : miss.inputs)
+      out += fmt::format("    {}{:>12}  {}\n", fit_name(report.inputs[shift.input].name, names),
                          fmt::format("{:+.2f} sd", shift.shift_sd),
                          share_bar(largest > 0.0 ? std::abs(shift.shift_sd) / largest : 0.0, bar_width));
   }
@@ -344,13 +365,20 @@ void render_regional(std::string& out, const Model& model, const SensitivityRepo
 
 // ---- notes and counts shared by the formats -----------------------------------------------------
 
-std::vector<std::string> notes(const Model& model, const SensitivityReport& report) {
+std::vector<std::string> notes(const SensitivityReport& report) {
   std::vector<std::string> out = sensitivity_skipped(report);
+  std::vector<std::size_t> groups;
+  for (std::size_t i = 0; i < report.inputs.size(); ++i)
+    if (report.inputs[i].variables.size() > 1) groups.push_back(i);
+  if (!groups.empty() && (report.tornado || report.spider))
+    out.push_back(fmt::format("the tornado and the spider move all the elements of {} together, each to its own "
+                              "quantile of the same probability",
+                              join_names(report, groups)));
   if (!report.correlated.empty() && (report.tornado || report.spider))
     out.push_back(
         fmt::format("{} are correlated; the tornado and the spider move one driver at a time and ignore "
                     "the correlations (shapley allows for them)",
-                    join_names(model, report.correlated)));
+                    join_names(report, report.correlated)));
   if (report.sobol && report.sobol->correlations_ignored)
     out.push_back(
         "the sobol indices ignore the correlations, as asked: they are those of independent drivers");
@@ -448,7 +476,7 @@ std::string render_sensitivity_table(const Model& model, const SensitivityReport
   if (report.sobol) render_sobol(out, model, report, style);
   if (report.shapley) render_shapley(out, model, report, style);
   if (report.regional) render_regional(out, model, report, style);
-  const std::vector<std::string> remarks = notes(model, report);
+  const std::vector<std::string> remarks = notes(report);
   const std::vector<std::string> warnings = sensitivity_warnings(model, report);
   if (!remarks.empty() || !warnings.empty()) out += "\n";
   for (const std::string& note : remarks) out += style.dim(wrap("note: " + note));
@@ -457,9 +485,20 @@ std::string render_sensitivity_table(const Model& model, const SensitivityReport
 }
 
 nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityReport& report) {
-  const auto names = [&](const std::vector<std::size_t>& variables) {
+  Json inputs = Json::array(), correlated = Json::array(), elements = Json::object();
+  for (const SensitivityInput& input : report.inputs) {
+    inputs.push_back(input.name);
+    if (!per_element(model, input)) continue;
+    Json names = Json::array();
+    for (const std::size_t v : input.variables) names.push_back(name_of(model, v));
+    elements[input.name] = names;
+  }
+  for (const std::size_t i : report.correlated) correlated.push_back(report.inputs[i].name);
+  // An input's values: a number for a scalar driver, a list in the order of `elements` for a group.
+  const auto values = [&](std::size_t input, const std::vector<double>& per_element_values) {
+    if (!per_element(model, report.inputs[input])) return json_number(per_element_values.front());
     Json list = Json::array();
-    for (const std::size_t v : variables) list.push_back(name_of(model, v));
+    for (const double value : per_element_values) list.push_back(json_number(value));
     return list;
   };
   Json out{{"scenario", model.name},
@@ -468,14 +507,15 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
            {"trials", report.trials},
            {"seed", report.seed},
            {"sampling", sampling_key(report.sampling)},
-           {"drivers", names(report.inputs)},
-           {"correlated", names(report.correlated)}};
+           {"drivers", inputs}};
+  if (!elements.empty()) out["elements"] = elements;
+  out["correlated"] = correlated;
   if (report.tornado) {
     Json bars = Json::array();
     for (const TornadoBar& bar : report.tornado->bars)
-      bars.push_back({{"driver", name_of(model, bar.driver)},
-                      {"low_input", json_number(bar.low_input)},
-                      {"high_input", json_number(bar.high_input)},
+      bars.push_back({{"driver", report.inputs[bar.input].name},
+                      {"low_input", values(bar.input, bar.low_input)},
+                      {"high_input", values(bar.input, bar.high_input)},
                       {"output_low", json_number(bar.output_low)},
                       {"output_high", json_number(bar.output_high)},
                       {"swing", json_number(bar.swing)}});
@@ -489,23 +529,23 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       Json points = Json::array();
       for (const SpiderPoint& point : line.points)
         points.push_back({{"percentile", percentile_of(point.probability)},
-                          {"input", json_number(point.input)},
+                          {"input", values(line.input, point.input)},
                           {"output", json_number(point.output)}});
-      spider[name_of(model, line.driver)] = points;
+      spider[report.inputs[line.input].name] = points;
     }
     out["spider"] = spider;
   }
   if (report.correlation) {
     Json correlation = Json::object();
-    for (const RankCorrelation& row : report.correlation->drivers)
-      correlation[name_of(model, row.driver)] = {{"spearman", json_number(row.spearman)},
+    for (const RankCorrelation& row : report.correlation->inputs)
+      correlation[report.inputs[row.input].name] = {{"spearman", json_number(row.spearman)},
                                                  {"contribution", json_number(row.contribution)}};
     out["correlation"] = correlation;
   }
   if (report.sobol) {
     Json sobol = Json::object();
-    for (const SobolIndex& row : report.sobol->drivers)
-      sobol[name_of(model, row.driver)] = {{"first", json_number(row.first)},
+    for (const SobolIndex& row : report.sobol->inputs)
+      sobol[report.inputs[row.input].name] = {{"first", json_number(row.first)},
                                            {"first_ci", json_interval(row.first_ci)},
                                            {"total", json_number(row.total)},
                                            {"total_ci", json_interval(row.total_ci)}};
@@ -513,8 +553,8 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
   }
   if (report.shapley) {
     Json shapley = Json::object();
-    for (const ShapleyEffect& row : report.shapley->drivers)
-      shapley[name_of(model, row.driver)] = {{"effect", json_number(row.effect)}, {"ci", json_interval(row.ci)}};
+    for (const ShapleyEffect& row : report.shapley->inputs)
+      shapley[report.inputs[row.input].name] = {{"effect", json_number(row.effect)}, {"ci", json_interval(row.ci)}};
     out["shapley"] = shapley;
   }
   if (report.regional) {
@@ -523,8 +563,8 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       const GuidanceRange& line = model.guidance[miss.guidance];
       const bool below = miss.side == MissSide::below;
       Json drivers = Json::array();
-      for (const RegionalShift& shift : miss.drivers)
-        drivers.push_back({{"driver", name_of(model, shift.driver)}, {"shift_sd", json_number(shift.shift_sd)}});
+      for (const RegionalShift& shift : miss.inputs)
+        drivers.push_back({{"driver", report.inputs[shift.input].name}, {"shift_sd", json_number(shift.shift_sd)}});
       regional.push_back({{"guidance", line.name},
                           {"side", below ? "below" : "above"},
                           {"bound", json_number(below ? line.low : line.high)},
@@ -541,7 +581,10 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       entry["variance"] = json_number(report.sobol->variance);
       entry["correlations_ignored"] = report.sobol->correlations_ignored;
     }
-    if (method == SensitivityMethod::shapley) entry["variance"] = json_number(report.shapley->variance);
+    if (method == SensitivityMethod::shapley) {
+      entry["variance"] = json_number(report.shapley->variance);
+      if (report.shapley->permutations > 0) entry["permutations"] = report.shapley->permutations;
+    }
     costs[std::string(method_name(method))] = entry;
   }
   out["designs"] = costs;
@@ -551,7 +594,7 @@ nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityRep
       skipped.push_back({{"method", method_name(method.method)}, {"reason", method.reason}, {"hint", method.hint}});
     out["skipped"] = skipped;
   }
-  out["notes"] = notes(model, report);
+  out["notes"] = notes(report);
   return out;
 }
 
@@ -559,15 +602,24 @@ std::string render_sensitivity_csv(const Model& model, const SensitivityReport& 
   std::string out = "method,driver,statistic,value,ci_low,ci_high\n";
   const auto row = [&](std::string_view method, std::string_view driver, std::string_view statistic, double value,
                        const Interval* ci = nullptr) {
-    out += fmt::format("{},{},{},{},{},{}\n", method, driver, statistic, csv_cell(value), ci ? csv_cell(ci->low) : "",
+    out += fmt::format("{},{},{},{},{},{}\n", method, csv_field(driver), csv_field(statistic), csv_cell(value),
+                       ci ? csv_cell(ci->low) : "",
                        ci ? csv_cell(ci->high) : "");
+  };
+  // An input value's row names its element when the input is a group.
+  const auto input_element = [&](std::size_t input, std::size_t e) -> const std::string& {
+    const SensitivityInput& group = report.inputs[input];
+    return per_element(model, group) ? name_of(model, group.variables[e]) : group.name;
   };
   if (report.tornado) {
     row("tornado", "", "base", report.tornado->base);
     for (const TornadoBar& bar : report.tornado->bars) {
-      const std::string& driver = name_of(model, bar.driver);
-      row("tornado", driver, "low_input", bar.low_input);
-      row("tornado", driver, "high_input", bar.high_input);
+      const std::string& driver = report.inputs[bar.input].name;
+      for (std::size_t e = 0; e < bar.low_input.size(); ++e) {
+        const std::string& element = input_element(bar.input, e);
+        row("tornado", element, "low_input", bar.low_input[e]);
+        row("tornado", element, "high_input", bar.high_input[e]);
+      }
       row("tornado", driver, "output_low", bar.output_low);
       row("tornado", driver, "output_high", bar.output_high);
       row("tornado", driver, "swing", bar.swing);
@@ -577,29 +629,30 @@ std::string render_sensitivity_csv(const Model& model, const SensitivityReport& 
     for (const SpiderLine& line : report.spider->lines)
       for (const SpiderPoint& point : line.points) {
         const std::string at = percent_label(point.probability);
-        row("spider", name_of(model, line.driver), "input_p" + at, point.input);
-        row("spider", name_of(model, line.driver), "output_p" + at, point.output);
+        for (std::size_t e = 0; e < point.input.size(); ++e)
+          row("spider", input_element(line.input, e), "input_p" + at, point.input[e]);
+        row("spider", report.inputs[line.input].name, "output_p" + at, point.output);
       }
   if (report.correlation)
-    for (const RankCorrelation& driver : report.correlation->drivers) {
-      row("correlation", name_of(model, driver.driver), "spearman", driver.spearman);
-      row("correlation", name_of(model, driver.driver), "contribution", driver.contribution);
+    for (const RankCorrelation& driver : report.correlation->inputs) {
+      row("correlation", report.inputs[driver.input].name, "spearman", driver.spearman);
+      row("correlation", report.inputs[driver.input].name, "contribution", driver.contribution);
     }
   if (report.sobol)
-    for (const SobolIndex& driver : report.sobol->drivers) {
-      row("sobol", name_of(model, driver.driver), "first", driver.first, &driver.first_ci);
-      row("sobol", name_of(model, driver.driver), "total", driver.total, &driver.total_ci);
+    for (const SobolIndex& driver : report.sobol->inputs) {
+      row("sobol", report.inputs[driver.input].name, "first", driver.first, &driver.first_ci);
+      row("sobol", report.inputs[driver.input].name, "total", driver.total, &driver.total_ci);
     }
   if (report.shapley)
-    for (const ShapleyEffect& driver : report.shapley->drivers)
-      row("shapley", name_of(model, driver.driver), "effect", driver.effect, &driver.ci);
+    for (const ShapleyEffect& driver : report.shapley->inputs)
+      row("shapley", report.inputs[driver.input].name, "effect", driver.effect, &driver.ci);
   if (report.regional)
     for (const RegionalMiss& miss : report.regional->misses) {
       const std::string where =
           fmt::format("{}_{}", model.guidance[miss.guidance].name, miss.side == MissSide::below ? "below" : "above");
       row("regional", "", where + "_probability", miss.probability);
-      for (const RegionalShift& shift : miss.drivers)
-        row("regional", name_of(model, shift.driver), where + "_shift_sd", shift.shift_sd);
+      for (const RegionalShift& shift : miss.inputs)
+        row("regional", report.inputs[shift.input].name, where + "_shift_sd", shift.shift_sd);
     }
   for (const auto& [method, design] : sensitivity_designs(report)) {
     out += fmt::format("{},,evaluations,{},,\n", method_name(method), design->evaluations);

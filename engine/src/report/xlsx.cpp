@@ -386,8 +386,14 @@ void write_tornado(Book& book, const Model& model, const SensitivityReport& repo
   Sheet sheet(book, "Tornado");
   sheet.header({"driver", "low_input", "high_input", "output_low", "output_high", "swing", "change_low", "change_high"});
   for (const TornadoBar& bar : tornado.bars) {
-    lxw_format* input = plain_format(book, model.variables[bar.driver]);
-    sheet.text(model.variables[bar.driver].name).number(bar.low_input, input).number(bar.high_input, input);
+    // A group of several elements leaves its inputs empty (the CSV and JSON give each element's).
+    const SensitivityInput& driver = report.inputs[bar.input];
+    lxw_format* input = plain_format(book, model.variables[driver.variables.front()]);
+    sheet.text(driver.name);
+    if (driver.variables.size() == 1)
+      sheet.number(bar.low_input.front(), input).number(bar.high_input.front(), input);
+    else
+      sheet.skip(2);
     sheet.number(bar.output_low, output).number(bar.output_high, output).number(bar.swing, output);
     // The bars' ends from the base, as the chart draws them.
     sheet.number(bar.output_low - tornado.base, output).number(bar.output_high - tornado.base, output).next();
@@ -417,35 +423,42 @@ void write_tornado(Book& book, const Model& model, const SensitivityReport& repo
 }
 
 void write_sensitivity_methods(Book& book, const Model& model, const SensitivityReport& report) {
-  const auto driver = [&](std::size_t variable) -> const std::string& { return model.variables[variable].name; };
+  const auto driver = [&](std::size_t input) -> const std::string& { return report.inputs[input].name; };
   lxw_format* index = book.format(index_format);
   if (report.spider) {
     lxw_format* output = plain_format(book, model.variables[report.metric]);
     Sheet sheet(book, "Spider");
     sheet.header({"driver", "percentile", "input", "output"});
-    for (const SpiderLine& line : report.spider->lines)
-      for (const SpiderPoint& point : line.points)
-        sheet.text(driver(line.driver)).probability(point.probability)
-            .number(point.input, plain_format(book, model.variables[line.driver])).number(point.output, output).next();
+    for (const SpiderLine& line : report.spider->lines) {
+      const std::vector<std::size_t>& elements = report.inputs[line.input].variables;
+      for (const SpiderPoint& point : line.points) {
+        sheet.text(driver(line.input)).probability(point.probability);
+        if (elements.size() == 1)
+          sheet.number(point.input.front(), plain_format(book, model.variables[elements.front()]));
+        else
+          sheet.skip(1);
+        sheet.number(point.output, output).next();
+      }
+    }
   }
   if (report.correlation) {
     Sheet sheet(book, "Correlation");
     sheet.header({"driver", "spearman", "contribution"});
-    for (const RankCorrelation& row : report.correlation->drivers)
-      sheet.text(driver(row.driver)).number(row.spearman, index).probability(row.contribution).next();
+    for (const RankCorrelation& row : report.correlation->inputs)
+      sheet.text(driver(row.input)).number(row.spearman, index).probability(row.contribution).next();
   }
   if (report.sobol) {
     Sheet sheet(book, "Sobol");
     sheet.header({"driver", "first", "first_low", "first_high", "total", "total_low", "total_high"});
-    for (const SobolIndex& row : report.sobol->drivers)
-      sheet.text(driver(row.driver)).number(row.first, index).interval(row.first_ci, index)
+    for (const SobolIndex& row : report.sobol->inputs)
+      sheet.text(driver(row.input)).number(row.first, index).interval(row.first_ci, index)
           .number(row.total, index).interval(row.total_ci, index).next();
   }
   if (report.shapley) {
     Sheet sheet(book, "Shapley");
     sheet.header({"driver", "effect", "effect_low", "effect_high"});
-    for (const ShapleyEffect& row : report.shapley->drivers)
-      sheet.text(driver(row.driver)).number(row.effect, index).interval(row.ci, index).next();
+    for (const ShapleyEffect& row : report.shapley->inputs)
+      sheet.text(driver(row.input)).number(row.effect, index).interval(row.ci, index).next();
   }
   if (report.regional) {
     Sheet sheet(book, "Regional");
@@ -455,13 +468,13 @@ void write_sensitivity_methods(Book& book, const Model& model, const Sensitivity
         sheet.text(model.guidance[miss.guidance].name).text(miss.side == MissSide::below ? "below" : "above");
         sheet.count(miss.trials).probability(miss.probability);
       };
-      if (miss.drivers.empty()) {
+      if (miss.inputs.empty()) {
         row();
         sheet.next();
       }
-      for (const RegionalShift& shift : miss.drivers) {
+      for (const RegionalShift& shift : miss.inputs) {
         row();
-        sheet.text(driver(shift.driver)).number(shift.shift_sd, "0.00").next();
+        sheet.text(driver(shift.input)).number(shift.shift_sd, "0.00").next();
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "analysis/sensitivity/common.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -32,36 +33,36 @@ void check_range(double low, double high) {
     throw std::invalid_argument("sensitivity: the range must satisfy 0 < low < high < 1");
 }
 
-void check_independent(const Model& model, bool ignore_correlations) {
+std::vector<std::size_t> correlated_inputs(const Model& model, std::span<const SensitivityInput> inputs) {
+  std::vector<std::size_t> correlated;
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (std::ranges::any_of(inputs[i].variables,
+                            [&](std::size_t v) { return std::ranges::binary_search(model.copula.drivers, v); }))
+      correlated.push_back(i);
+  return correlated;
+}
+
+void check_independent(const Model& model, std::span<const SensitivityInput> inputs, bool ignore_correlations) {
   if (model.copula.empty() || ignore_correlations) return;
   // "a and b", "a, b and c".
   std::string names;
-  const std::vector<std::size_t>& drivers = model.copula.drivers;
-  for (std::size_t k = 0; k < drivers.size(); ++k)
-    names += std::string(k == 0 ? "" : k + 1 == drivers.size() ? " and " : ", ") + model.variables[drivers[k]].name;
+  const std::vector<std::size_t> correlated = correlated_inputs(model, inputs);
+  for (std::size_t k = 0; k < correlated.size(); ++k)
+    names += std::string(k == 0 ? "" : k + 1 == correlated.size() ? " and " : ", ") + inputs[correlated[k]].name;
   throw InputError(
       {}, fmt::format("sobol indices assume independent drivers, but {} are correlated", names),
       "use the shapley method, whose effects stay right with correlated drivers, or ignore the "
       "correlations to compute the indices as if the drivers were independent");
 }
 
-void check_shapley_size(std::size_t inputs) {
-  if (inputs <= max_shapley_drivers) return;
+void check_permutations(std::optional<std::size_t> permutations) {
+  if (!permutations || *permutations >= min_bootstrap_permutations) return;
   throw InputError({},
-                   fmt::format("shapley's exact design needs 2^{} evaluations per trial for {} drivers; it "
-                               "supports at most {} drivers with distributions",
-                               inputs, inputs, max_shapley_drivers),
-                   "fix the least important drivers to constants (the tornado ranks them)");
-}
-
-void check_unconditioned(const Model& model) {
-  if (!model.copula.conditioned()) return;
-  throw InputError({},
-                   fmt::format("shapley effects do not yet support drivers drawn conditionally on given values, "
-                               "such as `{}`",
-                               model.variables[model.copula.drivers.front()].name),
-                   "use the tornado or the correlation method, or drop the given values of the drivers correlated "
-                   "with it");
+                   fmt::format("shapley needs at least {} random permutations, found {}: its bootstrap resamples "
+                               "whole permutations",
+                               min_bootstrap_permutations, *permutations),
+                   fmt::format("ask for {} or more (the default is {})", min_bootstrap_permutations,
+                               default_shapley_permutations));
 }
 
 void check_trials(SensitivityMethod method, std::uint64_t trials) {

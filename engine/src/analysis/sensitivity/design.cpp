@@ -30,6 +30,12 @@ std::vector<double> driver_medians(const Model& model) {
   return medians;
 }
 
+Move move(const Model& model, const SensitivityInput& input, double probability) {
+  Move out{&input, probability, {}};
+  for (const std::size_t d : input.variables) out.values.push_back(driver_quantile(model, d, probability));
+  return out;
+}
+
 MemoryNeed moves_memory(const Model& model, std::size_t moves) {
   return MemoryNeed{0.0, Design::bytes(model, 1 + moves)} + evaluation_memory(model);
 }
@@ -39,7 +45,9 @@ std::vector<double> evaluate_moves(const Model& model, std::size_t metric, std::
   Design design(model, 1 + moves.size());
   for (std::size_t d = 0; d < model.driver_count; ++d)
     if (model.variables[d].stochastic) std::ranges::fill(design.driver(d), medians[d]);
-  for (std::size_t k = 0; k < moves.size(); ++k) design.driver(moves[k].driver)[1 + k] = moves[k].input;
+  for (std::size_t k = 0; k < moves.size(); ++k)
+    for (std::size_t e = 0; e < moves[k].values.size(); ++e)
+      design.driver(moves[k].input->variables[e])[1 + k] = moves[k].values[e];
   design.evaluate(design.rows());
   const std::span<const double> output = design.column(metric);
   return {output.begin(), output.end()};

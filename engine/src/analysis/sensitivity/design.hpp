@@ -15,6 +15,7 @@
 #include <tbb/task_arena.h>
 
 #include "guidance/model.hpp"
+#include "guidance/sensitivity.hpp"
 #include "guidance/simulate.hpp"
 #include "simulate/progress_meter.hpp"
 
@@ -75,11 +76,16 @@ void for_each_chunk(std::uint64_t rows, std::size_t chunk_rows, Make make, Work 
 /// Each driver's median (quantile at 1/2); constants have their value.
 std::vector<double> driver_medians(const Model& model);
 
-/// A one-at-a-time point: every driver at its median except `driver`, which is at `input`.
+/// A one-at-a-time point: every driver at its median except an input's elements, each at its own
+/// quantile of `probability`.
 struct Move {
-  std::size_t driver = 0;
-  double input = 0.0;
+  const SensitivityInput* input = nullptr;
+  double probability = 0.5;
+  std::vector<double> values;  // per element of the input (what move() computes)
 };
+
+/// The input at `probability`: each element at driver_quantile(model, element, probability).
+Move move(const Model& model, const SensitivityInput& input, double probability);
 
 /// The metric with every driver at its median (element 0), then at each move (element 1 + k).
 /// Memory: a design of 1 + moves rows, and the threads' registers (moves_memory()).

@@ -10,7 +10,7 @@ namespace guidance {
 
 namespace {
 
-RegionalMiss miss(const Model& model, const SimulationResult& result, const std::vector<std::size_t>& inputs,
+RegionalMiss miss(const Model& model, const SimulationResult& result, std::span<const SensitivityInput> inputs,
                   const std::vector<std::size_t>& trials, std::size_t line, MissSide side) {
   RegionalMiss out;
   out.guidance = line;
@@ -20,14 +20,18 @@ RegionalMiss miss(const Model& model, const SimulationResult& result, const std:
   if (trials.empty()) return out;
   std::vector<double> values(trials.size());
   constexpr double half[] = {0.5};
-  for (const std::size_t d : inputs) {
-    const std::span<const double> column = result.column(d);
-    for (std::size_t k = 0; k < trials.size(); ++k) values[k] = column[trials[k]];
-    const Distribution& distribution = model.distributions[d];
-    const double sd = std::sqrt(variance(distribution));
-    out.drivers.push_back({d, analysis::share(exact_percentiles(values, half)[0] - driver_quantile(model, d, 0.5), sd)});
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    // A group's shift is the mean of its elements' (in their own standard deviations).
+    double shifts = 0.0;
+    for (const std::size_t d : inputs[i].variables) {
+      const std::span<const double> column = result.column(d);
+      for (std::size_t k = 0; k < trials.size(); ++k) values[k] = column[trials[k]];
+      const double sd = std::sqrt(variance(model.distributions[d]));
+      shifts += analysis::share(exact_percentiles(values, half)[0] - driver_quantile(model, d, 0.5), sd);
+    }
+    out.inputs.push_back({i, shifts / static_cast<double>(inputs[i].variables.size())});
   }
-  std::ranges::stable_sort(out.drivers, [](const RegionalShift& a, const RegionalShift& b) {
+  std::ranges::stable_sort(out.inputs, [](const RegionalShift& a, const RegionalShift& b) {
     return std::abs(a.shift_sd) > std::abs(b.shift_sd);
   });
   return out;
@@ -43,9 +47,9 @@ MemoryNeed analysis::regional_memory(const Model& model) {
   return trials_memory(model) + either(evaluation_memory(model), miss);
 }
 
-Regional regional(const Model& model, const SimulationResult& result, std::size_t metric) {
+Regional regional(const Model& model, std::span<const SensitivityInput> inputs, const SimulationResult& result,
+                  std::size_t metric) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
   const std::span<const double> output = result.column(metric);
 
   Regional regional;

@@ -10,10 +10,21 @@
 
 namespace guidance {
 
-std::vector<std::size_t> sensitivity_inputs(const Model& model) {
-  std::vector<std::size_t> inputs;
-  for (std::size_t d = 0; d < model.driver_count; ++d)
-    if (model.variables[d].stochastic) inputs.push_back(d);
+std::vector<SensitivityInput> sensitivity_inputs(const Model& model, bool by_element) {
+  std::vector<SensitivityInput> inputs;
+  for (std::size_t d = 0; d < model.driver_count; ++d) {
+    if (!model.variables[d].stochastic) continue;
+    const auto array = std::ranges::find_if(model.arrays, [d](const VariableArray& a) {
+      return a.first <= d && d < a.first + element_count(a.shape);
+    });
+    if (by_element || array == model.arrays.end()) {
+      inputs.push_back({model.variables[d].name, {d}});
+      continue;
+    }
+    // A driver's elements are consecutive variables.
+    if (inputs.empty() || inputs.back().name != array->name) inputs.push_back({array->name, {}});
+    inputs.back().variables.push_back(d);
+  }
   return inputs;
 }
 
@@ -31,11 +42,9 @@ std::vector<SensitivityMethod> applicable_methods(const Model& model, const Sens
   for (const SensitivityMethod method : all_sensitivity_methods) {
     if (!wants(options, method)) continue;
     try {
-      if (method == SensitivityMethod::sobol) analysis::check_independent(model, options.ignore_correlations);
-      if (method == SensitivityMethod::shapley) {
-        analysis::check_shapley_size(sensitivity_inputs(model).size());
-        analysis::check_unconditioned(model);
-      }
+      if (method == SensitivityMethod::sobol)
+        analysis::check_independent(model, sensitivity_inputs(model, options.by_element), options.ignore_correlations);
+      if (method == SensitivityMethod::shapley) analysis::check_permutations(options.shapley_permutations);
       analysis::check_trials(method, options.run.trials);
       methods.push_back(method);
     } catch (const InputError& error) {
@@ -61,13 +70,15 @@ std::uint64_t minimum_trials(SensitivityMethod method) {
 }
 
 MemoryNeed sensitivity_memory(const Model& model, SensitivityMethod method, const SensitivityOptions& options) {
+  const std::vector<SensitivityInput> inputs = sensitivity_inputs(model, options.by_element);
   switch (method) {
-    case SensitivityMethod::tornado: return analysis::tornado_memory(model);
-    case SensitivityMethod::spider: return analysis::spider_memory(model, options.spider_points);
-    case SensitivityMethod::correlation: return analysis::correlation_memory(model);
+    case SensitivityMethod::tornado: return analysis::tornado_memory(model, inputs);
+    case SensitivityMethod::spider: return analysis::spider_memory(model, inputs, options.spider_points);
+    case SensitivityMethod::correlation: return analysis::correlation_memory(model, inputs);
     case SensitivityMethod::regional: return analysis::regional_memory(model);
-    case SensitivityMethod::sobol: return analysis::sobol_memory(model);
-    case SensitivityMethod::shapley: return analysis::shapley_memory(model);
+    case SensitivityMethod::sobol: return analysis::sobol_memory(model, inputs);
+    case SensitivityMethod::shapley:
+      return analysis::shapley_memory(model, inputs, options.run.trials, options.shapley_permutations);
   }
   return {};
 }
@@ -88,7 +99,7 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   analysis::check_range(requested.range_low, requested.range_high);
   if (requested.run.trials == 0) throw std::invalid_argument("sensitivity: no trials");
   SensitivityReport report;
-  report.inputs = sensitivity_inputs(model);
+  report.inputs = sensitivity_inputs(model, requested.by_element);
   // Every check before any work.
   SensitivityOptions options = requested;
   options.methods = applicable_methods(model, requested, report.skipped);
@@ -105,12 +116,13 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
   report.sampling = options.run.sampling;
   report.range_low = options.range_low;
   report.range_high = options.range_high;
-  report.correlated = model.copula.drivers;
+  report.correlated = analysis::correlated_inputs(model, report.inputs);
 
   if (wanted(SensitivityMethod::tornado))
-    report.tornado = tornado(model, options.metric, options.range_low, options.range_high);
+    report.tornado = tornado(model, report.inputs, options.metric, options.range_low, options.range_high);
   if (wanted(SensitivityMethod::spider))
-    report.spider = spider(model, options.metric, options.range_low, options.range_high, options.spider_points);
+    report.spider =
+        spider(model, report.inputs, options.metric, options.range_low, options.range_high, options.spider_points);
   // Each sampling stage reports its trials after those of the stages before it.
   std::uint64_t stages_done = 0;
   const auto next_stage = [&]() -> std::function<bool(std::uint64_t)> {
@@ -122,16 +134,16 @@ SensitivityReport sensitivity(const Model& model, const SensitivityOptions& requ
     RunOptions run = options.run;
     run.progress = next_stage();
     const SimulationResult result = simulate(model, run);
-    if (wanted(SensitivityMethod::correlation)) report.correlation = rank_correlations(model, result, options.metric);
-    if (wanted(SensitivityMethod::regional)) report.regional = regional(model, result, options.metric);
+    if (wanted(SensitivityMethod::correlation))
+      report.correlation = rank_correlations(model, report.inputs, result, options.metric);
+    if (wanted(SensitivityMethod::regional)) report.regional = regional(model, report.inputs, result, options.metric);
   }
   if (wanted(SensitivityMethod::sobol))
-    report.sobol = sobol_indices(model, options.metric, options.run.trials, options.run.seed, options.ignore_correlations,
-                                 options.bootstrap_resamples, next_stage());
+    report.sobol = sobol_indices(model, report.inputs, options.metric, options.run.trials, options.run.seed,
+                                 options.ignore_correlations, options.bootstrap_resamples, next_stage());
   if (wanted(SensitivityMethod::shapley))
-    report.shapley =
-        shapley_effects(model, options.metric, options.run.trials, options.run.seed, options.bootstrap_resamples,
-                        next_stage());
+    report.shapley = shapley_effects(model, report.inputs, options.metric, options.run.trials, options.run.seed,
+                                     options.bootstrap_resamples, options.shapley_permutations, next_stage());
   return report;
 }
 

@@ -1,6 +1,7 @@
 // Sobol indices from the pick-freeze design (Saltelli et al. 2010): matrices A and B of N independent
-// trials, and for each driver i the matrix A with column i taken from B. First-order indices by
-// Saltelli's estimator, total indices by Jansen's, with a bootstrap over batches of trials.
+// trials, and for each input i the matrix A with input i's columns taken from B (all of a group's
+// together: the group's indices, Sobol 1993). First-order indices by Saltelli's estimator, total
+// indices by Jansen's, with a bootstrap over batches of trials.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,7 +17,7 @@ namespace guidance {
 namespace {
 
 // Per-trial statistics: the finite-row count, the sum and the sum of squares of g = f - shift over
-// the A and B outputs, then per driver i
+// the A and B outputs, then per input i
 //   first_i = g(B) (g(A_B^i) - g(A))     (Saltelli 2010, table 2 (b))
 //   total_i = (g(A) - g(A_B^i))^2        (Jansen 1999; Saltelli 2010, table 2 (f))
 using analysis::count, analysis::sum, analysis::sum_squares, analysis::design_statistics;
@@ -42,8 +43,8 @@ void estimate(std::span<const double> s, std::size_t drivers, std::span<double> 
 
 }  // namespace
 
-MemoryNeed analysis::sobol_memory(const Model& model) {
-  const std::size_t drivers = sensitivity_inputs(model).size(), segments = drivers + 2;
+MemoryNeed analysis::sobol_memory(const Model& model, std::span<const SensitivityInput> inputs) {
+  const std::size_t drivers = inputs.size(), segments = drivers + 2;
   constexpr std::size_t chunk_rows = block_trials;
   // Each thread's design of segments x chunk_rows rows, and the sums and non-finite counts per chunk.
   const MemoryNeed designs{0.0, analysis::Design::bytes(model, segments * chunk_rows) *
@@ -53,12 +54,11 @@ MemoryNeed analysis::sobol_memory(const Model& model) {
          evaluation_memory(model);
 }
 
-SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t base_trials, std::uint64_t seed,
-                           bool ignore_correlations, std::size_t resamples,
-                           const std::function<bool(std::uint64_t)>& progress) {
+SobolIndices sobol_indices(const Model& model, std::span<const SensitivityInput> inputs, std::size_t metric,
+                           std::uint64_t base_trials, std::uint64_t seed, bool ignore_correlations,
+                           std::size_t resamples, const std::function<bool(std::uint64_t)>& progress) {
   analysis::check_metric(model, metric);
-  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
-  analysis::check_independent(model, ignore_correlations);
+  analysis::check_independent(model, inputs, ignore_correlations);
   analysis::check_trials(SensitivityMethod::sobol, base_trials);
 
   // Ignoring the correlations means sampling every driver on its own.
@@ -83,16 +83,17 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
   analysis::for_each_chunk(
       base_trials, chunk_rows, [&] { return analysis::Design(model, segments * chunk_rows); },
       [&](analysis::Design& design, std::size_t chunk, std::uint64_t first, std::size_t n) {
-        // Segment 0 is A, 1 is B, 2 + i is A with driver i from B; each n rows.
+        // Segment 0 is A, 1 is B, 2 + i is A with input i from B; each n rows.
         sample_drivers(sampled, plan_a, first, n, design.driver_pointers(0));
         sample_drivers(sampled, plan_b, first, n, design.driver_pointers(n));
         for (std::size_t i = 0; i < drivers; ++i)
-          for (std::size_t j = 0; j < drivers; ++j) {
-            const std::span<double> column = design.driver(inputs[j]);
-            const std::size_t from = (i == j ? 1 : 0) * n;
-            std::copy_n(column.begin() + static_cast<std::ptrdiff_t>(from), n,
-                        column.begin() + static_cast<std::ptrdiff_t>((2 + i) * n));
-          }
+          for (std::size_t j = 0; j < drivers; ++j)
+            for (const std::size_t d : inputs[j].variables) {
+              const std::span<double> column = design.driver(d);
+              const std::size_t from = (i == j ? 1 : 0) * n;
+              std::copy_n(column.begin() + static_cast<std::ptrdiff_t>(from), n,
+                          column.begin() + static_cast<std::ptrdiff_t>((2 + i) * n));
+            }
         design.evaluate(segments * n);
 
         const std::span<const double> f = design.column(metric);
@@ -127,7 +128,7 @@ SobolIndices sobol_indices(const Model& model, std::size_t metric, std::uint64_t
       [drivers](std::span<const double> s, std::span<double> out) { estimate(s, drivers, out); }, resamples, seed,
       analysis::sobol_bootstrap_stream);
   for (std::size_t i = 0; i < drivers; ++i)
-    result.drivers.push_back({inputs[i], estimates.estimates[2 * i], estimates.intervals[2 * i],
+    result.inputs.push_back({i, estimates.estimates[2 * i], estimates.intervals[2 * i],
                               estimates.estimates[2 * i + 1], estimates.intervals[2 * i + 1]});
   result.variance = estimates.estimates[2 * drivers];
   return result;

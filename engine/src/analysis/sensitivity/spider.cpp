@@ -1,5 +1,5 @@
-// Spider: each driver walked through its range in even steps of probability, the others at their
-// medians.
+// Spider: each input walked through its range in even steps of probability (a group's elements
+// together), the other drivers at their medians.
 #include <cmath>
 #include <stdexcept>
 
@@ -9,15 +9,15 @@
 
 namespace guidance {
 
-MemoryNeed analysis::spider_memory(const Model& model, std::size_t points) {
-  return analysis::moves_memory(model, points * sensitivity_inputs(model).size());
+MemoryNeed analysis::spider_memory(const Model& model, std::span<const SensitivityInput> inputs, std::size_t points) {
+  return analysis::moves_memory(model, points * inputs.size());
 }
 
-Spider spider(const Model& model, std::size_t metric, double range_low, double range_high, std::size_t points) {
+Spider spider(const Model& model, std::span<const SensitivityInput> inputs, std::size_t metric, double range_low,
+              double range_high, std::size_t points) {
   analysis::check_metric(model, metric);
   analysis::check_range(range_low, range_high);
   if (points < 2) throw std::invalid_argument("spider: at least two points");
-  const std::vector<std::size_t> inputs = sensitivity_inputs(model);
 
   std::vector<double> probabilities(points);
   for (std::size_t k = 0; k < points; ++k)
@@ -25,8 +25,8 @@ Spider spider(const Model& model, std::size_t metric, double range_low, double r
   probabilities.back() = range_high;  // exact, whatever the rounding of the steps
 
   std::vector<analysis::Move> moves;
-  for (const std::size_t d : inputs)
-    for (const double p : probabilities) moves.push_back({d, driver_quantile(model, d, p)});
+  for (const SensitivityInput& input : inputs)
+    for (const double p : probabilities) moves.push_back(analysis::move(model, input, p));
   const std::vector<double> outputs = analysis::evaluate_moves(model, metric, moves);
 
   Spider result;
@@ -34,10 +34,10 @@ Spider spider(const Model& model, std::size_t metric, double range_low, double r
   if (!std::isfinite(outputs[0])) ++result.design.nonfinite;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     SpiderLine& line = result.lines.emplace_back();
-    line.driver = inputs[i];
+    line.input = i;
     for (std::size_t k = 0; k < points; ++k) {
       const std::size_t move = i * points + k;
-      line.points.push_back({probabilities[k], moves[move].input, outputs[1 + move]});
+      line.points.push_back({probabilities[k], moves[move].values, outputs[1 + move]});
       if (!std::isfinite(outputs[1 + move])) ++result.design.nonfinite;
     }
   }
