@@ -214,6 +214,35 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
 /// analyze's of the same model and result.
 void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts);
 
+/// Whether stream_run() can report everything analyze() does: not when the scenario asks for a rank
+/// correlation with a discrete driver, whose achieved value ranks every trial against all the others.
+bool can_stream(const Model& model);
+
+/// The peak of stream_run(): per worker thread a chunk of 65,536 trials of every stochastic variable,
+/// and per stochastic variable its percentiles' selection (bounded whatever the trials) and a few
+/// bytes per chunk of trials.
+MemoryNeed streamed_run_memory(const Model& model);
+
+/// Whether a run of `trials` trials keeps them (simulate, then analyze) rather than streaming them
+/// (stream_run): when run_memory() fits in `budget` bytes, or when the model cannot stream.
+bool keeps_trials(const Model& model, std::uint64_t trials, std::uint64_t budget);
+
+/// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed
+/// chunks of 65,536 trials (the chunks analyze() sums in) are sampled again in each pass, because
+/// a trial is a pure function of (seed, driver, trial). The first pass takes each chunk's moments,
+/// the guidance counts and the actuals' ranks; the next passes narrow each variable's percentiles
+/// (stats/order_statistics.cpp, usually two passes); a last one counts the charts, when any is
+/// asked for. docs/methods.md explains it. options.progress counts as if each pass were a third of the
+/// run. Errors as simulate; std::logic_error when !can_stream(model).
+RunReport stream_run(const Model& model, const RunOptions& options, Charts charts = Charts::all);
+
+/// Call write(first, chunk) for every chunk of trials of the run in trial order, `chunk` holding trials
+/// [first, first + chunk.trials) as a SimulationResult's columns (constant variables empty): for
+/// writing every trial to a file at any count. Chunks are sampled in parallel, a few per thread
+/// at a time. Errors as simulate, and whatever `write` throws.
+void stream_trials(const Model& model, const RunOptions& options,
+                   const std::function<void(std::uint64_t first, const SimulationResult& chunk)>& write);
+
 inline constexpr std::uint64_t default_max_trials = 10'000'000;
 
 /// What a precision run must reach: every guidance line's P(in) and the joint P(in) with a 95%

@@ -156,18 +156,25 @@ GuidanceCounts count_guidance(const Model& model, const SimulationResult& result
 
 namespace {
 
-/// The rank correlation reached in the trials for each requested pair with a discrete driver.
-std::vector<AchievedCorrelation> discrete_correlations(const Model& model, const SimulationResult& result) {
+/// Each requested (non-zero) rank correlation with a discrete driver, in driver order, its achieved
+/// value not yet known.
+std::vector<AchievedCorrelation> discrete_pairs(const Model& model) {
   const auto discrete = [&](std::size_t d) { return std::holds_alternative<Discrete>(model.distributions[d].shape); };
   const std::vector<std::size_t>& drivers = model.copula.drivers;
   std::vector<AchievedCorrelation> out;
   for (std::size_t i = 0; i < drivers.size(); ++i)
     for (std::size_t j = i + 1; j < drivers.size(); ++j) {
       const double requested = model.copula.spearman(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-      if (requested == 0.0 || !(discrete(drivers[i]) || discrete(drivers[j]))) continue;
-      out.push_back({drivers[i], drivers[j], requested,
-                     detail::rank_correlation(result.column(drivers[i]), result.column(drivers[j]))});
+      if (requested != 0.0 && (discrete(drivers[i]) || discrete(drivers[j])))
+        out.push_back({drivers[i], drivers[j], requested, 0.0});
     }
+  return out;
+}
+
+/// The rank correlation reached in the trials for each requested pair with a discrete driver.
+std::vector<AchievedCorrelation> discrete_correlations(const Model& model, const SimulationResult& result) {
+  std::vector<AchievedCorrelation> out = discrete_pairs(model);
+  for (AchievedCorrelation& pair : out) pair.achieved = detail::rank_correlation(result.column(pair.a), result.column(pair.b));
   return out;
 }
 
@@ -255,6 +262,8 @@ RunReport assemble_report(const Model& model, std::uint64_t trials, const Sampli
 }
 
 }  // namespace detail
+
+bool can_stream(const Model& model) { return discrete_pairs(model).empty(); }
 
 double rank_among_trials(const Model& model, const SimulationResult& result, std::size_t variable, double x) {
   const std::span<const double> column = result.column(variable);

@@ -58,6 +58,8 @@ std::uint64_t available_memory() {
   return std::min(kernel, bytes);
 }
 
+std::uint64_t default_memory_budget() { return available_memory() / 2; }
+
 void check_memory(std::string_view what, const MemoryNeed& need, std::uint64_t trials) {
   const double needed = need.bytes(trials);
   const double available = static_cast<double>(available_memory());
