@@ -115,6 +115,49 @@ TEST_CASE("option --samples writes every trial, and --output writes the result t
   CHECK(nlohmann::json::parse(guidance::test::slurp(output))["trials"] == 500);
 }
 
+TEST_CASE("a run whose trials do not fit in --memory streams them and prints the same bytes") {
+  // 70,001 trials: one whole chunk of 65,536 and a partial one.
+  const std::string scenario = GENERATE(std::string("scenarios/juniper_q4_2012.yaml"), std::string("scenarios/juniper_fy2012.yaml"));
+  const std::string args = GENERATE(std::string("run --format json"), std::string("run --format csv"),
+                                    std::string("run --format table"), std::string("run --sampling sobol --format json"),
+                                    std::string("check --min-probability 0.3"));
+  CAPTURE(scenario, args);
+  const std::string command = args + " " + scenario + " --trials 70001";
+  const auto kept = cli(command);
+  const auto streamed = cli(command + " --memory 1MiB --threads 1");
+  CHECK(streamed.status == kept.status);
+  CHECK(streamed.out == kept.out);
+  CHECK(streamed.err == kept.err);
+}
+
+TEST_CASE("option --samples streams every trial in order when the run streams") {
+  const auto kept = scratch_dir() / "kept.csv", streamed = scratch_dir() / "streamed.csv";
+  REQUIRE(cli("run " + flagship + " --trials 70001 --samples '" + kept.string() + "'").status == 0);
+  REQUIRE(cli("run " + flagship + " --trials 70001 --memory 1MiB --samples '" + streamed.string() + "'").status == 0);
+  const std::string text = guidance::test::slurp(streamed);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 70'002);
+  CHECK(text == guidance::test::slurp(kept));
+}
+
+TEST_CASE("option --memory takes a size from 1MiB to 1PiB") {
+  struct Case {
+    std::string value, message;
+  };
+  const Case c = GENERATE(Case{"lots", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `lots`\n"},
+                          Case{"4 furlongs", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `4 furlongs`\n"},
+                          Case{"512KiB", "error: --memory: takes 1MiB to 1PiB, found 512KiB\n"},
+                          Case{"0", "error: --memory: takes 1MiB to 1PiB, found 0\n"},
+                          Case{"-1GiB", "error: --memory: takes 1MiB to 1PiB, found -1GiB\n"},
+                          Case{"2PiB", "error: --memory: takes 1MiB to 1PiB, found 2PiB\n"});
+  CAPTURE(c.value);
+  const auto result = cli("run " + flagship + " --trials 100 --memory '" + c.value + "'");
+  CHECK(result.status == 2);
+  CHECK_THAT(result.err, StartsWith(c.message));
+  CHECK(result.out.empty());
+  for (const std::string good : {"1MiB", "512MiB", "2GB", "4gib", "1000000000"})
+    CHECK(cli("run " + flagship + " --trials 100 --memory " + good).status == 0);
+}
+
 TEST_CASE("an output path that cannot be written is an error and leaves no file") {
   const auto result = cli("run " + flagship + " --trials 100 --output /nonexistent-dir/out.json");
   CHECK(result.status == 2);
