@@ -131,9 +131,10 @@ metrics:
 
 TEST_CASE("a run keeps its trials when they fit in the budget and streams them otherwise") {
   const Model model = scenario("juniper_q4_2012");
-  const double need = run_memory(model).bytes(1'000'000);
-  CHECK(keeps_trials(model, 1'000'000, static_cast<std::uint64_t>(need) + 1));
-  CHECK_FALSE(keeps_trials(model, 1'000'000, static_cast<std::uint64_t>(need) - 1));
+  const std::uint64_t trials = 1'000'000;
+  const double columns = trials_memory(model).bytes(trials);
+  CHECK(keeps_trials(model, trials, static_cast<std::uint64_t>(columns) + 1));
+  CHECK_FALSE(keeps_trials(model, trials, static_cast<std::uint64_t>(columns) - 1));
   // Streaming holds no trial, only a few bytes of partial results per chunk of 65,536.
   CHECK(streamed_run_memory(model).per_trial < 1.0);
 }

@@ -41,6 +41,10 @@ std::uint64_t available_memory();
 /// Throws as available_memory().
 std::uint64_t default_memory_budget();
 
+/// Whether `need` for `trials` trials fits in 90% of available_memory(), check_memory's test.
+/// Throws as available_memory().
+bool fits_in_memory(const MemoryNeed& need, std::uint64_t trials);
+
 /// Throws InputError when `what` (a command, "sensitivity's correlation method", or "a run") would need
 /// more than 90% of available_memory() for `trials` trials. The message gives the need, its bytes per
 /// trial and the memory available; the hint, how many trials would fit.

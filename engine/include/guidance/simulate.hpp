@@ -224,7 +224,8 @@ bool can_stream(const Model& model);
 MemoryNeed streamed_run_memory(const Model& model);
 
 /// Whether a run of `trials` trials keeps them (simulate, then analyze) rather than streaming them
-/// (stream_run): when run_memory() fits in `budget` bytes, or when the model cannot stream.
+/// (stream_run): when their columns (trials_memory()) fit in `budget` bytes, or when the model cannot
+/// stream, or when neither run fits in memory (fits_in_memory) and keeping needs less.
 bool keeps_trials(const Model& model, std::uint64_t trials, std::uint64_t budget);
 
 /// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed

@@ -172,7 +172,11 @@ MemoryNeed streamed_run_memory(const Model& model) {
 }
 
 bool keeps_trials(const Model& model, std::uint64_t trials, std::uint64_t budget) {
-  return !can_stream(model) || run_memory(model).bytes(trials) <= static_cast<double>(budget);
+  if (!can_stream(model) || trials_memory(model).bytes(trials) <= static_cast<double>(budget)) return true;
+  // Streaming has a workspace of its own: where that does not fit either, the smaller need is the one
+  // the memory check states.
+  const MemoryNeed streamed = streamed_run_memory(model);
+  return !fits_in_memory(streamed, trials) && run_memory(model).bytes(trials) <= streamed.bytes(trials);
 }
 
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts) {
