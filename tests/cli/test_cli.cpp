@@ -139,23 +139,9 @@ TEST_CASE("option --samples streams every trial in order when the run streams") 
   CHECK(text == guidance::test::slurp(kept));
 }
 
-TEST_CASE("option --memory takes a size from 1MiB to 1PiB") {
-  struct Case {
-    std::string value, message;
-  };
-  const Case c = GENERATE(Case{"lots", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `lots`\n"},
-                          Case{"4 furlongs", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `4 furlongs`\n"},
-                          Case{"512KiB", "error: --memory: takes 1MiB to 1PiB, found 512KiB\n"},
-                          Case{"0", "error: --memory: takes 1MiB to 1PiB, found 0\n"},
-                          Case{"-1GiB", "error: --memory: takes 1MiB to 1PiB, found -1GiB\n"},
-                          Case{"2PiB", "error: --memory: takes 1MiB to 1PiB, found 2PiB\n"});
-  CAPTURE(c.value);
-  const auto result = cli("run " + flagship + " --trials 100 --memory '" + c.value + "'");
-  CHECK(result.status == 2);
-  CHECK_THAT(result.err, StartsWith(c.message));
-  CHECK(result.out.empty());
-  for (const std::string good : {"1MiB", "512MiB", "2GB", "4gib", "1000000000"})
-    CHECK(cli("run " + flagship + " --trials 100 --memory " + good).status == 0);
+TEST_CASE("option --memory takes a size such as 512MiB, 4gib, 2GB or a count of bytes") {
+  for (const std::string size : {"1MiB", "512MiB", "2GB", "4gib", "1000000000"})
+    CHECK(cli("run " + flagship + " --trials 100 --memory " + size).status == 0);
 }
 
 TEST_CASE("an output path that cannot be written is an error and leaves no file") {
@@ -220,7 +206,14 @@ TEST_CASE("bad flags are refused with status 2 and a message") {
                           Case{"--trials 1e13", "error: --trials must be at most 10^10, found 1e13\n"},
                           Case{"--trials 2.5", "error: --trials must be a whole number, found 2.5\n"},
                           Case{"--trials lots", "error: --trials must be a number, found `lots`\n"},
-                          Case{"--sampling fast", "error: --sampling must be mc, lhs or sobol, found `fast`\n"});
+                          Case{"--sampling fast", "error: --sampling must be mc, lhs or sobol, found `fast`\n"},
+                          Case{"--memory lots", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `lots`\n"},
+                          Case{"--memory '4 furlongs'",
+                               "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `4 furlongs`\n"},
+                          Case{"--memory 512KiB", "error: --memory: takes 1MiB to 1PiB, found 512KiB\n"},
+                          Case{"--memory 0", "error: --memory: takes 1MiB to 1PiB, found 0\n"},
+                          Case{"--memory -1GiB", "error: --memory: takes 1MiB to 1PiB, found -1GiB\n"},
+                          Case{"--memory 2PiB", "error: --memory: takes 1MiB to 1PiB, found 2PiB\n"});
   CAPTURE(c.args);
   const auto result = cli("run " + flagship + " " + c.args);
   CHECK(result.status == 2);
