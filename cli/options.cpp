@@ -192,6 +192,7 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   if (flags.trials) options.trials = parse_trials(*flags.trials);
   if (flags.seed) options.seed = parse_seed(*flags.seed);
   if (flags.sampling) options.sampling = parse_sampling(*flags.sampling);
+  options.memory = flags.memory.value_or(0);
   return options;
 }
 
@@ -205,8 +206,7 @@ Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, c
   RunOptions& options = run.options;
   options = resolve_run_options(run.model, flags);
   if (flags.precision && !flags.trials) options.trials = 10'000;
-  if (!flags.precision && !keep_trials &&
-      !keeps_trials(run.model, options.trials, flags.memory.value_or(default_memory_budget()))) {
+  if (!flags.precision && !keep_trials && !keeps_trials(run.model, options)) {
     check_memory(command, streamed_run_memory(run.model), options.trials);
     if (before) before(options.trials);
     run.report = with_progress(options, 1, [&](const RunOptions& with_bar) { return stream_run(run.model, with_bar, charts); });

@@ -61,7 +61,8 @@ const CLI::Validator& file_name();
 /// sensitivity; table and json for the tuning commands).
 void add_run_flags(CLI::App& command, RunFlags& flags,
                    const std::vector<std::string>& formats = {"table", "json", "csv"});
-/// --memory SIZE (run and check): the most a run keeps its trials in before it streams them.
+/// --memory SIZE (run, check, compare, sweep): the most a run keeps its trials in before it streams
+/// them (RunOptions::memory).
 void add_memory_flag(CLI::App& command, RunFlags& flags);
 /// The fewest and most bytes --memory takes.
 inline constexpr std::uint64_t min_memory = std::uint64_t{1} << 20, max_memory = std::uint64_t{1} << 50;

@@ -125,16 +125,24 @@ metrics:
   total: a + b
 )", "discrete.yaml"));
   CHECK_FALSE(can_stream(model));
-  CHECK(keeps_trials(model, 1'000'000'000, 1));
+  CHECK(keeps_trials(model, {.trials = 1'000'000'000, .memory = 1}));
   CHECK_THROWS_AS(stream_run(model, {.trials = 10}), std::logic_error);
 }
 
 TEST_CASE("a run keeps its trials when they fit in the budget and streams them otherwise") {
   const Model model = scenario("juniper_q4_2012");
   const std::uint64_t trials = 1'000'000;
-  const double columns = trials_memory(model).bytes(trials);
-  CHECK(keeps_trials(model, trials, static_cast<std::uint64_t>(columns) + 1));
-  CHECK_FALSE(keeps_trials(model, trials, static_cast<std::uint64_t>(columns) - 1));
+  const auto columns = static_cast<std::uint64_t>(trials_memory(model).bytes(trials));
+  CHECK(keeps_trials(model, {.trials = trials, .memory = columns + 1}));
+  CHECK(run_report_memory(model, {.trials = trials, .memory = columns + 1}).per_trial == run_memory(model).per_trial);
+  CHECK_FALSE(keeps_trials(model, {.trials = trials, .memory = columns - 1}));
+  CHECK(run_report_memory(model, {.trials = trials, .memory = columns - 1}).per_trial ==
+        streamed_run_memory(model).per_trial);
+  // The same report either way.
+  const RunOptions kept{.trials = 70'001, .seed = 9, .memory = std::uint64_t{1} << 40};
+  RunOptions streamed = kept;
+  streamed.memory = 1;
+  CHECK(run_json(model, run_report(model, streamed)).dump() == run_json(model, run_report(model, kept)).dump());
   // Streaming holds no trial, only a few bytes of partial results per chunk of 65,536.
   CHECK(streamed_run_memory(model).per_trial < 1.0);
 }

@@ -35,6 +35,9 @@ struct RunOptions {
   /// most about every 10 ms, and once more with `trials` at the end. Returning false stops the run,
   /// which then throws RunCancelled. Empty: no calls.
   std::function<bool(std::uint64_t trials_done)> progress = nullptr;
+  /// The most bytes run_report() keeps the trials' columns in before it streams them instead
+  /// (keeps_trials); 0: default_memory_budget(). simulate() itself always keeps them.
+  std::uint64_t memory = 0;
 };
 
 /// The run the scenario asks for: its `simulation:` trials, seed and sampling, else the defaults
@@ -223,10 +226,15 @@ bool can_stream(const Model& model);
 /// bytes per chunk of trials.
 MemoryNeed streamed_run_memory(const Model& model);
 
-/// Whether a run of `trials` trials keeps them (simulate, then analyze) rather than streaming them
-/// (stream_run): when their columns (trials_memory()) fit in `budget` bytes, or when the model cannot
-/// stream, or when neither run fits in memory (fits_in_memory) and keeping needs less.
-bool keeps_trials(const Model& model, std::uint64_t trials, std::uint64_t budget);
+/// Whether a run keeps its trials (simulate, then analyze) rather than streaming them (stream_run):
+/// when their columns (trials_memory()) fit in options.memory, or when the model cannot stream, or
+/// when neither way fits in memory (fits_in_memory) and keeping needs less.
+bool keeps_trials(const Model& model, const RunOptions& options);
+
+/// The report of a run, kept or streamed as keeps_trials() decides: the same either way.
+RunReport run_report(const Model& model, const RunOptions& options, Charts charts = Charts::all);
+/// What run_report() holds at its peak: run_memory() or streamed_run_memory().
+MemoryNeed run_report_memory(const Model& model, const RunOptions& options);
 
 /// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed
 /// chunks of 65,536 trials (the chunks analyze() sums in) are sampled again in each pass, because

@@ -171,12 +171,22 @@ MemoryNeed streamed_run_memory(const Model& model) {
   return per_thread + selection * stochastic;
 }
 
-bool keeps_trials(const Model& model, std::uint64_t trials, std::uint64_t budget) {
+bool keeps_trials(const Model& model, const RunOptions& options) {
+  const std::uint64_t budget = options.memory > 0 ? options.memory : default_memory_budget();
+  const std::uint64_t trials = options.trials;
   if (!can_stream(model) || trials_memory(model).bytes(trials) <= static_cast<double>(budget)) return true;
   // Streaming has a workspace of its own: where that does not fit either, the smaller need is the one
   // the memory check states.
   const MemoryNeed streamed = streamed_run_memory(model);
   return !fits_in_memory(streamed, trials) && run_memory(model).bytes(trials) <= streamed.bytes(trials);
+}
+
+RunReport run_report(const Model& model, const RunOptions& options, Charts charts) {
+  return keeps_trials(model, options) ? analyze(model, simulate(model, options), charts) : stream_run(model, options, charts);
+}
+
+MemoryNeed run_report_memory(const Model& model, const RunOptions& options) {
+  return keeps_trials(model, options) ? run_memory(model) : streamed_run_memory(model);
 }
 
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts) {
