@@ -241,8 +241,8 @@ MemoryNeed run_report_memory(const Model& model, const RunOptions& options);
 /// a trial is a pure function of (seed, driver, trial). The first pass takes each chunk's moments,
 /// the guidance counts and the actuals' ranks; the next passes narrow each variable's percentiles
 /// (stats/order_statistics.cpp, usually two passes); a last one counts the charts, when any is
-/// asked for. docs/methods.md explains it. options.progress counts as if each pass were a third of the
-/// run. Errors as simulate; std::logic_error when !can_stream(model).
+/// asked for. docs/methods.md explains it. options.progress counts each pass as an equal share of the run
+/// (of three, or four with charts). Errors as simulate; std::logic_error when !can_stream(model).
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts = Charts::all);
 
 /// Call write(first, chunk) for every chunk of trials of the run in trial order, `chunk` holding trials
