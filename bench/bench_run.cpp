@@ -1,5 +1,6 @@
 // The whole flagship run and its two halves (simulate: sample + formulas; analyze: statistics), at
-// 1M and 10M trials on all cores. docs/performance.md quotes these figures.
+// 1M and 10M trials on all cores, and the same run streamed (stream_run: no trials kept).
+// docs/performance.md quotes these figures.
 #include <benchmark/benchmark.h>
 
 #include "guidance/load.hpp"
@@ -35,9 +36,16 @@ void analyze_only(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+void streamed_run(benchmark::State& state) {
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(guidance::stream_run(flagship(), {.trials = trials, .seed = 1}));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 }  // namespace
 
 BENCHMARK(whole_run)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(streamed_run)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(simulate_only)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(analyze_only)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

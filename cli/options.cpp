@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <tbb/info.h>
@@ -95,6 +96,34 @@ std::optional<std::uint64_t> whole_number(std::string_view text) {
   return value;
 }
 
+/// A CLI11 check for --memory: a size such as 4GiB, 512MiB, 2GB or 1000000 (bytes), from min_memory
+/// to max_memory; CLI11 then reads the bytes it leaves in the text.
+const CLI::Validator& memory_size() {
+  static const CLI::Validator check(
+      [](std::string& text) {
+        double value = 0.0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        std::string unit(stop, end);
+        std::erase(unit, ' ');
+        std::ranges::transform(unit, unit.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        static const std::pair<const char*, double> units[] = {
+            {"", 1.0}, {"b", 1.0}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+            {"pb", 1e15},
+            {"kib", 0x1p10}, {"mib", 0x1p20}, {"gib", 0x1p30}, {"tib", 0x1p40}, {"pib", 0x1p50}};
+        const auto* found = std::ranges::find(units, unit, [](const auto& u) { return std::string_view(u.first); });
+        if (text.empty() || error != std::errc() || found == std::end(units) || !std::isfinite(value))
+          return fmt::format("expected a size such as 4GiB, 512MiB or 2GB, found `{}`", text);
+        const double bytes = std::floor(value * found->second);
+        if (!(bytes >= static_cast<double>(min_memory) && bytes <= static_cast<double>(max_memory)))
+          return fmt::format("takes 1MiB to 1PiB, found {}", text);
+        text = fmt::format("{:.0f}", bytes);
+        return std::string();
+      },
+      "SIZE");
+  return check;
+}
+
 const CLI::Validator& file_name() {
   static const CLI::Validator check(
       [](std::string& name) { return name.empty() ? std::string("needs a file name") : std::string(); },
@@ -125,6 +154,13 @@ void add_run_flags(CLI::App& command, RunFlags& flags, const std::vector<std::st
   command.add_option("-f,--format", flags.format, "Output format")->check(CLI::IsMember(formats));
   command.add_option("-o,--output", flags.output, "Write the result to this file (whole or not at all)")
       ->check(file_name());
+}
+
+void add_memory_flag(CLI::App& command, RunFlags& flags) {
+  command.add_option("--memory", flags.memory,
+                     "Keep the trials in memory up to this size (e.g. 4GiB), else stream them; the output is "
+                     "the same (default: half the memory available)")
+      ->transform(memory_size());
 }
 
 void add_precision_flags(CLI::App& command, RunFlags& flags) {
@@ -160,6 +196,7 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   if (flags.trials) options.trials = parse_trials(*flags.trials);
   if (flags.seed) options.seed = parse_seed(*flags.seed);
   if (flags.sampling) options.sampling = parse_sampling(*flags.sampling);
+  options.memory = flags.memory.value_or(0);
   return options;
 }
 
@@ -167,11 +204,18 @@ ThreadLimit::ThreadLimit(unsigned threads)
     : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
 
 Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
-                      const std::function<void(std::uint64_t most_trials)>& before) {
+                      bool keep_trials, const std::function<void(std::uint64_t most_trials)>& before) {
   const ThreadLimit limit(flags.threads);
-  Run run{load_model(scenario), {}, {}};
-  RunOptions options = resolve_run_options(run.model, flags);
+  Run run{load_model(scenario), {}, {}, {}};
+  RunOptions& options = run.options;
+  options = resolve_run_options(run.model, flags);
   if (flags.precision && !flags.trials) options.trials = 10'000;
+  if (!flags.precision && !keep_trials && !keeps_trials(run.model, options)) {
+    check_memory(command, streamed_run_memory(run.model), options.trials);
+    if (before) before(options.trials);
+    run.report = with_progress(options, 1, [&](const RunOptions& with_bar) { return stream_run(run.model, with_bar, charts); });
+    return run;
+  }
   check_memory(command, run_memory(run.model), options.trials);
   if (flags.precision) {
     const PrecisionGoal goal = resolve_precision(flags);

@@ -50,6 +50,7 @@ struct RunFlags {
   std::vector<double> precision_percentiles;  // --precision-percentiles, in percent
   std::optional<std::string> max_trials;   // --max-trials, text as --trials
   bool show_error = false;                 // --show-error (run's table)
+  std::optional<std::uint64_t> memory;     // --memory, in bytes; unset: default_memory_budget()
 };
 
 void add_scenario_flags(CLI::App& command, ScenarioFlags& flags);
@@ -64,6 +65,12 @@ std::optional<std::uint64_t> whole_number(std::string_view text);
 /// sensitivity; table and json for the tuning commands).
 void add_run_flags(CLI::App& command, RunFlags& flags,
                    const std::vector<std::string>& formats = {"table", "json", "csv"});
+/// --memory SIZE (run, check, compare, sweep): the most a run keeps its trials in before it streams
+/// them (RunOptions::memory).
+void add_memory_flag(CLI::App& command, RunFlags& flags);
+/// The fewest and most bytes --memory takes.
+inline constexpr std::uint64_t min_memory = std::uint64_t{1} << 20, max_memory = std::uint64_t{1} << 50;
+
 /// --precision, --precision-percentiles and --max-trials (run and check).
 void add_precision_flags(CLI::App& command, RunFlags& flags);
 
@@ -81,18 +88,21 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags);
 /// A scenario loaded, simulated and analysed: what `run`, `check` and the analyses start from.
 struct Run {
   Model model;
-  SimulationResult result;
+  SimulationResult result;  // no trials when the run streamed them (stream_run)
   RunReport report;
+  RunOptions options;       // the trials, seed and sampling run
 };
 
 /// Load, simulate and analyse with the flags' trials, seed, sampling and thread limit; with
-/// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials. The
+/// --precision, in rounds (simulate_to_precision) whose first has --trials, else 10,000 trials.
+/// Without --precision and `keep_trials`, a run whose trials do not fit in --memory (keeps_trials)
+/// streams them: the report is the same, Run::result has no trials. The
 /// report has the charts the command will show (analyze's Charts). First the memory check of
 /// `command` (run_memory), for the first round's trials. `before`, when given, hears the most trials
 /// the run may have (--trials, or with --precision --max-trials) before it simulates, and may refuse
 /// them by throwing.
 Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
-                      const std::function<void(std::uint64_t most_trials)>& before = nullptr);
+                      bool keep_trials = false, const std::function<void(std::uint64_t most_trials)>& before = nullptr);
 
 /// The most --threads accepts. oneTBB starts a worker for each, with its own stack and scratch
 /// registers, so a count beyond any machine's cores only costs memory: 10^9 grew to gigabytes.

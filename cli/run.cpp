@@ -7,6 +7,7 @@
 #include "guidance/report.hpp"
 #include "args/tuning.hpp"
 #include "html_report.hpp"
+#include "progress.hpp"
 #include "workbook.hpp"
 
 namespace guidance::cli {
@@ -46,6 +47,7 @@ void add_run(CLI::App& app, RunCommand& command) {
   add_report_flag(*sub, command.html_report);
   sub->add_flag("--ascii", command.ascii, "Draw the table's histograms with ASCII characters only");
   add_precision_flags(*sub, command.run);
+  add_memory_flag(*sub, command.run);
   sub->add_flag("--show-error", command.run.show_error,
                 "Show the 95% half-width of each mean and percentile in the table");
 }
@@ -65,12 +67,25 @@ int RunCommand::operator()() const {
   const Charts charts = !html_report.empty()                              ? Charts::all
                         : run.format == "table" || run.format == "xlsx" ? Charts::metrics
                                                                           : Charts::none;
-  const Run result = simulate_scenario("run", scenario, run, charts, [&](std::uint64_t most_trials) {
+  const Run result = simulate_scenario("run", scenario, run, charts, trials_sheet, [&](std::uint64_t most_trials) {
     if (trials_sheet) check_trials_sheet(most_trials);
   });
   if (run.format != "table") warn_nonfinite("", result.model, result.report);  // tables say so inline
   if (!samples_file.empty())
-    write_output(samples_file, [&](std::ostream& out) { write_samples_csv(out, result.model, result.result); });
+    write_output(samples_file, [&](std::ostream& out) {
+      write_samples_header(out, result.model);
+      if (result.result.trials > 0) {
+        write_samples_rows(out, result.model, result.result, 0);
+        return;
+      }
+      // The run streamed its trials: they are sampled again, a few chunks at a time, in trial order.
+      with_progress(result.options, 1, [&](const RunOptions& with_bar) {
+        stream_trials(result.model, with_bar, [&](std::uint64_t first, const SimulationResult& chunk) {
+          write_samples_rows(out, result.model, chunk, first);
+        });
+        return 0;
+      });
+    });
   if (!html_report.empty()) write_output(html_report, render_html_run(result.model, result.report, html_options()));
   if (run.format == "xlsx") {
     write_workbook(run.output, [&](const std::string& file) {
@@ -92,6 +107,7 @@ void add_check(CLI::App& app, CheckCommand& command) {
   sub->add_option("--min-probability", command.min_probability,
                   "Least acceptable P(in) of each line, 0.5 or 50% (default 0.5)");
   add_precision_flags(*sub, command.run);
+  add_memory_flag(*sub, command.run);
 }
 
 int CheckCommand::operator()() const {

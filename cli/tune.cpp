@@ -33,6 +33,7 @@ void add_compare(CLI::App& app, CompareCommand& command) {
   CLI::App* sub = app.add_subcommand("compare", "Variants side by side, with the same trials in each");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
+  add_memory_flag(*sub, command.run);
   sub->add_option("--scenarios", command.variants, "Variants to compare, e.g. base,bear,bull (default: all)");
   add_table_flags(*sub, command.table);
   add_report_flag(*sub, command.html_report);  // the HTML report (html_report.hpp)
@@ -78,6 +79,7 @@ void add_sweep(CLI::App& app, SweepCommand& command) {
   CLI::App* sub = app.add_subcommand("sweep", "Guidance probabilities at each value of one or two driver parameters");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
+  add_memory_flag(*sub, command.run);
   sub->add_option("--vary", command.vary, "NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,... (once or twice)")
       ->required()
       ->allow_extra_args(false);

@@ -269,13 +269,14 @@ TEST_CASE("absurd trial and thread counts are refused by every command that simu
       {"--threads 1025", 2, "error: --threads: at most 1024 threads, found 1025"},
       {"--threads 1000000000", 2, "error: --threads: at most 1024 threads, found 1000000000"},
       {"--threads 99999999999999999999999", 2, "error: --threads: at most 1024 threads, found 99999999999999999999999"},
-      // 10^10 is allowed, but the flagship's 10 stochastic variables would need over 745 GiB: each command
-      // says so before it allocates anything (the available memory depends on the machine; the figures
-      // of each command are checked below).
+      // 10^10 is allowed, but the flagship's 10 stochastic variables would need over 745 GiB kept in
+      // memory, and run and check 1.6 GiB streamed: under a limit of 1 GB each command says so before
+      // it allocates anything (the figures of each command are checked below).
       {"--trials 1e10", 2,
-       R"(^error: [a-z' -]+ needs [0-9.]+ [GT]iB of memory for 10000000000 trials \([0-9]+ bytes per trial, plus [0-9.]+ [KM]iB of workspace on [0-9]+ threads?\), but only [0-9.]+ [KMGT]iB is available$)"},
+       R"(^error: [a-z' -]+ needs [0-9.]+ [GT]iB of memory for 10000000000 trials \([0-9.]+ bytes per trial, plus [0-9.]+ [KM]iB of workspace on [0-9]+ threads?\), but only 953\.7 MiB is available$)",
+       "", "GUIDANCE_MEMORY_LIMIT=1000000000"},
   };
-  for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line});
+  for (const Case& c : cases) check_case({command + " " + c.args, c.status, c.first_line, c.stdout_to, c.before});
 }
 
 TEST_CASE("a question whose answer would not be a true number is refused, not answered") {
@@ -304,8 +305,11 @@ TEST_CASE("a question whose answer would not be a true number is refused, not an
 }
 
 TEST_CASE("a scenario asking for more trials than memory allows is refused with the arithmetic") {
+  // Kept in memory its trials would need 763.7 GiB; streamed, 1.6 GiB, which a limit of 1 GB refuses.
   check_case({"run " + inputs + "trials_too_many_for_memory.yaml --threads 1", 2,
-              R"(^error: run needs 763\.7 GiB of memory for 10000000000 trials \(82 bytes per trial, plus 38\.5 MiB of workspace on 1 thread\), but only [0-9.]+ [KMGT]iB is available$)"});
+              "error: run needs 1.6 GiB of memory for 10000000000 trials (0.1404 bytes per trial, plus 350.0 MiB of "
+              "workspace on 1 thread), but only 953.7 MiB is available",
+              "", "GUIDANCE_MEMORY_LIMIT=1000000000"});
 }
 
 TEST_CASE("each command's memory check covers its own peak, and says what it needs and what fits") {

@@ -115,6 +115,39 @@ TEST_CASE("option --samples writes every trial, and --output writes the result t
   CHECK(nlohmann::json::parse(guidance::test::slurp(output))["trials"] == 500);
 }
 
+TEST_CASE("run, check, compare and sweep stream the trials that do not fit in --memory and print the same bytes") {
+  // 70,001 trials: one whole chunk of 65,536 and a partial one. juniper_fy2012 is dimensioned, with
+  // given values and actuals.
+  const std::string fy2012 = "scenarios/juniper_fy2012.yaml";
+  const std::string command = GENERATE_COPY(
+      "run --format json " + flagship, "run --format csv " + flagship, "run --format table " + flagship,
+      "run --sampling sobol --format json " + flagship, "check --min-probability 0.3 " + flagship,
+      "compare --format json " + flagship, "sweep --vary revenue.p90=1120:1140:10 --format json " + flagship,
+      "run --format json " + fy2012, "run --format table " + fy2012, "check --min-probability 0.3 " + fy2012,
+      "compare --format json " + fy2012);
+  CAPTURE(command);
+  const auto kept = cli(command + " --trials 70001");
+  REQUIRE(kept.status <= 1);  // check may fail a line
+  const auto streamed = cli(command + " --trials 70001 --memory 1MiB --threads 1");
+  CHECK(streamed.status == kept.status);
+  CHECK(streamed.out == kept.out);
+  CHECK(streamed.err == kept.err);
+}
+
+TEST_CASE("option --samples streams every trial in order when the run streams") {
+  const auto kept = scratch_dir() / "kept.csv", streamed = scratch_dir() / "streamed.csv";
+  REQUIRE(cli("run " + flagship + " --trials 70001 --samples '" + kept.string() + "'").status == 0);
+  REQUIRE(cli("run " + flagship + " --trials 70001 --memory 1MiB --samples '" + streamed.string() + "'").status == 0);
+  const std::string text = guidance::test::slurp(streamed);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 70'002);
+  CHECK(text == guidance::test::slurp(kept));
+}
+
+TEST_CASE("option --memory takes a size such as 512MiB, 4gib, 2GB or a count of bytes") {
+  for (const std::string size : {"1MiB", "512MiB", "2GB", "4gib", "1000000000"})
+    CHECK(cli("run " + flagship + " --trials 100 --memory " + size).status == 0);
+}
+
 TEST_CASE("an output path that cannot be written is an error and leaves no file") {
   const auto result = cli("run " + flagship + " --trials 100 --output /nonexistent-dir/out.json");
   CHECK(result.status == 2);
@@ -177,7 +210,14 @@ TEST_CASE("bad flags are refused with status 2 and a message") {
                           Case{"--trials 1e13", "error: --trials must be at most 10^10, found 1e13\n"},
                           Case{"--trials 2.5", "error: --trials must be a whole number, found 2.5\n"},
                           Case{"--trials lots", "error: --trials must be a number, found `lots`\n"},
-                          Case{"--sampling fast", "error: --sampling must be mc, lhs or sobol, found `fast`\n"});
+                          Case{"--sampling fast", "error: --sampling must be mc, lhs or sobol, found `fast`\n"},
+                          Case{"--memory lots", "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `lots`\n"},
+                          Case{"--memory '4 furlongs'",
+                               "error: --memory: expected a size such as 4GiB, 512MiB or 2GB, found `4 furlongs`\n"},
+                          Case{"--memory 512KiB", "error: --memory: takes 1MiB to 1PiB, found 512KiB\n"},
+                          Case{"--memory 0", "error: --memory: takes 1MiB to 1PiB, found 0\n"},
+                          Case{"--memory -1GiB", "error: --memory: takes 1MiB to 1PiB, found -1GiB\n"},
+                          Case{"--memory 2PiB", "error: --memory: takes 1MiB to 1PiB, found 2PiB\n"});
   CAPTURE(c.args);
   const auto result = cli("run " + flagship + " " + c.args);
   CHECK(result.status == 2);

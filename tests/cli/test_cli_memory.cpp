@@ -106,4 +106,11 @@ TEST_CASE("each command's peak memory stays within what its memory check states"
     REQUIRE(peak.status == 0);
     CHECK(peak.bytes <= need + program.bytes);
   }
+
+  // A streamed run holds no column of trials (3,000,000 trials of the flagship's ten are 240 MB): a
+  // chunk of 65,536 trials per thread and its selections.
+  const Peak streamed = measure(with({"run", flagship, "--memory", "1MiB"}, "3000000"));
+  REQUIRE(streamed.status == 0);
+  CAPTURE(streamed.bytes, program.bytes);
+  CHECK(streamed.bytes < program.bytes + 64.0 * (1 << 20));
 }

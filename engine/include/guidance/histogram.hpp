@@ -36,6 +36,9 @@ struct Histogram {
   std::uint64_t above = 0;            // finite values at or above bins.high()
   std::uint64_t finite = 0;           // every finite value: below + above + the sum of counts
   std::uint64_t nonfinite = 0;        // NaN and infinities, in no bin
+
+  /// Add the counts of another histogram of other values over the same bins.
+  void merge(const Histogram& other);
 };
 
 /// Count the finite values of `values` in `bins` (value x in bin floor((x - low) / width)).

@@ -36,6 +36,15 @@ std::uint64_t worker_threads();
 /// Throws InputError when GUIDANCE_MEMORY_LIMIT is set but not a whole number of bytes.
 std::uint64_t available_memory();
 
+/// The memory a run may keep its trials in before it streams them instead (stream_run in
+/// simulate.hpp): half of available_memory(), leaving the rest to the rest of the machine.
+/// Throws as available_memory().
+std::uint64_t default_memory_budget();
+
+/// Whether `need` for `trials` trials fits in 90% of available_memory(), check_memory's test.
+/// Throws as available_memory().
+bool fits_in_memory(const MemoryNeed& need, std::uint64_t trials);
+
 /// Throws InputError when `what` (a command, "sensitivity's correlation method", or "a run") would need
 /// more than 90% of available_memory() for `trials` trials. The message gives the need, its bytes per
 /// trial and the memory available; the hint, how many trials would fit.

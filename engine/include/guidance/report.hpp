@@ -42,6 +42,10 @@ std::string render_csv(const Model& model, const RunReport& report);
 
 /// The raw trials: a header row, then a row per trial with a column per driver and metric.
 void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result);
+/// write_samples_csv in parts, for trials that come a chunk at a time (stream_trials): the header
+/// row, then the rows of `result`'s trials, numbered from `first`.
+void write_samples_header(std::ostream& out, const Model& model);
+void write_samples_rows(std::ostream& out, const Model& model, const SimulationResult& result, std::uint64_t first);
 
 // ---- the HTML report (docs/output-format.md, "report") --------------------------------------------
 // One self-contained page: inline CSS and SVG, no script, nothing fetched. The charts are drawn from

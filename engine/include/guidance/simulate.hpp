@@ -35,6 +35,9 @@ struct RunOptions {
   /// most about every 10 ms, and once more with `trials` at the end. Returning false stops the run,
   /// which then throws RunCancelled. Empty: no calls.
   std::function<bool(std::uint64_t trials_done)> progress = nullptr;
+  /// The most bytes run_report() keeps the trials' columns in before it streams them instead
+  /// (keeps_trials); 0: default_memory_budget(). simulate() itself always keeps them.
+  std::uint64_t memory = 0;
 };
 
 /// The run the scenario asks for: its `simulation:` trials, seed and sampling, else the defaults
@@ -213,6 +216,41 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
 /// The charts of `report`'s guidance lines that `charts` asks for and it lacks; `report` is
 /// analyze's of the same model and result.
 void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts);
+
+/// Whether stream_run() can report everything analyze() does: not when the scenario asks for a rank
+/// correlation with a discrete driver, whose achieved value ranks every trial against all the others.
+bool can_stream(const Model& model);
+
+/// The peak of stream_run(): per worker thread a chunk of 65,536 trials of every stochastic variable,
+/// and per stochastic variable its percentiles' selection (bounded whatever the trials) and a few
+/// bytes per chunk of trials.
+MemoryNeed streamed_run_memory(const Model& model);
+
+/// Whether a run keeps its trials (simulate, then analyze) rather than streaming them (stream_run):
+/// when their columns (trials_memory()) fit in options.memory, or when the model cannot stream, or
+/// when neither way fits in memory (fits_in_memory) and keeping needs less.
+bool keeps_trials(const Model& model, const RunOptions& options);
+
+/// The report of a run, kept or streamed as keeps_trials() decides: the same either way.
+RunReport run_report(const Model& model, const RunOptions& options, Charts charts = Charts::all);
+/// What run_report() holds at its peak: run_memory() or streamed_run_memory().
+MemoryNeed run_report_memory(const Model& model, const RunOptions& options);
+
+/// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed
+/// chunks of 65,536 trials (the chunks analyze() sums in) are sampled again in each pass, because
+/// a trial is a pure function of (seed, driver, trial). The first pass takes each chunk's moments,
+/// the guidance counts and the actuals' ranks; the next passes narrow each variable's percentiles
+/// (stats/order_statistics.cpp, usually two passes); a last one counts the charts, when any is
+/// asked for. docs/methods.md explains it. options.progress counts each pass as an equal share of the run
+/// (of three, or four with charts). Errors as simulate; std::logic_error when !can_stream(model).
+RunReport stream_run(const Model& model, const RunOptions& options, Charts charts = Charts::all);
+
+/// Call write(first, chunk) for every chunk of trials of the run in trial order, `chunk` holding trials
+/// [first, first + chunk.trials) as a SimulationResult's columns (constant variables empty): for
+/// writing every trial to a file at any count. Chunks are sampled in parallel, a few per thread
+/// at a time. Errors as simulate, and whatever `write` throws.
+void stream_trials(const Model& model, const RunOptions& options,
+                   const std::function<void(std::uint64_t first, const SimulationResult& chunk)>& write);
 
 inline constexpr std::uint64_t default_max_trials = 10'000'000;
 

@@ -24,12 +24,21 @@ std::string render_csv(const Model& model, const RunReport& report) {
   return out;
 }
 
-void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result) {
+void write_samples_header(std::ostream& out, const Model& model) {
   std::string line = "trial";
   for (const Variable& variable : model.variables) line.append(",").append(csv_field(variable.name));
   out << line << '\n';
+}
+
+void write_samples_csv(std::ostream& out, const Model& model, const SimulationResult& result) {
+  write_samples_header(out, model);
+  write_samples_rows(out, model, result, 0);
+}
+
+void write_samples_rows(std::ostream& out, const Model& model, const SimulationResult& result, std::uint64_t first) {
+  std::string line;
   for (std::uint64_t trial = 0; trial < result.trials; ++trial) {
-    line = fmt::format("{}", trial);
+    line = fmt::format("{}", first + trial);
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const std::span<const double> column = result.column(v);
       line.append(",").append(csv_cell(column.empty() ? model.variables[v].constant_value : column[trial]));

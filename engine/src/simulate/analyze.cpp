@@ -13,10 +13,11 @@
 #include "lanes.hpp"
 #include "prefetch.hpp"
 #include "simulate/ranks.hpp"
+#include "simulate/report_parts.hpp"
 
 namespace guidance {
 
-namespace {
+namespace detail {
 
 Summary constant_summary(double value, std::uint64_t trials) {
   Summary summary;
@@ -35,25 +36,11 @@ Summary constant_summary(double value, std::uint64_t trials) {
   return summary;
 }
 
-/// Per-trial counts for the guidance lines and the joint event. Integer sums: exact in any order.
-struct GuidanceCounts {
-  std::vector<std::uint64_t> inside, below, above, nonfinite;
-  std::uint64_t joint_inside = 0;
-  std::uint64_t nonfinite_trials = 0;
+}  // namespace detail
 
-  explicit GuidanceCounts(std::size_t lines) : inside(lines), below(lines), above(lines), nonfinite(lines) {}
+namespace {
 
-  void merge(const GuidanceCounts& other) {
-    for (std::size_t g = 0; g < inside.size(); ++g) {
-      inside[g] += other.inside[g];
-      below[g] += other.below[g];
-      above[g] += other.above[g];
-      nonfinite[g] += other.nonfinite[g];
-    }
-    joint_inside += other.joint_inside;
-    nonfinite_trials += other.nonfinite_trials;
-  }
-};
+using detail::GuidanceCounts;
 
 /// Adds the lines' and the joint event's counts for trials [first, first + n) (n <= tile), four trials
 /// at a time (detail::Lanes): per line, lane counters of the finite values below the range and inside
@@ -142,8 +129,10 @@ GUIDANCE_TARGET_AVX2 void avx2_count_tile(const Model& model, const SimulationRe
   count_tile_lanes(model, result, with_nonfinite, first, n, counts);
 }
 
-/// `with_nonfinite`: the stored variables with a non-finite value somewhere (known from their
-/// summaries), the only columns a trial's non-finite flag needs to read.
+}  // namespace
+
+namespace detail {
+
 GuidanceCounts count_guidance(const Model& model, const SimulationResult& result,
                               std::span<const std::size_t> with_nonfinite) {
   const bool avx2 = detail::cpu_has_avx2();
@@ -163,57 +152,65 @@ GuidanceCounts count_guidance(const Model& model, const SimulationResult& result
       });
 }
 
-/// The rank correlation reached in the trials for each requested pair with a discrete driver.
-std::vector<AchievedCorrelation> discrete_correlations(const Model& model, const SimulationResult& result) {
+}  // namespace detail
+
+namespace {
+
+/// Each requested (non-zero) rank correlation with a discrete driver, in driver order, its achieved
+/// value not yet known.
+std::vector<AchievedCorrelation> discrete_pairs(const Model& model) {
   const auto discrete = [&](std::size_t d) { return std::holds_alternative<Discrete>(model.distributions[d].shape); };
   const std::vector<std::size_t>& drivers = model.copula.drivers;
   std::vector<AchievedCorrelation> out;
   for (std::size_t i = 0; i < drivers.size(); ++i)
     for (std::size_t j = i + 1; j < drivers.size(); ++j) {
       const double requested = model.copula.spearman(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-      if (requested == 0.0 || !(discrete(drivers[i]) || discrete(drivers[j]))) continue;
-      out.push_back({drivers[i], drivers[j], requested,
-                     detail::rank_correlation(result.column(drivers[i]), result.column(drivers[j]))});
+      if (requested != 0.0 && (discrete(drivers[i]) || discrete(drivers[j])))
+        out.push_back({drivers[i], drivers[j], requested, 0.0});
     }
+  return out;
+}
+
+/// The rank correlation reached in the trials for each requested pair with a discrete driver.
+std::vector<AchievedCorrelation> discrete_correlations(const Model& model, const SimulationResult& result) {
+  std::vector<AchievedCorrelation> out = discrete_pairs(model);
+  for (AchievedCorrelation& pair : out) pair.achieved = detail::rank_correlation(result.column(pair.a), result.column(pair.b));
   return out;
 }
 
 }  // namespace
 
-double rank_among_trials(const Model& model, const SimulationResult& result, std::size_t variable, double x) {
-  const std::span<const double> column = result.column(variable);
-  if (!column.empty()) return percentile_rank(column, x);
+namespace detail {
+
+double constant_rank(const Model& model, std::size_t variable, double x) {
   const double constant = model.variables[variable].constant_value;
   if (!std::isfinite(constant) || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
   return x < constant ? 0.0 : x > constant ? 1.0 : 0.5;
 }
 
-void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts) {
-  for (GuidanceProbability& probability : report.guidance) {
-    const Variable& variable = model.variables[probability.variable];
-    const bool wanted = charts == Charts::all || (charts == Charts::metrics && variable.kind == VariableKind::metric);
-    const Summary& summary = report.variables[probability.variable];
-    if (!wanted || !variable.stochastic || summary.count == 0 || !probability.histogram.counts.empty()) continue;
-    const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
-    if (const std::optional<HistogramBins> bins = chart_bins(bulk, probability.low, probability.high)) {
-      probability.histogram = histogram(result.column(probability.variable), *bins);
-      probability.cdf = cumulative_shares(probability.histogram);
-    }
-  }
+std::optional<HistogramBins> wanted_chart(const Model& model, const RunReport& report,
+                                          const GuidanceProbability& probability, Charts charts) {
+  const Variable& variable = model.variables[probability.variable];
+  const bool wanted = charts == Charts::all || (charts == Charts::metrics && variable.kind == VariableKind::metric);
+  const Summary& summary = report.variables[probability.variable];
+  if (!wanted || !variable.stochastic || summary.count == 0 || !probability.histogram.counts.empty()) return {};
+  const Interval bulk{summary.percentiles.front(), summary.percentiles.back()};  // P1, P99
+  return chart_bins(bulk, probability.low, probability.high);
 }
 
-RunReport analyze(const Model& model, const SimulationResult& result, Charts charts) {
-  RunReport report;
-  report.trials = result.trials;
-  report.seed = result.plan.seed;
-  report.sampling = result.plan.method;
+void set_chart(GuidanceProbability& probability, Histogram histogram) {
+  probability.histogram = std::move(histogram);
+  probability.cdf = cumulative_shares(probability.histogram);
+}
 
-  report.variables.resize(model.variables.size());
-  tbb::parallel_for(std::size_t{0}, model.variables.size(), [&](std::size_t v) {
-    const Variable& variable = model.variables[v];
-    report.variables[v] = variable.stochastic ? summarize(result.column(v))
-                                              : constant_summary(variable.constant_value, result.trials);
-  });
+RunReport assemble_report(const Model& model, std::uint64_t trials, const SamplingPlan& plan,
+                          std::vector<Summary> variables, const GuidanceCounts& counts,
+                          std::span<const double> actual_ranks) {
+  RunReport report;
+  report.trials = trials;
+  report.seed = plan.seed;
+  report.sampling = plan.method;
+  report.variables = std::move(variables);
 
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
     if (!model.variables[v].indicator) continue;
@@ -221,16 +218,12 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
     const Summary& summary = report.variables[v];
     const std::uint64_t ones =
         summary.count == 0 ? 0 : static_cast<std::uint64_t>(std::llround(summary.mean * static_cast<double>(summary.count)));
-    const double p = static_cast<double>(ones) / static_cast<double>(result.trials);
+    const double p = static_cast<double>(ones) / static_cast<double>(trials);
     // One that folds to a constant (`1 > 2`) is a probability too, known exactly: no interval to estimate.
-    report.indicators.push_back({v, ones, p, model.variables[v].stochastic ? wilson_interval(ones, result.trials) : Interval{p, p}});
+    report.indicators.push_back({v, ones, p, model.variables[v].stochastic ? wilson_interval(ones, trials) : Interval{p, p}});
   }
 
-  std::vector<std::size_t> with_nonfinite;
-  for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (model.variables[v].stochastic && report.variables[v].nonfinite > 0) with_nonfinite.push_back(v);
-  const GuidanceCounts counts = count_guidance(model, result, with_nonfinite);
-  const auto share = [&](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(result.trials); };
+  const auto share = [&](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(trials); };
   for (std::size_t g = 0; g < model.guidance.size(); ++g) {
     const GuidanceRange& line = model.guidance[g];
     GuidanceProbability& probability = report.guidance.emplace_back();
@@ -245,29 +238,64 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
     probability.p_in = share(counts.inside[g]);
     probability.p_below = share(counts.below[g]);
     probability.p_above = share(counts.above[g]);
-    probability.p_in_ci = wilson_interval(counts.inside[g], result.trials);
-    probability.p_below_ci = wilson_interval(counts.below[g], result.trials);
-    probability.p_above_ci = wilson_interval(counts.above[g], result.trials);
+    probability.p_in_ci = wilson_interval(counts.inside[g], trials);
+    probability.p_below_ci = wilson_interval(counts.below[g], trials);
+    probability.p_above_ci = wilson_interval(counts.above[g], trials);
   }
-  add_charts(model, result, report, charts);
   report.joint_inside = counts.joint_inside;
   report.joint_p_in = share(counts.joint_inside);
-  report.joint_p_in_ci = wilson_interval(counts.joint_inside, result.trials);
+  report.joint_p_in_ci = wilson_interval(counts.joint_inside, trials);
   report.nonfinite_trials = counts.nonfinite_trials;
-  report.discrete_correlations = discrete_correlations(model, result);
   // A constant that is not finite (a metric folded from 0 / 0) is so in every trial.
   for (const Variable& variable : model.variables)
-    if (!variable.stochastic && !std::isfinite(variable.constant_value)) report.nonfinite_trials = result.trials;
+    if (!variable.stochastic && !std::isfinite(variable.constant_value)) report.nonfinite_trials = trials;
 
-  for (const Actual& actual : model.actuals) {
-    const auto variable = static_cast<std::size_t>(model.find(actual.name));
-    const Summary& summary = report.variables[variable];
+  for (std::size_t a = 0; a < model.actuals.size(); ++a) {
+    const Actual& actual = model.actuals[a];
+    const Summary& summary = report.variables[static_cast<std::size_t>(model.find(actual.name))];
     const double sd_from_mean = summary.sd > 0.0 && std::isfinite(summary.sd)
                                     ? (actual.value - summary.mean) / summary.sd
                                     : std::numeric_limits<double>::quiet_NaN();
-    report.actuals.push_back({actual.name, actual.value, rank_among_trials(model, result, variable, actual.value),
-                              sd_from_mean});
+    report.actuals.push_back({actual.name, actual.value, actual_ranks[a], sd_from_mean});
   }
+  return report;
+}
+
+}  // namespace detail
+
+bool can_stream(const Model& model) { return discrete_pairs(model).empty(); }
+
+double rank_among_trials(const Model& model, const SimulationResult& result, std::size_t variable, double x) {
+  const std::span<const double> column = result.column(variable);
+  return column.empty() ? detail::constant_rank(model, variable, x) : percentile_rank(column, x);
+}
+
+void add_charts(const Model& model, const SimulationResult& result, RunReport& report, Charts charts) {
+  for (GuidanceProbability& probability : report.guidance)
+    if (const std::optional<HistogramBins> bins = detail::wanted_chart(model, report, probability, charts))
+      detail::set_chart(probability, histogram(result.column(probability.variable), *bins));
+}
+
+RunReport analyze(const Model& model, const SimulationResult& result, Charts charts) {
+  std::vector<Summary> variables(model.variables.size());
+  tbb::parallel_for(std::size_t{0}, model.variables.size(), [&](std::size_t v) {
+    const Variable& variable = model.variables[v];
+    variables[v] = variable.stochastic ? summarize(result.column(v)) : detail::constant_summary(variable.constant_value, result.trials);
+  });
+  // The stored variables with a non-finite value somewhere, the only columns a trial's non-finite
+  // flag needs to read.
+  std::vector<std::size_t> with_nonfinite;
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic && variables[v].nonfinite > 0) with_nonfinite.push_back(v);
+  const GuidanceCounts counts = detail::count_guidance(model, result, with_nonfinite);
+  std::vector<double> actual_ranks;
+  for (const Actual& actual : model.actuals)
+    actual_ranks.push_back(
+        rank_among_trials(model, result, static_cast<std::size_t>(model.find(actual.name)), actual.value));
+
+  RunReport report = detail::assemble_report(model, result.trials, result.plan, std::move(variables), counts, actual_ranks);
+  add_charts(model, result, report, charts);
+  report.discrete_correlations = discrete_correlations(model, result);
   return report;
 }
 

@@ -58,11 +58,23 @@ std::uint64_t available_memory() {
   return std::min(kernel, bytes);
 }
 
+std::uint64_t default_memory_budget() { return available_memory() / 2; }
+
+namespace {
+/// The share of available_memory() a command may plan on: the rest is for the program itself, its
+/// libraries and the kernel.
+constexpr double usable_share = 0.9;
+}  // namespace
+
+bool fits_in_memory(const MemoryNeed& need, std::uint64_t trials) {
+  return need.bytes(trials) <= usable_share * static_cast<double>(available_memory());
+}
+
 void check_memory(std::string_view what, const MemoryNeed& need, std::uint64_t trials) {
+  if (fits_in_memory(need, trials)) return;
   const double needed = need.bytes(trials);
   const double available = static_cast<double>(available_memory());
-  const double usable = 0.9 * available;  // the rest for the program itself, its libraries and the kernel
-  if (needed <= usable) return;
+  const double usable = usable_share * available;
   const std::uint64_t threads = worker_threads();
   const std::string on_threads = fmt::format("on {} thread{}", threads, threads == 1 ? "" : "s");
   // A need that does not grow with the trials (tornado, spider) is not stated per trial.

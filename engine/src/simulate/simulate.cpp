@@ -16,6 +16,7 @@
 
 #include "simulate/progress_meter.hpp"
 #include "simulate/ranks.hpp"
+#include "simulate/registers.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance {
@@ -85,29 +86,7 @@ void free_column_storage(void* storage, std::size_t bytes) noexcept {
 
 namespace {
 
-/// Scratch columns for the program's temporaries, one set per thread.
-class Registers {
- public:
-  explicit Registers(const Model& model)
-      : variables_(model.variables.size()),
-        scratch_((model.program.register_count - variables_) * block_trials),
-        pointers_(model.program.register_count, nullptr) {
-    for (std::size_t r = variables_; r < pointers_.size(); ++r)
-      pointers_[r] = scratch_.data() + (r - variables_) * block_trials;
-  }
-
-  /// Point the variable registers at trial `first` of each stochastic column.
-  std::span<double* const> bind(std::span<Column> columns, std::size_t first) {
-    for (std::size_t v = 0; v < variables_; ++v)
-      pointers_[v] = columns[v].empty() ? nullptr : columns[v].data() + first;
-    return pointers_;
-  }
-
- private:
-  std::size_t variables_;
-  std::vector<double> scratch_;
-  std::vector<double*> pointers_;
-};
+using detail::Registers;
 
 /// Call work(registers, first_trial, count) for every block of trials [begin, end), in parallel, each
 /// thread with its own registers bound to the block's slice of `columns`.
@@ -148,8 +127,7 @@ void run_trials(const Model& model, SimulationResult& result, std::uint64_t tria
   for_each_block(model, result.columns, begin, trials,
                  [&](std::span<double* const> pointers, std::uint64_t first, std::size_t count) {
                    if (meter.stopped()) return;  // the remaining blocks cost nothing
-                   sample_drivers(model, result.plan, first, count, pointers.first(model.driver_count));
-                   formula::execute(model.program, pointers, count);
+                   detail::run_block(model, result.plan, pointers, first, count);
                    meter.add(count);
                  });
   if (!meter.finish(trials - begin)) throw RunCancelled();

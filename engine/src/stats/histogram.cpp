@@ -88,6 +88,14 @@ Histogram histogram(std::span<const double> values, const HistogramBins& bins) {
   return result;
 }
 
+void Histogram::merge(const Histogram& other) {
+  for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += other.counts[k];
+  below += other.below;
+  above += other.above;
+  finite += other.finite;
+  nonfinite += other.nonfinite;
+}
+
 std::vector<double> cumulative_shares(const Histogram& histogram) {
   if (histogram.finite == 0) return {};
   const auto finite = static_cast<double>(histogram.finite);

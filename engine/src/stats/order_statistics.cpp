@@ -11,7 +11,9 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -33,8 +35,10 @@ constexpr std::size_t bin_count = std::size_t{1} << 12;
 /// Cells with at most this many values are gathered whatever the column's size.
 constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
 /// Larger cells are gathered while the values gathered in a pass stay within 1 / gather_share of the
-/// column's.
+/// column's, and within max_gather: a streamed column (stream.cpp) is not in memory, and its
+/// selection's memory must not grow with the trials (a cell over the budget gets a histogram instead).
 constexpr std::uint64_t gather_share = 8;
+constexpr std::uint64_t max_gather = std::uint64_t{1} << 20;
 
 double from_ordered_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
@@ -198,11 +202,14 @@ struct CellHistogram {
 /// Per thread: the histograms of one pass, by slot.
 using HistogramScratch = std::vector<CellHistogram>;
 
+}  // namespace
+
 class Selector {
  public:
-  Selector(std::span<const double> values, const Extent& extent, std::span<const std::uint64_t> ranks)
-      : values_(values), all_finite_(extent.count == values.size()), ranks_(ranks), results_(ranks.size()),
-        gather_budget_(std::max(small_cell, extent.count / gather_share)) {
+  Selector(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks)
+      : chunks_(chunk_count(values)), all_finite_(extent.count == values), ranks_(ranks.begin(), ranks.end()),
+        results_(ranks.size()),
+        gather_budget_(std::max(small_cell, std::min(max_gather, extent.count / gather_share))) {
     for (const std::uint64_t rank : ranks)
       if (rank >= extent.count) throw std::out_of_range("order statistic rank beyond the finite values");
     Cell root;
@@ -215,9 +222,43 @@ class Selector {
     plan({0});
   }
 
-  std::vector<double> run() && {
-    while (!histogram_cells_.empty() || !gather_cells_.empty()) pass();
-    return std::move(results_);
+  bool done() const { return histogram_cells_.empty() && gather_cells_.empty(); }
+  std::vector<double> results() && { return std::move(results_); }
+
+  /// A pass over the column for every cell waiting for a histogram or a gather: begin_pass, then
+  /// visit for each chunk (in parallel, any order), then end_pass.
+  void begin_pass() {
+    scratch_.emplace([this] {
+      HistogramScratch histograms;
+      for (const std::size_t c : histogram_cells_) histograms.emplace_back(c != 0);
+      return histograms;
+    });
+    gathered_.assign(chunks_, {});
+  }
+
+  void visit(std::size_t chunk, std::span<const double> part) {
+    gathered_[chunk].resize(gather_cells_.size());
+    route(part, scratch_->local(), gathered_[chunk]);
+  }
+
+  void end_pass() {
+    std::vector<std::size_t> children;
+    for (const std::size_t c : std::exchange(histogram_cells_, {})) {
+      CellHistogram total(c != 0);
+      for (const HistogramScratch& thread : *scratch_) total.merge(thread[cells_[c].slot]);
+      total.counts[bin_count - 1] += std::exchange(total.counts[bin_count], 0);
+      split(c, total, children);
+    }
+    for (const std::size_t c : std::exchange(gather_cells_, {})) {
+      std::vector<double> values;
+      values.reserve(cells_[c].count);
+      for (const auto& chunk : gathered_)
+        values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
+      select(c, values);
+    }
+    scratch_.reset();
+    gathered_ = {};
+    plan(children);
   }
 
  private:
@@ -230,38 +271,6 @@ class Selector {
       cell = &cells_[static_cast<std::size_t>(child)];
     }
     return cell->work == Work::done ? nullptr : cell;
-  }
-
-  /// One pass over the column for every cell waiting for a histogram or a gather.
-  void pass() {
-    tbb::enumerable_thread_specific<HistogramScratch> scratch([&] {
-      HistogramScratch histograms;
-      for (const std::size_t c : histogram_cells_) histograms.emplace_back(c != 0);
-      return histograms;
-    });
-    // Gathered values per chunk and cell, concatenated in chunk order: the order (and so which of -0
-    // and +0 nth_element returns) does not depend on the schedule.
-    std::vector<std::vector<std::vector<double>>> gathered(chunk_count(values_.size()));
-    for_each_chunk(values_, [&](std::size_t chunk, std::span<const double> part) {
-      gathered[chunk].resize(gather_cells_.size());
-      route(part, scratch.local(), gathered[chunk]);
-    });
-
-    std::vector<std::size_t> children;
-    for (const std::size_t c : std::exchange(histogram_cells_, {})) {
-      CellHistogram total(c != 0);
-      for (const HistogramScratch& thread : scratch) total.merge(thread[cells_[c].slot]);
-      total.counts[bin_count - 1] += std::exchange(total.counts[bin_count], 0);
-      split(c, total, children);
-    }
-    for (const std::size_t c : std::exchange(gather_cells_, {})) {
-      std::vector<double> values;
-      values.reserve(cells_[c].count);
-      for (const auto& chunk : gathered)
-        values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
-      select(c, values);
-    }
-    plan(children);
   }
 
   /// Send each finite value of a chunk to the waiting cell it falls in, if any.
@@ -400,28 +409,55 @@ class Selector {
     cell.work = Work::done;
   }
 
-  std::span<const double> values_;
+  std::size_t chunks_;
   bool all_finite_;  // the hot loops skip the test
-  std::span<const std::uint64_t> ranks_;
+  std::vector<std::uint64_t> ranks_;
   std::vector<double> results_;
   std::uint64_t gather_budget_;
   std::vector<Cell> cells_;
   std::vector<std::size_t> histogram_cells_;
   std::vector<std::size_t> gather_cells_;
   WantedGroups wanted_groups_{};  // of the root, once it is split
+  // The pass under way: per thread, its histograms; per chunk and cell, the values gathered, to be
+  // concatenated in chunk order, so that the order (and so which of -0 and +0 nth_element returns)
+  // does not depend on the schedule.
+  std::optional<tbb::enumerable_thread_specific<HistogramScratch>> scratch_;
+  std::vector<std::vector<std::vector<double>>> gathered_;
 };
 
-}  // namespace
+OrderStatisticSelection::OrderStatisticSelection(std::uint64_t values, const Extent& extent,
+                                                 std::span<const std::uint64_t> ranks)
+    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks)) {}
+OrderStatisticSelection::OrderStatisticSelection(OrderStatisticSelection&&) noexcept = default;
+OrderStatisticSelection& OrderStatisticSelection::operator=(OrderStatisticSelection&&) noexcept = default;
+OrderStatisticSelection::~OrderStatisticSelection() = default;
+bool OrderStatisticSelection::done() const { return selector_ == nullptr || selector_->done(); }
+void OrderStatisticSelection::begin_pass() { selector_->begin_pass(); }
+void OrderStatisticSelection::visit(std::size_t chunk, std::span<const double> part) { selector_->visit(chunk, part); }
+void OrderStatisticSelection::end_pass() { selector_->end_pass(); }
+std::vector<double> OrderStatisticSelection::results() && {
+  return selector_ == nullptr ? std::vector<double>{} : std::move(*selector_).results();
+}
 
 MemoryNeed order_statistics_memory(std::size_t ranks) {
   constexpr double value = sizeof(double);
   return {2 * value / gather_share, static_cast<double>(ranks + 1) * static_cast<double>(small_cell) * value};
 }
 
+MemoryNeed streamed_order_statistics_memory(std::size_t ranks) {
+  constexpr double value = sizeof(double);
+  return {0.0, (2.0 * max_gather + static_cast<double>(ranks + 1) * small_cell) * value};
+}
+
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
                                      std::span<const std::uint64_t> ranks) {
-  if (ranks.empty()) return {};
-  return Selector(values, extent, ranks).run();
+  OrderStatisticSelection selection(values.size(), extent, ranks);
+  while (!selection.done()) {
+    selection.begin_pass();
+    for_each_chunk(values, [&](std::size_t chunk, std::span<const double> part) { selection.visit(chunk, part); });
+    selection.end_pass();
+  }
+  return std::move(selection).results();
 }
 
 }  // namespace guidance::stats_detail

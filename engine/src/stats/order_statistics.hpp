@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -25,12 +26,47 @@ inline std::uint64_t ordered_key(double x) {
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
                                      std::span<const std::uint64_t> ranks);
 
+class Selector;
+
+/// order_statistics() a pass at a time, for values that need not be in memory together (a streamed
+/// run regenerates them, simulate/stream.cpp): each pass visits every chunk of the same `values`
+/// values (chunk_size each, numbered as for_each_chunk numbers them), from any thread, in any order,
+/// each chunk once. The results equal order_statistics() of the whole column, bit for bit.
+///
+///   OrderStatisticSelection selection(n, extent, ranks);
+///   while (!selection.done()) {
+///     selection.begin_pass();
+///     ... selection.visit(chunk, values_of(chunk)) for every chunk, in parallel ...
+///     selection.end_pass();
+///   }
+///   std::vector<double> x = std::move(selection).results();
+class OrderStatisticSelection {
+ public:
+  OrderStatisticSelection(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks);
+  OrderStatisticSelection(OrderStatisticSelection&&) noexcept;
+  OrderStatisticSelection& operator=(OrderStatisticSelection&&) noexcept;
+  ~OrderStatisticSelection();
+
+  bool done() const;
+  void begin_pass();
+  void visit(std::size_t chunk, std::span<const double> part);
+  void end_pass();
+  /// x[rank] for each rank, once done().
+  std::vector<double> results() &&;
+
+ private:
+  std::unique_ptr<Selector> selector_;  // null when no rank is asked for
+};
+
 /// The most order_statistics() holds at once for `ranks` ranks: the values it gathers (at most an
 /// eighth of the column under its gather budget, plus a cell of at most 2^16 values per rank, gathered
 /// whatever the budget) and the one cell it concatenates from them.
 MemoryNeed order_statistics_memory(std::size_t ranks);
 /// The same for summarize(): four ranks per reported percentile (its two neighbours and its interval).
 MemoryNeed summary_memory();
+/// What an OrderStatisticSelection holds at most, whatever the number of values: its gather budget
+/// is capped.
+MemoryNeed streamed_order_statistics_memory(std::size_t ranks);
 
 /// Where numpy's "linear" percentile sits among n sorted values: between x[lower] and x[upper]
 /// (upper = min(lower + 1, n - 1)) at `fraction`, with h = (n - 1) p computed as numpy does.

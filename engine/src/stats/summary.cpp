@@ -13,6 +13,7 @@
 #include "lanes.hpp"
 #include "prefetch.hpp"
 #include "stats/order_statistics.hpp"
+#include "stats/summary_parts.hpp"
 
 namespace guidance {
 
@@ -144,15 +145,6 @@ MemoryNeed summary_memory() { return order_statistics_memory(4 * reported_percen
 namespace {
 
 using namespace stats_detail;
-
-/// One chunk's count, extent and moments: its mean and its sum of squared deviations from it, both
-/// times 2^-exponent (see scaled_moments).
-struct ChunkMoments {
-  Extent extent;
-  int exponent = 0;
-  double scaled_mean = 0.0;
-  double scaled_squares = 0.0;
-};
 
 /// A chunk's moments by two passes over values scaled by 2^-exponent (the chunk's scale_exponent), so
 /// that neither the mean nor the squares can overflow or lose bits to underflow: for the chunks whose
@@ -306,7 +298,7 @@ template <bool assume_finite>
 
 // Three builds (cpu_features.hpp) that compute the same bits: the same operations in the same lanes,
 // no FMA.
-ChunkMoments chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
+ChunkMoments baseline_chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
 GUIDANCE_TARGET_AVX2 ChunkMoments avx2_chunk_moments(std::span<const double> part) { return chunk_moments_lanes(part); }
 GUIDANCE_TARGET_AVX512 ChunkMoments avx512_chunk_moments(std::span<const double> part) {
   return chunk_moments_lanes(part);
@@ -324,13 +316,15 @@ Summary empty_summary(std::uint64_t nonfinite) {
 
 }  // namespace
 
-Summary summarize(std::span<const double> values) {
-  // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
-  std::vector<ChunkMoments> chunks(chunk_count(values.size()));
-  const bool avx2 = detail::cpu_has_avx2(), avx512 = detail::cpu_has_avx512();
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    chunks[c] = avx512 ? avx512_chunk_moments(part) : avx2 ? avx2_chunk_moments(part) : chunk_moments(part);
-  });
+namespace stats_detail {
+
+ChunkMoments chunk_moments(std::span<const double> part) {
+  return detail::cpu_has_avx512() ? avx512_chunk_moments(part)
+         : detail::cpu_has_avx2() ? avx2_chunk_moments(part)
+                                  : baseline_chunk_moments(part);
+}
+
+Summary moments_summary(std::span<const ChunkMoments> chunks) {
   Extent extent;
   for (const ChunkMoments& chunk : chunks) extent.merge(chunk.extent);
   if (extent.count == 0) return empty_summary(extent.nonfinite);
@@ -368,51 +362,83 @@ Summary summarize(std::span<const double> values) {
   } else {
     summary.sd = summary.mean_se = std::numeric_limits<double>::quiet_NaN();
   }
+  return summary;
+}
 
-  // One selection for every rank the percentiles and their intervals need (summary_memory()).
-  constexpr std::size_t k = reported_percentiles.size();
-  std::array<PercentilePosition, k> positions;
-  std::array<RankInterval, k> intervals;
+Extent summary_extent(const Summary& summary) {
+  Extent extent;
+  extent.count = summary.count;
+  extent.nonfinite = summary.nonfinite;
+  if (summary.count > 0) {
+    extent.min = summary.min;
+    extent.max = summary.max;
+  }
+  return extent;
+}
+
+std::vector<std::uint64_t> summary_ranks(std::uint64_t count) {
+  if (count == 0) return {};
   std::vector<std::uint64_t> ranks;
-  for (std::size_t i = 0; i < k; ++i) {
-    const double p = reported_percentiles[i] / 100.0;
-    positions[i] = percentile_position(extent.count, p);
-    intervals[i] = quantile_interval_ranks(extent.count, p, 0.95);
-    ranks.insert(ranks.end(), {positions[i].lower, positions[i].upper, intervals[i].low.value_or(0),
-                               intervals[i].high.value_or(0)});
+  for (const double percent : reported_percentiles) {
+    const double p = percent / 100.0;
+    const PercentilePosition position = percentile_position(count, p);
+    const RankInterval interval = quantile_interval_ranks(count, p, 0.95);
+    ranks.insert(ranks.end(), {position.lower, position.upper, interval.low.value_or(0), interval.high.value_or(0)});
   }
-  const std::vector<double> x = order_statistics(values, extent, ranks);
+  return ranks;
+}
+
+void set_percentiles(Summary& summary, std::span<const double> x) {
+  if (summary.count == 0) return;
   constexpr double inf = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < k; ++i) {
-    summary.percentiles[i] = interpolate(x[4 * i], x[4 * i + 1], positions[i].fraction);
-    summary.percentile_ci[i] = {intervals[i].low ? x[4 * i + 2] : -inf, intervals[i].high ? x[4 * i + 3] : inf};
+  for (std::size_t i = 0; i < reported_percentiles.size(); ++i) {
+    const double p = reported_percentiles[i] / 100.0;
+    const PercentilePosition position = percentile_position(summary.count, p);
+    const RankInterval interval = quantile_interval_ranks(summary.count, p, 0.95);
+    summary.percentiles[i] = interpolate(x[4 * i], x[4 * i + 1], position.fraction);
+    summary.percentile_ci[i] = {interval.low ? x[4 * i + 2] : -inf, interval.high ? x[4 * i + 3] : inf};
   }
+}
+
+void RankCounts::add(std::span<const double> part, double x) {
+  for (const double v : part) {
+    if (!std::isfinite(v)) continue;
+    ++finite;
+    below += v < x ? 1 : 0;
+    equal += v == x ? 1 : 0;
+  }
+}
+
+void RankCounts::merge(const RankCounts& other) {
+  finite += other.finite;
+  below += other.below;
+  equal += other.equal;
+}
+
+double RankCounts::rank(double x) const {
+  if (finite == 0 || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  return (static_cast<double>(below) + static_cast<double>(equal) / 2.0) / static_cast<double>(finite);
+}
+
+}  // namespace stats_detail
+
+Summary summarize(std::span<const double> values) {
+  // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
+  std::vector<ChunkMoments> chunks(chunk_count(values.size()));
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = chunk_moments(part); });
+  Summary summary = moments_summary(chunks);
+  // One selection for every rank the percentiles and their intervals need (summary_memory()).
+  const std::vector<std::uint64_t> ranks = summary_ranks(summary.count);
+  set_percentiles(summary, order_statistics(values, summary_extent(summary), ranks));
   return summary;
 }
 
 double percentile_rank(std::span<const double> values, double x) {
-  struct Counts {
-    std::uint64_t finite = 0, below = 0, equal = 0;
-  };
-  std::vector<Counts> chunks(chunk_count(values.size()));
-  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) {
-    Counts local;
-    for (const double v : part) {
-      if (!std::isfinite(v)) continue;
-      ++local.finite;
-      local.below += v < x ? 1 : 0;
-      local.equal += v == x ? 1 : 0;
-    }
-    chunks[c] = local;
-  });
-  Counts total;
-  for (const Counts& chunk : chunks) {
-    total.finite += chunk.finite;
-    total.below += chunk.below;
-    total.equal += chunk.equal;
-  }
-  if (total.finite == 0 || std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
-  return (static_cast<double>(total.below) + static_cast<double>(total.equal) / 2.0) / static_cast<double>(total.finite);
+  std::vector<RankCounts> chunks(chunk_count(values.size()));
+  for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c].add(part, x); });
+  RankCounts total;
+  for (const RankCounts& chunk : chunks) total.merge(chunk);
+  return total.rank(x);
 }
 
 }  // namespace guidance

@@ -29,8 +29,8 @@ std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, 
                                             Charts charts) {
   std::vector<VariantReport> out;
   for (const Scenario& variant : variants) out.push_back({variant.variant, build_model(variant), {}});
-  for (const VariantReport& variant : out) check_memory("compare", run_memory(variant.model), options.trials);
-  for (VariantReport& variant : out) variant.report = analyze(variant.model, simulate(variant.model, options), charts);
+  for (const VariantReport& variant : out) check_memory("compare", run_report_memory(variant.model, options), options.trials);
+  for (VariantReport& variant : out) variant.report = run_report(variant.model, options, charts);
   return out;
 }
 

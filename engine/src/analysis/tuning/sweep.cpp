@@ -89,8 +89,8 @@ Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const R
     for (const ParameterValue& value : values) point.values.push_back(value.value);
     point.model = tuning_detail::load_point(source, sweep.vary, values);
   }
-  check_memory("sweep", run_memory(source.model), options.trials);
-  for (SweepPoint& point : sweep.points) point.report = analyze(point.model, simulate(point.model, options), Charts::none);
+  check_memory("sweep", run_report_memory(source.model, options), options.trials);
+  for (SweepPoint& point : sweep.points) point.report = run_report(point.model, options, Charts::none);
   return sweep;
 }
 

@@ -1,0 +1,264 @@
+// A run analysed without keeping its trials: fixed chunks of trials are sampled again in every pass
+// and handed to the same parts analyze() is made of (report_parts.hpp, stats/summary_parts.hpp,
+// OrderStatisticSelection), in the same chunks, so the report is analyze()'s bit for bit. Integer
+// counts merge in any order; floating-point partials are kept per chunk and folded in chunk order.
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "guidance/simulate.hpp"
+#include "simulate/progress_meter.hpp"
+#include "simulate/registers.hpp"
+#include "simulate/report_parts.hpp"
+#include "stats/order_statistics.hpp"
+#include "stats/summary_parts.hpp"
+
+namespace guidance {
+
+namespace {
+
+using stats_detail::chunk_count;
+using stats_detail::chunk_size;
+
+/// One thread's chunk of trials: every stochastic variable's values for up to chunk_size trials, as a
+/// SimulationResult whose trial k is the run's trial first + k.
+struct ChunkTrials {
+  detail::Registers registers;
+  SimulationResult trials;
+
+  explicit ChunkTrials(const Model& model) : registers(model) {
+    trials.columns.resize(model.variables.size());
+    for (std::size_t v = 0; v < model.variables.size(); ++v)
+      if (model.variables[v].stochastic) trials.columns[v].resize(chunk_size);
+  }
+
+  /// Sample and evaluate trials [first, first + n), n <= chunk_size, block by block as simulate() does.
+  const SimulationResult& run(const Model& model, const SamplingPlan& plan, std::uint64_t first, std::size_t n) {
+    for (std::size_t offset = 0; offset < n; offset += block_trials)
+      detail::run_block(model, plan, registers.bind(trials.columns, offset), first + offset,
+                        std::min(block_trials, n - offset));
+    trials.plan = plan;
+    trials.trials = n;
+    return trials;
+  }
+};
+
+/// The trials of a chunk, for the analysis: `trials` column, cut to the chunk's size.
+std::span<const double> values(const SimulationResult& chunk, std::size_t variable) {
+  return chunk.column(variable).first(static_cast<std::size_t>(chunk.trials));
+}
+
+/// The passes of one run over its chunks, with the progress callback's count: pass k of an expected
+/// `passes` moves it from k / passes of the trials towards (k + 1) / passes.
+class Passes {
+ public:
+  Passes(const Model& model, const RunOptions& options, std::uint64_t passes)
+      : model_(model), options_(options), plan_{options.sampling, options.seed, options.trials, 0},
+        passes_(passes) {}
+
+  /// Call visit(chunk_index, chunk) for every chunk, in parallel. Throws RunCancelled when the
+  /// progress callback asks to stop.
+  template <class Visit>
+  void run(Visit&& visit) {
+    const std::uint64_t trials = options_.trials;
+    const std::uint64_t before = std::min(done_, passes_ - 1) * trials;
+    const std::function<bool(std::uint64_t)> progress =
+        options_.progress ? [&](std::uint64_t in_pass) {
+          return options_.progress(std::min((before + in_pass) / passes_, trials - 1));
+        } : std::function<bool(std::uint64_t)>();
+    detail::ProgressMeter meter(progress);
+    tbb::enumerable_thread_specific<ChunkTrials> buffers([&] { return ChunkTrials(model_); });
+    tbb::parallel_for(std::size_t{0}, chunk_count(trials), [&](std::size_t c) {
+      if (meter.stopped()) return;
+      // Isolated: a thread waiting inside visit for a nested parallel loop must not start another
+      // chunk, which would overwrite its buffer.
+      tbb::this_task_arena::isolate([&] {
+        const std::uint64_t first = std::uint64_t{c} * chunk_size;
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, trials - first));
+        visit(c, buffers.local().run(model_, plan_, first, n));
+        meter.add(n);
+      });
+    });
+    if (meter.stopped()) throw RunCancelled();
+    ++done_;
+  }
+
+  /// The final progress call, with every trial done.
+  void finish() const {
+    if (options_.progress && !options_.progress(options_.trials)) throw RunCancelled();
+  }
+
+  const SamplingPlan& plan() const { return plan_; }
+
+ private:
+  const Model& model_;
+  const RunOptions& options_;
+  SamplingPlan plan_;
+  std::uint64_t passes_;
+  std::uint64_t done_ = 0;
+};
+
+/// Summaries of every variable: the chunks' moments in chunk order, then the percentiles' selection,
+/// one pass over the chunks serving every variable still narrowing.
+std::vector<Summary> summaries(const Model& model, std::uint64_t trials,
+                               const std::vector<std::vector<stats_detail::ChunkMoments>>& moments, Passes& passes) {
+  std::vector<Summary> out(model.variables.size());
+  std::vector<std::optional<stats_detail::OrderStatisticSelection>> selections(model.variables.size());
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    if (!model.variables[v].stochastic) {
+      out[v] = detail::constant_summary(model.variables[v].constant_value, trials);
+      continue;
+    }
+    out[v] = stats_detail::moments_summary(moments[v]);
+    selections[v].emplace(trials, stats_detail::summary_extent(out[v]), stats_detail::summary_ranks(out[v].count));
+  }
+  for (;;) {
+    std::vector<std::size_t> narrowing;
+    for (std::size_t v = 0; v < selections.size(); ++v)
+      if (selections[v] && !selections[v]->done()) narrowing.push_back(v);
+    if (narrowing.empty()) break;
+    for (const std::size_t v : narrowing) selections[v]->begin_pass();
+    passes.run([&](std::size_t c, const SimulationResult& chunk) {
+      for (const std::size_t v : narrowing) selections[v]->visit(c, values(chunk, v));
+    });
+    for (const std::size_t v : narrowing) selections[v]->end_pass();
+  }
+  for (std::size_t v = 0; v < selections.size(); ++v)
+    if (selections[v]) stats_detail::set_percentiles(out[v], std::move(*selections[v]).results());
+  return out;
+}
+
+/// The charts `charts` asks for, in one more pass.
+void add_streamed_charts(const Model& model, RunReport& report, Charts charts, Passes& passes) {
+  std::vector<std::pair<std::size_t, HistogramBins>> wanted;  // guidance line, bins
+  for (std::size_t g = 0; g < report.guidance.size(); ++g)
+    if (const std::optional<HistogramBins> bins = detail::wanted_chart(model, report, report.guidance[g], charts))
+      wanted.emplace_back(g, *bins);
+  if (wanted.empty()) return;
+  const auto empty = [&] {
+    std::vector<Histogram> histograms;
+    for (const auto& [g, bins] : wanted) histograms.push_back({bins, std::vector<std::uint64_t>(bins.count)});
+    return histograms;
+  };
+  tbb::enumerable_thread_specific<std::vector<Histogram>> partial(empty);
+  passes.run([&](std::size_t, const SimulationResult& chunk) {
+    std::vector<Histogram>& mine = partial.local();
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      const Histogram part = histogram(values(chunk, report.guidance[wanted[i].first].variable), wanted[i].second);
+      mine[i].merge(part);
+    }
+  });
+  std::vector<Histogram> total = empty();
+  for (const std::vector<Histogram>& thread : partial)
+    for (std::size_t i = 0; i < wanted.size(); ++i) total[i].merge(thread[i]);
+  for (std::size_t i = 0; i < wanted.size(); ++i) detail::set_chart(report.guidance[wanted[i].first], std::move(total[i]));
+}
+
+}  // namespace
+
+MemoryNeed streamed_run_memory(const Model& model) {
+  const auto stochastic = static_cast<double>(model.stochastic_count());
+  const double chunk = stochastic * chunk_size * sizeof(double);
+  const MemoryNeed per_thread = evaluation_memory(model) + MemoryNeed{0.0, chunk * static_cast<double>(worker_threads())};
+  // Per variable and chunk: its moments, and a selection pass's gathered values' vector per cell.
+  const double per_chunk = sizeof(stats_detail::ChunkMoments) + 4 * reported_percentiles.size() * sizeof(std::vector<double>);
+  const MemoryNeed selection =
+      stats_detail::streamed_order_statistics_memory(4 * reported_percentiles.size()) + MemoryNeed{per_chunk / chunk_size, 0.0};
+  return per_thread + selection * stochastic;
+}
+
+bool keeps_trials(const Model& model, const RunOptions& options) {
+  const std::uint64_t budget = options.memory > 0 ? options.memory : default_memory_budget();
+  const std::uint64_t trials = options.trials;
+  if (!can_stream(model) || trials_memory(model).bytes(trials) <= static_cast<double>(budget)) return true;
+  // Streaming has a workspace of its own: where that does not fit either, the smaller need is the one
+  // the memory check states.
+  const MemoryNeed streamed = streamed_run_memory(model);
+  return !fits_in_memory(streamed, trials) && run_memory(model).bytes(trials) <= streamed.bytes(trials);
+}
+
+RunReport run_report(const Model& model, const RunOptions& options, Charts charts) {
+  return keeps_trials(model, options) ? analyze(model, simulate(model, options), charts) : stream_run(model, options, charts);
+}
+
+MemoryNeed run_report_memory(const Model& model, const RunOptions& options) {
+  return keeps_trials(model, options) ? run_memory(model) : streamed_run_memory(model);
+}
+
+RunReport stream_run(const Model& model, const RunOptions& options, Charts charts) {
+  if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
+  if (!can_stream(model)) throw std::logic_error("stream_run: the scenario's discrete correlations need every trial");
+  check_memory("a run", streamed_run_memory(model), options.trials);
+  // The moments' pass and, usually, two narrowing passes; the charts' pass when there are charts.
+  Passes passes(model, options, charts == Charts::none ? 3 : 4);
+  const std::uint64_t trials = options.trials;
+
+  std::vector<std::size_t> stochastic;
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic) stochastic.push_back(v);
+  std::vector<std::vector<stats_detail::ChunkMoments>> moments(model.variables.size());
+  for (const std::size_t v : stochastic) moments[v].resize(chunk_count(trials));
+  tbb::enumerable_thread_specific<detail::GuidanceCounts> counts([&] { return detail::GuidanceCounts(model.guidance.size()); });
+  tbb::enumerable_thread_specific<std::vector<stats_detail::RankCounts>> ranks(
+      [&] { return std::vector<stats_detail::RankCounts>(model.actuals.size()); });
+  passes.run([&](std::size_t c, const SimulationResult& chunk) {
+    for (const std::size_t v : stochastic) moments[v][c] = stats_detail::chunk_moments(values(chunk, v));
+    // Every stochastic variable may be non-finite: which are is known only after this pass.
+    counts.local().merge(detail::count_guidance(model, chunk, stochastic));
+    std::vector<stats_detail::RankCounts>& mine = ranks.local();
+    for (std::size_t a = 0; a < model.actuals.size(); ++a) {
+      const auto v = static_cast<std::size_t>(model.find(model.actuals[a].name));
+      if (model.variables[v].stochastic) mine[a].add(values(chunk, v), model.actuals[a].value);
+    }
+  });
+  detail::GuidanceCounts total(model.guidance.size());
+  for (const detail::GuidanceCounts& thread : counts) total.merge(thread);
+  std::vector<double> actual_ranks;
+  for (std::size_t a = 0; a < model.actuals.size(); ++a) {
+    const auto v = static_cast<std::size_t>(model.find(model.actuals[a].name));
+    const double x = model.actuals[a].value;
+    if (!model.variables[v].stochastic) {
+      actual_ranks.push_back(detail::constant_rank(model, v, x));
+      continue;
+    }
+    stats_detail::RankCounts rank;
+    for (const std::vector<stats_detail::RankCounts>& thread : ranks) rank.merge(thread[a]);
+    actual_ranks.push_back(rank.rank(x));
+  }
+
+  RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, trials, moments, passes),
+                                             total, actual_ranks);
+  add_streamed_charts(model, report, charts, passes);
+  passes.finish();
+  return report;
+}
+
+void stream_trials(const Model& model, const RunOptions& options,
+                   const std::function<void(std::uint64_t first, const SimulationResult& chunk)>& write) {
+  if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
+  const SamplingPlan plan{options.sampling, options.seed, options.trials, 0};
+  const std::size_t batch = 2 * static_cast<std::size_t>(worker_threads());
+  std::vector<ChunkTrials> chunks;
+  for (std::size_t i = 0; i < batch; ++i) chunks.emplace_back(model);
+  detail::ProgressMeter meter(options.progress);
+  const std::size_t total = chunk_count(options.trials);
+  for (std::size_t start = 0; start < total; start += batch) {
+    const std::size_t end = std::min(total, start + batch);
+    tbb::parallel_for(start, end, [&](std::size_t c) {
+      const std::uint64_t first = std::uint64_t{c} * chunk_size;
+      chunks[c - start].run(model, plan, first, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, options.trials - first)));
+    });
+    for (std::size_t c = start; c < end; ++c) {
+      write(std::uint64_t{c} * chunk_size, chunks[c - start].trials);
+      meter.add(chunks[c - start].trials.trials);
+      if (meter.stopped()) throw RunCancelled();
+    }
+  }
+  if (!meter.finish(options.trials)) throw RunCancelled();
+}
+
+}  // namespace guidance
