@@ -102,8 +102,9 @@ void replace_driver(YamlNode& driver, YamlNode value) {
 void patch_driver(YamlNode& tree, Entries& drivers, const std::string& target, const SourceLocation& where,
                   YamlNode value) {
   const std::size_t dot = target.find('.');  // element labels have no dots
-  const std::size_t open = target.substr(0, dot).find('[');
-  const std::string name = target.substr(0, std::min(dot, open));
+  const std::string_view driver_part = std::string_view(target).substr(0, dot);
+  const std::size_t open = driver_part.find('[');
+  const std::string name(driver_part.substr(0, open));
   YamlNode* driver = drivers.find(name);
   if (!driver) {
     const YamlNode* metrics = tree.find("metrics");
@@ -111,20 +112,21 @@ void patch_driver(YamlNode& tree, Entries& drivers, const std::string& target, c
                  tree.find("drivers")->keys());
   }
   const std::string parameter = dot == std::string::npos ? "" : target.substr(dot + 1);
-  if (open == std::string::npos) {
+  const std::optional<ElementTarget> element = split_subscript(driver_part);
+  if (element && !element->subscript) {
     patch_driver_entry(*driver, parameter, where, std::move(value));
     return;
   }
-  const std::size_t close = target.find(']', open);
-  if (close == std::string::npos || close + 1 != std::min(dot, target.size())) {
-    throw InputError(where.shifted(static_cast<int>(open), static_cast<int>(std::min(dot, target.size()) - open)),
-                     fmt::format("expected `[ELEMENTS]` after `{}`, found `{}`", name,
-                                 target.substr(open, std::min(dot, target.size()) - open)),
+  if (!element) {
+    const std::string_view brackets = driver_part.substr(open);
+    throw InputError(where.shifted(static_cast<int>(open), static_cast<int>(brackets.size())),
+                     fmt::format("expected `[ELEMENTS]` after `{}`, found `{}`", name, brackets),
                      fmt::format("name elements and a parameter: {}[Q4].PARAM or {}[routing,Q4].PARAM", name, name));
   }
-  patch_elements(*driver, tree.find("dimensions"), std::string_view(target).substr(open + 1, close - open - 1),
-                 where.shifted(static_cast<int>(open + 1), static_cast<int>(std::max<std::size_t>(1, close - open - 1))),
-                 parameter, where.shifted(static_cast<int>(close + 2), static_cast<int>(parameter.size())),
+  const std::size_t length = element->subscript->size();
+  patch_elements(*driver, tree.find("dimensions"), *element->subscript,
+                 where.shifted(static_cast<int>(open + 1), static_cast<int>(std::max<std::size_t>(1, length))),
+                 parameter, where.shifted(static_cast<int>(driver_part.size() + 1), static_cast<int>(parameter.size())),
                  std::move(value));
   driver->where = where;  // errors about the driver as a whole now point at its latest change
 }

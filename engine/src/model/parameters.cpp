@@ -38,20 +38,19 @@ SettingError classified(const InputError& error, std::span<const StandIn> stand_
 std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::string& name, const SourceLocation& where) {
   const auto found = std::ranges::find(scenario.drivers, name, &Driver::name);
   if (found != scenario.drivers.end()) return {static_cast<std::size_t>(found - scenario.drivers.begin())};
-  const std::size_t open = name.find('[');
-  const std::string base = name.substr(0, open);
+  const std::string base = name.substr(0, name.find('['));
+  const std::optional<load_detail::ElementTarget> element = load_detail::split_subscript(name);
   const DriverArray* array = load_detail::find_array(scenario, base);
-  if (array && (open == std::string::npos || name.ends_with(']'))) {
+  if (array && element) {
     std::vector<std::size_t> elements;
-    if (open == std::string::npos) {
+    if (!element->subscript) {
       for (std::size_t i = 0; i < element_count(array->shape); ++i) elements.push_back(array->first + i);
       return elements;
     }
-    const std::size_t length = name.size() - open - 2;  // a Variation's name closes its brackets
-    const std::string_view subscript = std::string_view(name).substr(open + 1, length);
+    const std::size_t length = element->subscript->size();
     for (const std::size_t i : load_detail::select_elements(
-             array->shape, scenario.dimensions, subscript,
-             where.shifted(static_cast<int>(open + 1), static_cast<int>(std::max<std::size_t>(1, length))), base))
+             array->shape, scenario.dimensions, *element->subscript,
+             where.shifted(static_cast<int>(base.size() + 1), static_cast<int>(std::max<std::size_t>(1, length))), base))
       elements.push_back(array->first + i);
     return elements;
   }
