@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "args/errors.hpp"
+#include "cluster.hpp"
 #include "commands.hpp"
 #include "guidance/diagnostics.hpp"
 #include "outputs.hpp"
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
   add_sensitivity(app, sensitivity);
 
   const int status = report_errors([&] {
+    join_cluster();
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -118,11 +120,11 @@ int main(int argc, char** argv) {
   // The outputs replace their files together, only when the command succeeded.
   if (status != ok && status != check_failed) {
     discard_outputs();
-    return status;
+    return leave_cluster(status);
   }
-  return report_errors([&] {
+  return leave_cluster(report_errors([&] {
     commit_outputs();
     flush_stdout();
     return status;
-  });
+  }));
 }

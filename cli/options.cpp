@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <tbb/info.h>
 
+#include "cluster.hpp"
 #include "progress.hpp"
 
 namespace guidance::cli {
@@ -197,11 +198,15 @@ RunOptions resolve_run_options(const Model& model, const RunFlags& flags) {
   if (flags.seed) options.seed = parse_seed(*flags.seed);
   if (flags.sampling) options.sampling = parse_sampling(*flags.sampling);
   options.memory = flags.memory.value_or(0);
+  options.cluster = cluster();
   return options;
 }
 
 ThreadLimit::ThreadLimit(unsigned threads)
-    : control_(tbb::global_control::max_allowed_parallelism, threads > 0 ? threads : tbb::info::default_concurrency()) {}
+    : control_(tbb::global_control::max_allowed_parallelism,
+               threads > 0                ? threads
+               : default_threads() > 0    ? default_threads()
+                                          : tbb::info::default_concurrency()) {}
 
 Run simulate_scenario(std::string_view command, const ScenarioFlags& scenario, const RunFlags& flags, Charts charts,
                       bool keep_trials, const std::function<void(std::uint64_t most_trials)>& before) {
@@ -247,7 +252,8 @@ void warn_nonfinite(std::string_view where, const Model& model, const RunReport&
 }
 
 bool use_color(const RunFlags& flags) {
-  return (flags.output.empty() || flags.output == "-") && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  return (flags.output.empty() || flags.output == "-") && ::isatty(STDOUT_FILENO) && !started_by_launcher() &&
+         std::getenv("NO_COLOR") == nullptr;
 }
 
 }  // namespace guidance::cli

@@ -209,7 +209,14 @@ void write_to_path(const std::string& path, const Fill& fill) {
 
 }  // namespace
 
+namespace {
+bool writing = true;
+}  // namespace
+
+void write_no_outputs() { writing = false; }
+
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (!writing) return;
   if (path.empty() || path == "-") {
     write(std::cout);
     flush_stdout();
@@ -220,6 +227,7 @@ void write_output(const std::string& path, const std::function<void(std::ostream
 
 void write_output_file(const std::string& path, const std::function<int(const std::string& file)>& write) {
   if (path.empty() || path == "-") throw std::invalid_argument("write_output_file needs a file, not stdout");
+  if (!writing) return;
   write_to_path(path, fill_file(write));
 }
 

@@ -42,6 +42,10 @@ void write_output(const std::string& path, const std::string& text);
 /// command refuses before any work.
 void write_output_file(const std::string& path, const std::function<int(const std::string& file)>& write);
 
+/// From now on write_output() and write_output_file() write nothing: this process is not the one of
+/// its MPI job that writes (cluster.hpp).
+void write_no_outputs();
+
 /// Rename every staged file over its target and sync their directories: each file is replaced
 /// atomically and durably. From its start a signal is ignored, so that the run ends with its own
 /// status. Throws InputError when a rename fails.

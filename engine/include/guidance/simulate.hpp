@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "guidance/cluster.hpp"
 #include "guidance/histogram.hpp"
 #include "guidance/memory.hpp"
 #include "guidance/model.hpp"
@@ -38,6 +39,10 @@ struct RunOptions {
   /// The most bytes run_report() keeps the trials' columns in before it streams them instead
   /// (keeps_trials); 0: default_memory_budget(). simulate() itself always keeps them.
   std::uint64_t memory = 0;
+  /// The processes sharing the run (guidance/cluster.hpp); null: this process alone. stream_run()
+  /// spreads its chunks over them, and run_report() streams whenever there are several; simulate()
+  /// and everything that keeps the trials ignore it (each process runs them all).
+  const Cluster* cluster = nullptr;
 };
 
 /// The run the scenario asks for: its `simulation:` trials, seed and sampling, else the defaults
@@ -227,8 +232,9 @@ bool can_stream(const Model& model);
 MemoryNeed streamed_run_memory(const Model& model);
 
 /// Whether a run keeps its trials (simulate, then analyze) rather than streaming them (stream_run):
-/// when their columns (trials_memory()) fit in options.memory, or when the model cannot stream, or
-/// when neither way fits in memory (fits_in_memory) and keeping needs less.
+/// when their columns (trials_memory()) fit in options.memory and options.cluster has one process, or
+/// when the model cannot stream, or when neither way fits in memory (fits_in_memory) and keeping needs
+/// less.
 bool keeps_trials(const Model& model, const RunOptions& options);
 
 /// The report of a run, kept or streamed as keeps_trials() decides: the same either way.
@@ -242,7 +248,9 @@ MemoryNeed run_report_memory(const Model& model, const RunOptions& options);
 /// the guidance counts and the actuals' ranks; the next passes narrow each variable's percentiles
 /// (stats/order_statistics.cpp, usually two passes); a last one counts the charts, when any is
 /// asked for. docs/methods.md explains it. options.progress counts each pass as an equal share of the run
-/// (of three, or four with charts). Errors as simulate; std::logic_error when !can_stream(model).
+/// (of three, or four with charts). With options.cluster, each process samples its share of the chunks
+/// (chunk_share) and every process returns the whole report; options.progress then counts this
+/// process's trials times the processes. Errors as simulate; std::logic_error when !can_stream(model).
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts = Charts::all);
 
 /// Call write(first, chunk) for every chunk of trials of the run in trial order, `chunk` holding trials

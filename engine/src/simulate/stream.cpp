@@ -2,6 +2,9 @@
 // and handed to the same parts analyze() is made of (report_parts.hpp, stats/summary_parts.hpp,
 // OrderStatisticSelection), in the same chunks, so the report is analyze()'s bit for bit. Integer
 // counts merge in any order; floating-point partials are kept per chunk and folded in chunk order.
+// Several processes (RunOptions::cluster) each sample a consecutive share of the chunks in every
+// pass and combine what they found after it: the counts summed, the chunks' partials gathered in
+// chunk order; so every process folds the same partials in the same order as one process would.
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +50,22 @@ struct ChunkTrials {
   }
 };
 
+/// Add counters over the processes of `cluster`, in place: `counters` lists every counter, in the same
+/// order on every process. One collective call for all of them.
+void sum_over_processes(const Cluster* cluster, const std::vector<std::span<std::uint64_t>>& counters) {
+  if (!shared(cluster)) return;
+  std::vector<std::uint64_t> all;
+  for (const std::span<std::uint64_t> part : counters) all.insert(all.end(), part.begin(), part.end());
+  cluster->sum(all);
+  auto next = all.begin();
+  for (const std::span<std::uint64_t> part : counters) {
+    std::copy_n(next, part.size(), part.begin());
+    next += static_cast<std::ptrdiff_t>(part.size());
+  }
+}
+
+std::span<std::uint64_t> one(std::uint64_t& counter) { return {&counter, 1}; }
+
 /// The trials of a chunk, for the analysis: `trials` column, cut to the chunk's size.
 std::span<const double> values(const SimulationResult& chunk, std::size_t variable) {
   return chunk.column(variable).first(static_cast<std::size_t>(chunk.trials));
@@ -58,21 +77,22 @@ class Passes {
  public:
   Passes(const Model& model, const RunOptions& options, std::uint64_t passes)
       : model_(model), options_(options), plan_{options.sampling, options.seed, options.trials, 0},
-        passes_(passes) {}
+        share_(chunk_share(chunk_count(options.trials), options.cluster)), passes_(passes) {}
 
-  /// Call visit(chunk_index, chunk) for every chunk, in parallel. Throws RunCancelled when the
-  /// progress callback asks to stop.
+  /// Call visit(chunk_index, chunk) for every chunk of this process's share, in parallel. Throws
+  /// RunCancelled when the progress callback asks to stop.
   template <class Visit>
   void run(Visit&& visit) {
     const std::uint64_t trials = options_.trials;
     const std::uint64_t before = std::min(done_, passes_ - 1) * trials;
+    const std::uint64_t processes = options_.cluster != nullptr ? options_.cluster->size() : 1;
     const std::function<bool(std::uint64_t)> progress =
         options_.progress ? [&](std::uint64_t in_pass) {
-          return options_.progress(std::min((before + in_pass) / passes_, trials - 1));
+          return options_.progress(std::min((before + std::min(in_pass * processes, trials)) / passes_, trials - 1));
         } : std::function<bool(std::uint64_t)>();
     detail::ProgressMeter meter(progress);
     tbb::enumerable_thread_specific<ChunkTrials> buffers([&] { return ChunkTrials(model_); });
-    tbb::parallel_for(std::size_t{0}, chunk_count(trials), [&](std::size_t c) {
+    tbb::parallel_for(share_.first, share_.last, [&](std::size_t c) {
       if (meter.stopped()) return;
       // Isolated: a thread waiting inside visit for a nested parallel loop must not start another
       // chunk, which would overwrite its buffer.
@@ -93,11 +113,14 @@ class Passes {
   }
 
   const SamplingPlan& plan() const { return plan_; }
+  const ChunkShare& share() const { return share_; }
+  const Cluster* cluster() const { return options_.cluster; }
 
  private:
   const Model& model_;
   const RunOptions& options_;
   SamplingPlan plan_;
+  ChunkShare share_;
   std::uint64_t passes_;
   std::uint64_t done_ = 0;
 };
@@ -125,7 +148,7 @@ std::vector<Summary> summaries(const Model& model, std::uint64_t trials,
     passes.run([&](std::size_t c, const SimulationResult& chunk) {
       for (const std::size_t v : narrowing) selections[v]->visit(c, values(chunk, v));
     });
-    for (const std::size_t v : narrowing) selections[v]->end_pass();
+    for (const std::size_t v : narrowing) selections[v]->end_pass(passes.cluster());
   }
   for (std::size_t v = 0; v < selections.size(); ++v)
     if (selections[v]) stats_detail::set_percentiles(out[v], std::move(*selections[v]).results());
@@ -155,6 +178,10 @@ void add_streamed_charts(const Model& model, RunReport& report, Charts charts, P
   std::vector<Histogram> total = empty();
   for (const std::vector<Histogram>& thread : partial)
     for (std::size_t i = 0; i < wanted.size(); ++i) total[i].merge(thread[i]);
+  std::vector<std::span<std::uint64_t>> counters;
+  for (Histogram& chart : total)
+    counters.insert(counters.end(), {chart.counts, one(chart.below), one(chart.above), one(chart.finite), one(chart.nonfinite)});
+  sum_over_processes(passes.cluster(), counters);
   for (std::size_t i = 0; i < wanted.size(); ++i) detail::set_chart(report.guidance[wanted[i].first], std::move(total[i]));
 }
 
@@ -174,7 +201,9 @@ MemoryNeed streamed_run_memory(const Model& model) {
 bool keeps_trials(const Model& model, const RunOptions& options) {
   const std::uint64_t budget = options.memory > 0 ? options.memory : default_memory_budget();
   const std::uint64_t trials = options.trials;
-  if (!can_stream(model) || trials_memory(model).bytes(trials) <= static_cast<double>(budget)) return true;
+  if (!can_stream(model)) return true;
+  if (shared(options.cluster)) return false;  // streamed, each process runs its share
+  if (trials_memory(model).bytes(trials) <= static_cast<double>(budget)) return true;
   // Streaming has a workspace of its own: where that does not fit either, the smaller need is the one
   // the memory check states.
   const MemoryNeed streamed = streamed_run_memory(model);
@@ -217,17 +246,26 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
   });
   detail::GuidanceCounts total(model.guidance.size());
   for (const detail::GuidanceCounts& thread : counts) total.merge(thread);
+  std::vector<stats_detail::RankCounts> rank(model.actuals.size());
+  for (const std::vector<stats_detail::RankCounts>& thread : ranks)
+    for (std::size_t a = 0; a < rank.size(); ++a) rank[a].merge(thread[a]);
+  if (shared(options.cluster)) {
+    std::vector<std::span<std::uint64_t>> counters = {total.inside,           total.below,
+                                                      total.above,            total.nonfinite,
+                                                      one(total.joint_inside), one(total.nonfinite_trials)};
+    for (stats_detail::RankCounts& actual : rank)
+      counters.insert(counters.end(), {one(actual.finite), one(actual.below), one(actual.equal)});
+    sum_over_processes(options.cluster, counters);
+    const ChunkShare mine = passes.share();
+    for (const std::size_t v : stochastic)
+      moments[v] = gather_values<stats_detail::ChunkMoments>(
+          *options.cluster, std::span(moments[v]).subspan(mine.first, mine.last - mine.first));
+  }
   std::vector<double> actual_ranks;
   for (std::size_t a = 0; a < model.actuals.size(); ++a) {
     const auto v = static_cast<std::size_t>(model.find(model.actuals[a].name));
     const double x = model.actuals[a].value;
-    if (!model.variables[v].stochastic) {
-      actual_ranks.push_back(detail::constant_rank(model, v, x));
-      continue;
-    }
-    stats_detail::RankCounts rank;
-    for (const std::vector<stats_detail::RankCounts>& thread : ranks) rank.merge(thread[a]);
-    actual_ranks.push_back(rank.rank(x));
+    actual_ranks.push_back(model.variables[v].stochastic ? rank[a].rank(x) : detail::constant_rank(model, v, x));
   }
 
   RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, trials, moments, passes),

@@ -241,19 +241,27 @@ class Selector {
     route(part, scratch_->local(), gathered_[chunk]);
   }
 
-  void end_pass() {
-    std::vector<std::size_t> children;
-    for (const std::size_t c : std::exchange(histogram_cells_, {})) {
-      CellHistogram total(c != 0);
+  void end_pass(const Cluster* cluster) {
+    std::vector<CellHistogram> totals;
+    for (const std::size_t c : histogram_cells_) {
+      CellHistogram& total = totals.emplace_back(c != 0);
       for (const HistogramScratch& thread : *scratch_) total.merge(thread[cells_[c].slot]);
-      total.counts[bin_count - 1] += std::exchange(total.counts[bin_count], 0);
-      split(c, total, children);
     }
+    if (shared(cluster)) merge_processes(*cluster, totals);
+    std::vector<std::size_t> children;
+    for (std::size_t i = 0; i < histogram_cells_.size(); ++i) {
+      totals[i].counts[bin_count - 1] += std::exchange(totals[i].counts[bin_count], 0);
+      split(histogram_cells_[i], totals[i], children);
+    }
+    histogram_cells_.clear();
     for (const std::size_t c : std::exchange(gather_cells_, {})) {
       std::vector<double> values;
       values.reserve(cells_[c].count);
       for (const auto& chunk : gathered_)
-        values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
+        if (!chunk.empty()) values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
+      // This process's chunks are consecutive, and the processes' shares follow one another in rank
+      // order: so the values arrive in chunk order, as in one process.
+      if (shared(cluster)) values = gather_values<double>(*cluster, values);
       select(c, values);
     }
     scratch_.reset();
@@ -262,6 +270,35 @@ class Selector {
   }
 
  private:
+  /// Every process's histograms of this pass, added: the counts summed, each bin's extremes the
+  /// extremes over the processes.
+  static void merge_processes(const Cluster& cluster, std::vector<CellHistogram>& totals) {
+    std::vector<std::uint64_t> counts;
+    std::vector<double> extremes;
+    for (const CellHistogram& total : totals) {
+      counts.insert(counts.end(), total.counts.begin(), total.counts.end());
+      extremes.insert(extremes.end(), total.lows.begin(), total.lows.end());
+      extremes.insert(extremes.end(), total.highs.begin(), total.highs.end());
+    }
+    cluster.sum(counts);
+    const std::vector<double> all = gather_values<double>(cluster, extremes);
+    auto count = counts.begin();
+    std::size_t at = 0;
+    for (CellHistogram& total : totals) {
+      std::copy_n(count, total.counts.size(), total.counts.begin());
+      count += static_cast<std::ptrdiff_t>(total.counts.size());
+      const std::size_t bins = total.lows.size();
+      for (std::size_t process = 0; process < cluster.size(); ++process) {
+        const double* theirs = all.data() + process * extremes.size() + at;
+        for (std::size_t b = 0; b < bins; ++b) {
+          total.lows[b] = ordered_min(total.lows[b], theirs[b]);
+          total.highs[b] = ordered_max(total.highs[b], theirs[bins + b]);
+        }
+      }
+      at += 2 * bins;
+    }
+  }
+
   /// The cell waiting for this pass that x falls in, or null.
   const Cell* destination(double x) const {
     const Cell* cell = &cells_.front();
@@ -434,7 +471,7 @@ OrderStatisticSelection::~OrderStatisticSelection() = default;
 bool OrderStatisticSelection::done() const { return selector_ == nullptr || selector_->done(); }
 void OrderStatisticSelection::begin_pass() { selector_->begin_pass(); }
 void OrderStatisticSelection::visit(std::size_t chunk, std::span<const double> part) { selector_->visit(chunk, part); }
-void OrderStatisticSelection::end_pass() { selector_->end_pass(); }
+void OrderStatisticSelection::end_pass(const Cluster* cluster) { selector_->end_pass(cluster); }
 std::vector<double> OrderStatisticSelection::results() && {
   return selector_ == nullptr ? std::vector<double>{} : std::move(*selector_).results();
 }
@@ -455,7 +492,7 @@ std::vector<double> order_statistics(std::span<const double> values, const Exten
   while (!selection.done()) {
     selection.begin_pass();
     for_each_chunk(values, [&](std::size_t chunk, std::span<const double> part) { selection.visit(chunk, part); });
-    selection.end_pass();
+    selection.end_pass(nullptr);
   }
   return std::move(selection).results();
 }

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "guidance/cluster.hpp"
 #include "guidance/memory.hpp"
 #include "stats/chunks.hpp"
 
@@ -50,7 +51,9 @@ class OrderStatisticSelection {
   bool done() const;
   void begin_pass();
   void visit(std::size_t chunk, std::span<const double> part);
-  void end_pass();
+  /// With a `cluster` of several processes, each visited its own share of the chunks (chunk_share)
+  /// and every process ends the pass together: their counts and values are combined, exactly.
+  void end_pass(const Cluster* cluster = nullptr);
   /// x[rank] for each rank, once done().
   std::vector<double> results() &&;
 
