@@ -16,7 +16,8 @@ cd "$(dirname "$0")"
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libtbb-dev libcli11-dev libyaml-cpp-dev catch2 libbenchmark-dev
           nlohmann-json3-dev libboost-dev libboost-math-dev librandom123-dev libfmt-dev
-          python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas libxlsxwriter-dev libminizip-dev)
+          python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas libxlsxwriter-dev libminizip-dev
+          libopenmpi-dev openmpi-bin)
 # Only `./setup.sh test` needs these: the HTML report's test renders it in headless Chromium; the
 # Python module's tests run under pytest and execute docs/notebook.ipynb with nbconvert; the Excel
 # workbook's test reads it back with python3-openpyxl. (Its LibreOffice test runs where

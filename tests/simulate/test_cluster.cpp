@@ -4,12 +4,15 @@
 // are tested in tests/cli/test_mpi.sh.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "guidance/tuning.hpp"
 #include "simulate/thread_cluster.hpp"
 
 using namespace guidance;
@@ -93,4 +96,62 @@ actuals:
   const RunOptions options{.trials = 200'000, .seed = 3};
   const std::string alone = render(model, run_report(model, options, Charts::all));
   for (const std::string& output : shared_run(model, options, 3)) CHECK(output == alone);
+}
+
+TEST_CASE("a report goes to bytes and back exactly, and corrupt bytes are refused") {
+  const std::string name = GENERATE("juniper_q4_2012", "juniper_fy2012", "nvidia_q4_fy2023", "discrete");
+  CAPTURE(name);
+  const Model model = name != "discrete" ? scenario(name) : build_model(parse_scenario(R"(
+name: discrete correlation
+drivers:
+  a: {dist: normal, mean: 0, sd: 1}
+  b: {dist: discrete, values: [0, 1], probabilities: [0.5, 0.5]}
+correlations:
+  - [a, b, 0.5]
+metrics:
+  total: a + b
+guidance:
+  total: [0, 1]
+)", "discrete.yaml"));
+  const RunOptions options{.trials = 20'000, .seed = 11};
+  // Every part filled in somewhere: charts, actuals (nvidia, fy2012), a precision stop, an achieved
+  // correlation with a discrete driver.
+  const RunReport report = name == "juniper_q4_2012"
+                               ? simulate_to_precision(model, options, {.half_width = 0.05}, Charts::all).report
+                               : analyze(model, simulate(model, options), Charts::all);
+  const std::vector<std::byte> bytes = report_to_bytes(report);
+  CHECK(render(model, report_from_bytes(bytes)) == render(model, report));
+  CHECK(run_json(model, report_from_bytes(bytes)).dump() == run_json(model, report).dump());
+  CHECK_THROWS_AS(report_from_bytes(std::span(bytes).first(bytes.size() - 1)), std::invalid_argument);
+  std::vector<std::byte> longer = bytes;
+  longer.push_back(std::byte{0});
+  CHECK_THROWS_AS(report_from_bytes(longer), std::invalid_argument);
+  std::vector<std::byte> huge_length = bytes;
+  std::fill_n(huge_length.begin() + 3 * sizeof(std::uint64_t), sizeof(std::uint64_t), std::byte{0xff});  // the variables' count
+  CHECK_THROWS_AS(report_from_bytes(huge_length), std::invalid_argument);
+}
+
+TEST_CASE("compare and sweep shared by processes report what one process reports") {
+  const TuningSource source = open_scenario(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml");
+  const std::vector<Scenario> variants = open_variants(GUIDANCE_SOURCE_DIR "/scenarios/juniper_q4_2012.yaml", {}, {});
+  const Variation p90{.driver = "revenue", .parameter = "p90", .values = {{"1120", 1120}, {"1130", 1130}, {"1140", 1140}}};
+  Variation two_points = p90;
+  two_points.values.pop_back();
+  // 3 points or variants on 2 or 3 processes: shared out whole; 2 points on 3 processes: each point's
+  // chunks shared (140,001 trials, three chunks).
+  const std::size_t processes = GENERATE(2, 3);
+  CAPTURE(processes);
+  const RunOptions options{.trials = 140'001, .seed = 5};
+  const auto output = [&](const RunOptions& with) {
+    return compare_json(compare_variants(variants, with)).dump() + sweep_json(run_sweep(source, {p90}, with)).dump() +
+           sweep_json(run_sweep(source, {two_points}, with)).dump();
+  };
+  const std::string alone = output(options);
+  testing::ThreadGroup group(processes);
+  const std::vector<std::string> shared_outputs = group.run<std::string>([&](const Cluster& cluster) {
+    RunOptions mine = options;
+    mine.cluster = &cluster;
+    return output(mine);
+  });
+  for (const std::string& shared_output : shared_outputs) CHECK(shared_output == alone);
 }

@@ -209,6 +209,12 @@ struct RunReport {
   std::optional<PrecisionStop> precision;  // only from simulate_to_precision
 };
 
+/// A report as bytes and back, every double by its bits: for handing reports between the processes
+/// of a cluster (guidance/cluster.hpp). The bytes are this build's, not a file format.
+std::vector<std::byte> report_to_bytes(const RunReport& report);
+/// Throws std::invalid_argument for bytes that report_to_bytes() did not make.
+RunReport report_from_bytes(std::span<const std::byte> bytes);
+
 /// Which guidance lines get their chart (GuidanceProbability::histogram and cdf). Each costs a pass
 /// over its variable's trials, so a caller asks only for those it shows: the HTML report draws every
 /// line's, the table only the metrics' (a driver's is the distribution the user wrote), JSON and CSV
@@ -241,6 +247,14 @@ bool keeps_trials(const Model& model, const RunOptions& options);
 RunReport run_report(const Model& model, const RunOptions& options, Charts charts = Charts::all);
 /// What run_report() holds at its peak: run_memory() or streamed_run_memory().
 MemoryNeed run_report_memory(const Model& model, const RunOptions& options);
+
+/// run_report() of each model, in order (a sweep's points, compare's variants). With at least as many
+/// models as options.cluster has processes, each process runs a consecutive share of the models alone
+/// and the processes exchange the reports (report_to_bytes); otherwise the models run one after
+/// another, each run shared. The reports are the same either way. Errors as run_report.
+std::vector<RunReport> run_reports(std::span<const Model* const> models, const RunOptions& options, Charts charts);
+/// The options each of run_reports()' runs has: without the cluster when the models are shared out.
+RunOptions run_reports_options(std::size_t models, const RunOptions& options);
 
 /// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed
 /// chunks of 65,536 trials (the chunks analyze() sums in) are sampled again in each pass, because

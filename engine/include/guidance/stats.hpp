@@ -40,7 +40,11 @@ struct Summary {
 /// Summary of `values`. Sums are Neumaier-compensated in fixed chunks merged in order (two passes:
 /// mean, then squared deviations), scaled by a power of two so that values near +-DBL_MAX do not
 /// overflow. Percentiles and their intervals come from exact_percentiles' machinery, not a sort.
-Summary summarize(std::span<const double> values);
+/// `columns`: how many columns of one run are summarised (a run's stochastic variables): their
+/// percentiles' selections share a budget of gathered values, so that a streamed run's memory does not
+/// grow with its variables; it decides how many passes the selection takes, and every percentile is
+/// exact whatever it is.
+Summary summarize(std::span<const double> values, std::size_t columns = 1);
 
 /// Exact percentiles of the finite values, for probabilities in [0, 1], by numpy's default ("linear")
 /// method: with the finite values sorted as x[0..n), h = (n - 1) p, the result interpolates between

@@ -65,7 +65,7 @@ std::vector<Scenario> open_variants(const std::string& path, const LoadOptions& 
 std::vector<std::string> all_variants(const Scenario& scenario);
 
 /// Run every variant (load_variants, load.hpp) with the same options (so the same trials). Every
-/// variant is compiled before any is run. `charts` as analyze's. Throws InputError (build_model's, and
+/// variant is compiled before any is run; with options.cluster, they are shared out (run_reports). `charts` as analyze's. Throws InputError (build_model's, and
 /// check_memory's for any variant's run: they run one at a time).
 std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, const RunOptions& options,
                                             Charts charts = Charts::all);
@@ -109,7 +109,8 @@ struct Sweep {
   std::vector<SweepPoint> points;  // every combination, the first variation outermost
 };
 
-/// Run the scenario at every point. Every point is set up before any is run, so a typo in NAME.PARAM
+/// Run the scenario at every point (with options.cluster, shared out: run_reports). Every point is
+/// set up before any is run, so a typo in NAME.PARAM
 /// is one error (with_parameters', at the variation's name_where) and a value the distribution refuses
 /// is named ("at revenue.sd = -5: ...", at its values_where). Throws InputError for no or more than two
 /// variations, the same parameter twice, a variation without values, more than max_sweep_points

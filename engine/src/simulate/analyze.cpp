@@ -280,7 +280,8 @@ RunReport analyze(const Model& model, const SimulationResult& result, Charts cha
   std::vector<Summary> variables(model.variables.size());
   tbb::parallel_for(std::size_t{0}, model.variables.size(), [&](std::size_t v) {
     const Variable& variable = model.variables[v];
-    variables[v] = variable.stochastic ? summarize(result.column(v)) : detail::constant_summary(variable.constant_value, result.trials);
+    variables[v] = variable.stochastic ? summarize(result.column(v), model.stochastic_count())
+                                       : detail::constant_summary(variable.constant_value, result.trials);
   });
   // The stored variables with a non-finite value somewhere, the only columns a trial's non-finite
   // flag needs to read.

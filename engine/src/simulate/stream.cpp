@@ -6,6 +6,7 @@
 // pass and combine what they found after it: the counts summed, the chunks' partials gathered in
 // chunk order; so every process folds the same partials in the same order as one process would.
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -125,10 +126,20 @@ class Passes {
   std::uint64_t done_ = 0;
 };
 
+/// The most a narrowing pass's selections hold (OrderStatisticSelection::pass_bytes), beside the
+/// chunks' columns, so that the run's memory does not grow with its variables: 64 MiB, or a quarter of
+/// a smaller RunOptions::memory.
+std::uint64_t narrowing_pass_bytes(const RunOptions& options) {
+  constexpr std::uint64_t most = std::uint64_t{64} << 20;
+  return options.memory > 0 ? std::min(most, options.memory / 4) : most;
+}
+
 /// Summaries of every variable: the chunks' moments in chunk order, then the percentiles' selection,
-/// one pass over the chunks serving every variable still narrowing.
-std::vector<Summary> summaries(const Model& model, std::uint64_t trials,
+/// one pass over the chunks serving every variable still narrowing (or as many as fit in
+/// narrowing_pass_bytes).
+std::vector<Summary> summaries(const Model& model, const RunOptions& options,
                                const std::vector<std::vector<stats_detail::ChunkMoments>>& moments, Passes& passes) {
+  const std::uint64_t trials = options.trials;
   std::vector<Summary> out(model.variables.size());
   std::vector<std::optional<stats_detail::OrderStatisticSelection>> selections(model.variables.size());
   for (std::size_t v = 0; v < model.variables.size(); ++v) {
@@ -137,12 +148,21 @@ std::vector<Summary> summaries(const Model& model, std::uint64_t trials,
       continue;
     }
     out[v] = stats_detail::moments_summary(moments[v]);
-    selections[v].emplace(trials, stats_detail::summary_extent(out[v]), stats_detail::summary_ranks(out[v].count));
+    // As analyze() does: every stochastic variable's selection shares one budget.
+    selections[v].emplace(trials, stats_detail::summary_extent(out[v]), stats_detail::summary_ranks(out[v].count),
+                          model.stochastic_count());
   }
   for (;;) {
+    // The variables still narrowing, as many as the pass's budget holds (at least one): a model of
+    // many variables makes more passes rather than hold more. Every process groups them alike.
     std::vector<std::size_t> narrowing;
-    for (std::size_t v = 0; v < selections.size(); ++v)
-      if (selections[v] && !selections[v]->done()) narrowing.push_back(v);
+    std::uint64_t bytes = 0;
+    for (std::size_t v = 0; v < selections.size(); ++v) {
+      if (!selections[v] || selections[v]->done()) continue;
+      bytes += selections[v]->pass_bytes();
+      if (!narrowing.empty() && bytes > narrowing_pass_bytes(options)) break;
+      narrowing.push_back(v);
+    }
     if (narrowing.empty()) break;
     for (const std::size_t v : narrowing) selections[v]->begin_pass();
     passes.run([&](std::size_t c, const SimulationResult& chunk) {
@@ -194,7 +214,8 @@ MemoryNeed streamed_run_memory(const Model& model) {
   // Per variable and chunk: its moments, and a selection pass's gathered values' vector per cell.
   const double per_chunk = sizeof(stats_detail::ChunkMoments) + 4 * reported_percentiles.size() * sizeof(std::vector<double>);
   const MemoryNeed selection =
-      stats_detail::streamed_order_statistics_memory(4 * reported_percentiles.size()) + MemoryNeed{per_chunk / chunk_size, 0.0};
+      stats_detail::streamed_order_statistics_memory(4 * reported_percentiles.size(), model.stochastic_count()) +
+      MemoryNeed{per_chunk / chunk_size, 0.0};
   return per_thread + selection * stochastic;
 }
 
@@ -216,6 +237,41 @@ RunReport run_report(const Model& model, const RunOptions& options, Charts chart
 
 MemoryNeed run_report_memory(const Model& model, const RunOptions& options) {
   return keeps_trials(model, options) ? run_memory(model) : streamed_run_memory(model);
+}
+
+RunOptions run_reports_options(std::size_t models, const RunOptions& options) {
+  RunOptions each = options;
+  if (shared(options.cluster) && models >= options.cluster->size()) each.cluster = nullptr;
+  return each;
+}
+
+std::vector<RunReport> run_reports(std::span<const Model* const> models, const RunOptions& options, Charts charts) {
+  const RunOptions each = run_reports_options(models.size(), options);
+  std::vector<RunReport> reports(models.size());
+  if (each.cluster == options.cluster) {
+    for (std::size_t m = 0; m < models.size(); ++m) reports[m] = run_report(*models[m], each, charts);
+    return reports;
+  }
+  const ChunkShare mine = chunk_share(models.size(), options.cluster);
+  std::vector<std::byte> bytes;  // per report of this process's share: its length, then its bytes
+  for (std::size_t m = mine.first; m < mine.last; ++m) {
+    const std::vector<std::byte> report = report_to_bytes(run_report(*models[m], each, charts));
+    const std::uint64_t length = report.size();
+    const auto* length_bytes = reinterpret_cast<const std::byte*>(&length);
+    bytes.insert(bytes.end(), length_bytes, length_bytes + sizeof length);
+    bytes.insert(bytes.end(), report.begin(), report.end());
+  }
+  // The shares in rank order are the models in order.
+  const std::vector<std::byte> all = options.cluster->gather(bytes);
+  std::size_t at = 0;
+  for (RunReport& report : reports) {
+    std::uint64_t length = 0;
+    std::memcpy(&length, all.data() + at, sizeof length);
+    at += sizeof length;
+    report = report_from_bytes(std::span(all).subspan(at, static_cast<std::size_t>(length)));
+    at += static_cast<std::size_t>(length);
+  }
+  return reports;
 }
 
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts) {
@@ -268,7 +324,7 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
     actual_ranks.push_back(model.variables[v].stochastic ? rank[a].rank(x) : detail::constant_rank(model, v, x));
   }
 
-  RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, trials, moments, passes),
+  RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, options, moments, passes),
                                              total, actual_ranks);
   add_streamed_charts(model, report, charts, passes);
   passes.finish();

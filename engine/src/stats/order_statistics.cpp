@@ -39,6 +39,14 @@ constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
 /// selection's memory must not grow with the trials (a cell over the budget gets a histogram instead).
 constexpr std::uint64_t gather_share = 8;
 constexpr std::uint64_t max_gather = std::uint64_t{1} << 20;
+/// The columns of one run narrowed in the same pass (a streamed run's every stochastic variable) share
+/// 2^23 values (64 MiB) between them, so that its memory does not grow with its variables either.
+constexpr std::uint64_t max_gather_in_pass = std::uint64_t{1} << 23;
+
+/// The values a column's selection gathers in a pass, beyond cells of small_cell values.
+std::uint64_t gather_cap(std::size_t columns) {
+  return std::min(max_gather, max_gather_in_pass / std::max<std::uint64_t>(columns, 1));
+}
 
 double from_ordered_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
@@ -206,10 +214,10 @@ using HistogramScratch = std::vector<CellHistogram>;
 
 class Selector {
  public:
-  Selector(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks)
+  Selector(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks, std::size_t columns)
       : chunks_(chunk_count(values)), all_finite_(extent.count == values), ranks_(ranks.begin(), ranks.end()),
         results_(ranks.size()),
-        gather_budget_(std::max(small_cell, std::min(max_gather, extent.count / gather_share))) {
+        gather_budget_(std::max(small_cell, std::min(gather_cap(columns), extent.count / gather_share))) {
     for (const std::uint64_t rank : ranks)
       if (rank >= extent.count) throw std::out_of_range("order statistic rank beyond the finite values");
     Cell root;
@@ -223,6 +231,14 @@ class Selector {
   }
 
   bool done() const { return histogram_cells_.empty() && gather_cells_.empty(); }
+
+  std::uint64_t pass_bytes() const {
+    std::uint64_t bytes = 0;
+    for (const std::size_t c : histogram_cells_)
+      bytes += (bin_count + 1 + (c != 0 ? 2 * bin_count : 0)) * sizeof(std::uint64_t);
+    for (const std::size_t c : gather_cells_) bytes += cells_[c].count * sizeof(double);
+    return bytes;
+  }
   std::vector<double> results() && { return std::move(results_); }
 
   /// A pass over the column for every cell waiting for a histogram or a gather: begin_pass, then
@@ -463,12 +479,13 @@ class Selector {
 };
 
 OrderStatisticSelection::OrderStatisticSelection(std::uint64_t values, const Extent& extent,
-                                                 std::span<const std::uint64_t> ranks)
-    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks)) {}
+                                                 std::span<const std::uint64_t> ranks, std::size_t columns)
+    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks, columns)) {}
 OrderStatisticSelection::OrderStatisticSelection(OrderStatisticSelection&&) noexcept = default;
 OrderStatisticSelection& OrderStatisticSelection::operator=(OrderStatisticSelection&&) noexcept = default;
 OrderStatisticSelection::~OrderStatisticSelection() = default;
 bool OrderStatisticSelection::done() const { return selector_ == nullptr || selector_->done(); }
+std::uint64_t OrderStatisticSelection::pass_bytes() const { return selector_ == nullptr ? 0 : selector_->pass_bytes(); }
 void OrderStatisticSelection::begin_pass() { selector_->begin_pass(); }
 void OrderStatisticSelection::visit(std::size_t chunk, std::span<const double> part) { selector_->visit(chunk, part); }
 void OrderStatisticSelection::end_pass(const Cluster* cluster) { selector_->end_pass(cluster); }
@@ -481,14 +498,14 @@ MemoryNeed order_statistics_memory(std::size_t ranks) {
   return {2 * value / gather_share, static_cast<double>(ranks + 1) * static_cast<double>(small_cell) * value};
 }
 
-MemoryNeed streamed_order_statistics_memory(std::size_t ranks) {
+MemoryNeed streamed_order_statistics_memory(std::size_t ranks, std::size_t columns) {
   constexpr double value = sizeof(double);
-  return {0.0, (2.0 * max_gather + static_cast<double>(ranks + 1) * small_cell) * value};
+  return {0.0, (2.0 * static_cast<double>(gather_cap(columns)) + static_cast<double>(ranks + 1) * small_cell) * value};
 }
 
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
-                                     std::span<const std::uint64_t> ranks) {
-  OrderStatisticSelection selection(values.size(), extent, ranks);
+                                     std::span<const std::uint64_t> ranks, std::size_t columns) {
+  OrderStatisticSelection selection(values.size(), extent, ranks, columns);
   while (!selection.done()) {
     selection.begin_pass();
     for_each_chunk(values, [&](std::size_t chunk, std::span<const double> part) { selection.visit(chunk, part); });

@@ -24,8 +24,10 @@ inline std::uint64_t ordered_key(double x) {
 
 /// x[rank] for each rank (0-based among the finite values in ascending order; any order, repeats
 /// allowed, each < extent.count), where `extent` is the extent of `values`. Exact: equal to sorting.
+/// `columns`: how many columns of one run are selected in the same passes; they share a budget of
+/// gathered values (max_gather_in_pass), which only decides how many passes it takes.
 std::vector<double> order_statistics(std::span<const double> values, const Extent& extent,
-                                     std::span<const std::uint64_t> ranks);
+                                     std::span<const std::uint64_t> ranks, std::size_t columns = 1);
 
 class Selector;
 
@@ -43,12 +45,16 @@ class Selector;
 ///   std::vector<double> x = std::move(selection).results();
 class OrderStatisticSelection {
  public:
-  OrderStatisticSelection(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks);
+  OrderStatisticSelection(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks,
+                          std::size_t columns = 1);
   OrderStatisticSelection(OrderStatisticSelection&&) noexcept;
   OrderStatisticSelection& operator=(OrderStatisticSelection&&) noexcept;
   ~OrderStatisticSelection();
 
   bool done() const;
+  /// What the next pass holds: its histograms (each worker thread has its own) and the values it
+  /// gathers. The same on every process of a cluster.
+  std::uint64_t pass_bytes() const;
   void begin_pass();
   void visit(std::size_t chunk, std::span<const double> part);
   /// With a `cluster` of several processes, each visited its own share of the chunks (chunk_share)
@@ -67,9 +73,9 @@ class OrderStatisticSelection {
 MemoryNeed order_statistics_memory(std::size_t ranks);
 /// The same for summarize(): four ranks per reported percentile (its two neighbours and its interval).
 MemoryNeed summary_memory();
-/// What an OrderStatisticSelection holds at most, whatever the number of values: its gather budget
-/// is capped.
-MemoryNeed streamed_order_statistics_memory(std::size_t ranks);
+/// What an OrderStatisticSelection of one of `columns` columns holds at most, whatever the number of
+/// values: its gather budget is capped.
+MemoryNeed streamed_order_statistics_memory(std::size_t ranks, std::size_t columns);
 
 /// Where numpy's "linear" percentile sits among n sorted values: between x[lower] and x[upper]
 /// (upper = min(lower + 1, n - 1)) at `fraction`, with h = (n - 1) p computed as numpy does.

@@ -422,14 +422,14 @@ double RankCounts::rank(double x) const {
 
 }  // namespace stats_detail
 
-Summary summarize(std::span<const double> values) {
+Summary summarize(std::span<const double> values, std::size_t columns) {
   // One pass over memory: each chunk's moments about its own mean, merged in chunk order.
   std::vector<ChunkMoments> chunks(chunk_count(values.size()));
   for_each_chunk(values, [&](std::size_t c, std::span<const double> part) { chunks[c] = chunk_moments(part); });
   Summary summary = moments_summary(chunks);
   // One selection for every rank the percentiles and their intervals need (summary_memory()).
   const std::vector<std::uint64_t> ranks = summary_ranks(summary.count);
-  set_percentiles(summary, order_statistics(values, summary_extent(summary), ranks));
+  set_percentiles(summary, order_statistics(values, summary_extent(summary), ranks, columns));
   return summary;
 }
 

@@ -29,8 +29,12 @@ std::vector<VariantReport> compare_variants(std::span<const Scenario> variants, 
                                             Charts charts) {
   std::vector<VariantReport> out;
   for (const Scenario& variant : variants) out.push_back({variant.variant, build_model(variant), {}});
-  for (const VariantReport& variant : out) check_memory("compare", run_report_memory(variant.model, options), options.trials);
-  for (VariantReport& variant : out) variant.report = run_report(variant.model, options, charts);
+  const RunOptions each = run_reports_options(out.size(), options);
+  for (const VariantReport& variant : out) check_memory("compare", run_report_memory(variant.model, each), options.trials);
+  std::vector<const Model*> models;
+  for (const VariantReport& variant : out) models.push_back(&variant.model);
+  std::vector<RunReport> reports = run_reports(models, options, charts);
+  for (std::size_t v = 0; v < out.size(); ++v) out[v].report = std::move(reports[v]);
   return out;
 }
 

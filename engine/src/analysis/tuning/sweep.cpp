@@ -89,8 +89,11 @@ Sweep run_sweep(const TuningSource& source, std::vector<Variation> vary, const R
     for (const ParameterValue& value : values) point.values.push_back(value.value);
     point.model = tuning_detail::load_point(source, sweep.vary, values);
   }
-  check_memory("sweep", run_report_memory(source.model, options), options.trials);
-  for (SweepPoint& point : sweep.points) point.report = run_report(point.model, options, Charts::none);
+  check_memory("sweep", run_report_memory(source.model, run_reports_options(count, options)), options.trials);
+  std::vector<const Model*> models;
+  for (const SweepPoint& point : sweep.points) models.push_back(&point.model);
+  std::vector<RunReport> reports = run_reports(models, options, Charts::none);
+  for (std::size_t i = 0; i < count; ++i) sweep.points[i].report = std::move(reports[i]);
   return sweep;
 }
 
