@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
-#include "cpu_features.hpp"
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
 
 using namespace guidance;
