@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "args/tuning.hpp"

@@ -7,6 +7,7 @@
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
 #include "guidance/load.hpp"
