@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "formula/instructions.hpp"
 #include "guidance/formula.hpp"
 
 namespace {

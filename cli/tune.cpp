@@ -2,6 +2,7 @@
 #include "tune.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "args/tuning.hpp"
 #include "guidance/report.hpp"

@@ -6,7 +6,7 @@
 #include <limits>
 #include <span>
 
-#include "cpu_features.hpp"
+#include "simd/cpu_features.hpp"
 
 namespace guidance::test {
 

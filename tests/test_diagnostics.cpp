@@ -1,13 +1,17 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "guidance/diagnostics.hpp"
+#include "guidance/dimension.hpp"
 
+using guidance::ElementTarget;
 using guidance::InputError;
 using guidance::SourceLocation;
 using guidance::SourceText;
+using guidance::split_subscript;
 
 TEST_CASE("a diagnostic shows file, line, column, the source line and a caret under the span") {
   auto source = std::make_shared<const SourceText>(SourceText{"x.yaml", "a: 1\nrevenue: {sd: -2}\n"});
@@ -94,4 +98,20 @@ TEST_CASE("SourceText::line handles CRLF and out-of-range lines") {
   CHECK(text.line(2) == "two");
   CHECK(text.line(3).empty());
   CHECK(text.line(0).empty());
+}
+
+TEST_CASE("split_subscript splits a driver's name at its brackets, or refuses brackets it cannot read") {
+  const std::optional<ElementTarget> element = split_subscript("revenue[routing,Q3]");
+  REQUIRE(element);
+  CHECK(element->name == "revenue");
+  CHECK(element->subscript == "routing,Q3");
+  const std::optional<ElementTarget> scalar = split_subscript("revenue");
+  REQUIRE(scalar);
+  CHECK(scalar->name == "revenue");
+  CHECK_FALSE(scalar->subscript);
+  CHECK(split_subscript("revenue[]")->subscript == "");  // the caller refuses the empty label
+  for (const char* unreadable : {"revenue[Q3", "revenue[Q3]x", "revenue[Q3]]", "revenue]["}) {
+    CAPTURE(unreadable);
+    CHECK_FALSE(split_subscript(unreadable));
+  }
 }

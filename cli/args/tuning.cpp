@@ -33,17 +33,11 @@ bool is_name(std::string_view text) { return is_element_label(text) && !(text[0]
 /// A driver, or one element of a dimensioned driver: `revenue[Q4]`, `revenue[routing,Q3]` (element
 /// names are letters, digits and `_`).
 bool is_driver_name(std::string_view text) {
-  const std::size_t bracket = text.find('[');
-  if (bracket == std::string_view::npos) return is_name(text);
-  if (!is_name(text.substr(0, bracket)) || !text.ends_with(']')) return false;
-  const std::string_view inside = text.substr(bracket + 1, text.size() - bracket - 2);
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = inside.find(',', start);
-    const std::string_view label = inside.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    if (!is_element_label(label)) return false;
-    if (comma == std::string_view::npos) return true;
-    start = comma + 1;
-  }
+  const std::optional<ElementTarget> target = split_subscript(text);
+  if (!target || !is_name(target->name)) return false;
+  if (!target->subscript) return true;
+  return std::ranges::all_of(split_list(*target->subscript, ','),
+                             [](const ListItem& label) { return is_element_label(label.text); });
 }
 
 /// One number of a `--vary` value list.

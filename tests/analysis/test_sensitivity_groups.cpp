@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include <Eigen/Dense>
+#include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
 #include "analysis/sensitivity_testing.hpp"

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/sensitivity_testing.hpp"
 #include "guidance/load.hpp"
 #include "guidance/sensitivity.hpp"

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "args/tuning.hpp"
@@ -108,6 +110,7 @@ TEST_CASE("option --vary values are read as the loader reads them: percents are 
   CHECK_FALSE(plain.percent);
   CHECK(plain.values[2].value == 0.21);
   CHECK(parse_variation("revenue.p90").values.empty());  // solve's form
+  CHECK(parse_variation("revenue[routing, Q3].p90=1").driver == "revenue[routing,Q3]");
 }
 
 TEST_CASE("a bad --vary is one error pointing into the argument") {
@@ -123,6 +126,14 @@ TEST_CASE("a bad --vary is one error pointing into the argument") {
                               "driver), found `revenue.p90.x`\n    revenue.p90.x=1\n    ^~~~~~~~~~~~~\nhint: e.g. "
                               "--vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary "
                               "tax_rate=30%,32%,34% (sweep)\n"},
+      Case{"revenue[Q4.p90=1", "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a constant "
+                               "driver), found `revenue[Q4.p90`\n    revenue[Q4.p90=1\n    ^~~~~~~~~~~~~~\nhint: e.g. "
+                               "--vary revenue.p90 (solve), --vary revenue.p90=1120:1140:5 or --vary "
+                               "tax_rate=30%,32%,34% (sweep)\n"},
+      Case{"revenue[Q1,Q-1].p90=1", "--vary:1:1: error: expected NAME.PARAM (a driver's parameter) or NAME (a "
+                                    "constant driver), found `revenue[Q1,Q-1].p90`\n    revenue[Q1,Q-1].p90=1\n"
+                                    "    ^~~~~~~~~~~~~~~~~~~\nhint: e.g. --vary revenue.p90 (solve), --vary "
+                                    "revenue.p90=1120:1140:5 or --vary tax_rate=30%,32%,34% (sweep)\n"},
       Case{"revenue.p90=", "--vary:1:12: error: missing values after `=`\n    revenue.p90=\n               ^\n"
                            "hint: write NAME.PARAM=START:STOP:STEP or NAME.PARAM=v1,v2,...\n"},
       Case{"revenue.p90=1:2", "--vary:1:13: error: expected START:STOP:STEP, found `1:2`\n    revenue.p90=1:2\n"

@@ -16,9 +16,9 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include "cpu_features.hpp"
 #include "dist/goodness_of_fit.hpp"
 #include "guidance/distribution.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
 
 using namespace guidance;

@@ -7,8 +7,8 @@
 #include <limits>
 #include <random>
 
-#include "cpu_features.hpp"
 #include "formula/rig.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
 
 using namespace formula_test;

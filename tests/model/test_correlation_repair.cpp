@@ -3,6 +3,7 @@
 
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"

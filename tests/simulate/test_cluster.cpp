@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"

@@ -2,6 +2,8 @@
 // is a plain run of N trials.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"

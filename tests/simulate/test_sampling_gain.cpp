@@ -4,19 +4,19 @@
 
 #include <boost/math/distributions/fisher_f.hpp>
 
-#include "../../bench/sampling_gain.hpp"
+#include "simulate/sampling_gain.hpp"
 
 using namespace guidance;
 
 TEST_CASE("Latin hypercube estimates the flagship's mean EPS with clearly less error than Monte Carlo") {
-  const Model model = bench::flagship_model();
+  const Model model = testing::flagship_model();
   constexpr std::uint64_t trials = 10'000, seeds = 50;
   // The reference's own error (Sobol', 2^21 trials) is far below the errors compared here.
-  const bench::Estimate reference =
-      bench::estimate(model, "eps", {.trials = 1u << 21, .seed = 1, .sampling = Sampling::sobol});
-  const bench::GainRow mc = bench::rms_error(model, "eps", reference, Sampling::monte_carlo, trials, seeds);
-  const bench::GainRow lhs = bench::rms_error(model, "eps", reference, Sampling::latin_hypercube, trials, seeds);
-  const bench::GainRow sobol = bench::rms_error(model, "eps", reference, Sampling::sobol, trials, seeds);
+  const testing::Estimate reference =
+      testing::estimate(model, "eps", {.trials = 1u << 21, .seed = 1, .sampling = Sampling::sobol});
+  const testing::GainRow mc = testing::rms_error(model, "eps", reference, Sampling::monte_carlo, trials, seeds);
+  const testing::GainRow lhs = testing::rms_error(model, "eps", reference, Sampling::latin_hypercube, trials, seeds);
+  const testing::GainRow sobol = testing::rms_error(model, "eps", reference, Sampling::sobol, trials, seeds);
   INFO("RMS error of mean EPS: mc " << mc.mean_rms << ", lhs " << lhs.mean_rms << ", sobol " << sobol.mean_rms);
   INFO("RMS error of P(in):    mc " << mc.p_in_rms << ", lhs " << lhs.p_in_rms << ", sobol " << sobol.p_in_rms);
 

@@ -7,12 +7,13 @@
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
-#include "cpu_features.hpp"
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
 
 using namespace guidance;

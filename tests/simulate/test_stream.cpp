@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
 #include "guidance/load.hpp"

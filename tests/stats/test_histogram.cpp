@@ -7,10 +7,10 @@
 #include <catch2/catch.hpp>
 #include <tbb/global_control.h>
 
-#include "cpu_features.hpp"
 #include "guidance/histogram.hpp"
-#include "stats/stats_testing.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
+#include "stats/stats_testing.hpp"
 
 using namespace guidance;
 using guidance::test::infinity;

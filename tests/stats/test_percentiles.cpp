@@ -5,10 +5,10 @@
 #include <catch2/catch.hpp>
 #include <tbb/global_control.h>
 
-#include "cpu_features.hpp"
 #include "guidance/stats.hpp"
-#include "stats/stats_testing.hpp"
+#include "simd/cpu_features.hpp"
 #include "special_values.hpp"
+#include "stats/stats_testing.hpp"
 
 using namespace guidance;
 using guidance::test::infinity;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +49,17 @@ std::size_t time_axis(std::span<const Axis> shape);
 /// Letters, digits and `_`, not empty: what an element may be called (`Q3`, `FY2012`, `2013`), so that a
 /// formula and a command line can write it between brackets.
 bool is_element_label(std::string_view label);
+
+/// A driver's name as the scenario's variants, `--set`, `--vary` and `with_parameters` write it,
+/// split at its brackets: `revenue[routing,Q3]` is `name` "revenue" and `subscript` "routing,Q3";
+/// `revenue` has no subscript. The labels are not checked (is_element_label checks one, and the loader
+/// looks them up). Nullopt when a `[` is not closed by the `]` that ends the text (`revenue[Q3`,
+/// `revenue[Q3]x`).
+struct ElementTarget {
+  std::string_view name;
+  std::optional<std::string_view> subscript;
+};
+std::optional<ElementTarget> split_subscript(std::string_view target);
 
 /// `name` for a scalar, `name[e1,e2]` for element `index` (row-major) of `shape`.
 std::string element_name(std::string_view name, std::span<const Axis> shape, std::size_t index,

@@ -37,7 +37,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -72,25 +71,9 @@ struct Definition {
   SourceLocation name_where;  // the metric's key, for errors about the name itself (cycles, clashes)
 };
 
-enum class Op : std::uint8_t {
-  copy, neg, add, sub, mul, div, pow,
-  lt, le, gt, ge, eq, ne, logical_and, logical_or, logical_not,
-  min, max, abs, sqrt, exp, log, sin, cos, floor, ceil, round, round_to, clamp,
-  select  // select = if(a, b, c)
-};
-
-/// A register, or an immediate value when reg < 0.
-struct Operand {
-  std::int32_t reg = -1;
-  double value = 0.0;
-};
-
-/// out[i] = op(a[i], b[i], c[i]) for every trial i of the block. Unused operands are immediates.
-struct Instruction {
-  Op op;
-  std::int32_t out;
-  Operand a, b, c;
-};
+/// One step of the compiled program. The instruction set is formula's own
+/// (engine/src/formula/instructions.hpp): a caller runs a Program with execute() and never reads it.
+struct Instruction;
 
 /// A written definition (a metric) has element_count(shapes[j]) element definitions, first[j] onwards,
 /// row-major; a scalar one has one. Register layout: input i is register i; element definition k is
@@ -113,6 +96,14 @@ struct Program {
                                                      // constant inputs included
   std::vector<Shape> shapes;        // per written definition: its shape (empty: a scalar)
   std::vector<std::size_t> first;   // per written definition: its first element definition
+
+  // Out of line, where Instruction is complete (compile.cpp).
+  Program();
+  ~Program();
+  Program(const Program&);
+  Program(Program&&) noexcept;
+  Program& operator=(const Program&);
+  Program& operator=(Program&&) noexcept;
 };
 
 /// Most elements one value or all metrics together may have, and most scalar operations the metrics

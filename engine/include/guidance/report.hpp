@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// Declares nlohmann::ordered_json only, so that a file which renders no JSON does not compile all of
+// nlohmann/json.hpp; one that uses the *_json functions' value includes <nlohmann/json.hpp> itself.
+#include <nlohmann/json_fwd.hpp>
 
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"

@@ -25,7 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// nlohmann::ordered_json declared only, as in report.hpp.
+#include <nlohmann/json_fwd.hpp>
 
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"

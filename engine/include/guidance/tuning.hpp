@@ -27,7 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// nlohmann::ordered_json declared only, as in report.hpp.
+#include <nlohmann/json_fwd.hpp>
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"

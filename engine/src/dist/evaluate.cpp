@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "cpu_features.hpp"
 #include "dist/shapes.hpp"
 #include "dist/truncation.hpp"
 #include "guidance/distribution.hpp"
+#include "simd/cpu_features.hpp"
 
 namespace guidance {
 

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "cpu_features.hpp"
-#include "dist/lanes_exp.hpp"
 #include "guidance/distribution.hpp"
-#include "lanes.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/lanes.hpp"
+#include "simd/lanes_exp.hpp"
 
 namespace guidance {
 

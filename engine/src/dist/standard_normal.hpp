@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <limits>
 
-#include "dist/lanes_log.hpp"
+#include "simd/lanes_log.hpp"
 
 namespace guidance::dist_detail {
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "formula/expand.hpp"
+#include "formula/instructions.hpp"
 #include "formula/ops.hpp"
 #include "formula/parser.hpp"
 #include "guidance/formula.hpp"
@@ -187,6 +188,13 @@ class CodeGenerator {
 };
 
 }  // namespace
+
+Program::Program() = default;
+Program::~Program() = default;
+Program::Program(const Program&) = default;
+Program::Program(Program&&) noexcept = default;
+Program& Program::operator=(const Program&) = default;
+Program& Program::operator=(Program&&) noexcept = default;
 
 Program compile(std::span<const Input> inputs, std::span<const Definition> definitions,
                 std::span<const Dimension> dimensions, std::span<const InputArray> arrays) {

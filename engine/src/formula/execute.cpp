@@ -3,10 +3,10 @@
 // combination gets its own loop, so that an immediate is a broadcast constant rather than a load.
 #include <stdexcept>
 
-#include "cpu_features.hpp"
 #include "formula/ops.hpp"
-#include "prefetch.hpp"
 #include "guidance/formula.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/prefetch.hpp"
 
 namespace guidance::formula {
 

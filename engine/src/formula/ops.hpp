@@ -9,8 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "formula/instructions.hpp"
 #include "formula/rounding.hpp"
-#include "guidance/formula.hpp"
 
 namespace guidance::formula {
 

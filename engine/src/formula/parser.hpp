@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "formula/instructions.hpp"
 #include "guidance/dimension.hpp"
 #include "guidance/formula.hpp"
 

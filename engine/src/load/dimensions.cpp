@@ -359,13 +359,6 @@ void read_given(const YamlNode& section, Scenario& scenario) {
   }
 }
 
-std::optional<ElementTarget> split_subscript(std::string_view target) {
-  const std::size_t open = target.find('[');
-  if (open == std::string_view::npos) return ElementTarget{target, std::nullopt};
-  if (target.find(']') != target.size() - 1) return std::nullopt;
-  return ElementTarget{target.substr(0, open), target.substr(open + 1, target.size() - open - 2)};
-}
-
 std::vector<std::size_t> select_elements(const Shape& shape, std::span<const Dimension> dimensions,
                                          std::string_view subscript, const SourceLocation& where,
                                          std::string_view driver) {

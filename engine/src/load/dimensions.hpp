@@ -60,14 +60,6 @@ std::vector<std::size_t> select_elements(const Shape& shape, std::span<const Dim
                                          std::string_view subscript, const SourceLocation& where,
                                          std::string_view driver);
 
-/// `revenue[routing,Q3]` split at its brackets: `name` before them and `subscript` between them (none
-/// without brackets). Nullopt when a `[` is not closed by the `]` that ends the text.
-struct ElementTarget {
-  std::string_view name;
-  std::optional<std::string_view> subscript;
-};
-std::optional<ElementTarget> split_subscript(std::string_view target);
-
 /// A variant's or an override's change to some elements of a dimensioned driver's entry
 /// (`revenue[Q4].p90: 1140`): `parameter` of the elements `subscript` selects becomes `value` (marked
 /// changed), rewritten as a mapping by element name in which the other elements keep their values.

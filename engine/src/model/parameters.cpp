@@ -39,7 +39,7 @@ std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::strin
   const auto found = std::ranges::find(scenario.drivers, name, &Driver::name);
   if (found != scenario.drivers.end()) return {static_cast<std::size_t>(found - scenario.drivers.begin())};
   const std::string base = name.substr(0, name.find('['));
-  const std::optional<load_detail::ElementTarget> element = load_detail::split_subscript(name);
+  const std::optional<ElementTarget> element = split_subscript(name);
   const DriverArray* array = load_detail::find_array(scenario, base);
   if (array && element) {
     std::vector<std::size_t> elements;

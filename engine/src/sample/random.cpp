@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <bit>
 
-#include "cpu_features.hpp"
-#include "dist/lanes_exp.hpp"
-#include "intrinsics.hpp"
-#include "lanes.hpp"
-#include "prefetch.hpp"
 #include "sample/philox.hpp"
 #include "sample/ziggurat.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/intrinsics.hpp"
+#include "simd/lanes.hpp"
+#include "simd/lanes_exp.hpp"
+#include "simd/prefetch.hpp"
 
 namespace guidance {
 

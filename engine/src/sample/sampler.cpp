@@ -12,12 +12,12 @@
 
 #include <fmt/format.h>
 
-#include "cpu_features.hpp"
+#include "dist/shapes.hpp"
 #include "guidance/diagnostics.hpp"
 #include "guidance/distribution.hpp"
 #include "guidance/random.hpp"
-#include "dist/shapes.hpp"
 #include "sample/designs.hpp"
+#include "simd/cpu_features.hpp"
 
 namespace guidance {
 

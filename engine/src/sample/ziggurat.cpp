@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "dist/lanes_exp.hpp"
-#include "dist/lanes_log.hpp"
 #include "guidance/random.hpp"
 #include "sample/philox.hpp"
+#include "simd/lanes_exp.hpp"
+#include "simd/lanes_log.hpp"
 
 namespace guidance::sample_detail {
 

@@ -8,10 +8,10 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 
-#include "cpu_features.hpp"
 #include "guidance/simulate.hpp"
-#include "lanes.hpp"
-#include "prefetch.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/lanes.hpp"
+#include "simd/prefetch.hpp"
 #include "simulate/ranks.hpp"
 #include "simulate/report_parts.hpp"
 

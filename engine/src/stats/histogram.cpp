@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "cpu_features.hpp"
-#include "prefetch.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/prefetch.hpp"
 #include "stats/chunks.hpp"
 
 namespace guidance {

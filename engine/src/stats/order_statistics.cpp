@@ -19,9 +19,9 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
-#include "cpu_features.hpp"
-#include "intrinsics.hpp"
-#include "prefetch.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/intrinsics.hpp"
+#include "simd/prefetch.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance::stats_detail {

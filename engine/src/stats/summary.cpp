@@ -8,10 +8,10 @@
 #include <limits>
 #include <optional>
 
-#include "cpu_features.hpp"
 #include "guidance/stats.hpp"
-#include "lanes.hpp"
-#include "prefetch.hpp"
+#include "simd/cpu_features.hpp"
+#include "simd/lanes.hpp"
+#include "simd/prefetch.hpp"
 #include "stats/order_statistics.hpp"
 #include "stats/summary_parts.hpp"
 

@@ -1,4 +1,4 @@
-#include "cpu_features.hpp"
+#include "simd/cpu_features.hpp"
 
 #include <atomic>
 

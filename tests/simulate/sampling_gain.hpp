@@ -10,7 +10,7 @@
 #include "guidance/load.hpp"
 #include "guidance/simulate.hpp"
 
-namespace guidance::bench {
+namespace guidance::testing {
 
 /// The two statistics measured: the mean of a metric and the P(in) of its guidance line.
 struct Estimate {
@@ -51,4 +51,4 @@ inline GainRow rms_error(const Model& model, const std::string& metric, const Es
   return {sampling, std::sqrt(mean_squares / n), std::sqrt(p_in_squares / n)};
 }
 
-}  // namespace guidance::bench
+}  // namespace guidance::testing

@@ -34,6 +34,13 @@ bool is_element_label(std::string_view label) {
   });
 }
 
+std::optional<ElementTarget> split_subscript(std::string_view target) {
+  const std::size_t open = target.find('[');
+  if (open == std::string_view::npos) return ElementTarget{target, std::nullopt};
+  if (target.find(']') != target.size() - 1) return std::nullopt;
+  return ElementTarget{target.substr(0, open), target.substr(open + 1, target.size() - open - 2)};
+}
+
 std::string element_name(std::string_view name, std::span<const Axis> shape, std::size_t index,
                          std::span<const Dimension> dimensions) {
   if (shape.empty()) return std::string(name);

@@ -5,7 +5,7 @@
 #include <bit>
 #include <cstdint>
 
-#include "lanes.hpp"
+#include "simd/lanes.hpp"
 
 namespace guidance::detail {
 

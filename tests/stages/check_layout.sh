@@ -1,0 +1,20 @@
+#!/bin/bash
+# What the per-stage include roots cannot enforce by themselves (engine/CMakeLists.txt): a quoted
+# include is looked up first beside the including file, so a source directly in engine/src would see
+# every stage's folder, and an include climbing with ../ leaves its stage's folder. And tests may use
+# internals, but not the benchmarks' code. Prints each offence and fails when there is one.
+set -u
+source_dir=$1
+status=0
+offence() { echo "$1"; status=1; }
+
+for file in "$source_dir"/engine/src/*; do
+  [[ -f $file ]] && offence "${file#"$source_dir"/}: a source outside every stage's folder (move it into one)"
+done
+while IFS= read -r line; do
+  offence "$line: an include climbing out of the stage's folder (include by the stage's path instead)"
+done < <(cd "$source_dir" && grep -rnE '#include "[^"]*\.\./' engine/src)
+while IFS= read -r line; do
+  offence "$line: a test including the benchmarks' code (move what both use into tests/)"
+done < <(cd "$source_dir" && grep -rnE '#include "[^"]*bench/' tests)
+exit $status
