@@ -14,6 +14,7 @@
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "simulate/stream_scenarios.hpp"
 #include "guidance/tuning.hpp"
 #include "simulate/thread_cluster.hpp"
 
@@ -80,21 +81,7 @@ TEST_CASE("a run shared by 1, 2, 3 or 4 processes reports what one process repor
 }
 
 TEST_CASE("shared runs keep non-finite counts, ties and the signs of zero") {
-  const Model model = build_model(parse_scenario(R"(
-name: hazards
-drivers:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: discrete, values: [0, 1, 2], probabilities: [0.1, 0.6, 0.3]}
-metrics:
-  ratio: a / b
-  tied: b * 2
-  zero: a * 0
-guidance:
-  ratio: [-1, 1]
-  tied: [1, 3]
-actuals:
-  ratio: 0.5
-)", "hazards.yaml"));
+  const Model model = testing::hazards_model();
   const RunOptions options{.trials = 200'000, .seed = 3};
   const std::string alone = render(model, run_report(model, options, Charts::all));
   for (const std::string& output : shared_run(model, options, 3)) CHECK(output == alone);
@@ -103,18 +90,7 @@ actuals:
 TEST_CASE("a report goes to bytes and back exactly, and corrupt bytes are refused") {
   const std::string name = GENERATE("juniper_q4_2012", "juniper_fy2012", "nvidia_q4_fy2023", "discrete");
   CAPTURE(name);
-  const Model model = name != "discrete" ? scenario(name) : build_model(parse_scenario(R"(
-name: discrete correlation
-drivers:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: discrete, values: [0, 1], probabilities: [0.5, 0.5]}
-correlations:
-  - [a, b, 0.5]
-metrics:
-  total: a + b
-guidance:
-  total: [0, 1]
-)", "discrete.yaml"));
+  const Model model = name != "discrete" ? scenario(name) : testing::discrete_correlation_model();
   const RunOptions options{.trials = 20'000, .seed = 11};
   // Every part filled in somewhere: charts, actuals (nvidia, fy2012), a precision stop, an achieved
   // correlation with a discrete driver.

@@ -13,6 +13,7 @@
 #include "guidance/load.hpp"
 #include "guidance/report.hpp"
 #include "guidance/simulate.hpp"
+#include "simulate/stream_scenarios.hpp"
 
 using namespace guidance;
 
@@ -84,23 +85,7 @@ TEST_CASE("a streamed run is the same on 1, 2 and 3 threads") {
 }
 
 TEST_CASE("a streamed run keeps non-finite counts, ties and the signs of zero as the kept run") {
-  // ratio is infinite or NaN where b is 0; tied has three values; zero is -0 or +0 by a's sign, and
-  // every percentile of it falls among zeros of both signs.
-  const Model model = build_model(parse_scenario(R"(
-name: hazards
-drivers:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: discrete, values: [0, 1, 2], probabilities: [0.1, 0.6, 0.3]}
-metrics:
-  ratio: a / b
-  tied: b * 2
-  zero: a * 0
-guidance:
-  ratio: [-1, 1]
-  tied: [1, 3]
-actuals:
-  ratio: 0.5
-)", "hazards.yaml"));
+  const Model model = testing::hazards_model();
   const std::uint64_t trials = GENERATE(3, 70'000);
   CAPTURE(trials);
   const RunOptions options{.trials = trials, .seed = 3};
@@ -125,16 +110,7 @@ TEST_CASE("stream_trials hands over every trial in order, as simulate stores the
 }
 
 TEST_CASE("a rank correlation with a discrete driver keeps the trials") {
-  const Model model = build_model(parse_scenario(R"(
-name: discrete correlation
-drivers:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: discrete, values: [0, 1], probabilities: [0.5, 0.5]}
-correlations:
-  - [a, b, 0.5]
-metrics:
-  total: a + b
-)", "discrete.yaml"));
+  const Model model = testing::discrete_correlation_model();
   CHECK_FALSE(can_stream(model));
   CHECK(keeps_trials(model, {.trials = 1'000'000'000, .memory = 1}));
   CHECK_THROWS_AS(stream_run(model, {.trials = 10}), std::logic_error);

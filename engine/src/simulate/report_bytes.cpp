@@ -1,6 +1,7 @@
 // A RunReport as bytes and back, every double by its bits: for handing the reports of a sweep's points
-// between the processes that ran them (analysis/tuning/sweep.cpp). Each field in declaration order;
-// a vector or string as its length, then its elements.
+// between the processes that ran them (run_reports, stream.cpp). Each field in declaration order; a
+// vector or string as its length, then its elements. One list of fields per struct (fields()) serves
+// both directions, so that the two cannot disagree.
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -11,45 +12,62 @@ namespace guidance {
 
 namespace {
 
+template <class T>
+concept Plain = std::is_trivially_copyable_v<std::remove_const_t<T>>;
+/// T is U or const U.
+template <class T, class U>
+concept Is = std::is_same_v<std::remove_const_t<T>, U>;
+
+/// Each struct's fields, for an Archive whose operator() takes any of them (const for the Writer).
+template <class Archive, Is<Histogram> H>
+void fields(Archive& a, H& h) {
+  a(h.bins), a(h.counts), a(h.below), a(h.above), a(h.finite), a(h.nonfinite);
+}
+template <class Archive, Is<GuidanceProbability> G>
+void fields(Archive& a, G& g) {
+  a(g.name), a(g.variable), a(g.low), a(g.high), a(g.inside), a(g.below), a(g.above), a(g.nonfinite);
+  a(g.p_in), a(g.p_below), a(g.p_above), a(g.p_in_ci), a(g.p_below_ci), a(g.p_above_ci), a(g.histogram), a(g.cdf);
+}
+template <class Archive, Is<ActualRank> A>
+void fields(Archive& a, A& actual) {
+  a(actual.name), a(actual.value), a(actual.percentile_rank), a(actual.sd_from_mean);
+}
+template <class Archive, Is<PrecisionStop> P>
+void fields(Archive& a, P& stop) {
+  a(stop.half_width), a(stop.max_trials), a(stop.reached), a(stop.rounds), a(stop.largest), a(stop.largest_at);
+}
+template <class Archive, Is<RunReport> R>
+void fields(Archive& a, R& r) {
+  a(r.trials), a(r.seed), a(r.sampling), a(r.variables), a(r.guidance), a(r.indicators), a(r.joint_inside);
+  a(r.joint_p_in), a(r.joint_p_in_ci), a(r.actuals), a(r.nonfinite_trials), a(r.discrete_correlations), a(r.precision);
+}
+
 class Writer {
  public:
-  template <class T>
-    requires std::is_trivially_copyable_v<T>
-  void put(const T& value) {
+  template <Plain T>
+  void operator()(const T& value) {
     const auto* first = reinterpret_cast<const std::byte*>(&value);
     bytes_.insert(bytes_.end(), first, first + sizeof(T));
   }
-  void put(const std::string& text) {
-    put(std::uint64_t{text.size()});
+  void operator()(const std::string& text) {
+    (*this)(std::uint64_t{text.size()});
     const auto* first = reinterpret_cast<const std::byte*>(text.data());
     bytes_.insert(bytes_.end(), first, first + text.size());
   }
   template <class T>
-  void put(const std::vector<T>& values) {
-    put(std::uint64_t{values.size()});
-    for (const T& value : values) put(value);
+  void operator()(const std::vector<T>& values) {
+    (*this)(std::uint64_t{values.size()});
+    for (const T& value : values) (*this)(value);
   }
-  void put(const Histogram& histogram) {
-    put(histogram.bins);
-    put(histogram.counts);
-    put(histogram.below), put(histogram.above), put(histogram.finite), put(histogram.nonfinite);
+  template <class T>
+  void operator()(const std::optional<T>& value) {
+    (*this)(value.has_value());
+    if (value) (*this)(*value);
   }
-  void put(const GuidanceProbability& line) {
-    put(line.name);
-    put(line.variable), put(line.low), put(line.high);
-    put(line.inside), put(line.below), put(line.above), put(line.nonfinite);
-    put(line.p_in), put(line.p_below), put(line.p_above);
-    put(line.p_in_ci), put(line.p_below_ci), put(line.p_above_ci);
-    put(line.histogram);
-    put(line.cdf);
-  }
-  void put(const ActualRank& actual) {
-    put(actual.name);
-    put(actual.value), put(actual.percentile_rank), put(actual.sd_from_mean);
-  }
-  void put(const PrecisionStop& stop) {
-    put(stop.half_width), put(stop.max_trials), put(stop.reached), put(stop.rounds), put(stop.largest);
-    put(stop.largest_at);
+  template <class T>
+    requires(!Plain<T>)
+  void operator()(const T& value) {
+    fields(*this, value);
   }
 
   std::vector<std::byte> take() && { return std::move(bytes_); }
@@ -62,51 +80,40 @@ class Reader {
  public:
   explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
 
-  template <class T>
-    requires std::is_trivially_copyable_v<T>
-  void get(T& value) {
+  template <Plain T>
+  void operator()(T& value) {
     std::memcpy(&value, take(sizeof(T)).data(), sizeof(T));
   }
-  void get(std::string& text) {
-    const std::span<const std::byte> part = take(length(1));
+  void operator()(std::string& text) {
+    const std::span<const std::byte> part = take(length());
     text.assign(reinterpret_cast<const char*>(part.data()), part.size());
   }
   template <class T>
-  void get(std::vector<T>& values) {
-    values.resize(length(1));  // at least a byte an element: a corrupt length fails here, not in resize
-    for (T& value : values) get(value);
+  void operator()(std::vector<T>& values) {
+    values.resize(length());
+    for (T& value : values) (*this)(value);
   }
-  void get(Histogram& histogram) {
-    get(histogram.bins);
-    get(histogram.counts);
-    get(histogram.below), get(histogram.above), get(histogram.finite), get(histogram.nonfinite);
+  template <class T>
+  void operator()(std::optional<T>& value) {
+    bool present = false;
+    (*this)(present);
+    if (present) (*this)(value.emplace());
   }
-  void get(GuidanceProbability& line) {
-    get(line.name);
-    get(line.variable), get(line.low), get(line.high);
-    get(line.inside), get(line.below), get(line.above), get(line.nonfinite);
-    get(line.p_in), get(line.p_below), get(line.p_above);
-    get(line.p_in_ci), get(line.p_below_ci), get(line.p_above_ci);
-    get(line.histogram);
-    get(line.cdf);
-  }
-  void get(ActualRank& actual) {
-    get(actual.name);
-    get(actual.value), get(actual.percentile_rank), get(actual.sd_from_mean);
-  }
-  void get(PrecisionStop& stop) {
-    get(stop.half_width), get(stop.max_trials), get(stop.reached), get(stop.rounds), get(stop.largest);
-    get(stop.largest_at);
+  template <class T>
+    requires(!Plain<T>)
+  void operator()(T& value) {
+    fields(*this, value);
   }
 
   bool done() const { return at_ == bytes_.size(); }
 
  private:
-  /// A length that the rest of the bytes can hold at `each` bytes an element.
-  std::size_t length(std::size_t each) {
+  /// A length the rest of the bytes can hold at a byte or more an element, so that a corrupt length
+  /// fails here rather than in an allocation.
+  std::size_t length() {
     std::uint64_t count = 0;
-    get(count);
-    if (count > (bytes_.size() - at_) / each) throw std::invalid_argument("report_from_bytes: a length beyond the bytes");
+    (*this)(count);
+    if (count > bytes_.size() - at_) throw std::invalid_argument("report_from_bytes: a length beyond the bytes");
     return static_cast<std::size_t>(count);
   }
   std::span<const std::byte> take(std::size_t n) {
@@ -124,33 +131,14 @@ class Reader {
 
 std::vector<std::byte> report_to_bytes(const RunReport& report) {
   Writer out;
-  out.put(report.trials), out.put(report.seed), out.put(report.sampling);
-  out.put(report.variables);
-  out.put(report.guidance);
-  out.put(report.indicators);
-  out.put(report.joint_inside), out.put(report.joint_p_in), out.put(report.joint_p_in_ci);
-  out.put(report.actuals);
-  out.put(report.nonfinite_trials);
-  out.put(report.discrete_correlations);
-  out.put(report.precision.has_value());
-  if (report.precision) out.put(*report.precision);
+  out(report);
   return std::move(out).take();
 }
 
 RunReport report_from_bytes(std::span<const std::byte> bytes) {
   Reader in(bytes);
   RunReport report;
-  in.get(report.trials), in.get(report.seed), in.get(report.sampling);
-  in.get(report.variables);
-  in.get(report.guidance);
-  in.get(report.indicators);
-  in.get(report.joint_inside), in.get(report.joint_p_in), in.get(report.joint_p_in_ci);
-  in.get(report.actuals);
-  in.get(report.nonfinite_trials);
-  in.get(report.discrete_correlations);
-  bool precise = false;
-  in.get(precise);
-  if (precise) in.get(report.precision.emplace());
+  in(report);
   if (!in.done()) throw std::invalid_argument("report_from_bytes: bytes left over");
   return report;
 }
