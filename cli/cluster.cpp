@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <tbb/info.h>
 
 #if GUIDANCE_MPI
 #include <mpi.h>
@@ -175,7 +176,8 @@ const Cluster* cluster() {
 
 unsigned default_threads() {
 #if GUIDANCE_MPI
-  if (processes) return std::max(1U, std::thread::hardware_concurrency() / processes->on_this_machine());
+  // oneTBB's count follows this process's affinity mask, which the launcher may have narrowed.
+  if (processes) return std::max(1U, static_cast<unsigned>(tbb::info::default_concurrency()) / processes->on_this_machine());
 #endif
   return 0;
 }
