@@ -65,10 +65,21 @@ grep -q '^rank 1 of 3: missing.yaml: error: cannot read the file' "$work/alone.s
 # A rank killed mid-run: the whole job ends, with an error status, within seconds.
 "$mpiexec" --oversubscribe -np 3 "$guidance" run "$flagship" --trials 1e10 > /dev/null 2> "$work/killed.stderr" &
 launcher=$!
+# The launcher's child processes running guidance, from /proc (procps may not be installed).
+ranks_of() {
+  local stat
+  for stat in /proc/[0-9]*/stat; do
+    local pid=${stat#/proc/} fields
+    pid=${pid%/stat}
+    read -r -a fields < "$stat" 2> /dev/null || continue
+    [ "${fields[3]}" = "$1" ] && grep -qa "run" "/proc/$pid/cmdline" 2> /dev/null && echo "$pid"
+  done
+}
 victim=""
 for _ in $(seq 100); do  # up to 10 s for the ranks to start
-  victim=$(pgrep -P "$launcher" -f "run $flagship" | tail -1)
-  [ -n "$victim" ] && [ "$(pgrep -P "$launcher" -f "run $flagship" | wc -l)" = 3 ] && break
+  ranks=$(ranks_of "$launcher")
+  victim=$(echo "$ranks" | tail -1)
+  [ "$(echo "$ranks" | grep -c .)" = 3 ] && break
   sleep 0.1
 done
 if [ -z "$victim" ]; then
@@ -81,7 +92,7 @@ else
   for _ in $(seq 300); do kill -0 "$launcher" 2> /dev/null || break; sleep 0.1; done
   if kill -0 "$launcher" 2> /dev/null; then
     fail "the job still runs 30 s after one of its ranks was killed"
-    pkill -9 -P "$launcher"
+    for rank in $(ranks_of "$launcher"); do kill -9 "$rank"; done
     kill -9 "$launcher"
   fi
   wait "$launcher"
