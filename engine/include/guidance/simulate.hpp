@@ -39,6 +39,10 @@ struct RunOptions {
   /// The most bytes run_report() keeps the trials' columns in before it streams them instead
   /// (keeps_trials); 0: default_memory_budget(). simulate() itself always keeps them.
   std::uint64_t memory = 0;
+  /// The most a streamed run's narrowing pass holds in its percentiles' selections (histograms and
+  /// gathered values) beside its chunks: a run of many variables narrows as many at a time as fit,
+  /// in more passes. The same output whatever it is.
+  std::uint64_t narrowing_memory = std::uint64_t{64} << 20;
   /// The processes sharing the run (guidance/cluster.hpp); null: this process alone. stream_run()
   /// spreads its chunks over them, and run_report() streams whenever there are several; simulate()
   /// and everything that keeps the trials ignore it (each process runs them all).

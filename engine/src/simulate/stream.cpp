@@ -126,17 +126,9 @@ class Passes {
   std::uint64_t done_ = 0;
 };
 
-/// The most a narrowing pass's selections hold (OrderStatisticSelection::pass_bytes), beside the
-/// chunks' columns, so that the run's memory does not grow with its variables: 64 MiB, or a quarter of
-/// a smaller RunOptions::memory.
-std::uint64_t narrowing_pass_bytes(const RunOptions& options) {
-  constexpr std::uint64_t most = std::uint64_t{64} << 20;
-  return options.memory > 0 ? std::min(most, options.memory / 4) : most;
-}
-
 /// Summaries of every variable: the chunks' moments in chunk order, then the percentiles' selection,
 /// one pass over the chunks serving every variable still narrowing (or as many as fit in
-/// narrowing_pass_bytes).
+/// RunOptions::narrowing_memory).
 std::vector<Summary> summaries(const Model& model, const RunOptions& options,
                                const std::vector<std::vector<stats_detail::ChunkMoments>>& moments, Passes& passes) {
   const std::uint64_t trials = options.trials;
@@ -160,7 +152,7 @@ std::vector<Summary> summaries(const Model& model, const RunOptions& options,
     for (std::size_t v = 0; v < selections.size(); ++v) {
       if (!selections[v] || selections[v]->done()) continue;
       bytes += selections[v]->pass_bytes();
-      if (!narrowing.empty() && bytes > narrowing_pass_bytes(options)) break;
+      if (!narrowing.empty() && bytes > options.narrowing_memory) break;
       narrowing.push_back(v);
     }
     if (narrowing.empty()) break;
