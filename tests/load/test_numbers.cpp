@@ -123,4 +123,9 @@ TEST_CASE("whole numbers are digits within their range") {
   CHECK_THROWS_WITH(read_whole_number(scalar("+5"), 0, 10), "expected a whole number from 0 to 10, found `+5`");
   CHECK_THROWS_WITH(read_whole_number(scalar("05"), 0, 10), "expected a whole number from 0 to 10, found `05`");
   CHECK_THROWS_WITH(read_whole_number(scalar("2.5"), 0, 10), "expected a whole number from 0 to 10, found `2.5`");
+  // Found by fuzz_load: a decimal that rounds to 2^64 as a double passed the range check against
+  // UINT64_MAX (which also rounds to 2^64) and was cast for the hint, undefined behaviour.
+  for (const char* text : {"18446744073709551610.55", "1.8446744073709551615e19", "18446744073709551616"})
+    CHECK_THROWS_WITH(read_whole_number(scalar(text), 0, UINT64_MAX),
+                      std::string("expected a whole number from 0 to 18446744073709551615, found `") + text + "`");
 }

@@ -2,10 +2,17 @@
 // easiest to go wrong, shared by test_stream.cpp and test_cluster.cpp.
 #pragma once
 
+#include <string>
+
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
 
 namespace guidance::testing {
+
+/// scenarios/NAME.yaml, compiled.
+inline Model example_model(const std::string& name) {
+  return build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/" + name + ".yaml"));
+}
 
 /// ratio is infinite or NaN where b is 0; tied has three values; zero is -0 or +0 by a's sign, and
 /// every percentile of it falls among zeros of both signs.

@@ -22,15 +22,11 @@ using namespace guidance;
 
 namespace {
 
-std::string render(const Model& model, const RunReport& report) {
+std::string every_output(const Model& model, const RunReport& report) {
   std::string out = run_json(model, report).dump();
   out += render_table(model, report, {.histograms = true});
   out += render_html_run(model, report);
   return out;
-}
-
-Model scenario(const std::string& name) {
-  return build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/" + name + ".yaml"));
 }
 
 /// Each rank's output of the run shared by `processes` threads.
@@ -39,7 +35,7 @@ std::vector<std::string> shared_run(const Model& model, RunOptions options, std:
   return group.run<std::string>([&](const Cluster& cluster) {
     RunOptions mine = options;
     mine.cluster = &cluster;
-    return render(model, run_report(model, mine, Charts::all));
+    return every_output(model, run_report(model, mine, Charts::all));
   });
 }
 
@@ -74,23 +70,23 @@ TEST_CASE("a run shared by 1, 2, 3 or 4 processes reports what one process repor
   const std::uint64_t trials = GENERATE(2, 140'001);
   const std::size_t processes = GENERATE(1, 2, 3, 4);
   CAPTURE(name, sampling, trials, processes);
-  const Model model = scenario(name);
+  const Model model = testing::example_model(name);
   const RunOptions options{.trials = trials, .seed = 20121023, .sampling = sampling};
-  const std::string alone = render(model, run_report(model, options, Charts::all));
+  const std::string alone = every_output(model, run_report(model, options, Charts::all));
   for (const std::string& output : shared_run(model, options, processes)) CHECK(output == alone);
 }
 
 TEST_CASE("shared runs keep non-finite counts, ties and the signs of zero") {
   const Model model = testing::hazards_model();
   const RunOptions options{.trials = 200'000, .seed = 3};
-  const std::string alone = render(model, run_report(model, options, Charts::all));
+  const std::string alone = every_output(model, run_report(model, options, Charts::all));
   for (const std::string& output : shared_run(model, options, 3)) CHECK(output == alone);
 }
 
 TEST_CASE("a report goes to bytes and back exactly, and corrupt bytes are refused") {
   const std::string name = GENERATE("juniper_q4_2012", "juniper_fy2012", "nvidia_q4_fy2023", "discrete");
   CAPTURE(name);
-  const Model model = name != "discrete" ? scenario(name) : testing::discrete_correlation_model();
+  const Model model = name != "discrete" ? testing::example_model(name) : testing::discrete_correlation_model();
   const RunOptions options{.trials = 20'000, .seed = 11};
   // Every part filled in somewhere: charts, actuals (nvidia, fy2012), a precision stop, an achieved
   // correlation with a discrete driver.
@@ -98,7 +94,7 @@ TEST_CASE("a report goes to bytes and back exactly, and corrupt bytes are refuse
                                ? simulate_to_precision(model, options, {.half_width = 0.05}, Charts::all).report
                                : analyze(model, simulate(model, options), Charts::all);
   const std::vector<std::byte> bytes = report_to_bytes(report);
-  CHECK(render(model, report_from_bytes(bytes)) == render(model, report));
+  CHECK(every_output(model, report_from_bytes(bytes)) == every_output(model, report));
   CHECK(run_json(model, report_from_bytes(bytes)).dump() == run_json(model, report).dump());
   CHECK_THROWS_AS(report_from_bytes(std::span(bytes).first(bytes.size() - 1)), std::invalid_argument);
   std::vector<std::byte> longer = bytes;

@@ -42,10 +42,6 @@ void check_same(const Outputs& streamed, const Outputs& kept) {
   CHECK(streamed.html == kept.html);
 }
 
-Model scenario(const std::string& name) {
-  return build_model(load_scenario(GUIDANCE_SOURCE_DIR "/scenarios/" + name + ".yaml"));
-}
-
 }  // namespace
 
 TEST_CASE("a streamed run reports every scenario exactly as the run kept in memory") {
@@ -55,7 +51,7 @@ TEST_CASE("a streamed run reports every scenario exactly as the run kept in memo
   const Sampling sampling = GENERATE(Sampling::monte_carlo, Sampling::latin_hypercube, Sampling::sobol);
   const std::uint64_t trials = GENERATE(1, 2, 3, 65'536, 140'001);
   CAPTURE(name, sampling, trials);
-  const Model model = scenario(name);
+  const Model model = testing::example_model(name);
   REQUIRE(can_stream(model));
   const RunOptions options{.trials = trials, .seed = 20121023, .sampling = sampling};
   check_same(streamed(model, options), in_memory(model, options));
@@ -66,13 +62,13 @@ TEST_CASE("a streamed run narrowing a few variables at a time reports what one n
   // they are narrowed in groups, in more passes.
   const std::string name = GENERATE("juniper_fy2012", "nvidia_q4_fy2023");
   CAPTURE(name);
-  const Model model = scenario(name);
+  const Model model = testing::example_model(name);
   const RunOptions options{.trials = 140'001, .seed = 9, .narrowing_memory = 256 << 10};
   check_same(streamed(model, options), in_memory(model, options));
 }
 
 TEST_CASE("a streamed run is the same on 1, 2 and 3 threads") {
-  const Model model = scenario("juniper_fy2012");
+  const Model model = testing::example_model("juniper_fy2012");
   const RunOptions options{.trials = 200'003, .seed = 7};
   const auto on = [&](std::size_t threads) {
     const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
@@ -93,7 +89,7 @@ TEST_CASE("a streamed run keeps non-finite counts, ties and the signs of zero as
 }
 
 TEST_CASE("stream_trials hands over every trial in order, as simulate stores them") {
-  const Model model = scenario("juniper_q4_2012");
+  const Model model = testing::example_model("juniper_q4_2012");
   const RunOptions options{.trials = 140'001, .seed = 11, .sampling = Sampling::latin_hypercube};
   const SimulationResult kept = simulate(model, options);
   std::ostringstream expected, written;
@@ -117,7 +113,7 @@ TEST_CASE("a rank correlation with a discrete driver keeps the trials") {
 }
 
 TEST_CASE("a run keeps its trials when they fit in the budget and streams them otherwise") {
-  const Model model = scenario("juniper_q4_2012");
+  const Model model = testing::example_model("juniper_q4_2012");
   const std::uint64_t trials = 1'000'000;
   const auto columns = static_cast<std::uint64_t>(trials_memory(model).bytes(trials));
   CHECK(keeps_trials(model, {.trials = trials, .memory = columns + 1}));

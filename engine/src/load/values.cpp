@@ -167,8 +167,9 @@ std::uint64_t read_whole_number(const YamlNode& node, std::uint64_t min, std::ui
   std::string hint;
   if (const std::optional<guidance::Decimal> d = read_decimal(text); d && !d->percent) {
     const double number = d->value;
-    if (number >= static_cast<double>(min) && number <= static_cast<double>(max) && number == std::floor(number) &&
-        !digits_only)
+    // max as a double may round up to 2^64, which no std::uint64_t holds: refused before the cast.
+    if (number >= static_cast<double>(min) && number <= static_cast<double>(max) && number < 0x1p64 &&
+        number == std::floor(number) && !digits_only)
       hint = fmt::format("write {}", static_cast<std::uint64_t>(number));
   }
   expected(what, node, std::move(hint));
