@@ -125,6 +125,7 @@ void add_solve(CLI::App& app, SolveCommand& command) {
   CLI::App* sub = app.add_subcommand("solve", "Find the value of a driver parameter that meets a target");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json"});
+  add_memory_flag(*sub, command.run);
   CLI::Option* target =
       sub->add_option("--target", command.target,
                       "P(METRIC >= X) = p, P(METRIC <= X) = p, P(METRIC in guidance) = p, pNN(METRIC) = x or mean(METRIC) = x");

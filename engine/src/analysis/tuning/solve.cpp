@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/tuning/target_statistic.hpp"
 #include "analysis/tuning/tuning_input.hpp"
 #include "guidance/decimal.hpp"
 
@@ -20,6 +21,8 @@ namespace guidance {
 
 namespace {
 
+using tuning_detail::BoundTarget;
+using tuning_detail::Estimate;
 using tuning_detail::text_error;
 using Statistic = Target::Statistic;
 
@@ -30,8 +33,6 @@ constexpr int max_expansions = 10;
 constexpr int max_refusals = 6;
 /// Golden-section steps an error spends finding the closest value to an unreached goal.
 constexpr int max_closest_steps = 30;
-/// Two-sided 95% standard normal quantile, for the interval on a mean.
-constexpr double z95 = 1.959963984540054;
 
 /// "maximize" or "minimize".
 std::string_view aim_name(Target::Aim aim) { return aim == Target::Aim::maximize ? "maximize" : "minimize"; }
@@ -262,12 +263,6 @@ std::optional<double> current_value(const Driver& driver, const std::string& par
 }
 
 /// The target tied to the model's variables.
-struct BoundTarget {
-  const Target* target = nullptr;
-  std::size_t variable = 0;
-  std::size_t line = 0;  // in_guidance: the guidance line
-};
-
 BoundTarget bind(const Target& target, const Model& model) {
   const std::ptrdiff_t found = model.find(target.metric);
   if (found < 0)
@@ -291,42 +286,6 @@ BoundTarget bind(const Target& target, const Model& model) {
   }
   throw InputError(target.metric_where, fmt::format("`{}` has no guidance line", target.metric), hint);
 }
-
-struct Estimate {
-  double value = 0.0;
-  Interval ci;
-  double half_width() const { return (ci.high - ci.low) / 2; }
-};
-
-/// The target statistic in one run, with its 95% interval.
-Estimate measure(const BoundTarget& bound, const Model& model, const SimulationResult& result) {
-  const Target& target = *bound.target;
-  const std::span<const double> column = result.column(bound.variable);
-  const double constant = model.variables[bound.variable].constant_value;
-  if (target.statistic == Statistic::percentile || target.statistic == Statistic::mean) {
-    if (column.empty()) return {constant, {constant, constant}};
-    if (target.statistic == Statistic::percentile) {
-      const double probability[] = {target.percentile};
-      return {exact_percentiles(column, probability)[0], percentile_interval(column, target.percentile)};
-    }
-    const Summary summary = summarize(column);
-    return {summary.mean, {summary.mean - z95 * summary.mean_se, summary.mean + z95 * summary.mean_se}};
-  }
-  double low = target.threshold, high = target.threshold;
-  if (target.statistic == Statistic::at_least) high = std::numeric_limits<double>::infinity();
-  if (target.statistic == Statistic::at_most) low = -std::numeric_limits<double>::infinity();
-  if (target.statistic == Statistic::in_guidance) {
-    low = model.guidance[bound.line].low;
-    high = model.guidance[bound.line].high;
-  }
-  // As for guidance lines: inclusive bounds, a non-finite value counts as outside.
-  const auto inside = [&](double x) { return std::isfinite(x) && x >= low && x <= high; };
-  std::uint64_t count = 0;
-  if (column.empty()) count = inside(constant) ? result.trials : 0;
-  else count = static_cast<std::uint64_t>(std::count_if(column.begin(), column.end(), inside));
-  return {static_cast<double>(count) / static_cast<double>(result.trials), wilson_interval(count, result.trials)};
-}
-
 
 // Numbers in error messages (the report stage's formatting is for outputs, and not linked here).
 std::string message_number(double value, bool percent) {
@@ -356,8 +315,8 @@ struct Point {
 
 struct Evaluation {
   Model model;
-  SimulationResult result;
   Point point;
+  RunReport report;  // when asked for
 };
 
 /// The search of one solve: every run it makes, the bracket, the bisection and the solution.
@@ -547,8 +506,8 @@ class GoalSeek {
 
   /// The solution at `value`, run once more, so that what is reported is measured there, not assumed.
   void finish(double value) {
-    Evaluation at = evaluate(written(value));
-    solution_.report = analyze(at.model, at.result, Charts::none);
+    Evaluation at = evaluate(written(value), true);
+    solution_.report = std::move(at.report);
     solution_.model = std::move(at.model);
     solution_.value = at.point.value.value;
     solution_.achieved = at.point.estimate.value;
@@ -561,11 +520,12 @@ class GoalSeek {
 
   ParameterValue written(double value) const { return tuning_detail::written(value, solution_.percent); }
 
-  Evaluation evaluate(const ParameterValue& value) {
+  /// The run at `value`, with its report when `with_report`.
+  Evaluation evaluate(const ParameterValue& value, bool with_report = false) {
     const ParameterValue values[] = {value};
-    Evaluation evaluation{tuning_detail::load_point(source_, std::span(&vary_, 1), values), {}, {value, {}}};
-    evaluation.result = simulate(evaluation.model, options_);
-    evaluation.point.estimate = measure(bound_, evaluation.model, evaluation.result);
+    Evaluation evaluation{tuning_detail::load_point(source_, std::span(&vary_, 1), values), {value, {}}, {}};
+    evaluation.point.estimate =
+        tuning_detail::measure_target(bound_, evaluation.model, options_, with_report ? &evaluation.report : nullptr);
     if (std::isnan(evaluation.point.estimate.value)) {
       throw InputError({}, fmt::format("{} has no value at {} = {}: `{}` is not a finite number in any trial",
                                        target_.text, vary_.name(), value.text, target_.metric));
@@ -631,7 +591,7 @@ Solution solve(const TuningSource& source, const Target& target, const Variation
   }
   solution.percent = solve_options.bracket ? solve_options.bracket->percent : known && driver->percent;
 
-  check_memory("solve", run_memory(source.model), options.trials);
+  check_memory("solve", run_report_memory(source.model, options), options.trials);
   GoalSeek search(source, target, vary, options, solution);
   const bool optimum = target.aim != Target::Aim::reach;
   if (optimum && !solve_options.bracket) {
