@@ -49,4 +49,10 @@ kept = [row for row in rows if row[0] == "kept"]
 streamed = [row for row in rows if row[0] == "streamed" and row[1] == kept[0][1]]
 ratios = [max(float(s[2]), 0.01) / max(float(k[2]), 0.01) for k, s in zip(kept, streamed)]
 print(f"  streamed / kept wall time, median of the pairs: {statistics.median(ratios):.2f}")
+large = [row for row in rows if row[0] == "streamed" and row[1] != kept[0][1]]
+if large:
+    scale = float(large[0][1]) / float(kept[0][1])
+    kept_wall = statistics.median(float(k[2]) for k in kept)
+    print(f"  streamed at {int(large[0][1]):,} / ({scale:g} x the kept median) wall time: "
+          f"{float(large[0][2]) / (scale * kept_wall):.2f}")
 PY
