@@ -1,6 +1,8 @@
 // exact_percentiles equals sorting, on every kind of column the engine can produce.
 #include <limits>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include <catch2/catch.hpp>
 #include <tbb/global_control.h>
@@ -8,6 +10,7 @@
 #include "guidance/stats.hpp"
 #include "simd/cpu_features.hpp"
 #include "special_values.hpp"
+#include "stats/order_statistics.hpp"
 #include "stats/stats_testing.hpp"
 
 using namespace guidance;
@@ -107,4 +110,54 @@ TEST_CASE("percentiles do not depend on the number of threads", "[percentiles]")
   const std::vector<double> parallel = exact_percentiles(values, probabilities);
   for (std::size_t i = 0; i < single.size(); ++i) CHECK(std::signbit(parallel[i]) == std::signbit(single[i]));
   CHECK(parallel == single);
+}
+
+TEST_CASE("a selection begun from a provisional histogram selects what one begun from its own does", "[percentiles]") {
+  using namespace guidance::stats_detail;
+  const std::string kind = GENERATE("normal-ish", "three values", "all equal", "ulps apart", "signed zeros",
+                                    "with non-finite", "huge range", "extremes", "cluster and outliers");
+  const std::size_t n = GENERATE(3, 1000, 65537, 300'001);
+  const std::vector<double> values = column(kind, n);
+  const Extent extent = scan(values).extent;
+  if (extent.count < 2) return;
+  const std::vector<double> sorted = guidance::testing::sorted_finite(values);
+  // Ranges that hold every wanted rank, some, or none: from a sample (the first tenth), below and
+  // above every value, a sliver in the middle, and all the doubles.
+  const Extent sample = scan(std::span(values).first(std::max<std::size_t>(2, n / 10))).extent;
+  const double median = sorted[sorted.size() / 2];
+  const double lowest = std::numeric_limits<double>::lowest(), highest = std::numeric_limits<double>::max();
+  const std::string range = GENERATE("sample", "below", "above", "sliver", "everything");
+  std::pair<double, double> bounds = {sample.min, sample.max};
+  if (range == "below") bounds = {extent.min - 2 * std::abs(extent.min) - 2, extent.min - std::abs(extent.min) - 1};
+  if (range == "above") bounds = {extent.max + std::abs(extent.max) + 1, extent.max + 2 * std::abs(extent.max) + 2};
+  if (range == "sliver") bounds = {median, std::nextafter(median, highest)};
+  if (range == "everything") bounds = {lowest, highest};
+  INFO(kind << ", n = " << n << ", range " << range << " [" << bounds.first << ", " << bounds.second << "]");
+  if (!(bounds.first < bounds.second && std::isfinite(bounds.first) && std::isfinite(bounds.second))) return;
+
+  std::vector<std::uint64_t> ranks = {0, extent.count - 1, extent.count / 100, extent.count / 2, extent.count / 3,
+                                      extent.count - 1 - extent.count / 100};
+  ProvisionalHistogram first(bounds.first, bounds.second);
+  // Counted a chunk at a time into per-chunk histograms, then merged, as a streamed run's threads do.
+  for_each_chunk(values, [&](std::size_t, std::span<const double> part) {
+    ProvisionalHistogram mine(bounds.first, bounds.second);
+    mine.add(part);
+    static std::mutex merging;
+    const std::lock_guard lock(merging);
+    first.merge(mine);
+  });
+  OrderStatisticSelection selection(values.size(), extent, ranks, 1, first);
+  while (!selection.done()) {
+    selection.begin_pass();
+    for_each_chunk(values, [&](std::size_t chunk, std::span<const double> part) { selection.visit(chunk, part); });
+    selection.end_pass();
+  }
+  const std::vector<double> from_provisional = std::move(selection).results();
+  const std::vector<double> from_own = order_statistics(values, extent, ranks);
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    INFO("rank " << ranks[i]);
+    CHECK(from_provisional[i] == sorted[ranks[i]]);
+    CHECK(std::signbit(from_provisional[i]) == std::signbit(from_own[i]));
+    CHECK(from_provisional[i] == from_own[i]);
+  }
 }

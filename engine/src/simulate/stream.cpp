@@ -32,11 +32,30 @@ using detail::values;
 using stats_detail::chunk_count;
 using stats_detail::chunk_size;
 
+using FirstHistograms = std::vector<std::optional<stats_detail::ProvisionalHistogram>>;
+
+/// Per variable, the first histogram of its percentiles' selection, to count in the moments' pass: over
+/// the range of its finite values in the run's first chunk, which every process samples for itself
+/// (a few milliseconds). None where that chunk has fewer than two distinct finite values.
+FirstHistograms first_histograms(const Model& model, const Passes& passes, std::uint64_t trials) {
+  ChunkTrials first(model);
+  const SimulationResult& chunk =
+      first.run(model, passes.plan(), 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, trials)));
+  FirstHistograms histograms(model.variables.size());
+  for (std::size_t v = 0; v < model.variables.size(); ++v) {
+    if (!model.variables[v].stochastic) continue;
+    const stats_detail::Extent extent = stats_detail::scan(values(chunk, v)).extent;
+    if (extent.count >= 2 && extent.min < extent.max) histograms[v].emplace(extent.min, extent.max);
+  }
+  return histograms;
+}
+
 /// Summaries of every variable: the chunks' moments in chunk order, then the percentiles' selection,
-/// one pass over the chunks serving every variable still narrowing (or as many as fit in
-/// RunOptions::narrowing_memory).
+/// from the first histograms counted with the moments, one pass over the chunks serving every
+/// variable still narrowing (or as many as fit in RunOptions::narrowing_memory).
 std::vector<Summary> summaries(const Model& model, const RunOptions& options,
-                               const std::vector<std::vector<stats_detail::ChunkMoments>>& moments, Passes& passes) {
+                               const std::vector<std::vector<stats_detail::ChunkMoments>>& moments,
+                               const FirstHistograms& first, Passes& passes) {
   const std::uint64_t trials = options.trials;
   std::vector<Summary> out(model.variables.size());
   std::vector<std::optional<stats_detail::OrderStatisticSelection>> selections(model.variables.size());
@@ -47,8 +66,10 @@ std::vector<Summary> summaries(const Model& model, const RunOptions& options,
     }
     out[v] = stats_detail::moments_summary(moments[v]);
     // As analyze() does: every stochastic variable's selection shares one budget.
-    selections[v].emplace(trials, stats_detail::summary_extent(out[v]), stats_detail::summary_ranks(out[v].count),
-                          model.stochastic_count());
+    const stats_detail::Extent extent = stats_detail::summary_extent(out[v]);
+    const std::vector<std::uint64_t> ranks = stats_detail::summary_ranks(out[v].count);
+    if (first[v]) selections[v].emplace(trials, extent, ranks, model.stochastic_count(), *first[v]);
+    else selections[v].emplace(trials, extent, ranks, model.stochastic_count());
   }
   for (;;) {
     // The variables still narrowing, as many as the pass's budget holds (at least one): a model of
@@ -108,7 +129,11 @@ void add_streamed_charts(const Model& model, RunReport& report, Charts charts, P
 MemoryNeed streamed_run_memory(const Model& model) {
   const auto stochastic = static_cast<double>(model.stochastic_count());
   const double chunk = stochastic * chunk_size * sizeof(double);
-  const MemoryNeed per_thread = evaluation_memory(model) + MemoryNeed{0.0, chunk * static_cast<double>(worker_threads())};
+  // Per thread, a chunk and the first histograms; one chunk more, sampled for their ranges.
+  const double first_histograms = stochastic * static_cast<double>(stats_detail::ProvisionalHistogram::bytes());
+  const MemoryNeed per_thread =
+      evaluation_memory(model) +
+      MemoryNeed{0.0, (chunk + first_histograms) * static_cast<double>(worker_threads()) + chunk};
   // Per variable and chunk: its moments, and a selection pass's gathered values' vector per cell.
   const double per_chunk = sizeof(stats_detail::ChunkMoments) + 4 * reported_percentiles.size() * sizeof(std::vector<double>);
   const MemoryNeed selection =
@@ -176,8 +201,9 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
   if (options.trials == 0) throw InputError({}, "the number of trials must be at least 1");
   if (!can_stream(model)) throw std::logic_error("stream_run: the scenario's discrete correlations need every trial");
   check_memory("a run", streamed_run_memory(model), options.trials);
-  // The moments' pass and, usually, two narrowing passes; the charts' pass when there are charts.
-  Passes passes(model, options, charts == Charts::none ? 3 : 4);
+  // The moments' pass (which counts the percentiles' first histograms) and, usually, one gathering
+  // pass; the charts' pass when there are charts.
+  Passes passes(model, options, charts == Charts::none ? 2 : 3);
   const std::uint64_t trials = options.trials;
 
   std::vector<std::size_t> stochastic;
@@ -188,8 +214,14 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
   tbb::enumerable_thread_specific<detail::GuidanceCounts> counts([&] { return detail::GuidanceCounts(model.guidance.size()); });
   tbb::enumerable_thread_specific<std::vector<stats_detail::RankCounts>> ranks(
       [&] { return std::vector<stats_detail::RankCounts>(model.actuals.size()); });
+  FirstHistograms first = first_histograms(model, passes, trials);
+  tbb::enumerable_thread_specific<FirstHistograms> first_counts(first);
   passes.run([&](std::size_t c, const SimulationResult& chunk) {
-    for (const std::size_t v : stochastic) moments[v][c] = stats_detail::chunk_moments(values(chunk, v));
+    FirstHistograms& histograms = first_counts.local();
+    for (const std::size_t v : stochastic) {
+      moments[v][c] = stats_detail::chunk_moments(values(chunk, v));
+      if (histograms[v]) histograms[v]->add(values(chunk, v));
+    }
     // Every stochastic variable may be non-finite: which are is known only after this pass.
     counts.local().merge(detail::count_guidance(model, chunk, stochastic));
     std::vector<stats_detail::RankCounts>& mine = ranks.local();
@@ -203,12 +235,17 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
   std::vector<stats_detail::RankCounts> rank(model.actuals.size());
   for (const std::vector<stats_detail::RankCounts>& thread : ranks)
     for (std::size_t a = 0; a < rank.size(); ++a) rank[a].merge(thread[a]);
+  for (const FirstHistograms& thread : first_counts)
+    for (const std::size_t v : stochastic)
+      if (first[v]) first[v]->merge(*thread[v]);
   if (shared(options.cluster)) {
     std::vector<std::span<std::uint64_t>> counters = {total.inside,           total.below,
                                                       total.above,            total.nonfinite,
                                                       one(total.joint_inside), one(total.nonfinite_trials)};
     for (stats_detail::RankCounts& actual : rank)
       counters.insert(counters.end(), {one(actual.finite), one(actual.below), one(actual.equal)});
+    for (std::optional<stats_detail::ProvisionalHistogram>& histogram : first)
+      if (histogram) counters.push_back(histogram->counts());
     sum_over_processes(options.cluster, counters);
     const ChunkShare mine = passes.share();
     for (const std::size_t v : stochastic)
@@ -222,7 +259,7 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
     actual_ranks.push_back(model.variables[v].stochastic ? rank[a].rank(x) : detail::constant_rank(model, v, x));
   }
 
-  RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, options, moments, passes),
+  RunReport report = detail::assemble_report(model, trials, passes.plan(), summaries(model, options, moments, first, passes),
                                              total, actual_ranks);
   add_streamed_charts(model, report, charts, passes);
   passes.finish();

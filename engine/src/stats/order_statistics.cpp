@@ -5,7 +5,11 @@
 //
 // Cells form a tree: the root holds every finite value; a split cell routes each value through its
 // bin map to the child cell of that bin (or nowhere). One pass over the column serves every cell that
-// is waiting for a histogram or a gather, so the usual case costs two passes.
+// is waiting for a histogram or a gather, so the usual case costs two passes (one, after a streamed
+// run's first pass counted the root's histogram: ProvisionalHistogram).
+//
+// The order is the doubles' total order, -0 before +0 (ordered_key): so x[rank] is one value, bit for
+// bit, whichever way it is found (kept or streamed, from which root histogram, in which chunk order).
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -74,6 +78,15 @@ class BinMap {
     map.inverse_width_ = static_cast<double>(bin_count) / (hi * map.scale_ - map.offset_);
     return map;
   }
+  /// by_value over [lo, hi] with a bin below it and one from hi up: bins() = bin_count + 2, so that
+  /// the map covers every value, for a root counted before its extent is known (ProvisionalHistogram).
+  static BinMap provisional(double lo, double hi) {
+    BinMap map = by_value(lo, hi);
+    map.provisional_ = true;
+    map.lo_ = lo;
+    map.hi_ = hi;
+    return map;
+  }
   static BinMap by_order(double lo, double hi) {
     BinMap map;
     map.by_order_ = true;
@@ -83,7 +96,19 @@ class BinMap {
     return map;
   }
 
-  std::size_t operator()(double x) const { return by_order_ ? order_bin(x) : value_bin(x); }
+  std::size_t operator()(double x) const {
+    return by_order_ ? order_bin(x) : provisional_ ? provisional_bin(x) : value_bin(x);
+  }
+  std::size_t bins() const { return provisional_ ? bin_count + 2 : bin_count; }
+  bool is_provisional() const { return provisional_; }
+  bool is_by_order() const { return by_order_; }
+
+  /// 0 below lo, bin_count + 1 from hi up, else 1 + value_bin.
+  std::size_t provisional_bin(double x) const {
+    if (x < lo_) return 0;
+    if (x >= hi_) return bin_count + 1;
+    return 1 + value_bin(x);
+  }
 
   std::size_t value_bin(double x) const { return std::min(unclamped_value_bin(x), bin_count - 1); }
   /// value_bin without folding hi's own slot, bin_count, into the last bin: for the hot loops, whose
@@ -100,6 +125,8 @@ class BinMap {
 
  private:
   bool by_order_ = false;
+  bool provisional_ = false;
+  double lo_ = 0.0, hi_ = 0.0;  // provisional only
   double scale_ = 1.0;
   double offset_ = 0.0;
   double inverse_width_ = 0.0;
@@ -214,7 +241,9 @@ using HistogramScratch = std::vector<CellHistogram>;
 
 class Selector {
  public:
-  Selector(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks, std::size_t columns)
+  /// With `first`, the root's histogram is that one, and the first pass goes to its bins.
+  Selector(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks, std::size_t columns,
+           const ProvisionalHistogram* first)
       : chunks_(chunk_count(values)), all_finite_(extent.count == values), ranks_(ranks.begin(), ranks.end()),
         results_(ranks.size()),
         gather_budget_(std::max(small_cell, std::min(gather_cap(columns), extent.count / gather_share))) {
@@ -227,7 +256,16 @@ class Selector {
     root.requests.resize(ranks.size());
     std::iota(root.requests.begin(), root.requests.end(), std::size_t{0});
     cells_.push_back(std::move(root));
-    plan({0});
+    if (first == nullptr || !(extent.min < extent.max)) {
+      plan({0});
+      return;
+    }
+    if (std::accumulate(first->counts_.begin(), first->counts_.end(), std::uint64_t{0}) != extent.count)
+      throw std::logic_error("order statistics: the provisional histogram counted other values");
+    cells_[0].map = BinMap::provisional(first->low_, first->high_);
+    std::vector<std::size_t> children;
+    split(0, first->counts_, {}, {}, children);
+    plan(children);
   }
 
   bool done() const { return histogram_cells_.empty() && gather_cells_.empty(); }
@@ -266,8 +304,9 @@ class Selector {
     if (shared(cluster)) merge_processes(*cluster, totals);
     std::vector<std::size_t> children;
     for (std::size_t i = 0; i < histogram_cells_.size(); ++i) {
-      totals[i].counts[bin_count - 1] += std::exchange(totals[i].counts[bin_count], 0);
-      split(histogram_cells_[i], totals[i], children);
+      CellHistogram& total = totals[i];
+      total.counts[bin_count - 1] += std::exchange(total.counts[bin_count], 0);
+      split(histogram_cells_[i], std::span(total.counts).first(bin_count), total.lows, total.highs, children);
     }
     histogram_cells_.clear();
     for (const std::size_t c : std::exchange(gather_cells_, {})) {
@@ -275,8 +314,7 @@ class Selector {
       values.reserve(cells_[c].count);
       for (const auto& chunk : gathered_)
         if (!chunk.empty()) values.insert(values.end(), chunk[cells_[c].slot].begin(), chunk[cells_[c].slot].end());
-      // This process's chunks are consecutive, and the processes' shares follow one another in rank
-      // order: so the values arrive in chunk order, as in one process.
+      // Every process's values of the cell, in any order: the order selected in is total.
       if (shared(cluster)) values = gather_values<double>(*cluster, values);
       select(c, values);
     }
@@ -329,7 +367,7 @@ class Selector {
   /// Send each finite value of a chunk to the waiting cell it falls in, if any.
   void route(std::span<const double> part, HistogramScratch& mine, std::vector<std::vector<double>>& gathered) const {
     const Cell& root = cells_.front();
-    if (root.work == Work::histogram) {  // the first pass: every finite value is the root's
+    if (root.work == Work::histogram && !root.map.is_by_order()) {  // the first pass: every finite value is the root's
       std::uint64_t* counts = mine.front().counts.data();
       if (all_finite_) {
         detail::for_each_prefetched(part, [&](double x) { ++counts[root.map.unclamped_value_bin(x)]; });
@@ -348,7 +386,9 @@ class Selector {
       }
     };
     const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
-    if (std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root)) {
+    // (A provisional root's bins reach past the provisional range: it takes the general lookup below.)
+    if (!root.map.is_provisional() && std::ranges::all_of(histogram_cells_, child_of_root) &&
+        std::ranges::all_of(gather_cells_, child_of_root)) {
       // The usual second pass: one lookup in the root's bins. Local copies, so that the loop does not
       // reload them after every push_back.
       const BinMap map = root.map;
@@ -388,7 +428,7 @@ class Selector {
     std::uint64_t gathered = 0;
     for (const std::size_t c : new_cells) {
       Cell& cell = cells_[c];
-      if (cell.lo == cell.hi) {
+      if (ordered_key(cell.lo) == ordered_key(cell.hi)) {
         resolve(c, cell.lo);
       } else if (cell.count <= small_cell || gathered + cell.count <= gather_budget_) {
         gathered += cell.count;
@@ -397,7 +437,8 @@ class Selector {
         gather_cells_.push_back(c);
       } else {
         cell.work = Work::histogram;
-        cell.map = c == 0 ? BinMap::by_value(cell.lo, cell.hi) : BinMap::by_order(cell.lo, cell.hi);
+        // By value at the root, unless its values are zeros of both signs, which no width separates.
+        cell.map = c == 0 && cell.lo < cell.hi ? BinMap::by_value(cell.lo, cell.hi) : BinMap::by_order(cell.lo, cell.hi);
         cell.slot = histogram_cells_.size();
         histogram_cells_.push_back(c);
       }
@@ -409,26 +450,27 @@ class Selector {
     for (const std::size_t r : cells_[c].requests) results_[r] = value;
   }
 
-  /// Route each requested rank to the child cell of the bin it falls in.
-  void split(std::size_t c, const CellHistogram& histogram, std::vector<std::size_t>& children) {
-    const std::vector<std::uint64_t>& counts = histogram.counts;
+  /// Route each requested rank to the child cell of the bin it falls in: `counts` per bin of the
+  /// cell's map, with each bin's extremes (`lows`, `highs`) where they were kept.
+  void split(std::size_t c, std::span<const std::uint64_t> counts, std::span<const double> lows,
+             std::span<const double> highs, std::vector<std::size_t>& children) {
     std::vector<std::size_t> requests = std::move(cells_[c].requests);
     std::ranges::sort(requests, {}, [&](std::size_t r) { return ranks_[r]; });
     cells_[c].work = Work::split;
-    cells_[c].child_of_bin.assign(bin_count + 1, -1);  // the root's slot for hi: see CellHistogram
+    cells_[c].child_of_bin.assign(counts.size() + 1, -1);  // the root's slot for hi: see CellHistogram
     std::size_t bin = 0;
     std::uint64_t before_bin = cells_[c].below;  // finite values below this bin
     for (const std::size_t r : requests) {
       while (ranks_[r] >= before_bin + counts[bin]) {
         before_bin += counts[bin++];
-        if (bin == bin_count) throw std::logic_error("order statistics: histogram lost values");
+        if (bin == counts.size()) throw std::logic_error("order statistics: histogram lost values");
       }
       if (cells_[c].child_of_bin[bin] < 0) {
         const Cell& parent = cells_[c];
         Cell child;
-        const bool extremes = !histogram.lows.empty();
-        child.lo = extremes ? histogram.lows[bin] : first_in_bin(parent.map, parent.lo, parent.hi, bin);
-        child.hi = extremes ? histogram.highs[bin] : last_in_bin(parent.map, parent.lo, parent.hi, bin);
+        const bool extremes = !lows.empty();
+        child.lo = extremes ? lows[bin] : first_in_bin(parent.map, parent.lo, parent.hi, bin);
+        child.hi = extremes ? highs[bin] : last_in_bin(parent.map, parent.lo, parent.hi, bin);
         child.below = before_bin;
         child.count = counts[bin];
         child.depth = parent.depth + 1;
@@ -438,8 +480,8 @@ class Selector {
       }
       cells_[static_cast<std::size_t>(cells_[c].child_of_bin[bin])].requests.push_back(r);
     }
-    cells_[c].child_of_bin[bin_count] = cells_[c].child_of_bin[bin_count - 1];
-    if (c == 0) {
+    cells_[c].child_of_bin[counts.size()] = cells_[c].child_of_bin[counts.size() - 1];
+    if (c == 0 && !cells_[0].map.is_provisional()) {
       wanted_groups_.fill(0);
       for (std::size_t b = 0; b < bin_count; ++b)
         if (cells_[0].child_of_bin[b] >= 0) wanted_groups_[b / bins_per_group / 64] |= std::uint64_t{1} << (b / bins_per_group % 64);
@@ -454,7 +496,7 @@ class Selector {
     for (const std::size_t r : cell.requests) {
       const auto nth = values.begin() + static_cast<std::ptrdiff_t>(ranks_[r] - cell.below);
       if (nth >= unsorted) {
-        std::nth_element(unsorted, nth, values.end());
+        std::nth_element(unsorted, nth, values.end(), [](double a, double b) { return ordered_key(a) < ordered_key(b); });
         unsorted = nth + 1;
       }
       results_[r] = *nth;
@@ -471,16 +513,38 @@ class Selector {
   std::vector<std::size_t> histogram_cells_;
   std::vector<std::size_t> gather_cells_;
   WantedGroups wanted_groups_{};  // of the root, once it is split
-  // The pass under way: per thread, its histograms; per chunk and cell, the values gathered, to be
-  // concatenated in chunk order, so that the order (and so which of -0 and +0 nth_element returns)
-  // does not depend on the schedule.
+  // The pass under way: per thread, its histograms; per chunk and cell, the values gathered.
   std::optional<tbb::enumerable_thread_specific<HistogramScratch>> scratch_;
   std::vector<std::vector<std::vector<double>>> gathered_;
 };
 
+ProvisionalHistogram::ProvisionalHistogram(double low, double high)
+    : low_(low), high_(high), counts_(bin_count + 2) {
+  if (!(low < high && std::isfinite(low) && std::isfinite(high)))
+    throw std::invalid_argument("ProvisionalHistogram: needs finite low < high");
+}
+
+void ProvisionalHistogram::add(std::span<const double> part) {
+  const BinMap map = BinMap::provisional(low_, high_);
+  std::uint64_t* counts = counts_.data();
+  detail::for_each_prefetched(part, [&](double x) {
+    if (std::isfinite(x)) ++counts[map.provisional_bin(x)];
+  });
+}
+
+void ProvisionalHistogram::merge(const ProvisionalHistogram& other) {
+  for (std::size_t b = 0; b < counts_.size(); ++b) counts_[b] += other.counts_[b];
+}
+
+std::uint64_t ProvisionalHistogram::bytes() { return (bin_count + 2) * sizeof(std::uint64_t); }
+
 OrderStatisticSelection::OrderStatisticSelection(std::uint64_t values, const Extent& extent,
                                                  std::span<const std::uint64_t> ranks, std::size_t columns)
-    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks, columns)) {}
+    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks, columns, nullptr)) {}
+OrderStatisticSelection::OrderStatisticSelection(std::uint64_t values, const Extent& extent,
+                                                 std::span<const std::uint64_t> ranks, std::size_t columns,
+                                                 const ProvisionalHistogram& first)
+    : selector_(ranks.empty() ? nullptr : std::make_unique<Selector>(values, extent, ranks, columns, &first)) {}
 OrderStatisticSelection::OrderStatisticSelection(OrderStatisticSelection&&) noexcept = default;
 OrderStatisticSelection& OrderStatisticSelection::operator=(OrderStatisticSelection&&) noexcept = default;
 OrderStatisticSelection::~OrderStatisticSelection() = default;

@@ -31,6 +31,28 @@ std::vector<double> order_statistics(std::span<const double> values, const Exten
 
 class Selector;
 
+/// A selection's first histogram, counted before its ranks and its values' extent are known: in the
+/// pass that finds them (a streamed run's first pass), so that the selection starts one pass further
+/// on. Its bins span a provisional range [low, high] taken from a sample (such as the first chunk of
+/// trials), with a bin of its own for the values below low and one for those from high up, so any
+/// range is correct and a good one saves the pass. Per thread, then merged; finite values only.
+class ProvisionalHistogram {
+ public:
+  /// low < high, both finite.
+  ProvisionalHistogram(double low, double high);
+  void add(std::span<const double> part);
+  void merge(const ProvisionalHistogram& other);
+  /// The counts, for summing over the processes of a cluster.
+  std::span<std::uint64_t> counts() { return counts_; }
+  /// The bytes one holds.
+  static std::uint64_t bytes();
+
+ private:
+  friend class Selector;
+  double low_, high_;
+  std::vector<std::uint64_t> counts_;
+};
+
 /// order_statistics() a pass at a time, for values that need not be in memory together (a streamed
 /// run regenerates them, simulate/stream.cpp): each pass visits every chunk of the same `values`
 /// values (chunk_size each, numbered as for_each_chunk numbers them), from any thread, in any order,
@@ -47,6 +69,9 @@ class OrderStatisticSelection {
  public:
   OrderStatisticSelection(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks,
                           std::size_t columns = 1);
+  /// Starting from `first`, the histogram of the same values (every chunk counted once).
+  OrderStatisticSelection(std::uint64_t values, const Extent& extent, std::span<const std::uint64_t> ranks,
+                          std::size_t columns, const ProvisionalHistogram& first);
   OrderStatisticSelection(OrderStatisticSelection&&) noexcept;
   OrderStatisticSelection& operator=(OrderStatisticSelection&&) noexcept;
   ~OrderStatisticSelection();
