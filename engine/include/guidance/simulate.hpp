@@ -263,10 +263,10 @@ RunOptions run_reports_options(std::size_t models, const RunOptions& options);
 /// analyze(model, simulate(model, options), charts), bit for bit, without keeping the trials: fixed
 /// chunks of 65,536 trials (the chunks analyze() sums in) are sampled again in each pass, because
 /// a trial is a pure function of (seed, driver, trial). The first pass takes each chunk's moments,
-/// the guidance counts and the actuals' ranks; the next passes narrow each variable's percentiles
-/// (stats/order_statistics.cpp, usually two passes); a last one counts the charts, when any is
-/// asked for. docs/methods.md explains it. options.progress counts each pass as an equal share of the run
-/// (of three, or four with charts). With options.cluster, each process samples its share of the chunks
+/// the guidance counts, the actuals' ranks and each variable's first percentile histogram; the next
+/// passes narrow each variable's percentiles (stats/order_statistics.cpp, usually one pass); a last
+/// one counts the charts, when any is asked for. docs/methods.md explains it. options.progress counts
+/// each pass as an equal share of the run (of two, or three with charts). With options.cluster, each process samples its share of the chunks
 /// (chunk_share) and every process returns the whole report; options.progress then counts this
 /// process's trials times the processes. Errors as simulate; std::logic_error when !can_stream(model).
 RunReport stream_run(const Model& model, const RunOptions& options, Charts charts = Charts::all);
