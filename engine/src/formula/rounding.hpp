@@ -23,13 +23,16 @@ inline double power_of_ten(int d) {
   return powers[d];
 }
 
+// GCC's 128-bit integer, which -Wpedantic would flag at every use.
+__extension__ using uint128 = unsigned __int128;
+
 // |x| / (m / 10^d), rounded half up, computed on x's shortest decimal: exact, for the rare quotients
 // near a half. Returns -1 when the numbers do not fit 128 bits (the caller keeps its binary answer).
 inline double decimal_half_up(double x, double m, int d) {
   char text[32];
   const auto [end, status] = std::to_chars(text, text + sizeof text, std::fabs(x), std::chars_format::scientific);
   if (status != std::errc()) return -1;
-  unsigned __int128 digits = 0;
+  uint128 digits = 0;
   int count = 0;
   const char* p = text;
   for (; p < end && *p != 'e'; ++p) {
@@ -42,11 +45,11 @@ inline double decimal_half_up(double x, double m, int d) {
   // |x| = digits x 10^(exponent - count + 1); step = m x 10^-d.
   const int shift = exponent - count + 1 + d;
   if (shift > 20 || shift < -20) return -1;
-  unsigned __int128 numerator = digits, denominator = static_cast<unsigned __int128>(m);
+  uint128 numerator = digits, denominator = static_cast<uint128>(m);
   for (int i = 0; i < shift; ++i) numerator *= 10;
   for (int i = 0; i > shift; --i) denominator *= 10;
-  const unsigned __int128 whole = numerator / denominator;
-  const unsigned __int128 rest = numerator % denominator;
+  const uint128 whole = numerator / denominator;
+  const uint128 rest = numerator % denominator;
   return static_cast<double>(whole + (2 * rest >= denominator ? 1 : 0));
 }
 
