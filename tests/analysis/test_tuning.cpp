@@ -417,6 +417,26 @@ TEST_CASE("solve closes a bracket spanning many orders of magnitude, and says wh
   CHECK(solution_json(cut)["step_limit"] == true);
 }
 
+TEST_CASE("an unreached goal names the closest value, at an end of the search when it is there") {
+  // P(revenue + noise >= 99) is 84% (83.7% in these trials) as revenue.p90 nears p10 = 100 (revenue is then 100), peaks near
+  // 95% at p90 = 103 and falls towards 90% as p90 grows: the lowest is at the low end, which a
+  // golden-section search starting inside, where the statistic falls, would leave.
+  const Scenario scenario = parse_scenario(R"(
+name: end
+drivers:
+  revenue: {dist: normal, p10: 100, p90: 110}
+  noise: {dist: normal, mean: 0, sd: 1}
+metrics:
+  total: revenue + noise
+)", "end.yaml");
+  const TuningSource source{scenario, build_model(scenario)};
+  const InputError error = input_error(
+      [&] { solve(source, parse_target("P(total >= 99) = 30%", "--target"), parse_variation("revenue.p90"), test_run, {}); });
+  CHECK(error.message() ==
+        "P(total >= 99) = 30% is not reached by varying revenue.p90 around 110: revenue.p90 = 100 gives 83.7%, and "
+        "revenue.p90 = 2926 gives 90.0%; the lowest it reaches there is 83.7% at revenue.p90 = 100");
+}
+
 TEST_CASE("solve errors: unreachable goals, bad brackets, unknown names") {
   const TuningSource source = open_test_scenario();
   const Variation mean = parse_variation("revenue.mean");

@@ -456,9 +456,17 @@ class GoalSeek {
     const auto better = [&](const Point& x, const Point& y) {
       return maximize ? x.estimate.value > y.estimate.value : x.estimate.value < y.estimate.value;
     };
+    // The best of every run, the bracket's ends included: golden-section search assumes one peak, and
+    // a statistic that has its best at an end and a peak of the other kind inside would lead it away.
+    Point best = better(*high_, *low_) ? *high_ : *low_;
+    const auto run_point = [&](double value) {
+      const Point point = run(written(value));
+      if (better(point, best)) best = point;
+      return point;
+    };
     Point a = *low_, b = *high_;
-    Point c = run(written(between(a.value.value, b.value.value, inner)));
-    Point d = run(written(between(a.value.value, b.value.value, 1 - inner)));
+    Point c = run_point(between(a.value.value, b.value.value, inner));
+    Point d = run_point(between(a.value.value, b.value.value, 1 - inner));
     for (;;) {
       double least = a.estimate.value, most = least, precision = a.estimate.half_width();
       for (const Point* point : {&b, &c, &d}) {
@@ -476,18 +484,15 @@ class GoalSeek {
       if (!better(d, c)) {
         b = d;
         d = c;
-        c = run(written(between(a.value.value, b.value.value, inner)));
+        c = run_point(between(a.value.value, b.value.value, inner));
       } else {
         a = c;
         c = d;
-        d = run(written(between(a.value.value, b.value.value, 1 - inner)));
+        d = run_point(between(a.value.value, b.value.value, 1 - inner));
       }
     }
     low_ = a;
     high_ = b;
-    Point best = a;
-    for (const Point* point : {&c, &d, &b})
-      if (better(*point, best)) best = *point;
     return best;
   }
 
