@@ -42,11 +42,8 @@ FirstHistograms first_histograms(const Model& model, const Passes& passes, std::
   const SimulationResult& chunk =
       first.run(model, passes.plan(), 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, trials)));
   FirstHistograms histograms(model.variables.size());
-  for (std::size_t v = 0; v < model.variables.size(); ++v) {
-    if (!model.variables[v].stochastic) continue;
-    const stats_detail::Extent extent = stats_detail::scan(values(chunk, v)).extent;
-    if (extent.count >= 2 && extent.min < extent.max) histograms[v].emplace(extent.min, extent.max);
-  }
+  for (std::size_t v = 0; v < model.variables.size(); ++v)
+    if (model.variables[v].stochastic) histograms[v] = stats_detail::ProvisionalHistogram::from_sample(values(chunk, v));
   return histograms;
 }
 

@@ -524,6 +524,12 @@ ProvisionalHistogram::ProvisionalHistogram(double low, double high)
     throw std::invalid_argument("ProvisionalHistogram: needs finite low < high");
 }
 
+std::optional<ProvisionalHistogram> ProvisionalHistogram::from_sample(std::span<const double> sample) {
+  const Extent extent = scan(sample).extent;
+  if (extent.count < 2 || !(extent.min < extent.max)) return std::nullopt;
+  return ProvisionalHistogram(extent.min, extent.max);
+}
+
 void ProvisionalHistogram::add(std::span<const double> part) {
   const BinMap map = BinMap::provisional(low_, high_);
   std::uint64_t* counts = counts_.data();

@@ -40,6 +40,8 @@ class ProvisionalHistogram {
  public:
   /// low < high, both finite.
   ProvisionalHistogram(double low, double high);
+  /// Over the range of the finite values of `sample`; none when it has fewer than two distinct ones.
+  static std::optional<ProvisionalHistogram> from_sample(std::span<const double> sample);
   void add(std::span<const double> part);
   void merge(const ProvisionalHistogram& other);
   /// The counts, for summing over the processes of a cluster.

@@ -14,6 +14,8 @@
 #include <span>
 #include <vector>
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include "simulate/passes.hpp"
 #include "stats/order_statistics.hpp"
 #include "stats/summary_parts.hpp"
@@ -23,6 +25,7 @@ namespace guidance::tuning_detail {
 namespace {
 
 using stats_detail::chunk_count;
+using stats_detail::chunk_size;
 using Statistic = Target::Statistic;
 
 /// Two-sided 95% standard normal quantile, for the interval on a mean.
@@ -33,15 +36,26 @@ using VisitChunk = std::function<void(std::size_t chunk, std::span<const double>
 /// The passes over one variable's chunks: all of them, or this process's share of a shared run.
 struct VariablePasses {
   std::function<void(const VisitChunk&)> run;  // one pass: visit every chunk of the share, in parallel
+  std::function<std::vector<double>()> first_chunk;  // the values of chunk 0, on every process
   std::uint64_t trials = 0;
   ChunkShare share;
   const Cluster* cluster = nullptr;  // set when the share is one of several processes'
 };
 
-/// The moments of the variable's finite values: count, extent, mean and its standard error.
-Summary moments(const VariablePasses& passes) {
+/// The moments of the variable's finite values: count, extent, mean and its standard error; with
+/// `first` (empty), its counts, in the same pass.
+Summary moments(const VariablePasses& passes, stats_detail::ProvisionalHistogram* first = nullptr) {
   std::vector<stats_detail::ChunkMoments> chunks(chunk_count(passes.trials));
-  passes.run([&](std::size_t c, std::span<const double> values) { chunks[c] = stats_detail::chunk_moments(values); });
+  std::optional<tbb::enumerable_thread_specific<stats_detail::ProvisionalHistogram>> counts;
+  if (first != nullptr) counts.emplace(*first);
+  passes.run([&](std::size_t c, std::span<const double> values) {
+    chunks[c] = stats_detail::chunk_moments(values);
+    if (counts) counts->local().add(values);
+  });
+  if (first != nullptr) {
+    for (const stats_detail::ProvisionalHistogram& thread : *counts) first->merge(thread);
+    detail::sum_over_processes(passes.cluster, {first->counts()});
+  }
   if (shared(passes.cluster)) {
     chunks = gather_values<stats_detail::ChunkMoments>(
         *passes.cluster, std::span(chunks).subspan(passes.share.first, passes.share.last - passes.share.first));
@@ -53,14 +67,18 @@ Summary moments(const VariablePasses& passes) {
 Estimate percentile(const VariablePasses& passes, double p) {
   using namespace stats_detail;
   constexpr double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
-  const Summary summary = moments(passes);
+  // The selection's first histogram is counted with the moments, over the first chunk's range.
+  std::optional<ProvisionalHistogram> first = ProvisionalHistogram::from_sample(passes.first_chunk());
+  const Summary summary = moments(passes, first ? &*first : nullptr);
   if (summary.count == 0) return {nan, {nan, nan}};
   const PercentilePosition position = percentile_position(summary.count, p);
   const RankInterval interval = quantile_interval_ranks(summary.count, p, 0.95);
   std::vector<std::uint64_t> ranks = {position.lower, position.upper};
   if (interval.low) ranks.push_back(*interval.low);
   if (interval.high) ranks.push_back(*interval.high);
-  OrderStatisticSelection selection(passes.trials, summary_extent(summary), ranks);
+  const Extent extent = summary_extent(summary);
+  OrderStatisticSelection selection = first ? OrderStatisticSelection(passes.trials, extent, ranks, 1, *first)
+                                            : OrderStatisticSelection(passes.trials, extent, ranks);
   while (!selection.done()) {
     selection.begin_pass();
     passes.run([&](std::size_t c, std::span<const double> values) { selection.visit(c, values); });
@@ -111,9 +129,9 @@ Estimate measure(const BoundTarget& bound, const Model& model, const VariablePas
   return share(passes, low, high);
 }
 
-/// The passes a statistic takes: a percentile's moments and, usually, two narrowing passes; one
+/// The passes a statistic takes: a percentile's moments and, usually, one gathering pass; one
 /// otherwise.
-std::uint64_t expected_passes(const Target& target) { return target.statistic == Statistic::percentile ? 3 : 1; }
+std::uint64_t expected_passes(const Target& target) { return target.statistic == Statistic::percentile ? 2 : 1; }
 
 }  // namespace
 
@@ -123,8 +141,13 @@ Estimate measure_target(const BoundTarget& bound, const Model& model, const RunO
     const SimulationResult result = simulate(model, options);
     if (report != nullptr) *report = analyze(model, result, Charts::none);
     const std::span<const double> column = result.column(v);
-    const VariablePasses passes{[&](const VisitChunk& visit) { stats_detail::for_each_chunk(column, visit); },
-                                result.trials, {0, chunk_count(result.trials)}, nullptr};
+    const VariablePasses passes{
+        [&](const VisitChunk& visit) { stats_detail::for_each_chunk(column, visit); },
+        [&] {
+          const std::span<const double> first = column.first(std::min<std::size_t>(column.size(), chunk_size));
+          return std::vector<double>(first.begin(), first.end());
+        },
+        result.trials, {0, chunk_count(result.trials)}, nullptr};
     return measure(bound, model, passes);
   }
   if (report != nullptr) *report = stream_run(model, options, Charts::none);
@@ -133,6 +156,13 @@ Estimate measure_target(const BoundTarget& bound, const Model& model, const RunO
                                 chunks.run([&](std::size_t c, const SimulationResult& chunk) {
                                   visit(c, detail::values(chunk, v));
                                 });
+                              },
+                              [&] {
+                                detail::ChunkTrials first(model);
+                                const SimulationResult& chunk = first.run(
+                                    model, chunks.plan(), 0, std::min<std::uint64_t>(chunk_size, options.trials));
+                                const std::span<const double> values = detail::values(chunk, v);
+                                return std::vector<double>(values.begin(), values.end());
                               },
                               options.trials, chunks.share(), options.cluster};
   const Estimate estimate = measure(bound, model, passes);
