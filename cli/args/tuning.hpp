@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "guidance/report.hpp"
 #include "guidance/tuning.hpp"
 
 namespace guidance::args {

@@ -12,6 +12,7 @@
 #include <tbb/global_control.h>
 
 #include "analysis/sensitivity_testing.hpp"
+#include "guidance/report.hpp"
 #include "guidance/sensitivity.hpp"
 
 using namespace guidance;

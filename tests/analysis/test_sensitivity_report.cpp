@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/sensitivity_testing.hpp"
+#include "guidance/report.hpp"
 #include "guidance/load.hpp"
 #include "guidance/sensitivity.hpp"
 

@@ -49,13 +49,64 @@ void write_samples_csv(std::ostream& out, const Model& model, const SimulationRe
 void write_samples_header(std::ostream& out, const Model& model);
 void write_samples_rows(std::ostream& out, const Model& model, const SimulationResult& result, std::uint64_t first);
 
+// ---- compare, sweep, solve and propose (tuning.hpp): tables of at most 80 columns, and the JSON ---
+
+struct VariantReport;  // tuning.hpp
+struct Sweep;
+struct Solution;
+struct Proposal;
+
+/// The percentiles the tables show, for which variables.
+struct TuningTable {
+  std::vector<std::string> variables;  // empty: every variable with a guidance line
+  std::vector<std::size_t> percentiles = {2, 4, 6};  // indices into reported_percentiles: P10, P50, P90
+};
+
+std::string render_compare(std::span<const VariantReport> variants, const TuningTable& table);
+/// {"variants": {NAME: run_json}}.
+nlohmann::ordered_json compare_json(std::span<const VariantReport> variants);
+
+std::string render_sweep(const Sweep& sweep, const TuningTable& table);
+/// {"vary": [{"name", "values"}], "points": [{"values": {NAME.PARAM: v}, "variables", "guidance", ...}]}.
+nlohmann::ordered_json sweep_json(const Sweep& sweep);
+
+std::string render_solution(const Solution& solution);
+/// {"target", "vary", "value", "achieved", "achieved_ci", "bracket", "iterations", ...}.
+nlohmann::ordered_json solution_json(const Solution& solution);
+
+std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal);
+/// {"metric", "confidence", "narrowest": [lo, hi], "central": [lo, hi], "guidance": {...} | null, ...,
+/// "publish": {"words", "range", "center", "half_width", "step", "p_in", "ranks"} | null}.
+nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report, const Proposal& proposal);
+
+// ---- sensitivity (sensitivity.hpp) ----------------------------------------------------------------
+
+struct SensitivityReport;  // sensitivity.hpp
+struct DesignCount;
+enum class SensitivityMethod;
+
+/// A tornado of horizontal bars (Unicode blocks, 80 columns), then one table per method.
+std::string render_sensitivity_table(const Model& model, const SensitivityReport& report, bool color = false);
+
+/// The documented JSON (docs/output-format.md, "sensitivity"): only the requested methods' keys.
+nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityReport& report);
+
+/// One row per input and statistic: method,driver,statistic,value,ci_low,ci_high (a group's inputs
+/// one row per element, under the element's name).
+std::string render_sensitivity_csv(const Model& model, const SensitivityReport& report);
+
+/// Each requested method's design (its cost and non-finite outputs), in report order.
+std::vector<std::pair<SensitivityMethod, const DesignCount*>> sensitivity_designs(const SensitivityReport& report);
+
+/// One sentence per skipped method (SensitivityReport::skipped): "sobol skipped: REASON; HINT".
+std::vector<std::string> sensitivity_skipped(const SensitivityReport& report);
+
+/// One sentence per design with non-finite outputs (what was left out), for tables and stderr.
+std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report);
+
 // ---- the HTML report (docs/output-format.md, "report") --------------------------------------------
 // One self-contained page: inline CSS and SVG, no script, nothing fetched. The charts are drawn from
 // the reports' own numbers (GuidanceProbability::histogram and cdf, percentiles, probabilities).
-
-struct SensitivityReport;  // sensitivity.hpp
-struct VariantReport;      // tuning.hpp
-struct Sweep;              // tuning.hpp
 
 struct HtmlOptions {
   std::string command;  // the command line that made the report, shown so that it can be rerun
@@ -87,9 +138,6 @@ std::string render_html_sweep(const Sweep& sweep, const HtmlOptions& options = {
 // a `format: currency` metric with its sign and scale; the file's `units:` are on the About sheet).
 // The same report gives the same bytes: the workbook's creation time is fixed. `command`, the command
 // line that made the workbook, is recorded on the About sheet so that it can be rerun (no row when empty).
-
-struct Sweep;     // tuning.hpp
-struct Proposal;  // tuning.hpp
 
 /// libxlsxwriter could not write the workbook: what() is its reason ("Zip generic error ZIP_ERRNO while
 /// creating the xlsx file."), `system_error` the errno behind it (ENOSPC, EFBIG) or 0, and `hint` what

@@ -13,7 +13,8 @@
 // given elements are not inputs. Every design is deterministic:
 // its random numbers are addressed by (seed, driver, trial) and its sums are merged in trial order, so
 // results are bit-identical on any number of threads. Outputs that are not finite are counted per
-// design (`nonfinite`) and left out of that design's statistics, never hidden.
+// design (`nonfinite`) and left out of that design's statistics, never hidden. Their tables, CSV and
+// JSON are in report.hpp.
 #pragma once
 
 #include <cstddef>
@@ -24,9 +25,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-// nlohmann::ordered_json declared only, as in report.hpp.
-#include <nlohmann/json_fwd.hpp>
 
 #include "guidance/model.hpp"
 #include "guidance/simulate.hpp"
@@ -303,26 +301,5 @@ ShapleyEffects shapley_effects(const Model& model, std::span<const SensitivityIn
 /// For each guidance line on the metric, from a simulation of the model.
 Regional regional(const Model& model, std::span<const SensitivityInput> inputs, const SimulationResult& result,
                   std::size_t metric);
-
-// ---- rendering (the report stage: no statistics) -------------------------------------------------
-
-/// A tornado of horizontal bars (Unicode blocks, 80 columns), then one table per method.
-std::string render_sensitivity_table(const Model& model, const SensitivityReport& report, bool color = false);
-
-/// The documented JSON (docs/output-format.md, "sensitivity"): only the requested methods' keys.
-nlohmann::ordered_json sensitivity_json(const Model& model, const SensitivityReport& report);
-
-/// One row per input and statistic: method,driver,statistic,value,ci_low,ci_high (a group's inputs
-/// one row per element, under the element's name).
-std::string render_sensitivity_csv(const Model& model, const SensitivityReport& report);
-
-/// Each requested method's design (its cost and non-finite outputs), in report order.
-std::vector<std::pair<SensitivityMethod, const DesignCount*>> sensitivity_designs(const SensitivityReport& report);
-
-/// One sentence per skipped method (SensitivityReport::skipped): "sobol skipped: REASON; HINT".
-std::vector<std::string> sensitivity_skipped(const SensitivityReport& report);
-
-/// One sentence per design with non-finite outputs (what was left out), for tables and stderr.
-std::vector<std::string> sensitivity_warnings(const Model& model, const SensitivityReport& report);
 
 }  // namespace guidance

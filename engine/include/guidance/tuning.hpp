@@ -1,5 +1,5 @@
 // Guidance analytics: compare variants, sweep a driver's parameter, solve for the value that hits a
-// target, propose the range to publish. Built on simulate; rendering is in the report stage.
+// target, propose the range to publish. Built on simulate; their tables and JSON are in report.hpp.
 //
 // Every run inside one analysis uses the same trials, seed and sampling, and a uniform is a pure
 // function of (seed, driver, trial): trial i draws the same numbers in every variant, sweep point and
@@ -26,9 +26,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-// nlohmann::ordered_json declared only, as in report.hpp.
-#include <nlohmann/json_fwd.hpp>
 
 #include "guidance/load.hpp"
 #include "guidance/model.hpp"
@@ -271,30 +268,5 @@ struct ProposalRun {
 /// propose` does. Throws InputError as check_memory, simulate and propose do.
 ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
                          const PublishOptions& publish = {}, Charts charts = Charts::none);
-
-// ---- rendering (report stage): tables of at most 80 columns, and the documented JSON -------------
-
-/// The percentiles the tables show, for which variables.
-struct TuningTable {
-  std::vector<std::string> variables;  // empty: every variable with a guidance line
-  std::vector<std::size_t> percentiles = {2, 4, 6};  // indices into reported_percentiles: P10, P50, P90
-};
-
-std::string render_compare(std::span<const VariantReport> variants, const TuningTable& table);
-/// {"variants": {NAME: run_json}}.
-nlohmann::ordered_json compare_json(std::span<const VariantReport> variants);
-
-std::string render_sweep(const Sweep& sweep, const TuningTable& table);
-/// {"vary": [{"name", "values"}], "points": [{"values": {NAME.PARAM: v}, "variables", "guidance", ...}]}.
-nlohmann::ordered_json sweep_json(const Sweep& sweep);
-
-std::string render_solution(const Solution& solution);
-/// {"target", "vary", "value", "achieved", "achieved_ci", "bracket", "iterations", ...}.
-nlohmann::ordered_json solution_json(const Solution& solution);
-
-std::string render_proposal(const Model& model, const RunReport& report, const Proposal& proposal);
-/// {"metric", "confidence", "narrowest": [lo, hi], "central": [lo, hi], "guidance": {...} | null, ...,
-/// "publish": {"words", "range", "center", "half_width", "step", "p_in", "ranks"} | null}.
-nlohmann::ordered_json proposal_json(const Model& model, const RunReport& report, const Proposal& proposal);
 
 }  // namespace guidance
