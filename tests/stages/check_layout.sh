@@ -17,4 +17,11 @@ done < <(cd "$source_dir" && grep -rnE '#include "[^"]*\.\./' engine/src)
 while IFS= read -r line; do
   offence "$line: a test including the benchmarks' code (move what both use into tests/)"
 done < <(cd "$source_dir" && grep -rnE '#include "[^"]*bench/' tests)
+# Issue 22's boundary: the engine takes typed values, and no engine file names a command-line flag
+# (the CLI maps engine errors onto its arguments). The flags are the ones the CLI declares.
+for flag in $(cd "$source_dir" && grep -rhoE '"--[a-z][a-z-]+' cli | tr -d '"' | sort -u); do
+  while IFS= read -r line; do
+    offence "$line: the engine names the command-line flag $flag (say it in the CLI)"
+  done < <(cd "$source_dir" && grep -rnE -- "(^|[^a-zA-Z0-9_-])$flag([^a-z-]|$)" engine)
+done
 exit $status

@@ -50,7 +50,7 @@ std::size_t time_axis(std::span<const Axis> shape);
 /// formula and a command line can write it between brackets.
 bool is_element_label(std::string_view label);
 
-/// A driver's name as the scenario's variants, `--set`, `--vary` and `with_parameters` write it,
+/// A driver's name as the scenario's variants, the command line's overrides and `with_parameters` write it,
 /// split at its brackets: `revenue[routing,Q3]` is `name` "revenue" and `subscript` "routing,Q3";
 /// `revenue` has no subscript. The labels are not checked (is_element_label checks one, and the loader
 /// looks them up). Nullopt when a `[` is not closed by the `]` that ends the text (`revenue[Q3`,
