@@ -168,6 +168,7 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
   CLI::App* sub = app.add_subcommand("propose", "The range to publish for a metric, and where each published range sits");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
+  add_memory_flag(*sub, command.run);
   sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
   sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
   sub->add_option("--round", command.round, "Round the range's ends outward to this step, e.g. 0.01 or 0.1%");
