@@ -42,6 +42,7 @@ same run-lhs "3" run "$fiscal_year" --trials $trials --sampling lhs --format jso
 same check "3" check "$flagship" --trials $trials --min-probability 60%
 same compare "3" compare "$flagship" --trials $trials --format json
 same sweep "3" sweep "$flagship" --trials 140001 --vary revenue.p90=1120:1140:10 --format json
+same propose "1 2 3" propose "$flagship" --trials $trials --metric eps --center 0.3 --round 0.01 --format json
 # Kept in memory on every process (--precision): the same output, if no faster.
 same precision "2" run "$flagship" --precision 0.02 --format json
 

@@ -381,14 +381,14 @@ void NarrowestWindowSelection::end_pass(const Cluster* cluster) { narrowing_->en
 std::pair<double, double> NarrowestWindowSelection::result() const { return narrowing_->result(); }
 int NarrowestWindowSelection::passes() const { return narrowing_->passes(); }
 
-MemoryNeed narrowest_window_memory() {
+MemoryNeed narrowest_window_memory(std::uint64_t threads) {
   const WindowBudget budget;
   // The values gathered, held and copied once while a pass ends; the pieces and alive windows (a few
   // per bin); per worker thread, a histogram of count, smallest and largest value per bin.
   const double fixed = 2.0 * static_cast<double>(budget.gathered) * sizeof(double) +
                        4.0 * static_cast<double>(budget.bins) * (sizeof(Piece) + 2 * sizeof(std::uint64_t));
   const double per_thread = static_cast<double>(budget.bins) * 3 * sizeof(double);
-  return {0.0, fixed + per_thread * static_cast<double>(worker_threads())};
+  return {0.0, fixed + per_thread * static_cast<double>(threads)};
 }
 
 }  // namespace guidance::stats_detail

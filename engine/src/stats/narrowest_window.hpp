@@ -57,7 +57,8 @@ class NarrowestWindowSelection {
   std::unique_ptr<WindowNarrowing> narrowing_;
 };
 
-/// The most a NarrowestWindowSelection with the default budget holds, whatever the number of values.
-MemoryNeed narrowest_window_memory();
+/// The most a NarrowestWindowSelection with the default budget holds, whatever the number of values,
+/// with passes on `threads` worker threads.
+MemoryNeed narrowest_window_memory(std::uint64_t threads);
 
 }  // namespace guidance::stats_detail

@@ -352,7 +352,7 @@ MemoryNeed proposal_memory(bool kept) {
   const MemoryNeed selections = kept ? stats_detail::order_statistics_memory(4) + stats_detail::order_statistics_memory(1)
                                      : stats_detail::streamed_order_statistics_memory(4, 1) +
                                            stats_detail::streamed_order_statistics_memory(1, 1);
-  return stats_detail::narrowest_window_memory() + selections;
+  return stats_detail::narrowest_window_memory(worker_threads()) + selections;
 }
 
 }  // namespace
