@@ -383,12 +383,13 @@ int NarrowestWindowSelection::passes() const { return narrowing_->passes(); }
 
 MemoryNeed narrowest_window_memory(std::uint64_t threads) {
   const WindowBudget budget;
-  // The values gathered, held and copied once while a pass ends; the pieces and alive windows (a few
-  // per bin); per worker thread, a histogram of count, smallest and largest value per bin.
-  const double fixed = 2.0 * static_cast<double>(budget.gathered) * sizeof(double) +
-                       4.0 * static_cast<double>(budget.bins) * (sizeof(Piece) + 2 * sizeof(std::uint64_t));
-  const double per_thread = static_cast<double>(budget.bins) * 3 * sizeof(double);
-  return {0.0, fixed + per_thread * static_cast<double>(threads)};
+  // The values gathered: held, and while a pass ends each new one in a thread's list, in the pass's
+  // total and in the processes' exchange. The pieces and alive windows, old and new while a pass
+  // ends: a few per bin of a pass. Per worker thread, a count, smallest and largest value per bin.
+  const auto bins = static_cast<double>(budget.bins);
+  const double fixed = 3.0 * static_cast<double>(budget.gathered) * sizeof(double) +
+                       4.0 * bins * static_cast<double>(sizeof(Piece) + 2 * sizeof(std::uint64_t));
+  return {0.0, fixed + bins * 3 * sizeof(double) * static_cast<double>(threads)};
 }
 
 }  // namespace guidance::stats_detail

@@ -19,8 +19,8 @@ class WindowNarrowing;
 /// keeps from earlier passes) and the histogram bins it counts (each worker thread has its own).
 /// Only the number of passes depends on them, never the result.
 struct WindowBudget {
-  std::uint64_t gathered = std::uint64_t{1} << 21;
-  std::uint64_t bins = std::uint64_t{1} << 18;
+  std::uint64_t gathered = std::uint64_t{1} << 20;
+  std::uint64_t bins = std::uint64_t{1} << 16;
 };
 
 /// With x(0) <= ... <= x(n - 1) the n finite values in ascending order (-0 below +0), the window

@@ -361,6 +361,12 @@ MemoryNeed propose_memory(const Model& model) {
   return either(run_memory(model), trials_memory(model) + proposal_memory(true));
 }
 
+MemoryNeed streamed_propose_memory(const Model& model) {
+  // The selections' passes follow the run's, and hold none of its workspace but the chunks: counted
+  // whole, a bound.
+  return streamed_run_memory(model) + proposal_memory(false);
+}
+
 Proposal propose(const Model& model, const SimulationResult& result, const RunReport& report, std::size_t variable,
                  double confidence, const PublishOptions& publish) {
   return make_proposal(model, report, TrialPasses(result), variable, confidence, publish);
@@ -375,8 +381,7 @@ ProposalRun run_proposal(const Model& model, const RunOptions& options, std::siz
     run.proposal = propose(model, run.result, run.report, metric, confidence, publish);
     return run;
   }
-  // The selections' passes follow the run's, and hold none of its workspace but the chunks.
-  check_memory("propose", streamed_run_memory(model) + proposal_memory(false), options.trials);
+  check_memory("propose", streamed_propose_memory(model), options.trials);
   ProposalRun run;
   run.report = stream_run(model, options, charts);
   detail::Passes passes(model, options, 4);
