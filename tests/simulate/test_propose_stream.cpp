@@ -83,22 +83,7 @@ TEST_CASE("a streamed proposal is the kept one, for every scenario") {
 }
 
 TEST_CASE("a streamed proposal is the kept one for non-finite values, ties, signed zeros and constants") {
-  const Model model = build_model(parse_scenario(R"(
-name: hazards
-drivers:
-  a: {dist: normal, mean: 0, sd: 1}
-  b: {dist: discrete, values: [0, 1, 2], probabilities: [0.1, 0.6, 0.3]}
-metrics:
-  ratio: a / b
-  tied: b * 2
-  zero: a * 0
-  flat: 3
-guidance:
-  ratio: [-1, 1]
-  tied: [1, 3]
-  zero: [0, 1]
-  flat: [2, 4]
-)", "hazards.yaml"));
+  const Model model = testing::hazards_model();
   const std::string metric = GENERATE("ratio", "tied", "zero", "flat");
   const std::uint64_t trials = GENERATE(3, 70'001);
   const double confidence = GENERATE(0.5, 0.8);
