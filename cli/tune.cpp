@@ -187,8 +187,11 @@ int ProposeCommand::operator()() const {
   const std::size_t variable = find_variable(model, metric, "--metric");  // before the run, not after it
   // The workbook shows the guided metrics' histograms, as run's does.
   const Charts charts = run.format == "xlsx" ? Charts::metrics : Charts::none;
-  const ProposalRun proposed = with_progress(resolve_run_options(model, run), 1, [&](const RunOptions& options) {
-    return run_proposal(model, options, variable, probability, publish, charts);
+  const RunOptions options = resolve_run_options(model, run);
+  // A streamed proposal's own passes follow its run's, on the bar as a second run.
+  const std::uint64_t runs = keeps_trials(model, options) ? 1 : 2;
+  const ProposalRun proposed = with_progress(options, runs, [&](const RunOptions& with_bar) {
+    return run_proposal(model, with_bar, variable, probability, publish, charts);
   });
   const RunReport& report = proposed.report;
   const Proposal& proposal = proposed.proposal;
