@@ -62,7 +62,7 @@ void check_same_bits(std::pair<double, double> found, std::pair<double, double> 
   CHECK(std::bit_cast<std::uint64_t>(found.second) == std::bit_cast<std::uint64_t>(sorted.second));
 }
 
-std::vector<double> column(const std::string& shape, std::size_t n, std::uint64_t seed) {
+std::vector<double> shaped_column(const std::string& shape, std::size_t n, std::uint64_t seed) {
   std::mt19937_64 engine(seed);
   std::normal_distribution<double> normal;
   std::vector<double> values(n);
@@ -84,7 +84,7 @@ std::vector<double> column(const std::string& shape, std::size_t n, std::uint64_
 TEST_CASE("the narrowest window by passes equals sorting's, bit for bit") {
   const std::string shape = GENERATE("normal", "uniform", "skewed", "ties", "zeros", "nonfinite", "constant");
   const std::size_t n = GENERATE(1, 2, 7, 1'000, 30'001);
-  const std::vector<double> values = column(shape, n, 20121023 + n);
+  const std::vector<double> values = shaped_column(shape, n, 20121023 + n);
   const std::uint64_t finite = testing::sorted_finite(values).size();
   if (finite == 0) return;
   const double share = GENERATE(0.01, 0.5, 0.8, 0.999, 1.0);
