@@ -26,9 +26,8 @@ namespace guidance::stats_detail {
 
 namespace {
 
-/// The bins a histogrammed piece gets: at most as many as order_statistics.cpp's (L1-sized), at least
-/// enough to narrow a range by a byte's worth of doubles a pass.
-constexpr std::size_t most_bins = std::size_t{1} << 12;
+/// The bins a histogrammed piece gets: at most bin_count (L1-sized), at least enough to narrow a range
+/// by 16 doubles a pass.
 constexpr std::size_t least_bins = std::size_t{1} << 4;
 
 bool before(double a, double b) { return ordered_key(a) < ordered_key(b); }
@@ -335,7 +334,7 @@ class WindowNarrowing {
     if (histogrammed.size() > most) histogrammed.resize(most);
     if (!histogrammed.empty()) {
       const std::size_t bins = std::clamp<std::size_t>(
-          std::bit_floor(static_cast<std::size_t>(budget_.bins / histogrammed.size())), least_bins, most_bins);
+          std::bit_floor(static_cast<std::size_t>(budget_.bins / histogrammed.size())), least_bins, bin_count);
       std::size_t offset = 0;
       for (const std::size_t p : histogrammed) {
         const Piece& piece = pieces_[p];
