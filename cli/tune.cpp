@@ -169,6 +169,7 @@ void add_propose(CLI::App& app, ProposeCommand& command) {
   CLI::App* sub = app.add_subcommand("propose", "The range to publish for a metric, and where each published range sits");
   add_scenario_flags(*sub, command.scenario);
   add_run_flags(*sub, command.run, {"table", "json", "xlsx"});
+  add_memory_flag(*sub, command.run);
   sub->add_option("--metric", command.metric, "The driver or metric to propose a range for")->required();
   sub->add_option("--confidence", command.confidence, "Probability the range should hold, e.g. 0.8 or 80% (default 0.8)");
   sub->add_option("--round", command.round, "Round the range's ends outward to this step, e.g. 0.01 or 0.1%");
@@ -187,8 +188,11 @@ int ProposeCommand::operator()() const {
   const std::size_t variable = find_variable(model, metric, "--metric");  // before the run, not after it
   // The workbook shows the guided metrics' histograms, as run's does.
   const Charts charts = run.format == "xlsx" ? Charts::metrics : Charts::none;
-  const ProposalRun proposed = with_progress(resolve_run_options(model, run), 1, [&](const RunOptions& options) {
-    return run_proposal(model, options, variable, probability, publish, charts);
+  const RunOptions options = resolve_run_options(model, run);
+  // A streamed proposal's own passes follow its run's, on the bar as a second run.
+  const std::uint64_t runs = keeps_trials(model, options) ? 1 : 2;
+  const ProposalRun proposed = with_progress(options, runs, [&](const RunOptions& with_bar) {
+    return run_proposal(model, with_bar, variable, probability, publish, charts);
   });
   const RunReport& report = proposed.report;
   const Proposal& proposal = proposed.proposal;

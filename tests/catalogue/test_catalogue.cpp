@@ -315,8 +315,8 @@ TEST_CASE("a scenario asking for more trials than memory allows is refused with 
 TEST_CASE("each command's memory check covers its own peak, and says what it needs and what fits") {
   // GUIDANCE_MEMORY_LIMIT caps the memory a run may plan on (100 MiB here; the machine has more), so
   // that the refusals are the same everywhere. On one thread the flagship's run holds its 10 columns
-  // and two bytes per trial of the summaries' selections (82 bytes), propose also the metric's sorted
-  // values and the distances from --center (96), sensitivity's correlation the trials, the kept
+  // and two bytes per trial of the summaries' selections (82 bytes), propose the trials, its ranges'
+  // selections (two bytes per trial each) and its narrowest window's workspace (84), sensitivity's correlation the trials, the kept
   // positions, the metric's ranks and one driver's ranking (144), regional the trials, a line's misses
   // and one driver's values in them (98): docs/reliability.md, "The memory check".
   const std::string limit = "GUIDANCE_MEMORY_LIMIT=104857600";
@@ -331,7 +331,7 @@ TEST_CASE("each command's memory check covers its own peak, and says what it nee
       {"solve " + flagship + " --target 'P(eps >= 0.22) = 50%' --vary revenue.p90" + flags, 2,
        "error: solve " + run_refusal, "", limit},
       {"propose " + flagship + " --metric eps" + flags, 2,
-       "error: propose needs 221.6 MiB of memory for 2000000 trials (96 bytes per trial, plus 38.5 MiB of workspace "
+       "error: propose needs 229.2 MiB of memory for 2000000 trials (84 bytes per trial, plus 69.0 MiB of workspace "
        "on 1 thread), but only 100.0 MiB is available",
        "", limit},
       {"sensitivity " + flagship + " --metric eps --method regional" + flags, 2,

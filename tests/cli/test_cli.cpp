@@ -115,7 +115,7 @@ TEST_CASE("option --samples writes every trial, and --output writes the result t
   CHECK(nlohmann::json::parse(guidance::test::slurp(output))["trials"] == 500);
 }
 
-TEST_CASE("run, check, compare, sweep and solve stream the trials that do not fit in --memory and print the same bytes") {
+TEST_CASE("run, check, compare, sweep, solve and propose stream the trials that do not fit in --memory and print the same bytes") {
   // 70,001 trials: one whole chunk of 65,536 and a partial one. juniper_fy2012 is dimensioned, with
   // given values and actuals.
   const std::string fy2012 = "scenarios/juniper_fy2012.yaml";
@@ -126,7 +126,9 @@ TEST_CASE("run, check, compare, sweep and solve stream the trials that do not fi
       "solve --target 'p90(eps) = 0.225' --vary revenue.p90 " + flagship,
       "solve --target 'P(eps in guidance) = 68%' --vary opex.mode --bracket 536:559 --format json " + flagship,
       "run --format json " + fy2012, "run --format table " + fy2012, "check --min-probability 0.3 " + fy2012,
-      "compare --format json " + fy2012);
+      "compare --format json " + fy2012, "propose --metric eps --format json " + flagship,
+      "propose --metric eps --round 0.01 " + flagship, "propose --metric gross_margin --center 64% --round 0.1% " + flagship,
+      "propose --metric 'revenue[Q4]' --confidence 0.95 --format json " + fy2012);
   CAPTURE(command);
   const auto kept = cli(command + " --trials 70001");
   REQUIRE(kept.status <= 1);  // check may fail a line

@@ -43,6 +43,7 @@ same check "3" check "$flagship" --trials $trials --min-probability 60%
 same compare "3" compare "$flagship" --trials $trials --format json
 same sweep "3" sweep "$flagship" --trials 140001 --vary revenue.p90=1120:1140:10 --format json
 same solve "2 3" solve "$flagship" --trials 140001 --target 'p90(eps) = 0.225' --vary revenue.p90 --format json
+same propose "1 2 3" propose "$flagship" --trials $trials --metric eps --center 0.3 --round 0.01 --format json
 # Kept in memory on every process (--precision): the same output, if no faster.
 same precision "2" run "$flagship" --precision 0.02 --format json
 

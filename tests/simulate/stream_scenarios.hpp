@@ -15,7 +15,7 @@ inline Model example_model(const std::string& name) {
 }
 
 /// ratio is infinite or NaN where b is 0; tied has three values; zero is -0 or +0 by a's sign, and
-/// every percentile of it falls among zeros of both signs.
+/// every percentile of it falls among zeros of both signs; flat is a constant with a guidance line.
 inline Model hazards_model() {
   return build_model(parse_scenario(R"(
 name: hazards
@@ -26,9 +26,12 @@ metrics:
   ratio: a / b
   tied: b * 2
   zero: a * 0
+  flat: 3
 guidance:
   ratio: [-1, 1]
   tied: [1, 3]
+  zero: [0, 1]
+  flat: [2, 4]
 actuals:
   ratio: 0.5
 )", "hazards.yaml"));

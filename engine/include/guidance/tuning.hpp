@@ -245,10 +245,13 @@ struct Proposal {
   std::optional<PublishedRange> publish;  // with a step or a center
 };
 
-/// The peak of a proposal's run and analysis: run_memory(), or the trials with propose()'s sorted copy
-/// of the metric's finite values and, after it, the selection of its central interval or the distances
-/// from the center.
+/// The peak of a proposal's run and analysis with its trials kept: run_memory(), or the trials with the
+/// selections of its narrowest window, its central range and the distances from the center.
 MemoryNeed propose_memory(const Model& model);
+/// The same for a proposal over trials that are not kept (keeps_trials() false): the streamed run's
+/// need, then the chunks and the selections, none of which grows with the trials but for a few bytes
+/// per chunk.
+MemoryNeed streamed_propose_memory(const Model& model);
 
 /// The range to publish for the variable `metric` (an index into model.variables) at `confidence`,
 /// from a simulated run, and with `publish` the range as a company would publish it
@@ -264,8 +267,11 @@ struct ProposalRun {
   Proposal proposal;
 };
 
-/// Check the memory (propose_memory), simulate with `options`, analyse and propose: what `guidance
-/// propose` does. Throws InputError as check_memory, simulate and propose do.
+/// Check the memory (propose_memory, or streamed_propose_memory when the run streams: keeps_trials),
+/// simulate with `options`, analyse and propose: what `guidance propose` does. A streamed proposal
+/// (ProposalRun::result empty) samples its trials again for the passes its ranges need, and is the
+/// kept one bit for bit, on any number of processes (RunOptions::cluster). Throws InputError as
+/// check_memory, simulate and propose do.
 ProposalRun run_proposal(const Model& model, const RunOptions& options, std::size_t metric, double confidence,
                          const PublishOptions& publish = {}, Charts charts = Charts::none);
 

@@ -26,16 +26,13 @@
 #include "simd/cpu_features.hpp"
 #include "simd/intrinsics.hpp"
 #include "simd/prefetch.hpp"
+#include "stats/bin_map.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance::stats_detail {
 
 namespace {
 
-/// 4,096 counts of 8 bytes (32 KB) stay in or near a core's L1 cache, where 16,384 sit in L2: narrowing
-/// runs 15% faster (bench_stats), and a bin of a near-normal column of 10 M values holds at most about
-/// 10,000 values to gather.
-constexpr std::size_t bin_count = std::size_t{1} << 12;
 /// Cells with at most this many values are gathered whatever the column's size.
 constexpr std::uint64_t small_cell = std::uint64_t{1} << 16;
 /// Larger cells are gathered while the values gathered in a pass stay within 1 / gather_share of the
@@ -50,106 +47,6 @@ constexpr std::uint64_t max_gather_in_pass = std::uint64_t{1} << 23;
 /// The values a column's selection gathers in a pass, beyond cells of small_cell values.
 std::uint64_t gather_cap(std::size_t columns) {
   return std::min(max_gather, max_gather_in_pass / std::max<std::uint64_t>(columns, 1));
-}
-
-double from_ordered_key(std::uint64_t key) {
-  return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
-}
-
-/// min and max with -0 below +0. std::min keeps whichever zero it saw first, and which thread sees
-/// which values depends on the schedule: a bin of zeros would report -0 on one run and +0 on the next.
-double ordered_min(double a, double b) { return ordered_key(b) < ordered_key(a) ? b : a; }
-double ordered_max(double a, double b) { return ordered_key(b) > ordered_key(a) ? b : a; }
-
-/// A non-decreasing map of [lo, hi] (lo < hi) onto bins: every bin holds the values of one interval.
-///  - linear in value (the root): a composition of rounded monotone operations is monotone. The values
-///    are scaled by a power of two first so that neither hi - lo nor its inverse can overflow.
-///  - linear in the doubles' order (deeper cells, whose values crowd into one bin of their parent: a
-///    cluster far narrower than the range, or a range spanning many binades): each pass narrows the
-///    range by 2^12 doubles, so at most six passes reach single values.
-class BinMap {
- public:
-  BinMap() = default;
-  static BinMap by_value(double lo, double hi) {
-    BinMap map;
-    const int exponent = std::clamp(std::ilogb(std::max(std::abs(lo), std::abs(hi))), -1020, 1020);
-    map.scale_ = std::ldexp(1.0, -exponent);
-    map.offset_ = lo * map.scale_;
-    map.inverse_width_ = static_cast<double>(bin_count) / (hi * map.scale_ - map.offset_);
-    return map;
-  }
-  /// by_value over [lo, hi] with a bin below it and one from hi up: bins() = bin_count + 2, so that
-  /// the map covers every value, for a root counted before its extent is known (ProvisionalHistogram).
-  static BinMap provisional(double lo, double hi) {
-    BinMap map = by_value(lo, hi);
-    map.provisional_ = true;
-    map.lo_ = lo;
-    map.hi_ = hi;
-    return map;
-  }
-  static BinMap by_order(double lo, double hi) {
-    BinMap map;
-    map.by_order_ = true;
-    map.first_key_ = ordered_key(lo);
-    const int width_bits = std::bit_width(ordered_key(hi) - map.first_key_);
-    map.shift_ = std::max(0, width_bits - std::countr_zero(bin_count));
-    return map;
-  }
-
-  std::size_t operator()(double x) const {
-    return by_order_ ? order_bin(x) : provisional_ ? provisional_bin(x) : value_bin(x);
-  }
-  std::size_t bins() const { return provisional_ ? bin_count + 2 : bin_count; }
-  bool is_provisional() const { return provisional_; }
-  bool is_by_order() const { return by_order_; }
-
-  /// 0 below lo, bin_count + 1 from hi up, else 1 + value_bin.
-  std::size_t provisional_bin(double x) const {
-    if (x < lo_) return 0;
-    if (x >= hi_) return bin_count + 1;
-    return 1 + value_bin(x);
-  }
-
-  std::size_t value_bin(double x) const { return std::min(unclamped_value_bin(x), bin_count - 1); }
-  /// value_bin without folding hi's own slot, bin_count, into the last bin: for the hot loops, whose
-  /// tables have a slot more. Only for finite x in [lo, hi].
-  std::size_t unclamped_value_bin(double x) const {
-    // Through int64: the conversion to an unsigned type costs a branch on x86-64.
-    return static_cast<std::size_t>(static_cast<std::int64_t>((x * scale_ - offset_) * inverse_width_));
-  }
-  std::size_t order_bin(double x) const { return static_cast<std::size_t>((ordered_key(x) - first_key_) >> shift_); }
-
-  double scale() const { return scale_; }
-  double offset() const { return offset_; }
-  double inverse_width() const { return inverse_width_; }
-
- private:
-  bool by_order_ = false;
-  bool provisional_ = false;
-  double lo_ = 0.0, hi_ = 0.0;  // provisional only
-  double scale_ = 1.0;
-  double offset_ = 0.0;
-  double inverse_width_ = 0.0;
-  std::uint64_t first_key_ = 0;
-  int shift_ = 0;
-};
-
-/// The smallest double x in [lo, hi] with map(x) >= bin, given map(hi) >= bin.
-double first_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
-  std::uint64_t below = ordered_key(lo);
-  std::uint64_t at = ordered_key(hi);
-  if (map(lo) >= bin) return lo;
-  while (at - below > 1) {  // map(below) < bin <= map(at)
-    const std::uint64_t middle = below + (at - below) / 2;
-    (map(from_ordered_key(middle)) >= bin ? at : below) = middle;
-  }
-  return from_ordered_key(at);
-}
-
-/// The largest double x in [lo, hi] with map(x) <= bin.
-double last_in_bin(const BinMap& map, double lo, double hi, std::size_t bin) {
-  if (map(hi) <= bin) return hi;
-  return from_ordered_key(ordered_key(first_in_bin(map, lo, hi, bin + 1)) - 1);
 }
 
 /// The root's bins in groups of four, one bit per group, set where a bin of the group is wanted: 1,024
