@@ -307,7 +307,7 @@ TEST_CASE("a question whose answer would not be a true number is refused, not an
 TEST_CASE("a scenario asking for more trials than memory allows is refused with the arithmetic") {
   // Kept in memory its trials would need 763.7 GiB; streamed, 1.6 GiB, which a limit of 1 GB refuses.
   check_case({"run " + inputs + "trials_too_many_for_memory.yaml --threads 1", 2,
-              "error: run needs 1.6 GiB of memory for 10000000000 trials (0.1404 bytes per trial, plus 318.0 MiB of "
+              "error: run needs 1.6 GiB of memory for 10000000000 trials (0.1404 bytes per trial, plus 323.3 MiB of "
               "workspace on 1 thread), but only 953.7 MiB is available",
               "", "GUIDANCE_MEMORY_LIMIT=1000000000"});
 }

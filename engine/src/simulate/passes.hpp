@@ -122,4 +122,72 @@ class Passes {
   std::uint64_t done_ = 0;
 };
 
+/// The trials of one chunk of a run: rows [first, first + size) of `trials`, chunk `index` of the run.
+struct ChunkColumns {
+  const SimulationResult& trials;
+  std::size_t index = 0;
+  std::size_t first = 0;
+  std::size_t size = 0;
+
+  /// A variable's values in the chunk; none for a constant.
+  std::span<const double> operator()(std::size_t variable) const {
+    const std::span<const double> column = trials.column(variable);
+    return column.empty() ? column : column.subspan(first, size);
+  }
+};
+
+/// Passes over a run's trials, kept or sampled again, for analyses that need more of a run than its
+/// report (solve's target, propose's ranges): the same code serves both, so they give the same bits.
+/// run(visit) calls visit for every chunk of this process's share, in parallel; what the processes
+/// found is then combined through cluster() (counts summed, per-chunk partials gathered in chunk order).
+class TrialPasses {
+ public:
+  using Visit = std::function<void(const ChunkColumns&)>;
+
+  explicit TrialPasses(const SimulationResult& kept)
+      : run_([&kept](const Visit& visit) {
+          const std::size_t trials = kept.trials;
+          tbb::parallel_for(std::size_t{0}, chunk_count(trials), [&](std::size_t c) {
+            const std::size_t first = c * chunk_size;
+            visit({kept, c, first, std::min(chunk_size, trials - first)});
+          });
+        }),
+        first_([&kept](std::size_t variable) {
+          const std::span<const double> column = kept.column(variable);
+          const std::span<const double> first = column.first(std::min(column.size(), chunk_size));
+          return std::vector<double>(first.begin(), first.end());
+        }),
+        trials_(kept.trials), share_{0, chunk_count(kept.trials)} {}
+  TrialPasses(const Model& model, Passes& passes)
+      : run_([&passes](const Visit& visit) {
+          passes.run([&](std::size_t c, const SimulationResult& chunk) {
+            visit({chunk, c, 0, static_cast<std::size_t>(chunk.trials)});
+          });
+        }),
+        first_([&model, &passes](std::size_t variable) {
+          ChunkTrials first(model);
+          const SimulationResult& chunk = first.run(
+              model, passes.plan(), 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, passes.plan().trials)));
+          const std::span<const double> part = values(chunk, variable);
+          return std::vector<double>(part.begin(), part.end());
+        }),
+        trials_(passes.plan().trials), share_(passes.share()), cluster_(passes.cluster()) {}
+
+  void run(const Visit& visit) const { run_(visit); }
+  /// A variable's values in the run's first chunk, on every process (sampled for it when streamed):
+  /// a sample to set up a pass before the run's extent is known (empty for a constant).
+  std::vector<double> first_chunk(std::size_t variable) const { return first_(variable); }
+  std::uint64_t trials() const { return trials_; }
+  /// The chunks this process visits.
+  const ChunkShare& share() const { return share_; }
+  const Cluster* cluster() const { return cluster_; }
+
+ private:
+  std::function<void(const Visit&)> run_;
+  std::function<std::vector<double>(std::size_t)> first_;
+  std::uint64_t trials_ = 0;
+  ChunkShare share_;
+  const Cluster* cluster_ = nullptr;
+};
+
 }  // namespace guidance::detail

@@ -23,52 +23,9 @@ namespace guidance {
 
 namespace {
 
+using detail::ChunkColumns;
+using detail::TrialPasses;
 using stats_detail::RankCounts;
-
-/// The trials of one chunk of a run: rows [first, first + size) of `trials`, chunk `index` of the run.
-struct ChunkColumns {
-  const SimulationResult& trials;
-  std::size_t index = 0;
-  std::size_t first = 0;
-  std::size_t size = 0;
-
-  /// A variable's values in the chunk; none for a constant.
-  std::span<const double> operator()(std::size_t variable) const {
-    const std::span<const double> column = trials.column(variable);
-    return column.empty() ? column : column.subspan(first, size);
-  }
-};
-
-/// Passes over a run's trials, kept or sampled again (simulate/passes.hpp): run(visit) calls visit
-/// for every chunk of this process's share, in parallel; what the processes found is then combined
-/// through cluster().
-class TrialPasses {
- public:
-  using Visit = std::function<void(const ChunkColumns&)>;
-
-  explicit TrialPasses(const SimulationResult& kept)
-      : run_([&kept](const Visit& visit) {
-          const std::size_t trials = kept.trials;
-          tbb::parallel_for(std::size_t{0}, stats_detail::chunk_count(trials), [&](std::size_t c) {
-            const std::size_t first = c * stats_detail::chunk_size;
-            visit({kept, c, first, std::min(stats_detail::chunk_size, trials - first)});
-          });
-        }) {}
-  explicit TrialPasses(detail::Passes& passes)
-      : run_([&passes](const Visit& visit) {
-          passes.run([&](std::size_t c, const SimulationResult& chunk) {
-            visit({chunk, c, 0, static_cast<std::size_t>(chunk.trials)});
-          });
-        }),
-        cluster_(passes.cluster()) {}
-
-  void run(const Visit& visit) const { run_(visit); }
-  const Cluster* cluster() const { return cluster_; }
-
- private:
-  std::function<void(const Visit&)> run_;
-  const Cluster* cluster_ = nullptr;
-};
 
 /// RankCounts of each (variable, x) in one pass, over every process.
 std::vector<RankCounts> count_ranks(const TrialPasses& passes, std::span<const std::pair<std::size_t, double>> points) {
@@ -385,7 +342,7 @@ ProposalRun run_proposal(const Model& model, const RunOptions& options, std::siz
   ProposalRun run;
   run.report = stream_run(model, options, charts);
   detail::Passes passes(model, options, 4);
-  run.proposal = make_proposal(model, run.report, TrialPasses(passes), metric, confidence, publish);
+  run.proposal = make_proposal(model, run.report, TrialPasses(model, passes), metric, confidence, publish);
   passes.finish();
   return run;
 }
