@@ -16,14 +16,14 @@
 
 #include "args/errors.hpp"
 #include "cluster.hpp"
-#include "commands.hpp"
+#include "commands/run.hpp"
 #include "guidance/diagnostics.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 #include "html_report.hpp"
-#include "sensitivity.hpp"
+#include "commands/sensitivity.hpp"
 #include "signals.hpp"
-#include "tune.hpp"
+#include "commands/tune.hpp"
 
 namespace {
 

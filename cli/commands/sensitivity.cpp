@@ -1,7 +1,7 @@
 // `guidance sensitivity FILE --metric METRIC [--method LIST] [--range LOW,HIGH] [--ignore-correlations]
 // [--by-element] [--permutations N]`
 // with the run flags: parse and check the flags, call the engine, print.
-#include "sensitivity.hpp"
+#include "commands/sensitivity.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,5 @@
-// The `guidance` commands. Each returns the process exit status (options.hpp's Exit); input errors
-// are thrown as InputError and mapped to status 2 by main.
+// `guidance validate`, `run` and `check`. Each returns the process exit status (options.hpp's Exit);
+// input errors are thrown as InputError and mapped to status 2 by main.
 #pragma once
 
 #include <optional>

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
+#include "commands/run.hpp"
 #include "guidance/report.hpp"
 #include "args/tuning.hpp"
 #include "html_report.hpp"

@@ -1,5 +1,5 @@
 // `guidance compare`, `sweep`, `solve` and `propose`.
-#include "tune.hpp"
+#include "commands/tune.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
