@@ -30,13 +30,6 @@ struct Variable {
   bool given = false;
 };
 
-/// A dimensioned driver or metric: variables[first .. first + element_count(shape)), row-major.
-struct VariableArray {
-  std::string name;
-  Shape shape;
-  std::size_t first = 0;
-};
-
 /// One pair of a repaired copula: the rank correlation the scenario asked for (0 where it named none)
 /// and the one used, the rank correlation of the repaired Gaussian matrix.
 struct CorrelationPair {
@@ -103,7 +96,7 @@ struct Model {
   std::string variant;
   SimulationSettings simulation;
   std::vector<Dimension> dimensions;
-  std::vector<VariableArray> arrays;  // dimensioned drivers and metrics, in variable order
+  std::vector<ArrayRange> arrays;  // dimensioned drivers and metrics, in variable order
 
   /// Drivers in file order (index = driver index), then metrics in file order. Variable v is formula
   /// register v.

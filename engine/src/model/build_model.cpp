@@ -62,7 +62,7 @@ void add_drivers(const Scenario& scenario, Model& model) {
     model.streams.push_back(stream_id(driver.name));
   }
   model.driver_count = scenario.drivers.size();
-  for (const DriverArray& array : scenario.arrays) model.arrays.push_back({array.name, array.shape, array.first});
+  model.arrays = scenario.arrays;
 }
 
 void add_metrics(const Scenario& scenario, Model& model) {
@@ -74,7 +74,7 @@ void add_metrics(const Scenario& scenario, Model& model) {
     // Variable v is register v: element definitions follow the inputs in the metrics' order.
     if (model.variables.size() != program.input_count + program.first[m])
       throw std::logic_error("build_model: a metric's elements are not where its registers are");
-    if (!shape.empty()) model.arrays.push_back({metric.name, shape, model.variables.size()});
+    if (!shape.empty()) model.arrays.push_back({metric.name, shape, model.variables.size(), metric.where});
     for (std::size_t i = 0; i < element_count(shape); ++i) {
       const std::size_t k = program.first[m] + i;
       const std::optional<double>& folded = program.constants[k];
