@@ -1,7 +1,7 @@
 // sample_drivers: the design's uniforms or standard normals -> (copula drivers: correlated by L) ->
 // each driver's values. Every step is a loop over a block column; nothing depends on the block's
 // size or position except through the trial index.
-#include "guidance/sampler.hpp"
+#include "sample/sample_drivers.hpp"
 
 #include <algorithm>
 #include <cmath>

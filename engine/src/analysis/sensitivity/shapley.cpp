@@ -26,9 +26,9 @@
 #include "analysis/sensitivity/conditional.hpp"
 #include "analysis/sensitivity/design.hpp"
 #include "dist/standard_normal.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/sensitivity.hpp"
 #include "model/eigen_view.hpp"
+#include "sample/sample_drivers.hpp"
 
 namespace guidance {
 
