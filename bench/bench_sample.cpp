@@ -5,8 +5,8 @@
 
 #include "../tests/sample/hand_model.hpp"
 #include "guidance/random.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/simulate.hpp"
+#include "sample/sample_drivers.hpp"
 
 namespace {
 

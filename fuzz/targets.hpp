@@ -115,7 +115,7 @@ inline std::string formula_one(std::string_view text) {
   const std::vector<formula::Input> inputs = {{"x"},         {"y"},          {"z"},        {"k", 2.5},
                                               {"zero", 0.0}, {"w[a]", 1.5},  {"w[b]", -0.0}, {"w[c]", 4.0}};
   const std::vector<Dimension> dimensions = {{"t", {"a", "b", "c"}, {}}};
-  const std::vector<formula::InputArray> arrays = {{"w", {{0, 0, 3}}, 5}};
+  const std::vector<ArrayRange> arrays = {{"w", {{0, 0, 3}}, 5}};
 
   formula::Program program;
   try {

@@ -277,6 +277,11 @@ void raise_scenario_error(const InputError& error) {
 
 }  // namespace guidance::python
 
+// A run's columns are move-only (guidance::Column), but std::vector reports itself copyable whatever it
+// holds, so pybind11 would generate a copy of RunResult that cannot compile. A run is moved into Python.
+template <>
+struct pybind11::detail::is_copy_constructible<guidance::python::RunResult> : std::false_type {};
+
 PYBIND11_MODULE(_engine, module) {
   using namespace guidance::python;
   module.doc() = "The guidance engine; use the `guidance` package (docs/python.md), not this module";

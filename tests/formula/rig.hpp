@@ -48,11 +48,11 @@ struct Metrics {
 };
 
 /// Drivers over dimensions, as the loader gives them to the compiler: each element an Input named
-/// `revenue[routing,Q1]`, and an InputArray per dimensioned driver.
+/// `revenue[routing,Q1]`, and an ArrayRange per dimensioned driver.
 struct Drivers {
   std::vector<guidance::Dimension> dimensions;
   std::vector<Input> inputs;
-  std::vector<guidance::formula::InputArray> arrays;
+  std::vector<guidance::ArrayRange> arrays;
 
   /// A driver over `over` (dimension indices; none for a scalar), every element of each, with an
   /// optional constant value for all its elements.
@@ -69,7 +69,7 @@ struct Drivers {
 /// The rendered InputError that compiling throws, or "" when it compiles.
 inline std::string compile_error(std::span<const Input> inputs, std::span<const Definition> definitions,
                                  std::span<const guidance::Dimension> dimensions = {},
-                                 std::span<const guidance::formula::InputArray> arrays = {}) {
+                                 std::span<const guidance::ArrayRange> arrays = {}) {
   try {
     guidance::formula::compile(inputs, definitions, dimensions, arrays);
   } catch (const guidance::InputError& error) {

@@ -11,6 +11,7 @@
 #include "guidance/load.hpp"
 #include "guidance/simulate.hpp"
 #include "load/load_support.hpp"
+#include "model/eigen_view.hpp"
 
 using namespace guidance;
 using load_test::error_of;
@@ -83,7 +84,7 @@ correlations:
   REQUIRE(copula.drivers.size() == 12 + 4 + 4);
   const auto at = [&](const std::string& name) {
     const std::size_t v = index_of(model, name);
-    return static_cast<Eigen::Index>(std::find(copula.drivers.begin(), copula.drivers.end(), v) - copula.drivers.begin());
+    return static_cast<std::size_t>(std::find(copula.drivers.begin(), copula.drivers.end(), v) - copula.drivers.begin());
   };
   // ar1 along quarter (declared first), independent across segments.
   CHECK(copula.gaussian(at("revenue[routing,Q1]"), at("revenue[routing,Q2]")) == 0.6);
@@ -108,9 +109,10 @@ given:
 )");
   const double mean3 = 0.3, mean4 = 0.18, var3 = 0.64, var4 = 1 - std::pow(0.6, 4), cov34 = 0.6 - 0.6 * 0.36;
   REQUIRE(model.copula.drivers.size() == 2);
-  CHECK(model.copula.shift(0) == Approx(mean3).margin(1e-12));
-  CHECK(model.copula.shift(1) == Approx(mean4).margin(1e-12));
-  const Eigen::MatrixXd covariance = model.copula.cholesky * model.copula.cholesky.transpose();
+  CHECK(model.copula.shift[0] == Approx(mean3).margin(1e-12));
+  CHECK(model.copula.shift[1] == Approx(mean4).margin(1e-12));
+  const Eigen::MatrixXd lower = eigen_view(model.copula.cholesky);
+  const Eigen::MatrixXd covariance = lower * lower.transpose();
   CHECK(covariance(0, 0) == Approx(var3).margin(1e-12));
   CHECK(covariance(1, 1) == Approx(var4).margin(1e-12));
   CHECK(covariance(0, 1) == Approx(cov34).margin(1e-12));

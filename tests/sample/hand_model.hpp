@@ -14,6 +14,7 @@
 #include "guidance/distribution.hpp"
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"
+#include "model/eigen_view.hpp"
 
 namespace guidance::testing {
 
@@ -46,14 +47,15 @@ inline Model hand_model(const std::vector<DriverSpec>& drivers, const std::vecto
   in_copula.erase(std::unique(in_copula.begin(), in_copula.end()), in_copula.end());
   const auto k = static_cast<Eigen::Index>(in_copula.size());
   const auto position = [&](std::size_t d) { return std::find(in_copula.begin(), in_copula.end(), d) - in_copula.begin(); };
-  model.copula.spearman = Eigen::MatrixXd::Identity(k, k);
-  model.copula.gaussian = Eigen::MatrixXd::Identity(k, k);
+  Eigen::MatrixXd spearman = Eigen::MatrixXd::Identity(k, k), gaussian = Eigen::MatrixXd::Identity(k, k);
   for (const Correlation& c : correlations) {
-    const double gaussian = 2 * std::sin(std::numbers::pi * c.spearman / 6);
-    model.copula.spearman(position(c.a), position(c.b)) = model.copula.spearman(position(c.b), position(c.a)) = c.spearman;
-    model.copula.gaussian(position(c.a), position(c.b)) = model.copula.gaussian(position(c.b), position(c.a)) = gaussian;
+    spearman(position(c.a), position(c.b)) = spearman(position(c.b), position(c.a)) = c.spearman;
+    gaussian(position(c.a), position(c.b)) = gaussian(position(c.b), position(c.a)) =
+        2 * std::sin(std::numbers::pi * c.spearman / 6);
   }
-  model.copula.cholesky = model.copula.gaussian.llt().matrixL();
+  model.copula.spearman = square_matrix(spearman);
+  model.copula.gaussian = square_matrix(gaussian);
+  model.copula.cholesky = square_matrix(gaussian.llt().matrixL());
   return model;
 }
 

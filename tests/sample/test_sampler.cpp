@@ -14,9 +14,9 @@
 #include "guidance/diagnostics.hpp"
 #include "guidance/distribution.hpp"
 #include "guidance/random.hpp"
-#include "guidance/sampler.hpp"
 #include "sample/designs.hpp"
 #include "sample/hand_model.hpp"
+#include "sample/sample_drivers.hpp"
 
 using namespace guidance;
 using guidance::testing::DriverSpec;

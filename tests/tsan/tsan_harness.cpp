@@ -25,9 +25,9 @@
 
 #include "guidance/load.hpp"
 #include "guidance/random.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/simulate.hpp"
 #include "guidance/stats.hpp"
+#include "sample/sample_drivers.hpp"
 
 using namespace guidance;
 

@@ -36,6 +36,16 @@ struct Axis {
 /// A variable's axes in order; empty for a scalar.
 using Shape = std::vector<Axis>;
 
+/// A dimensioned variable's elements, consecutive in the list that holds its scalars, row-major:
+/// items [first, first + element_count(shape)) of the scenario's drivers, the formula inputs, or the
+/// model's variables. A formula writes `name` for the whole array.
+struct ArrayRange {
+  std::string name;
+  Shape shape;
+  std::size_t first = 0;
+  SourceLocation where = {};  // the variable's key in the file; empty where not known
+};
+
 /// Number of elements: the product of the axes' counts (1 for a scalar).
 std::size_t element_count(std::span<const Axis> shape);
 

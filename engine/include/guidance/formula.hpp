@@ -31,7 +31,7 @@
 //   execute(program, registers, 2048);   // registers[0..1] inputs, registers[2] gross_profit
 //
 //   // With dimensions: inputs 0..3 are revenue[Q1] .. revenue[Q4].
-//   std::vector<InputArray> arrays = {{"revenue", {{0, 0, 4}}, 0}};
+//   std::vector<ArrayRange> arrays = {{"revenue", {{0, 0, 4}}, 0}};
 //   defs = {{"fy_revenue", "sum(revenue)", where, name_where}};
 //   program = compile(inputs, defs, dimensions, arrays);  // fy_revenue: element definition 0
 #pragma once
@@ -52,14 +52,6 @@ namespace guidance::formula {
 struct Input {
   std::string name;
   std::optional<double> constant;
-};
-
-/// A dimensioned driver: inputs first .. first + element_count(shape) - 1 are its elements, row-major.
-/// A formula writes `name` for the whole array.
-struct InputArray {
-  std::string name;
-  Shape shape;
-  std::size_t first = 0;
 };
 
 /// A named formula (a metric). `where` locates the first character of `text` in the user's input, so
@@ -121,7 +113,7 @@ inline constexpr std::size_t max_operations = 2'000'000;
 /// them. Input and array names must be distinct, and each array's elements must be inputs
 /// (std::invalid_argument otherwise: the loader checks them first).
 Program compile(std::span<const Input> inputs, std::span<const Definition> definitions,
-                std::span<const Dimension> dimensions = {}, std::span<const InputArray> arrays = {});
+                std::span<const Dimension> dimensions = {}, std::span<const ArrayRange> arrays = {});
 
 /// Run the program over a block of n trials. registers[r] points at n doubles for every register the
 /// program reads or writes, each a distinct column (inputs that are constants and folded definitions

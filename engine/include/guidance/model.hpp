@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <Eigen/Core>
-
 #include "guidance/formula.hpp"
 #include "guidance/scenario.hpp"
 
@@ -32,13 +30,6 @@ struct Variable {
   bool given = false;
 };
 
-/// A dimensioned driver or metric: variables[first .. first + element_count(shape)), row-major.
-struct VariableArray {
-  std::string name;
-  Shape shape;
-  std::size_t first = 0;
-};
-
 /// One pair of a repaired copula: the rank correlation the scenario asked for (0 where it named none)
 /// and the one used, the rank correlation of the repaired Gaussian matrix.
 struct CorrelationPair {
@@ -47,23 +38,45 @@ struct CorrelationPair {
   double used = 0.0;
 };
 
+/// A dense square matrix of doubles, row-major: m(i, j) is row i, column j, for i, j < size(). The
+/// copula's matrices; the engine's linear algebra reads them through Eigen, which this header leaves out.
+class SquareMatrix {
+ public:
+  SquareMatrix() = default;
+  /// size x size, every entry `fill`.
+  explicit SquareMatrix(std::size_t size, double fill = 0.0) : size_(size), values_(size * size, fill) {}
+
+  std::size_t size() const { return size_; }
+  double& operator()(std::size_t i, std::size_t j) { return values_[i * size_ + j]; }
+  double operator()(std::size_t i, std::size_t j) const { return values_[i * size_ + j]; }
+  /// The size() * size() entries, row after row.
+  double* data() { return values_.data(); }
+  const double* data() const { return values_.data(); }
+  bool operator==(const SquareMatrix&) const = default;
+
+ private:
+  std::size_t size_ = 0;
+  std::vector<double> values_;
+};
+
 /// The Gaussian copula over the drivers named in `correlations` (the others skip it). Drivers with a
 /// given value are not drawn: the others are drawn from the conditional normal given theirs, z =
-/// shift + L e with e independent standard normals (docs/methods.md).
+/// shift + L e with e independent standard normals (docs/methods.md). The matrices are drivers.size()
+/// square, indexed by position in `drivers`.
 struct Copula {
   std::vector<std::size_t> drivers;  // the drawn drivers' indices, ascending
-  Eigen::MatrixXd spearman;          // requested rank correlations (identity where not given)
-  Eigen::MatrixXd gaussian;          // the normals' correlations: 2 sin(pi rho / 6) of a rank correlation,
+  SquareMatrix spearman;             // requested rank correlations (identity where not given)
+  SquareMatrix gaussian;             // the normals' correlations: 2 sin(pi rho / 6) of a rank correlation,
                                      // a normal correlation (`ar1`) as written; repaired if asked
-  Eigen::MatrixXd cholesky;          // lower-triangular L with L L^T = gaussian, or the conditional
+  SquareMatrix cholesky;             // lower-triangular L with L L^T = gaussian, or the conditional
                                      // covariance given the given values
-  Eigen::VectorXd shift;             // the conditional mean of the normals; empty when nothing is given
+  std::vector<double> shift;         // the conditional mean of the normals; empty when nothing is given
   /// When the requested matrix was not valid and build_model repaired it (gaussian is then the
   /// nearest valid matrix): every pair of `drivers`, in driver order. Empty otherwise.
   std::vector<CorrelationPair> repairs;
 
   bool empty() const { return drivers.empty(); }
-  bool conditioned() const { return shift.size() > 0; }
+  bool conditioned() const { return !shift.empty(); }
 };
 
 /// A guidance line bound to its variable.
@@ -83,7 +96,7 @@ struct Model {
   std::string variant;
   SimulationSettings simulation;
   std::vector<Dimension> dimensions;
-  std::vector<VariableArray> arrays;  // dimensioned drivers and metrics, in variable order
+  std::vector<ArrayRange> arrays;  // dimensioned drivers and metrics, in variable order
 
   /// Drivers in file order (index = driver index), then metrics in file order. Variable v is formula
   /// register v.

@@ -1,8 +1,8 @@
-// Driver values for a block of trials: the design's uniforms or normals -> Gaussian copula -> each
-// driver's values.
+// How a run draws its drivers: a SamplingPlan (SimulationResult::plan is the one a run used), and
+// what each design does. A library user gets the drawn values from simulate() (simulate.hpp); the
+// block-level sampling is internal to the engine (engine/src/sample/sample_drivers.hpp).
 //
-//   SamplingPlan plan{.method = Sampling::monte_carlo, .seed = 42, .trials = 100'000};
-//   sample_drivers(model, plan, first_trial, n, columns);   // columns[d][k]: driver d in trial first_trial + k
+//   SamplingPlan plan{.method = Sampling::latin_hypercube, .seed = 42, .trials = 100'000};
 //
 // Designs (each driver's uniform u in (0, 1) for trial i; streams are salted_stream(model.streams[d], salt)):
 //  - monte_carlo: u = uniform(seed, stream, i), or z = normal(seed, stream, i) in normal space (below).
@@ -21,32 +21,17 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 
 #include "guidance/model.hpp"
 
 namespace guidance {
 
+/// The design a run samples with, keyed by its seed.
 struct SamplingPlan {
   Sampling method = Sampling::monte_carlo;
   std::uint64_t seed = 0;
   std::uint64_t trials = 0;  // the whole run's size (Latin hypercube strata depend on it)
   std::uint64_t salt = 0;    // mixed into every stream: an independent design with the same seed
 };
-
-/// Fill driver_columns[d][k] with driver d's value in trial first_trial + k, k < n. Columns of
-/// constant drivers may be null and are not touched. The result depends only on (model, plan, trial),
-/// never on n or on which thread calls.
-/// Errors: InputError for Sobol' sampling of more drivers than its 3667 dimensions;
-/// std::invalid_argument for too few or null stochastic columns, or (Latin hypercube) trials at or
-/// beyond plan.trials.
-void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t first_trial,
-                    std::size_t n, std::span<double* const> driver_columns);
-
-/// out[k] := a driver's value for the standard normal z[k]: mean + sd z for a normal, exp(mu + sigma z)
-/// for a lognormal (either not truncated(), and clamped to its bounds), else quantile(Phi(z)) with
-/// Phi(z) kept inside (0, 1).
-/// Used by the copula and by analyses that sample in the copula's normal space. z and out may alias.
-void values_from_normals(const Distribution& distribution, std::span<const double> z, std::span<double> out);
 
 }  // namespace guidance

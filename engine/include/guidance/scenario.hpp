@@ -48,7 +48,7 @@ struct SimulationSettings {
 };
 
 /// A driver: an uncertain input with a distribution, or a constant. A dimensioned driver is one Driver
-/// per element (`revenue[routing,Q3]`), consecutive, with a DriverArray naming them.
+/// per element (`revenue[routing,Q3]`), consecutive, with an ArrayRange naming them.
 struct Driver {
   std::string name;
   SourceLocation where;                      // the driver's key
@@ -78,14 +78,6 @@ struct Metric {
   SourceLocation formula_where;  // the first character of the formula text
   bool percent = false;          // `format: percent`: shown as percents
   Display display;
-};
-
-/// The elements of a dimensioned driver: drivers[first .. first + element_count(shape)), row-major.
-struct DriverArray {
-  std::string name;
-  Shape shape;
-  std::size_t first = 0;
-  SourceLocation where;  // the driver's key
 };
 
 /// A correlation between two drivers: a rank (Spearman) correlation as `correlations:` writes it, or
@@ -127,7 +119,7 @@ struct Scenario {
   SimulationSettings simulation;
   std::vector<Dimension> dimensions;  // file order
   std::vector<Driver> drivers;        // file order; a dimensioned driver's elements in a row
-  std::vector<DriverArray> arrays;    // the dimensioned drivers, file order
+  std::vector<ArrayRange> arrays;     // the dimensioned drivers, file order
   std::vector<Correlation> correlations;
   std::vector<Metric> metrics;  // file order
   std::vector<GuidanceLine> guidance;

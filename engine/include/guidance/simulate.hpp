@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -58,42 +57,40 @@ struct RunCancelled : std::runtime_error {
   RunCancelled() : std::runtime_error("interrupted") {}
 };
 
-namespace detail {
-/// Column storage: blocks of 4 MiB and more come 2 MiB-aligned and marked for transparent huge pages
-/// (madvise), because a 10-million-trial run otherwise spends a quarter of its time in page faults.
-void* allocate_column_storage(std::size_t bytes);
-void free_column_storage(void* storage, std::size_t bytes) noexcept;
-/// The bytes allocate_column_storage() takes for `bytes`: rounded up to whole huge pages from 4 MiB on
-/// (the kernel backs the last one whole).
-std::size_t column_storage_bytes(std::size_t bytes);
-/// The memory of a column-storage buffer of `bytes_per_trial` per trial: those, and up to a huge page
-/// of rounding.
-MemoryNeed column_memory(double bytes_per_trial);
+/// One variable's value in each trial, in trial order. resize() leaves new values uninitialised: the
+/// run writes every one, and zero-filling hundreds of megabytes first would cost as much as a third of
+/// the run. From 4 MiB on the storage is in transparent huge pages, without which a 10-million-trial
+/// run spends a quarter of its time in page faults. Move-only; std::span<const double> and
+/// std::span<double> convert from it.
+class Column {
+ public:
+  Column() = default;
+  /// `size` uninitialised values. Throws std::bad_alloc.
+  explicit Column(std::size_t size);
+  Column(Column&& other) noexcept;
+  Column& operator=(Column&& other) noexcept;
+  ~Column();
 
-/// Leaves doubles uninitialised on resize: every element of a result column is written by the run,
-/// and zero-filling hundreds of megabytes first would cost as much as a third of the run.
-template <class T>
-struct uninitialized_allocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = uninitialized_allocator<U>;
-  };
-  using std::allocator<T>::allocator;
-  T* allocate(std::size_t n) {
-    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(allocate_column_storage(n * sizeof(T)));
-  }
-  void deallocate(T* storage, std::size_t n) noexcept { free_column_storage(storage, n * sizeof(T)); }
-  template <class U, class... Args>
-  void construct(U* place, Args&&... args) {
-    if constexpr (sizeof...(Args) == 0) ::new (static_cast<void*>(place)) U;
-    else ::new (static_cast<void*>(place)) U(std::forward<Args>(args)...);
-  }
+  /// `size` values: the first min(size, size()) kept, any others uninitialised. Throws std::bad_alloc.
+  void resize(std::size_t size);
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  double* data() { return data_; }
+  const double* data() const { return data_; }
+  double& operator[](std::size_t i) { return data_[i]; }
+  const double& operator[](std::size_t i) const { return data_[i]; }
+  double* begin() { return data_; }
+  double* end() { return data_ + size_; }
+  const double* begin() const { return data_; }
+  const double* end() const { return data_ + size_; }
+
+ private:
+  void release() noexcept;
+
+  double* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
-}  // namespace detail
-
-/// One variable's value in each trial, in trial order.
-using Column = std::vector<double, detail::uninitialized_allocator<double>>;
 
 /// Every trial of every stochastic variable, in trial order. Memory: 8 bytes per trial per
 /// stochastic variable (bytes_per_trial()).

@@ -197,7 +197,7 @@ Program& Program::operator=(const Program&) = default;
 Program& Program::operator=(Program&&) noexcept = default;
 
 Program compile(std::span<const Input> inputs, std::span<const Definition> definitions,
-                std::span<const Dimension> dimensions, std::span<const InputArray> arrays) {
+                std::span<const Dimension> dimensions, std::span<const ArrayRange> arrays) {
   const Scope scope(inputs, definitions, dimensions, arrays);
   std::vector<Tree> trees;
   trees.reserve(definitions.size());

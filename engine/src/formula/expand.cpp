@@ -107,7 +107,7 @@ class Expander {
         return result;
       }
       case Node::Kind::array: {
-        const InputArray& array = shapes_.arrays[static_cast<std::size_t>(node.reg)];
+        const ArrayRange& array = shapes_.arrays[static_cast<std::size_t>(node.reg)];
         Value result{array.shape, {}};
         for (std::size_t e = 0; e < element_count(array.shape); ++e)
           result.elements.push_back(variable(static_cast<std::int32_t>(array.first + e), 0));

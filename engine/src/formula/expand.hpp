@@ -29,7 +29,7 @@ struct Expansion {
 struct Shapes {
   std::size_t input_count = 0;
   std::span<const Dimension> dimensions;
-  std::span<const InputArray> arrays;
+  std::span<const ArrayRange> arrays;
   std::span<const Shape> definitions;
 };
 

@@ -15,7 +15,7 @@
 namespace guidance::formula {
 
 Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definitions,
-             std::span<const Dimension> dimension_list, std::span<const InputArray> array_list) {
+             std::span<const Dimension> dimension_list, std::span<const ArrayRange> array_list) {
   for (const Input& input : inputs) {
     // The loader rejects duplicate driver names; reaching here with one is a bug in the caller.
     if (registers.contains(input.name)) throw std::invalid_argument("duplicate formula input " + input.name);
@@ -24,7 +24,7 @@ Scope::Scope(std::span<const Input> inputs, std::span<const Definition> definiti
     // An element's name (`revenue[Q1]`) cannot be written as one name: the formula writes `revenue[Q1]`.
     if (input.name.find('[') == std::string::npos) writable.push_back(input.name);
   }
-  for (const InputArray& array : array_list) {
+  for (const ArrayRange& array : array_list) {
     const bool added = !registers.contains(array.name) &&
                        arrays.emplace(array.name, static_cast<std::int32_t>(arrays.size())).second;
     if (!added || array.first + element_count(array.shape) > inputs.size())

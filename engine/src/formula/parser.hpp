@@ -30,7 +30,7 @@ struct Scope {
   /// an earlier definition; std::invalid_argument for what the loader has already refused (duplicate
   /// inputs, an array without its inputs, an empty dimension).
   Scope(std::span<const Input> inputs, std::span<const Definition> definitions,
-        std::span<const Dimension> dimension_list = {}, std::span<const InputArray> array_list = {});
+        std::span<const Dimension> dimension_list = {}, std::span<const ArrayRange> array_list = {});
 };
 
 /// The functions over dimensions: they reduce, pick or shift along an axis instead of applying an Op

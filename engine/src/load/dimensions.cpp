@@ -139,7 +139,7 @@ Shape read_over(const YamlNode& over, std::span<const Dimension> dimensions, con
 
 // `ar1: rho` (corr(z_t, z_s) = rho^|t - s| along the first dimension, elements apart on the others
 // independent) or `correlation: rho` (every pair of elements), as correlations of the normals.
-void add_within(const YamlNode& entry, const DriverArray& array, Scenario& scenario) {
+void add_within(const YamlNode& entry, const ArrayRange& array, Scenario& scenario) {
   const YamlNode* ar1 = entry.find("ar1");
   const YamlNode* equal = entry.find("correlation");
   if (ar1 && equal) {
@@ -221,7 +221,7 @@ std::vector<Dimension> read_dimensions(const YamlNode& section) {
 bool is_dimensioned(const YamlNode& entry) { return entry.is_map() && entry.find("over") != nullptr; }
 
 void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context, Scenario& scenario) {
-  DriverArray array{entry.key, read_over(*entry.find("over"), scenario.dimensions, entry.key), scenario.drivers.size(),
+  ArrayRange array{entry.key, read_over(*entry.find("over"), scenario.dimensions, entry.key), scenario.drivers.size(),
                     entry.key_where};
   const std::size_t n = element_count(array.shape);
   // The formula compiler's cap on a value's elements caps the drivers' too.
@@ -267,21 +267,21 @@ void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context,
   scenario.arrays.push_back(std::move(array));
 }
 
-const DriverArray* find_array(const Scenario& scenario, std::string_view name) {
-  const auto found = std::ranges::find(scenario.arrays, name, &DriverArray::name);
+const ArrayRange* find_array(const Scenario& scenario, std::string_view name) {
+  const auto found = std::ranges::find(scenario.arrays, name, &ArrayRange::name);
   return found == scenario.arrays.end() ? nullptr : &*found;
 }
 
 std::vector<std::pair<std::string, std::string>> element_pairs(const Scenario& scenario, const std::string& first,
                                                                const std::string& second) {
-  const DriverArray* a = find_array(scenario, first);
-  const DriverArray* b = find_array(scenario, second);
+  const ArrayRange* a = find_array(scenario, first);
+  const ArrayRange* b = find_array(scenario, second);
   if (!a && !b) return {{first, second}};
   const Shape none;
   const Shape& shape_a = a ? a->shape : none;
   const Shape& shape_b = b ? b->shape : none;
   const std::size_t count_a = element_count(shape_a), count_b = element_count(shape_b);
-  const auto name = [&](const DriverArray* array, const std::string& scalar, std::size_t i) {
+  const auto name = [&](const ArrayRange* array, const std::string& scalar, std::size_t i) {
     return array ? scenario.drivers[array->first + i].name : scalar;
   };
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -334,7 +334,7 @@ void read_given(const YamlNode& section, Scenario& scenario) {
     check_given(driver, value.text);
   };
   for (const YamlNode& entry : section.children) {
-    if (const DriverArray* array = find_array(scenario, entry.key)) {
+    if (const ArrayRange* array = find_array(scenario, entry.key)) {
       const PerElement per_element(array->shape, scenario.dimensions, fmt::format("`given` of `{}`", entry.key),
                                    true, false);
       const std::size_t first = array->first;
@@ -350,7 +350,7 @@ void read_given(const YamlNode& section, Scenario& scenario) {
     }
     if (found == index.end()) {
       std::vector<std::string> names;
-      for (const DriverArray& array : scenario.arrays) names.push_back(array.name);
+      for (const ArrayRange& array : scenario.arrays) names.push_back(array.name);
       for (const Driver& driver : scenario.drivers) names.push_back(driver.name);
       unknown_name(fmt::format("unknown driver `{}` in `given`", entry.key), entry.key, entry.key_where, names,
                    "name a driver, a dimensioned driver, or one element, e.g. revenue[routing,Q1]");

@@ -29,7 +29,7 @@ std::vector<Dimension> read_dimensions(const YamlNode& section);
 /// Whether a `drivers:` entry ranges over dimensions (has `over:`).
 bool is_dimensioned(const YamlNode& entry);
 
-/// The elements of a driver with `over:`, appended to scenario.drivers with its DriverArray, and the
+/// The elements of a driver with `over:`, appended to scenario.drivers with its ArrayRange, and the
 /// correlations its `ar1:` or `correlation:` states appended to scenario.correlations (normal = true).
 void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context, Scenario& scenario);
 
@@ -39,8 +39,8 @@ void read_dimensioned_driver(const YamlNode& entry, const RangeContext& context,
 std::vector<std::pair<std::string, std::string>> element_pairs(const Scenario& scenario, const std::string& first,
                                                                const std::string& second);
 
-/// The DriverArray called `name`, or null.
-const DriverArray* find_array(const Scenario& scenario, std::string_view name);
+/// The ArrayRange called `name`, or null.
+const ArrayRange* find_array(const Scenario& scenario, std::string_view name);
 
 /// `given:`: sets Driver::given on the elements it names (a driver, a dimensioned driver with values
 /// by element, or one element, `revenue[routing,Q1]: 540`). Each value must lie in its driver's

@@ -154,12 +154,10 @@ formula::Program compile_metrics(const Scenario& scenario) {
     inputs.push_back({driver.name, driver.distribution && !driver.given
                                        ? std::nullopt
                                        : std::optional(driver.given.value_or(driver.constant))});
-  std::vector<formula::InputArray> arrays;
-  for (const DriverArray& array : scenario.arrays) arrays.push_back({array.name, array.shape, array.first});
   std::vector<formula::Definition> definitions;
   for (const Metric& metric : scenario.metrics)
     definitions.push_back({metric.name, metric.formula, metric.formula_where, metric.where});
-  formula::Program program = formula::compile(inputs, definitions, scenario.dimensions, arrays);
+  formula::Program program = formula::compile(inputs, definitions, scenario.dimensions, scenario.arrays);
   load_detail::check_element_names(scenario, program);
   return program;
 }

@@ -64,10 +64,10 @@ class Names {
   }
   bool metric(std::string_view name) const { return metric_index_.contains(name); }
   const Driver& driver_at(std::size_t index) const { return drivers_[index]; }
-  const DriverArray* array(std::string_view name) const { return find_array(scenario_, name); }
+  const ArrayRange* array(std::string_view name) const { return find_array(scenario_, name); }
   std::vector<std::string> driver_names() const {
     std::vector<std::string> out;
-    for (const DriverArray& a : scenario_.arrays) out.push_back(a.name);
+    for (const ArrayRange& a : scenario_.arrays) out.push_back(a.name);
     for (const Driver& d : drivers_) out.push_back(d.name);
     return out;
   }
@@ -83,7 +83,7 @@ class Names {
   void require_known(const YamlNode& entry, std::string_view section) const {
     const std::size_t bracket = entry.key.find('[');
     if (bracket != std::string::npos && metric(std::string_view(entry.key).substr(0, bracket))) return;
-    if (const DriverArray* a = array(entry.key)) whole_array(entry, a->name, element_count(a->shape),
+    if (const ArrayRange* a = array(entry.key)) whole_array(entry, a->name, element_count(a->shape),
                                                              drivers_[a->first].name);
     if (!driver(entry.key) && !metric(entry.key)) {
       unknown_name(fmt::format("unknown name `{}` in `{}`", entry.key, section), entry.key, entry.key_where, all(),
@@ -172,7 +172,7 @@ Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits&
     throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
                      fmt::format("driver `{}` is defined on line {}", entry.key, driver->where.line));
   }
-  if (const DriverArray* array = names.array(entry.key)) {
+  if (const ArrayRange* array = names.array(entry.key)) {
     throw InputError(entry.key_where, fmt::format("metric `{}` has the same name as a driver", entry.key),
                      fmt::format("driver `{}` is defined on line {}", entry.key, array->where.line));
   }
@@ -198,7 +198,7 @@ Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits&
 // elements all are: its name.
 std::string correlated_driver(const YamlNode& node, const Names& names) {
   const std::string name = read_text(node);
-  if (const DriverArray* array = names.array(name)) {
+  if (const ArrayRange* array = names.array(name)) {
     for (std::size_t i = 0; i < element_count(array->shape); ++i)
       if (!names.driver_at(array->first + i).distribution) constant_correlated(name, node.where);
     return name;

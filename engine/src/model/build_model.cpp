@@ -11,6 +11,7 @@
 #include "guidance/model.hpp"
 #include "guidance/random.hpp"
 #include "model/correlation.hpp"
+#include "model/eigen_view.hpp"
 
 namespace guidance {
 
@@ -29,8 +30,11 @@ double driver_quantile(const Model& model, std::size_t d, double p) {
   const Copula& copula = model.copula;
   const auto found = std::ranges::find(copula.drivers, d);
   if (!copula.conditioned() || found == copula.drivers.end()) return quantile(model.distributions[d], p);
-  const auto i = static_cast<Eigen::Index>(found - copula.drivers.begin());
-  const double z = copula.shift(i) + copula.cholesky.row(i).norm() * standard_normal_quantile(p);
+  const auto i = static_cast<std::size_t>(found - copula.drivers.begin());
+  // The conditional standard deviation, the norm of L's row i, summed in Eigen's order for a row.
+  double variance = 0.0;
+  for (std::size_t j = 0; j < copula.cholesky.size(); ++j) variance += copula.cholesky(i, j) * copula.cholesky(i, j);
+  const double z = copula.shift[i] + std::sqrt(variance) * standard_normal_quantile(p);
   return quantile(model.distributions[d], standard_normal_cdf(z));
 }
 
@@ -58,7 +62,7 @@ void add_drivers(const Scenario& scenario, Model& model) {
     model.streams.push_back(stream_id(driver.name));
   }
   model.driver_count = scenario.drivers.size();
-  for (const DriverArray& array : scenario.arrays) model.arrays.push_back({array.name, array.shape, array.first});
+  model.arrays = scenario.arrays;
 }
 
 void add_metrics(const Scenario& scenario, Model& model) {
@@ -70,7 +74,7 @@ void add_metrics(const Scenario& scenario, Model& model) {
     // Variable v is register v: element definitions follow the inputs in the metrics' order.
     if (model.variables.size() != program.input_count + program.first[m])
       throw std::logic_error("build_model: a metric's elements are not where its registers are");
-    if (!shape.empty()) model.arrays.push_back({metric.name, shape, model.variables.size()});
+    if (!shape.empty()) model.arrays.push_back({metric.name, shape, model.variables.size(), metric.where});
     for (std::size_t i = 0; i < element_count(shape); ++i) {
       const std::size_t k = program.first[m] + i;
       const std::optional<double>& folded = program.constants[k];
@@ -91,18 +95,24 @@ void add_guidance(const Scenario& scenario, Model& model) {
   }
 }
 
+// The copula's matrices while build_model makes them, in Eigen's type for its factorings; stored in
+// the model's own (SquareMatrix) once made.
+struct CopulaMatrices {
+  Eigen::MatrixXd spearman, gaussian, cholesky;
+  Eigen::VectorXd shift;
+};
+
 // The copula's drivers with given values leave it, and the others are drawn from the normals'
 // distribution conditional on theirs, z_g = Phi^-1(F(given)): mean R_ug R_gg^-1 z_g and covariance
 // R_uu - R_ug R_gg^-1 R_gu (Anderson 2003, theorem 2.5.1).
-void condition_on_given(const Scenario& scenario, Model& model) {
-  Copula& copula = model.copula;
+void condition_on_given(const Scenario& scenario, std::vector<std::size_t>& drivers, CopulaMatrices& copula) {
   std::vector<Eigen::Index> given, drawn;
-  for (std::size_t i = 0; i < copula.drivers.size(); ++i)
-    (scenario.drivers[copula.drivers[i]].given ? given : drawn).push_back(static_cast<Eigen::Index>(i));
+  for (std::size_t i = 0; i < drivers.size(); ++i)
+    (scenario.drivers[drivers[i]].given ? given : drawn).push_back(static_cast<Eigen::Index>(i));
   if (given.empty()) return;
   Eigen::VectorXd z(static_cast<Eigen::Index>(given.size()));
   for (std::size_t k = 0; k < given.size(); ++k) {
-    const Driver& driver = scenario.drivers[copula.drivers[static_cast<std::size_t>(given[k])]];
+    const Driver& driver = scenario.drivers[drivers[static_cast<std::size_t>(given[k])]];
     if (std::holds_alternative<Discrete>(driver.distribution->shape)) {
       throw InputError(driver.given_where,
                        fmt::format("`{}` is discrete and correlated: its given value cannot condition the drivers "
@@ -128,18 +138,18 @@ void condition_on_given(const Scenario& scenario, Model& model) {
   const Eigen::MatrixXd covariance = copula.gaussian(drawn, drawn) - weights * r_ug.transpose();
   std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(covariance);
   if (solver.info() != Eigen::Success || !factor) {
-    throw InputError(scenario.drivers[copula.drivers[static_cast<std::size_t>(given.front())]].given_where,
+    throw InputError(scenario.drivers[drivers[static_cast<std::size_t>(given.front())]].given_where,
                      "the given values' correlations leave no valid conditional distribution",
                      "given drivers correlated at exactly 1 or -1 must be given consistent values");
   }
-  std::vector<std::size_t> drivers;
-  for (const Eigen::Index i : drawn) drivers.push_back(copula.drivers[static_cast<std::size_t>(i)]);
-  copula.drivers = std::move(drivers);
+  std::vector<std::size_t> drawn_drivers;
+  for (const Eigen::Index i : drawn) drawn_drivers.push_back(drivers[static_cast<std::size_t>(i)]);
+  drivers = std::move(drawn_drivers);
   copula.shift = weights * z;
   copula.spearman = Eigen::MatrixXd(copula.spearman(drawn, drawn));
   copula.gaussian = Eigen::MatrixXd(copula.gaussian(drawn, drawn));
   copula.cholesky = std::move(*factor);
-  if (copula.drivers.empty()) copula.shift.resize(0);
+  if (drivers.empty()) copula.shift.resize(0);
 }
 
 void add_copula(const Scenario& scenario, Model& model) {
@@ -165,40 +175,41 @@ void add_copula(const Scenario& scenario, Model& model) {
     const auto driver = static_cast<std::size_t>(model.find(name));
     return static_cast<Eigen::Index>(std::lower_bound(drivers.begin(), drivers.end(), driver) - drivers.begin());
   };
-  model.copula.spearman = Eigen::MatrixXd::Identity(size, size);
+  CopulaMatrices copula;
+  copula.spearman = Eigen::MatrixXd::Identity(size, size);
   PinnedEntries pinned = PinnedEntries::Constant(size, size, false);
   for (const Correlation& correlation : scenario.correlations) {
     const Eigen::Index a = position(correlation.first), b = position(correlation.second);
-    model.copula.spearman(a, b) = model.copula.spearman(b, a) =
+    copula.spearman(a, b) = copula.spearman(b, a) =
         correlation.normal ? std::asin(correlation.rho / 2.0) * 6.0 / std::numbers::pi : correlation.rho;
     pinned(a, b) = pinned(b, a) = correlation.pinned;
   }
-  model.copula.gaussian = gaussian_from_spearman(model.copula.spearman);
+  copula.gaussian = gaussian_from_spearman(copula.spearman);
   // A correlation of the normals (`ar1`) is used as written, not through the rank correlation's round trip.
   for (const Correlation& correlation : scenario.correlations) {
     if (!correlation.normal) continue;
     const Eigen::Index a = position(correlation.first), b = position(correlation.second);
-    model.copula.gaussian(a, b) = model.copula.gaussian(b, a) = correlation.rho;
+    copula.gaussian(a, b) = copula.gaussian(b, a) = correlation.rho;
   }
 
-  std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(model.copula.gaussian);
+  std::optional<Eigen::MatrixXd> factor = semidefinite_cholesky(copula.gaussian);
   // A valid matrix is used as written, with or without repair: repair never moves a good request.
   if (!factor && scenario.simulation.repair_correlations.value_or(false)) {
-    const Eigen::MatrixXd requested = model.copula.gaussian;
-    model.copula.gaussian = nearest_correlation(requested, &pinned);
+    const Eigen::MatrixXd requested = copula.gaussian;
+    copula.gaussian = nearest_correlation(requested, &pinned);
     // What the reports show of the repair, kept with the model so that none of them recomputes it.
-    const Eigen::MatrixXd used = spearman_from_gaussian(model.copula.gaussian);
+    const Eigen::MatrixXd used = spearman_from_gaussian(copula.gaussian);
     for (Eigen::Index i = 0; i < used.rows(); ++i)
       for (Eigen::Index j = i + 1; j < used.cols(); ++j)
         model.copula.repairs.push_back({model.variables[drivers[static_cast<std::size_t>(i)]].name,
                                         model.variables[drivers[static_cast<std::size_t>(j)]].name,
-                                        model.copula.spearman(i, j), used(i, j)});
-    factor = semidefinite_cholesky(model.copula.gaussian);
+                                        copula.spearman(i, j), used(i, j)});
+    factor = semidefinite_cholesky(copula.gaussian);
     // Pins that cannot all hold leave the projections no valid matrix that keeps them; the last
     // rescaling then moves them too, which the user asked never to happen.
     for (const Correlation& correlation : scenario.correlations) {
       const Eigen::Index a = position(correlation.first), b = position(correlation.second);
-      if (correlation.pinned && std::abs(model.copula.gaussian(a, b) - requested(a, b)) > 1e-9) {
+      if (correlation.pinned && std::abs(copula.gaussian(a, b) - requested(a, b)) > 1e-9) {
         std::vector<std::string> names;
         for (const Correlation& pin : scenario.correlations)
           if (pin.pinned) names.push_back(fmt::format("{} ~ {}", pin.first, pin.second));
@@ -211,7 +222,7 @@ void add_copula(const Scenario& scenario, Model& model) {
     }
   }
   if (!factor) {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(model.copula.gaussian);
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(copula.gaussian);
     const Eigen::VectorXd weakest = eigen.eigenvectors().col(0);
     // The drivers that load on the eigenvector of the negative eigenvalue are the ones in conflict.
     std::vector<std::string> involved;
@@ -225,8 +236,12 @@ void add_copula(const Scenario& scenario, Model& model) {
                               "lower some of these correlations, or set `simulation: {repair_correlations: true}` "
                               "to use the nearest valid matrix");
   }
-  model.copula.cholesky = *factor;
-  condition_on_given(scenario, model);
+  copula.cholesky = *factor;
+  condition_on_given(scenario, drivers, copula);
+  model.copula.spearman = square_matrix(copula.spearman);
+  model.copula.gaussian = square_matrix(copula.gaussian);
+  model.copula.cholesky = square_matrix(copula.cholesky);
+  model.copula.shift.assign(copula.shift.begin(), copula.shift.end());
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::strin
   if (found != scenario.drivers.end()) return {static_cast<std::size_t>(found - scenario.drivers.begin())};
   const std::string base = name.substr(0, name.find('['));
   const std::optional<ElementTarget> element = split_subscript(name);
-  const DriverArray* array = load_detail::find_array(scenario, base);
+  const ArrayRange* array = load_detail::find_array(scenario, base);
   if (array && element) {
     std::vector<std::size_t> elements;
     if (!element->subscript) {
@@ -55,7 +55,7 @@ std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::strin
     return elements;
   }
   std::vector<std::string> names;
-  for (const DriverArray& array : scenario.arrays) names.push_back(array.name);
+  for (const ArrayRange& array : scenario.arrays) names.push_back(array.name);
   for (const Driver& driver : scenario.drivers) names.push_back(driver.name);
   const bool metric = std::ranges::find(scenario.metrics, base, &Metric::name) != scenario.metrics.end();
   load_detail::not_a_driver(base, where.shifted(0, static_cast<int>(base.size())), metric, names);

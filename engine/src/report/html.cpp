@@ -426,7 +426,7 @@ std::string fan_charts(const Model& model, const RunReport& report) {
   // Most charts drawn for one metric: a metric over segment x quarter has one per segment.
   constexpr std::size_t max_charts = 24;
   std::string out;
-  for (const VariableArray& array : model.arrays) {
+  for (const ArrayRange& array : model.arrays) {
     // A driver's spread is its distribution, shown in the percentile table.
     if (model.variables[array.first].kind != VariableKind::metric) continue;
     const std::size_t along = time_axis(array.shape);

@@ -25,8 +25,8 @@ std::string name_cell(std::string_view name, std::size_t width) {
 }
 
 /// The dimensioned driver or metric variable v is an element of, or null.
-const VariableArray* array_of(const Model& model, std::size_t v) {
-  for (const VariableArray& array : model.arrays)
+const ArrayRange* array_of(const Model& model, std::size_t v) {
+  for (const ArrayRange& array : model.arrays)
     if (v >= array.first && v < array.first + element_count(array.shape)) return &array;
   return nullptr;
 }
@@ -35,7 +35,7 @@ const VariableArray* array_of(const Model& model, std::size_t v) {
 /// name, which heads the array's rows.
 std::string row_label(const Model& model, std::size_t v) {
   const std::string& name = model.variables[v].name;
-  const VariableArray* array = array_of(model, v);
+  const ArrayRange* array = array_of(model, v);
   if (!array) return name;
   return "  " + name.substr(array->name.size() + 1, name.size() - array->name.size() - 2);
 }
@@ -95,7 +95,7 @@ void render_variables(std::string& out, const Model& model, const RunReport& rep
     for (std::size_t v = 0; v < model.variables.size(); ++v) {
       const Variable& variable = model.variables[v];
       if (variable.kind != kind) continue;
-      if (const VariableArray* array = array_of(model, v); array && array->first == v)
+      if (const ArrayRange* array = array_of(model, v); array && array->first == v)
         out += fmt::format("  {}\n", array->name);
       out += name_cell(row_label(model, v), name_width) + row(rows[v].values);
       if (!variable.stochastic) {

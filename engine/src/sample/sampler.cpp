@@ -1,7 +1,7 @@
 // sample_drivers: the design's uniforms or standard normals -> (copula drivers: correlated by L) ->
 // each driver's values. Every step is a loop over a block column; nothing depends on the block's
 // size or position except through the trial index.
-#include "guidance/sampler.hpp"
+#include "sample/sample_drivers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,14 +36,14 @@ bool takes_normal_directly(const Distribution& distribution) {
 /// y := L z in place over the copula's columns: y_i = sum over j <= i of L(i, j) z_j. Rows from the
 /// last, so that every z_j a row reads is not yet overwritten; each row is a few axpy loops over the
 /// block (vectorised), not a k x k product per trial.
-[[gnu::always_inline]] inline void correlate_loops(const Eigen::MatrixXd& lower, std::span<double* const> columns,
+[[gnu::always_inline]] inline void correlate_loops(const SquareMatrix& lower, std::span<double* const> columns,
                                                    std::size_t n) {
   for (std::size_t i = columns.size(); i-- > 0;) {
     double* y = columns[i];
-    const double diagonal = lower(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
+    const double diagonal = lower(i, i);
     for (std::size_t k = 0; k < n; ++k) y[k] *= diagonal;
     for (std::size_t j = 0; j < i; ++j) {
-      const double weight = lower(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      const double weight = lower(i, j);
       const double* z = columns[j];
       for (std::size_t k = 0; k < n; ++k) y[k] += weight * z[k];
     }
@@ -58,10 +58,10 @@ bool takes_normal_directly(const Distribution& distribution) {
 }
 
 // Two builds of both (cpu_features.hpp), element by element the same IEEE operations (no FMA).
-void correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns, std::size_t n) {
+void correlate(const SquareMatrix& lower, std::span<double* const> columns, std::size_t n) {
   correlate_loops(lower, columns, n);
 }
-GUIDANCE_TARGET_AVX512 void avx512_correlate(const Eigen::MatrixXd& lower, std::span<double* const> columns,
+GUIDANCE_TARGET_AVX512 void avx512_correlate(const SquareMatrix& lower, std::span<double* const> columns,
                                              std::size_t n) {
   correlate_loops(lower, columns, n);
 }
@@ -173,9 +173,9 @@ void sample_drivers(const Model& model, const SamplingPlan& plan, std::uint64_t 
   else correlate(model.copula.cholesky, copula_columns, n);
   // Given values move the drawn normals' mean (Copula::shift); nothing is added when none are given,
   // so that an unconditioned copula's bits do not change.
-  for (Eigen::Index i = 0; i < model.copula.shift.size(); ++i) {
-    const double shift = model.copula.shift(i);
-    for (double& z : std::span<double>(copula_columns[static_cast<std::size_t>(i)], n)) z += shift;
+  for (std::size_t i = 0; i < model.copula.shift.size(); ++i) {
+    const double shift = model.copula.shift[i];
+    for (double& z : std::span<double>(copula_columns[i], n)) z += shift;
   }
 
   for (const std::size_t d : stochastic) {

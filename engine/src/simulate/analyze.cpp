@@ -164,7 +164,7 @@ std::vector<AchievedCorrelation> discrete_pairs(const Model& model) {
   std::vector<AchievedCorrelation> out;
   for (std::size_t i = 0; i < drivers.size(); ++i)
     for (std::size_t j = i + 1; j < drivers.size(); ++j) {
-      const double requested = model.copula.spearman(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      const double requested = model.copula.spearman(i, j);
       if (requested != 0.0 && (discrete(drivers[i]) || discrete(drivers[j])))
         out.push_back({drivers[i], drivers[j], requested, 0.0});
     }

@@ -9,6 +9,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "simulate/column_storage.hpp"
 #include "stats/order_statistics.hpp"
 
 namespace guidance::detail {

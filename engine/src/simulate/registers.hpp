@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "guidance/formula.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/simulate.hpp"
+#include "sample/sample_drivers.hpp"
 
 namespace guidance::detail {
 

@@ -3,17 +3,14 @@
 // on the schedule.
 #include "guidance/simulate.hpp"
 
-#include <sys/mman.h>
-
-#include <cstdlib>
 #include <fstream>
-#include <new>
 #include <string>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "simulate/column_storage.hpp"
 #include "simulate/progress_meter.hpp"
 #include "simulate/ranks.hpp"
 #include "simulate/registers.hpp"
@@ -52,37 +49,6 @@ MemoryNeed run_memory(const Model& model) {
       analysis = either(analysis, detail::rank_correlation_memory());
   return result + either(evaluation_memory(model), analysis);
 }
-
-namespace detail {
-
-namespace {
-constexpr std::size_t huge_page = std::size_t{2} << 20;
-constexpr std::size_t huge_page_threshold = 2 * huge_page;
-std::size_t round_to_huge_pages(std::size_t bytes) { return (bytes + huge_page - 1) / huge_page * huge_page; }
-}  // namespace
-
-std::size_t column_storage_bytes(std::size_t bytes) {
-  return bytes < huge_page_threshold ? bytes : round_to_huge_pages(bytes);
-}
-
-MemoryNeed column_memory(double bytes_per_trial) { return {bytes_per_trial, static_cast<double>(huge_page)}; }
-
-void* allocate_column_storage(std::size_t bytes) {
-  if (bytes < huge_page_threshold) return ::operator new(bytes);
-  const std::size_t rounded = round_to_huge_pages(bytes);
-  void* storage = std::aligned_alloc(huge_page, rounded);
-  if (storage == nullptr) throw std::bad_alloc();
-  // Advice only: without transparent huge pages the kernel ignores it and the run is merely slower.
-  ::madvise(storage, rounded, MADV_HUGEPAGE);
-  return storage;
-}
-
-void free_column_storage(void* storage, std::size_t bytes) noexcept {
-  if (bytes < huge_page_threshold) ::operator delete(storage);
-  else std::free(storage);
-}
-
-}  // namespace detail
 
 namespace {
 

@@ -12,6 +12,7 @@
 
 #include "analysis/sensitivity/common.hpp"
 #include "guidance/sensitivity.hpp"
+#include "simulate/column_storage.hpp"
 #include "simulate/ranks.hpp"
 
 namespace guidance {

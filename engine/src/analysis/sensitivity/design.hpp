@@ -17,6 +17,7 @@
 #include "guidance/model.hpp"
 #include "guidance/sensitivity.hpp"
 #include "guidance/simulate.hpp"
+#include "simulate/column_storage.hpp"
 #include "simulate/progress_meter.hpp"
 
 namespace guidance::analysis {

@@ -14,7 +14,7 @@ std::vector<SensitivityInput> sensitivity_inputs(const Model& model, bool by_ele
   std::vector<SensitivityInput> inputs;
   for (std::size_t d = 0; d < model.driver_count; ++d) {
     if (!model.variables[d].stochastic) continue;
-    const auto array = std::ranges::find_if(model.arrays, [d](const VariableArray& a) {
+    const auto array = std::ranges::find_if(model.arrays, [d](const ArrayRange& a) {
       return a.first <= d && d < a.first + element_count(a.shape);
     });
     if (by_element || array == model.arrays.end()) {

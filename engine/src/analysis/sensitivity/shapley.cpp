@@ -26,8 +26,9 @@
 #include "analysis/sensitivity/conditional.hpp"
 #include "analysis/sensitivity/design.hpp"
 #include "dist/standard_normal.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/sensitivity.hpp"
+#include "model/eigen_view.hpp"
+#include "sample/sample_drivers.hpp"
 
 namespace guidance {
 
@@ -110,15 +111,15 @@ class Draws {
       normals(seed, stream, analysis::shapley_redraw_salt, first, span(fresh_[static_cast<std::size_t>(c)]));
     }
     // The base trial's copula normals z = L e, and the elements' values.
-    const Eigen::MatrixXd& lower = model.copula.cholesky;
+    const SquareMatrix& lower = model.copula.cholesky;
     for (std::size_t c = 0; c < correlated_.size(); ++c) {
       std::ranges::fill(span(correlated_[c]), 0.0);
       for (std::size_t k = 0; k <= c; ++k)
-        add_scaled(lower(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(k)), independent_[k], correlated_[c]);
+        add_scaled(lower(c, k), independent_[k], correlated_[c]);
     }
     // Given values move the drawn normals' mean (Copula::shift), as in sample_drivers.
-    for (Eigen::Index c = 0; c < model.copula.shift.size(); ++c)
-      for (double& z : span(correlated_[static_cast<std::size_t>(c)])) z += model.copula.shift(c);
+    for (std::size_t c = 0; c < model.copula.shift.size(); ++c)
+      for (double& z : span(correlated_[c])) z += model.copula.shift[c];
     for (std::size_t e = 0; e < elements.variable.size(); ++e)
       if (elements.copula[e] >= 0)
         values_from_normals(model.distributions[elements.variable[e]],
@@ -161,8 +162,9 @@ class Draws {
 /// Copula::shift that the run draws from.
 analysis::GaussianConditional copula_conditional(const Model& model, const std::vector<std::size_t>& redrawn) {
   const Copula& copula = model.copula;
-  if (!copula.conditioned()) return analysis::gaussian_conditional(copula.gaussian, redrawn);
-  return analysis::gaussian_conditional(copula.cholesky * copula.cholesky.transpose(), redrawn, copula.shift);
+  if (!copula.conditioned()) return analysis::gaussian_conditional(eigen_view(copula.gaussian), redrawn);
+  const Eigen::MatrixXd lower = eigen_view(copula.cholesky);
+  return analysis::gaussian_conditional(lower * lower.transpose(), redrawn, eigen_view(copula.shift));
 }
 
 /// Where each redrawn copula position's values are: column[position] of a conditional's redraws, or -1.

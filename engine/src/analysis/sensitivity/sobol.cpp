@@ -9,8 +9,8 @@
 #include "analysis/sensitivity/bootstrap.hpp"
 #include "analysis/sensitivity/common.hpp"
 #include "analysis/sensitivity/design.hpp"
-#include "guidance/sampler.hpp"
 #include "guidance/sensitivity.hpp"
+#include "sample/sample_drivers.hpp"
 
 namespace guidance {
 
