@@ -217,7 +217,7 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
     FirstHistograms& histograms = first_counts.local();
     for (const std::size_t v : stochastic) {
       moments[v][c] = stats_detail::chunk_moments(values(chunk, v));
-      if (histograms[v]) histograms[v]->add(values(chunk, v));
+      if (histograms[v]) histograms[v]->add(values(chunk, v), moments[v][c].extent.nonfinite == 0);
     }
     // Every stochastic variable may be non-finite: which are is known only after this pass.
     counts.local().merge(detail::count_guidance(model, chunk, stochastic));

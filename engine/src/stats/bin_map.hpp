@@ -46,13 +46,11 @@ class BinMap {
     map.inverse_width_ = static_cast<double>(bins) / (hi * map.scale_ - map.offset_);
     return map;
   }
-  /// by_value over [lo, hi] with a bin below it and one from hi up (`bins` + 2 in all), so that the
-  /// map covers every value, for a root counted before its extent is known (ProvisionalHistogram).
+  /// `bins` bins over every double: by_value over [lo, hi] in bins 1 .. bins - 2, with bin 0 below lo
+  /// and bin bins - 1 from hi up, for a root counted before its extent is known (ProvisionalHistogram).
   static BinMap provisional(double lo, double hi, std::size_t bins = bin_count) {
-    BinMap map = by_value(lo, hi, bins);
+    BinMap map = by_value(lo, hi, bins - 2);
     map.provisional_ = true;
-    map.lo_ = lo;
-    map.hi_ = hi;
     return map;
   }
   static BinMap by_order(double lo, double hi, std::size_t bins = bin_count) {
@@ -71,11 +69,12 @@ class BinMap {
   bool is_provisional() const { return provisional_; }
   bool is_by_order() const { return by_order_; }
 
-  /// 0 below lo, bins + 1 from hi up, else 1 + value_bin.
+  /// A provisional map's bin of any finite x, without a branch: the position among the inside bins,
+  /// moved up one and clamped to the outer bins (monotone, as each step is).
   std::size_t provisional_bin(double x) const {
-    if (x < lo_) return 0;
-    if (x >= hi_) return bins_ + 1;
-    return 1 + value_bin(x);
+    const double position = (x * scale_ - offset_) * inverse_width_ + 1.0;
+    return static_cast<std::size_t>(
+        static_cast<std::int64_t>(std::min(std::max(position, 0.0), static_cast<double>(bins_ + 1))));
   }
 
   std::size_t value_bin(double x) const { return std::min(unclamped_value_bin(x), bins_ - 1); }
@@ -94,8 +93,7 @@ class BinMap {
  private:
   std::size_t bins_ = bin_count;
   bool by_order_ = false;
-  bool provisional_ = false;
-  double lo_ = 0.0, hi_ = 0.0;  // provisional only
+  bool provisional_ = false;  // bins_ counts the inside bins
   double scale_ = 1.0;
   double offset_ = 0.0;
   double inverse_width_ = 0.0;

@@ -54,11 +54,11 @@ std::uint64_t gather_cap(std::size_t columns) {
 constexpr std::size_t bins_per_group = bin_count / 1024;
 using WantedGroups = std::array<std::uint64_t, 16>;
 
-/// The values of a run of finite values in [lo, hi] whose bin under the value map `map` is in a wanted
-/// group, in order, to `candidates` (which needs 7 slots more than the count); returns how many. Eight
-/// at a time without a branch: the bins as unclamped_value_bin computes them (the same operations, no
-/// FMA), each group's bit looked up in registers. A superset of the wanted values, which the caller
-/// sorts out. Only where cpu_has_avx512().
+/// The values of a run of finite values (in [lo, hi] unless the map is provisional) whose bin under the
+/// value map `map` is in a wanted group, in order, to `candidates` (which needs 7 slots more than the
+/// count); returns how many. Eight at a time without a branch: the bins as unclamped_value_bin or
+/// provisional_bin computes them (the same operations, no FMA), each group's bit looked up in
+/// registers. A superset of the wanted values, which the caller sorts out. Only where cpu_has_avx512().
 #if defined(__x86_64__)
 GUIDANCE_TARGET_AVX512 std::size_t avx512_candidates(std::span<const double> part, const BinMap& map,
                                                      const WantedGroups& groups, double* candidates) {
@@ -66,15 +66,19 @@ GUIDANCE_TARGET_AVX512 std::size_t avx512_candidates(std::span<const double> par
   const __m512d scale = _mm512_set1_pd(map.scale()), offset = _mm512_set1_pd(map.offset());
   const __m512d inverse_width = _mm512_set1_pd(map.inverse_width());
   const __m512i words_low = _mm512_loadu_si512(groups.data()), words_high = _mm512_loadu_si512(groups.data() + 8);
-  const __m512i last_bin = _mm512_set1_epi64(bin_count - 1);  // hi's own slot is the last bin's
+  // A provisional map's positions are moved up one bin; both are clamped to the bins (the root's hi
+  // has a slot of its own, bin_count, which is the last bin's).
+  const __m512d moved = _mm512_set1_pd(map.is_provisional() ? 1.0 : 0.0);
+  const __m512d first_bin = _mm512_setzero_pd(), last_bin = _mm512_set1_pd(static_cast<double>(bin_count - 1));
   const __m512i bit_in_word = _mm512_set1_epi64(63), one = _mm512_set1_epi64(1);
   std::size_t count = 0;
   std::size_t i = 0;
   for (; i + 8 <= part.size(); i += 8) {
     detail::prefetch_ahead(part.data() + i);
     const __m512d x = _mm512_loadu_pd(part.data() + i);
-    const __m512d position = _mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width);
-    const __m512i group = _mm512_srli_epi64(_mm512_min_epi64(_mm512_cvttpd_epi64(position), last_bin), 2);
+    const __m512d position = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(_mm512_mul_pd(x, scale), offset), inverse_width), moved);
+    const __m512d clamped = _mm512_min_pd(_mm512_max_pd(position, first_bin), last_bin);
+    const __m512i group = _mm512_srli_epi64(_mm512_cvttpd_epi64(clamped), 2);
     const __m512i word = _mm512_permutex2var_epi64(words_low, _mm512_srli_epi64(group, 6), words_high);
     const __mmask8 wanted =
         _mm512_test_epi64_mask(_mm512_srlv_epi64(word, _mm512_and_si512(group, bit_in_word)), one);
@@ -283,15 +287,14 @@ class Selector {
       }
     };
     const auto child_of_root = [&](std::size_t c) { return cells_[c].depth == 1; };
-    // (A provisional root's bins reach past the provisional range: it takes the general lookup below.)
-    if (!root.map.is_provisional() && std::ranges::all_of(histogram_cells_, child_of_root) &&
-        std::ranges::all_of(gather_cells_, child_of_root)) {
-      // The usual second pass: one lookup in the root's bins. Local copies, so that the loop does not
-      // reload them after every push_back.
+    if (std::ranges::all_of(histogram_cells_, child_of_root) && std::ranges::all_of(gather_cells_, child_of_root)) {
+      // The usual pass after the root's histogram: one lookup in the root's bins. Local copies, so that
+      // the loop does not reload them after every push_back.
       const BinMap map = root.map;
       const std::int32_t* child_of_bin = root.child_of_bin.data();
       const auto visit = [&](double x) {
-        const std::int32_t child = child_of_bin[map.unclamped_value_bin(x)];
+        const std::size_t bin = map.is_provisional() ? map.provisional_bin(x) : map.unclamped_value_bin(x);
+        const std::int32_t child = child_of_bin[bin];
         if (child >= 0) arrive(cells_[static_cast<std::size_t>(child)], x);
       };
       if (all_finite_ && detail::cpu_has_avx512()) {
@@ -378,7 +381,7 @@ class Selector {
       cells_[static_cast<std::size_t>(cells_[c].child_of_bin[bin])].requests.push_back(r);
     }
     cells_[c].child_of_bin[counts.size()] = cells_[c].child_of_bin[counts.size() - 1];
-    if (c == 0 && !cells_[0].map.is_provisional()) {
+    if (c == 0) {
       wanted_groups_.fill(0);
       for (std::size_t b = 0; b < bin_count; ++b)
         if (cells_[0].child_of_bin[b] >= 0) wanted_groups_[b / bins_per_group / 64] |= std::uint64_t{1} << (b / bins_per_group % 64);
@@ -416,7 +419,7 @@ class Selector {
 };
 
 ProvisionalHistogram::ProvisionalHistogram(double low, double high)
-    : low_(low), high_(high), counts_(bin_count + 2) {
+    : low_(low), high_(high), counts_(bin_count) {
   if (!(low < high && std::isfinite(low) && std::isfinite(high)))
     throw std::invalid_argument("ProvisionalHistogram: needs finite low < high");
 }
@@ -427,19 +430,23 @@ std::optional<ProvisionalHistogram> ProvisionalHistogram::from_sample(std::span<
   return ProvisionalHistogram(extent.min, extent.max);
 }
 
-void ProvisionalHistogram::add(std::span<const double> part) {
+void ProvisionalHistogram::add(std::span<const double> part, bool all_finite) {
   const BinMap map = BinMap::provisional(low_, high_);
   std::uint64_t* counts = counts_.data();
-  detail::for_each_prefetched(part, [&](double x) {
-    if (std::isfinite(x)) ++counts[map.provisional_bin(x)];
-  });
+  if (all_finite) {
+    detail::for_each_prefetched(part, [&](double x) { ++counts[map.provisional_bin(x)]; });
+  } else {
+    detail::for_each_prefetched(part, [&](double x) {
+      if (std::isfinite(x)) ++counts[map.provisional_bin(x)];
+    });
+  }
 }
 
 void ProvisionalHistogram::merge(const ProvisionalHistogram& other) {
   for (std::size_t b = 0; b < counts_.size(); ++b) counts_[b] += other.counts_[b];
 }
 
-std::uint64_t ProvisionalHistogram::bytes() { return (bin_count + 2) * sizeof(std::uint64_t); }
+std::uint64_t ProvisionalHistogram::bytes() { return bin_count * sizeof(std::uint64_t); }
 
 OrderStatisticSelection::OrderStatisticSelection(std::uint64_t values, const Extent& extent,
                                                  std::span<const std::uint64_t> ranks, std::size_t columns)

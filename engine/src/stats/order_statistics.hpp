@@ -42,7 +42,8 @@ class ProvisionalHistogram {
   ProvisionalHistogram(double low, double high);
   /// Over the range of the finite values of `sample`; none when it has fewer than two distinct ones.
   static std::optional<ProvisionalHistogram> from_sample(std::span<const double> sample);
-  void add(std::span<const double> part);
+  /// Count the finite values of `part`; `all_finite` says it has no other (a faster loop).
+  void add(std::span<const double> part, bool all_finite = false);
   void merge(const ProvisionalHistogram& other);
   /// The counts, for summing over the processes of a cluster.
   std::span<std::uint64_t> counts() { return counts_; }

@@ -40,7 +40,7 @@ Summary moments(const TrialPasses& passes, std::size_t variable, stats_detail::P
   if (first != nullptr) counts.emplace(*first);
   passes.run([&](const ChunkColumns& chunk) {
     chunks[chunk.index] = stats_detail::chunk_moments(chunk(variable));
-    if (counts) counts->local().add(chunk(variable));
+    if (counts) counts->local().add(chunk(variable), chunks[chunk.index].extent.nonfinite == 0);
   });
   if (first != nullptr) {
     for (const stats_detail::ProvisionalHistogram& thread : *counts) first->merge(thread);
