@@ -55,7 +55,7 @@ std::vector<std::size_t> find_drivers(const Scenario& scenario, const std::strin
     return elements;
   }
   std::vector<std::string> names;
-  for (const ArrayRange& array : scenario.arrays) names.push_back(array.name);
+  for (const ArrayRange& each : scenario.arrays) names.push_back(each.name);
   for (const Driver& driver : scenario.drivers) names.push_back(driver.name);
   const bool metric = std::ranges::find(scenario.metrics, base, &Metric::name) != scenario.metrics.end();
   load_detail::not_a_driver(base, where.shifted(0, static_cast<int>(base.size())), metric, names);
