@@ -1,6 +1,10 @@
 // What a computation needs in memory at its peak, and the check every command makes before it starts:
 // each analysis states its own need (MemoryNeed), derived from the buffers it holds at once, and
 // check_memory() compares it with what the machine has.
+//
+//   const MemoryNeed need = run_memory(model);                 // simulate.hpp: bytes per trial, and fixed
+//   check_memory("run", need, 10'000'000);                      // InputError with the arithmetic if short
+//   const double bytes = need.bytes(10'000'000);
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,9 @@
 // A scenario compiled for simulation: variables in register order, distributions, the copula factor
 // and the formula program. Built once per run; read-only and shared by all threads afterwards.
+//
+//   Model model = build_model(load_scenario("scenarios/juniper_q4_2012.yaml"));
+//   const std::ptrdiff_t eps = model.find("eps");               // an index into model.variables, or -1
+//   for (const GuidanceRange& line : model.guidance) ...       // bound to their variables
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,9 @@
-// Rendering of run results: rendering only, no statistics.
+// Rendering of results: rendering only, no statistics. The run's table, JSON, CSV, samples, HTML report
+// and workbook, and the tables and JSON of compare, sweep, solve, propose and sensitivity.
+//
+//   const RunReport report = run_report(model, {.trials = 100'000});     // simulate.hpp
+//   std::cout << render_table(model, report, {.histograms = true});
+//   const std::string json = run_json(model, report).dump(2);           // with <nlohmann/json.hpp>
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,10 @@
 // A scenario as the user wrote it, validated: plain structs, every value with its location.
 //
 // load_scenario() (load.hpp) produces it; build_model() (model.hpp) compiles it for simulation.
+//
+//   const Scenario scenario = load_scenario("scenarios/juniper_q4_2012.yaml");
+//   for (const Driver& driver : scenario.drivers)
+//     std::cout << driver.where.line << ": " << driver.name << '\n';   // as the file has them
 #pragma once
 
 #include <cstdint>
