@@ -397,7 +397,7 @@ class TreeBuilder : public YAML::EventHandler {
     YamlNode node;
     node.kind = kind;
     node.where = at(mark, flow ? flow_span(text_, mark.pos) : 1);
-    stack_.push_back({std::move(node), std::nullopt});
+    stack_.push_back({std::move(node), std::nullopt, {}});
   }
 
   void close() {
