@@ -177,7 +177,9 @@ Metric read_metric(const YamlNode& entry, const Names& names, const FigureUnits&
                      fmt::format("driver `{}` is defined on line {}", entry.key, array->where.line));
   }
   if (entry.is_null()) throw InputError(entry.key_where, fmt::format("metric `{}` has no formula", entry.key));
-  Metric metric{entry.key, {}, entry.key_where, {}};
+  Metric metric;
+  metric.name = entry.key;
+  metric.where = entry.key_where;
   if (!entry.is_map()) {
     read_formula(entry, entry.key, metric);
     return metric;

@@ -53,8 +53,12 @@ void mark_given_metrics(Model& model) {
 
 void add_drivers(const Scenario& scenario, Model& model) {
   for (const Driver& driver : scenario.drivers) {
-    Variable variable{driver.name, VariableKind::driver, driver.percent,
-                      driver.distribution.has_value() && !driver.given, driver.given.value_or(driver.constant)};
+    Variable variable;
+    variable.name = driver.name;
+    variable.kind = VariableKind::driver;
+    variable.percent = driver.percent;
+    variable.stochastic = driver.distribution.has_value() && !driver.given;
+    variable.constant_value = driver.given.value_or(driver.constant);
     variable.given = driver.given.has_value();
     model.variables.push_back(variable);
     // A constant driver keeps a placeholder so that distributions[d] lines up with driver d.
