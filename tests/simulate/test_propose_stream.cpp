@@ -44,7 +44,7 @@ std::string propose_refusal(Work work) {
 
 /// A step of a power of ten near the metric's spread, and a center on it near its median.
 PublishOptions publishing(const Model& model, const RunOptions& options, std::size_t metric, bool round, bool center) {
-  const Summary& summary = run_report(model, options).variables[metric];
+  const Summary summary = run_report(model, options).variables[metric];  // a copy: the report is a temporary
   const double step = std::pow(10.0, std::round(std::log10(summary.sd > 0 ? summary.sd : 1.0)) - 1);
   PublishOptions publish;
   if (round) publish.step = step;
