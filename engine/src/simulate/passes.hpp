@@ -109,6 +109,14 @@ class Passes {
     if (options_.progress && !options_.progress(options_.trials)) throw RunCancelled();
   }
 
+  /// The run's first chunk, sampled apart from the passes and by every process: a sample of the
+  /// trials, to set a pass up with before their extent is known.
+  ChunkTrials first_chunk() const {
+    ChunkTrials first(model_);
+    first.run(model_, plan_, 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, options_.trials)));
+    return first;
+  }
+
   const SamplingPlan& plan() const { return plan_; }
   const ChunkShare& share() const { return share_; }
   const Cluster* cluster() const { return options_.cluster; }
@@ -158,17 +166,15 @@ class TrialPasses {
           return std::vector<double>(first.begin(), first.end());
         }),
         trials_(kept.trials), share_{0, chunk_count(kept.trials)} {}
-  TrialPasses(const Model& model, Passes& passes)
+  explicit TrialPasses(Passes& passes)
       : run_([&passes](const Visit& visit) {
           passes.run([&](std::size_t c, const SimulationResult& chunk) {
             visit({chunk, c, 0, static_cast<std::size_t>(chunk.trials)});
           });
         }),
-        first_([&model, &passes](std::size_t variable) {
-          ChunkTrials first(model);
-          const SimulationResult& chunk = first.run(
-              model, passes.plan(), 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, passes.plan().trials)));
-          const std::span<const double> part = values(chunk, variable);
+        first_([&passes](std::size_t variable) {
+          const ChunkTrials first = passes.first_chunk();
+          const std::span<const double> part = values(first.trials, variable);
           return std::vector<double>(part.begin(), part.end());
         }),
         trials_(passes.plan().trials), share_(passes.share()), cluster_(passes.cluster()) {}

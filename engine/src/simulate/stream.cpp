@@ -37,13 +37,12 @@ using FirstHistograms = std::vector<std::optional<stats_detail::ProvisionalHisto
 /// Per variable, the first histogram of its percentiles' selection, to count in the moments' pass: over
 /// the range of its finite values in the run's first chunk, which every process samples for itself
 /// (a few milliseconds). None where that chunk has fewer than two distinct finite values.
-FirstHistograms first_histograms(const Model& model, const Passes& passes, std::uint64_t trials) {
-  ChunkTrials first(model);
-  const SimulationResult& chunk =
-      first.run(model, passes.plan(), 0, static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, trials)));
+FirstHistograms first_histograms(const Model& model, const Passes& passes) {
+  const ChunkTrials first = passes.first_chunk();
   FirstHistograms histograms(model.variables.size());
   for (std::size_t v = 0; v < model.variables.size(); ++v)
-    if (model.variables[v].stochastic) histograms[v] = stats_detail::ProvisionalHistogram::from_sample(values(chunk, v));
+    if (model.variables[v].stochastic)
+      histograms[v] = stats_detail::ProvisionalHistogram::from_sample(values(first.trials, v));
   return histograms;
 }
 
@@ -211,7 +210,7 @@ RunReport stream_run(const Model& model, const RunOptions& options, Charts chart
   tbb::enumerable_thread_specific<detail::GuidanceCounts> counts([&] { return detail::GuidanceCounts(model.guidance.size()); });
   tbb::enumerable_thread_specific<std::vector<stats_detail::RankCounts>> ranks(
       [&] { return std::vector<stats_detail::RankCounts>(model.actuals.size()); });
-  FirstHistograms first = first_histograms(model, passes, trials);
+  FirstHistograms first = first_histograms(model, passes);
   tbb::enumerable_thread_specific<FirstHistograms> first_counts(first);
   passes.run([&](std::size_t c, const SimulationResult& chunk) {
     FirstHistograms& histograms = first_counts.local();

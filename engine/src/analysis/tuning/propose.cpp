@@ -342,7 +342,7 @@ ProposalRun run_proposal(const Model& model, const RunOptions& options, std::siz
   ProposalRun run;
   run.report = stream_run(model, options, charts);
   detail::Passes passes(model, options, 4);
-  run.proposal = make_proposal(model, run.report, TrialPasses(model, passes), metric, confidence, publish);
+  run.proposal = make_proposal(model, run.report, TrialPasses(passes), metric, confidence, publish);
   passes.finish();
   return run;
 }

@@ -135,7 +135,7 @@ Estimate measure_target(const BoundTarget& bound, const Model& model, const RunO
   }
   if (report != nullptr) *report = stream_run(model, options, Charts::none);
   detail::Passes chunks(model, options, expected_passes(*bound.target));
-  const Estimate estimate = measure(bound, model, TrialPasses(model, chunks));
+  const Estimate estimate = measure(bound, model, TrialPasses(chunks));
   chunks.finish();
   return estimate;
 }
